@@ -1,0 +1,169 @@
+"""Counts and measures: "661,736 volunteers", "twelve were honored", "more than 80,000 young and
+working people", "three to four", "1.2 million tons", "45 percent", "three-nation tour"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from figcheck.extraction.lexicon import alternation, load_lexicon
+from figcheck.extraction.mentions import ExtractionContext, Mention
+from figcheck.extraction.numbers import bounds, number_patterns, parse_number
+from figcheck.extraction.phrases import subject_after
+from figcheck.extraction.text import words_before
+from figcheck.records import CountValue, Qualifier
+
+# Nouns after "N-" that do not make a count of things ("two-thirds", "three-fold").
+_NOT_COUNTED_COMPOUNDS = frozenset("thirds third half halves quarter quarters fold odd way sided time times".split())
+_DETERMINERS = frozenset("such these those the this that its their his her our".split())
+
+
+@dataclass(frozen=True)
+class CountPatterns:
+    number: regex.Pattern
+    qualifier_before: regex.Pattern
+    range_after: regex.Pattern
+    percent_after: regex.Pattern
+    compound: regex.Pattern
+    number_of: regex.Pattern
+    total_verb_before: regex.Pattern
+
+
+@cache
+def count_patterns() -> CountPatterns:
+    lex = load_lexicon()
+    n = number_patterns()
+    return CountPatterns(
+        number=regex.compile(n.number),
+        qualifier_before=regex.compile(
+            rf"(?:(?P<between>(?i:between|from))\s+)?(?P<q>{n.qualifier})\s+(?P<cur>US\$|\$|€|£|¥)?$"
+            rf"|(?P<between2>(?i:between|from))\s+(?P<cur2>US\$|\$|€|£|¥)?$|(?P<cur3>US\$|\$|€|£|¥)$"
+        ),
+        range_after=regex.compile(rf"\s*(?P<sep>-|–|to|or|and)\s*(?:US\$|\$|€|£|¥)?(?P<n2>{n.number})"),
+        percent_after=regex.compile(r"\s*%|\s+(?i:percent|per\s+cent)\b"),
+        compound=regex.compile(rf"(?P<n1>{n.number})-(?P<noun>\p{{Ll}}+)(?![\p{{L}}-])"),
+        number_of=regex.compile(
+            r"(?i:\b(?:the\s+)?(?:total\s+)?number\s+of\s+)(?P<what>[\p{L}'’\- ]{2,60}?)"
+            r"\s+(?:(?:has|have|had)\s+)?(?:already\s+|now\s+)?(?:is|was|were|are|reached|amounted|totaled|totalled|stood|rose|came|grew)\b"
+        ),
+        total_verb_before=regex.compile(rf"(?i:\b(?:{alternation(lex.total_verbs)}))\s+(?:some\s+|about\s+)?$"),
+    )
+
+
+_CURRENCIES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+
+
+def find_counts(ctx: ExtractionContext) -> list[Mention]:
+    p = count_patterns()
+    lex = ctx.lexicon
+    text = ctx.text
+    out: list[Mention] = []
+    last_end = -1
+    for pos in ctx.triggers.numbers():
+        if pos < last_end:
+            continue  # inside "three hundred and fifty", already read
+        m = p.number.match(text, pos)
+        if not m:
+            continue
+        last_end = m.end()
+        compound = p.compound.match(text, pos)
+        if compound:
+            out.extend(_compound_count(ctx, compound))
+            continue
+        raw = m.group()
+        if raw.lower() in ("one", "zero"):
+            continue  # "one of them", "on one side": rarely a figure worth checking
+        value = parse_number(raw, lex)
+        if value is None:
+            continue
+        start, end = m.start(), m.end()
+        q_match = p.qualifier_before.search(text, max(0, start - 30), start)
+        qualifier: Qualifier = "exact"
+        phrase = None
+        unit = None
+        opener = None
+        if q_match:
+            phrase = q_match.group("q")
+            opener = q_match.group("between") or q_match.group("between2")
+            currency = q_match.group("cur") or q_match.group("cur2") or q_match.group("cur3")
+            unit = _CURRENCIES.get(currency) if currency else None
+            if phrase:
+                qualifier = lex.qualifier_of(phrase) or "exact"
+                start = q_match.start("q")
+            elif currency:
+                start = q_match.start("cur2") if q_match.group("cur2") else q_match.start("cur3")
+        low, high = bounds(value, qualifier, phrase)
+        rng = p.range_after.match(text, end)
+        if rng:
+            second = parse_number(rng.group("n2"), lex)
+            sep = rng.group("sep")
+            joins = sep != "and" or (opener or "").lower() == "between"
+            if second is not None and second > value and joins:
+                low, high, qualifier = value, second, "range"
+                end = rng.end()
+                if opener and not phrase:
+                    start = q_match.start("between2")
+        pct = p.percent_after.match(text, end)
+        if pct:
+            unit, end = "percent", pct.end()
+        subject, subject_span = subject_after(ctx, end)
+        if subject:
+            first = subject.split()[0].lower()
+            if first in lex.time_units:
+                continue  # a duration, found by its own recognizer
+            if first in lex.measure_units and unit is None:
+                unit = lex.measure_units[first]
+        mention = Mention(
+            "count",
+            start,
+            end,
+            CountValue(value=value, low=low, high=high, qualifier=qualifier, unit=unit),
+            0.9 if subject else 0.6,
+            qualifier=qualifier,
+            subject=subject,
+            subject_span=subject_span,
+        )
+        if not subject and unit is None:
+            mention.subject = _named_total(ctx, start)
+            mention.elliptical = mention.subject is None
+            if mention.elliptical and p.total_verb_before.search(text, max(0, start - 30), start):
+                mention.elliptical = False
+                mention.confidence = 0.5
+        if _definite_reference(ctx, start, value):
+            mention.confidence = min(mention.confidence, 0.5)
+        out.append(mention)
+    return out
+
+
+def _compound_count(ctx: ExtractionContext, m: regex.Match) -> list[Mention]:
+    """ "a three-nation tour": 3 nations, with the tour as context."""
+    lex = ctx.lexicon
+    noun = m.group("noun")
+    if noun in lex.time_units or noun in _NOT_COUNTED_COMPOUNDS or m.group("n1").lower() == "one":
+        return []
+    value = parse_number(m.group("n1"), lex)
+    if value is None:
+        return []
+    return [Mention("count", m.start(), m.end(), CountValue(value=value, low=value, high=value), 0.8, subject=noun)]
+
+
+def _named_total(ctx: ExtractionContext, start: int) -> str | None:
+    """ "The number of such patriotic young people has already amounted 81,858" → the people."""
+    sentence = ctx.index.sentence_at(start)
+    found = None
+    for m in count_patterns().number_of.finditer(ctx.text, sentence.start, start):
+        found = m
+    if not found:
+        return None
+    words = found.group("what").split()
+    while words and words[0].lower() in _DETERMINERS:
+        words.pop(0)
+    return " ".join(words) or None
+
+
+def _definite_reference(ctx: ExtractionContext, start: int, value: float) -> bool:
+    """ "the two countries" refers back to things already named; it is not a new figure."""
+    before = words_before(ctx.text, start, max(0, start - 12), 1)
+    return bool(before) and before[-1].lower == "the" and value < 10

@@ -1,0 +1,479 @@
+"""Dates and date ranges: "June 25, 1950", "Oct. 25", "August 1945", "October 25, Juche 39 (1950)",
+"the 1950s", "on Monday", "last week", "1950-53", "(June 25, 1950-July 27, 1953)",
+"from Wednesday to Sunday"; relative ones resolved against the publication date."""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+import regex
+
+from figcheck.extraction.lexicon import alternation, load_lexicon
+from figcheck.extraction.mentions import ExtractionContext, Mention
+from figcheck.extraction.numbers import number_patterns
+from figcheck.extraction.text import words_after, words_before
+from figcheck.records import DateRangeValue, DateValue
+
+JUCHE_EPOCH = 1911  # Juche 1 = 1912
+_RANGE_OPENER = regex.compile(r"\b(from|between)\s+$")
+
+
+@dataclass(frozen=True, slots=True)
+class DateParts:
+    """The pieces of a date as the text gave them, before resolution."""
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+    decade: int | None = None
+    relative: str | None = None  # "this year", "last week", "yesterday", "weekday"
+    juche_year: int | None = None
+    stated_gregorian_year: int | None = None
+    forward: bool = False
+
+
+@dataclass(frozen=True)
+class DatePatterns:
+    """Each pattern is matched anchored at a trigger (a month name, a digit run, a weekday...)."""
+
+    month_day_year: regex.Pattern  # at a month name
+    day_month_year: regex.Pattern  # at a digit
+    month_year: regex.Pattern  # at a month name
+    juche: regex.Pattern  # at "Juche"
+    iso: regex.Pattern  # at a digit
+    year: regex.Pattern  # at a digit
+    weekday: regex.Pattern  # at a weekday name
+    weekday_before: regex.Pattern  # searched back from a month name: "Tuesday, "
+    relative_before: regex.Pattern  # searched back from "week"/"month"/"year": "last "
+    weekday_modifier_before: regex.Pattern  # searched back from a weekday: "on ", "last "
+    year_range: regex.Pattern  # at a digit
+    day_range_month_first: regex.Pattern  # at a month name
+    day_range_day_first: regex.Pattern  # at a digit
+    future: regex.Pattern
+    range_joint: regex.Pattern
+
+
+@cache
+def date_patterns() -> DatePatterns:
+    lex = load_lexicon()
+    names = []
+    for name in lex.months:
+        cap = name.capitalize()
+        names.append(cap if len(name) > 3 or name == "may" else cap + r"\.?")
+        if len(name) <= 4 and name != "may":
+            names.append(cap + r"\.")
+    month = "(?:" + "|".join(sorted(set(names), key=len, reverse=True)) + ")"
+    weekday = "(?:" + "|".join(w.capitalize() for w in lex.weekdays) + ")"
+    day = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+    year = number_patterns().year
+    juche = rf"Juche\s+(?P<jy>\d{{1,3}})(?!\d)(?:\s*\((?P<jg>{year})\))?"
+    return DatePatterns(
+        month_day_year=regex.compile(
+            rf"(?P<m>{month})\s+(?P<d>{day})(?![\d:])"
+            rf"(?:(?:,\s*|\s+)(?:{juche}|(?P<y>{year})(?![\d,]\d)))?"
+        ),
+        day_month_year=regex.compile(
+            rf"(?<![\d.,])(?P<d>{day})\s+(?P<m>{month})(?:,?\s+(?P<y>{year})(?!\d))?"
+        ),
+        month_year=regex.compile(rf"(?P<m>{month}),?\s+(?P<y>{year})(?![\d,]\d)"),
+        juche=regex.compile(juche),
+        iso=regex.compile(r"(?<![\d.\-/])(?P<y>[12]\d{3})-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\d\-])"),
+        year=regex.compile(
+            rf"(?<![\p{{L}}\p{{N}},.$#/+'’]|[\p{{L}}\p{{N}}]-)(?P<y>{year})(?P<decade>['’]?s\b)?(?![\p{{N}}%]|[,.:]\d|-\d|\p{{L}})"
+        ),
+        weekday=regex.compile(rf"(?P<wd>{weekday})(?:\s+(?:morning|afternoon|evening|night))?\b"),
+        weekday_before=regex.compile(rf"(?P<wd>{weekday}),?\s+$"),
+        relative_before=regex.compile(r"\b(?P<which>(?i:this|last|next|previous|coming))\s+$"),
+        weekday_modifier_before=regex.compile(r"\b(?P<pre>(?i:on|last|next|this|coming|previous))\s+$"),
+        year_range=regex.compile(
+            rf"(?<![\p{{N}}.,\-/]|\p{{L}}-)(?P<y1>{year})\s*[-–—/]\s*(?P<y2>\d{{4}}|\d{{2}})(?![\p{{N}}]|-\d|\.\d)"
+        ),
+        day_range_month_first=regex.compile(
+            rf"(?P<m>{month})\s+(?P<d1>{day})\s*[-–]\s*(?P<d2>{day})(?![\d:])(?:,?\s+(?P<y>{year})(?!\d))?"
+        ),
+        day_range_day_first=regex.compile(
+            rf"(?<![\d.,])(?P<d1>{day})\s*[-–]\s*(?P<d2>{day})\s+(?P<m>{month})(?:,?\s+(?P<y>{year})(?!\d))?"
+        ),
+        future=regex.compile(rf"(?i:\b(?:{alternation(lex.future_cues)})\b)"),
+        range_joint=regex.compile(r"\s*(?:[-–—]|to|through|till|until|and)\s*"),
+    )
+
+
+# Words before a bare four-digit number that make it a year.
+_YEAR_CUES = frozenset(
+    "in since of by until till from to before after during year early late mid around circa "
+    "between and through spring summer autumn fall winter the end start beginning".split()
+)
+
+
+def find_dates(ctx: ExtractionContext) -> list[Mention]:
+    p = date_patterns()
+    text = ctx.text
+    words = ctx.triggers.words
+    out: list[Mention] = []
+    for pos in words.get("month", ()):
+        m = p.month_day_year.match(text, pos)
+        if m:
+            wd = p.weekday_before.search(text, max(0, pos - 14), pos)
+            parts = DateParts(
+                year=_int(m.group("y")),
+                month=_month(ctx, m.group("m")),
+                day=_day(m.group("d")),
+                weekday=_weekday(ctx, wd.group("wd")) if wd else None,
+                juche_year=_int(m.group("jy")),
+                stated_gregorian_year=_int(m.group("jg")),
+            )
+            if parts.juche_year and not parts.year:
+                parts = _with_juche_year(parts)
+            if _valid_day(parts):
+                start = wd.start() if wd else m.start()
+                out.append(_mention(ctx, start, m.end(), parts, 0.95 if parts.year else 0.8))
+        m = p.month_year.match(text, pos)
+        if m:
+            parts = DateParts(year=int(m.group("y")), month=_month(ctx, m.group("m")))
+            out.append(_mention(ctx, m.start(), m.end(), parts, 0.9))
+    for pos in ctx.triggers.digits:
+        m = p.day_month_year.match(text, pos)
+        if m:
+            wd = p.weekday_before.search(text, max(0, pos - 14), pos)
+            parts = DateParts(
+                year=_int(m.group("y")),
+                month=_month(ctx, m.group("m")),
+                day=_day(m.group("d")),
+                weekday=_weekday(ctx, wd.group("wd")) if wd else None,
+            )
+            if _valid_day(parts):
+                out.append(_mention(ctx, wd.start() if wd else m.start(), m.end(), parts, 0.9 if parts.year else 0.75))
+        m = p.iso.match(text, pos)
+        if m:
+            parts = DateParts(year=int(m.group("y")), month=int(m.group("mo")), day=int(m.group("d")))
+            if _valid_day(parts):
+                out.append(_mention(ctx, m.start(), m.end(), parts, 0.9))
+            continue
+        m = p.year.match(text, pos)
+        if m:
+            mention = _year_mention(ctx, m)
+            if mention:
+                out.append(mention)
+    for pos in words.get("juche", ()):
+        m = p.juche.match(text, pos)
+        if m:
+            parts = _with_juche_year(DateParts(juche_year=int(m.group("jy")), stated_gregorian_year=_int(m.group("jg"))))
+            out.append(_mention(ctx, m.start(), m.end(), parts, 0.9))
+    if ctx.published:
+        out.extend(_relative_dates(ctx))
+    return out
+
+
+def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
+    """ "on Monday", "last week", "this year", "yesterday": resolved against the publication date."""
+    p = date_patterns()
+    text = ctx.text
+    words = ctx.triggers.words
+    out: list[Mention] = []
+    for pos in words.get("weekday", ()):
+        m = p.weekday.match(text, pos)
+        if not m:
+            continue
+        before = p.weekday_modifier_before.search(text, max(0, pos - 10), pos)
+        pre = before.group("pre").lower() if before else ""
+        forward = pre in ("next", "coming") or _future_clause(ctx, pos)
+        parts = DateParts(weekday=_weekday(ctx, m.group("wd")), relative=pre or "weekday", forward=forward)
+        start = before.start() if pre in ("last", "next", "this", "coming", "previous") else pos
+        out.append(_mention(ctx, start, m.end(), parts, 0.8))
+    for pos in words.get("unit", ()):
+        unit = _word_at(text, pos).lower()
+        if unit not in ("week", "month", "year"):
+            continue
+        before = p.relative_before.search(text, max(0, pos - 10), pos)
+        if before:
+            rel = f"{before.group('which').lower()} {unit}"
+            out.append(_mention(ctx, before.start(), pos + len(unit), DateParts(relative=rel), 0.75))
+    for pos in words.get("relative_day", ()):
+        word = _word_at(text, pos).lower()
+        if word not in ("yesterday", "today", "tomorrow"):
+            continue
+        out.append(_mention(ctx, pos, pos + len(word), DateParts(relative=word), 0.5 if word == "today" else 0.75))
+    return out
+
+
+def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Mention]:
+    """Ranges written as one token ("1950-53", "June 25-27") and pairs of dates joined by a dash,
+    "to" or "until" ("June 1950-July 1953", "from Wednesday to Sunday", "between 1950 and 1953")."""
+    p = date_patterns()
+    text = ctx.text
+    out: list[Mention] = []
+    for pos in ctx.triggers.digits:
+        m = p.year_range.match(text, pos)
+        if m:
+            y1 = int(m.group("y1"))
+            raw2 = m.group("y2")
+            y2 = (y1 // 100) * 100 + int(raw2) if len(raw2) == 2 else int(raw2)
+            if y1 < y2 <= y1 + 100:
+                out.append(_range(ctx, m.start(), m.end(), DateParts(year=y1), DateParts(year=y2), 0.9))
+        m = p.day_range_day_first.match(text, pos)
+        if m:
+            out.extend(_day_range(ctx, m))
+    for pos in ctx.triggers.words.get("month", ()):
+        m = p.day_range_month_first.match(text, pos)
+        if m:
+            out.extend(_day_range(ctx, m))
+    ordered = _outermost(dates)
+    for a, b in zip(ordered, ordered[1:]):
+        joint = p.range_joint.fullmatch(text, a.end, b.start)
+        if not joint:
+            continue
+        word = joint.group().strip().lower()
+        before = text[max(0, a.start - 9) : a.start].lower()
+        opener = _RANGE_OPENER.search(before)
+        if word == "and" and not (opener and opener.group(1) == "between"):
+            continue
+        if word in ("to", "through", "till", "until") and not opener:
+            continue
+        pa, pb = a.parts, b.parts
+        if pa is None or pb is None or bool(pa.relative) != bool(pb.relative):
+            continue
+        start = a.start - len(before) + opener.start() if opener else a.start
+        out.append(_range(ctx, start, b.end, pa, pb, 0.9))
+    return out
+
+
+def _day_range(ctx: ExtractionContext, m: regex.Match) -> list[Mention]:
+    """ "June 25-27, 1950" or "25-27 June 1950"."""
+    month = _month(ctx, m.group("m"))
+    year = _int(m.group("y"))
+    d1, d2 = _day(m.group("d1")), _day(m.group("d2"))
+    if d2 <= d1:
+        return []
+    return [_range(ctx, m.start(), m.end(), DateParts(year, month, d1), DateParts(year, month, d2), 0.85)]
+
+
+def _word_at(text: str, pos: int) -> str:
+    end = pos
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return text[pos:end]
+
+
+def _outermost(dates: list[Mention]) -> list[Mention]:
+    """The dates not inside a longer one ("June 1950", not the "1950" in it), in text order."""
+    ordered = sorted(dates, key=lambda d: (d.start, -d.end))
+    out: list[Mention] = []
+    for d in ordered:
+        if out and d.start < out[-1].end:
+            continue
+        out.append(d)
+    return out
+
+
+# --- resolution --------------------------------------------------------------------------
+
+
+def resolve(ctx: ExtractionContext, parts: DateParts) -> tuple[str, str | None]:
+    """A TIMEX3 value for ``parts`` and, when it needed the publication date, a note saying so."""
+    pub = ctx.published
+    note = f"published {pub.isoformat()}" if pub else None
+    if parts.decade is not None:
+        return str(parts.decade // 10), None
+    if parts.relative and parts.relative != "weekday" and parts.weekday is None:
+        assert pub is not None
+        return _resolve_relative(pub, parts.relative), note
+    if parts.weekday is not None and parts.month is None:
+        if pub is None:
+            return f"XXXX-WXX-{parts.weekday + 1}", None
+        return _resolve_weekday(pub, parts.weekday, parts.relative or "", parts.forward).isoformat(), note
+    if parts.year is None and parts.month is not None:
+        if pub is None:
+            return f"XXXX-{parts.month:02d}" + (f"-{parts.day:02d}" if parts.day else ""), None
+        year = _nearest_year(pub, parts.month, parts.day or 1)
+        return f"{year:04d}-{parts.month:02d}" + (f"-{parts.day:02d}" if parts.day else ""), note
+    value = f"{parts.year:04d}"
+    if parts.month:
+        value += f"-{parts.month:02d}"
+        if parts.day:
+            value += f"-{parts.day:02d}"
+    return value, None
+
+
+def _resolve_relative(pub: date, relative: str) -> str:
+    if relative in ("today", "yesterday", "tomorrow"):
+        return (pub + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[relative])).isoformat()
+    which, unit = relative.split()
+    step = {"this": 0, "last": -1, "previous": -1, "next": 1, "coming": 1}[which]
+    if unit == "year":
+        return f"{pub.year + step:04d}"
+    if unit == "month":
+        month_index = pub.year * 12 + pub.month - 1 + step
+        return f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"
+    iso = (pub + timedelta(weeks=step)).isocalendar()
+    return f"{iso.year:04d}-W{iso.week:02d}"
+
+
+def _resolve_weekday(pub: date, weekday: int, pre: str, forward: bool) -> date:
+    if forward:
+        ahead = (weekday - pub.weekday()) % 7
+        return pub + timedelta(days=ahead or 7)
+    back = (pub.weekday() - weekday) % 7
+    if pre in ("last", "previous") and back == 0:
+        back = 7
+    return pub - timedelta(days=back)
+
+
+def _nearest_year(pub: date, month: int, day: int) -> int:
+    def distance(year: int) -> int:
+        last = _calendar.monthrange(year, month)[1]
+        return abs((date(year, month, min(day, last)) - pub).days)
+
+    return min((pub.year - 1, pub.year, pub.year + 1), key=distance)
+
+
+def _mention(ctx: ExtractionContext, start: int, end: int, parts: DateParts, confidence: float) -> Mention:
+    timex, note = resolve(ctx, parts)
+    value = DateValue(
+        timex=timex,
+        calendar="juche" if parts.juche_year else "gregorian",
+        calendar_year=parts.juche_year or parts.year,
+        stated_gregorian_year=parts.stated_gregorian_year,
+        stated_weekday=parts.weekday if parts.month is not None else None,
+        resolved_from=note,
+        relative=note is not None,
+    )
+    if note and parts.year is None and parts.month is not None:
+        confidence = min(confidence, 0.75)
+    mention = Mention("date", start, end, value, confidence)
+    mention.parts = parts
+    return mention
+
+
+def _range(
+    ctx: ExtractionContext, start: int, end: int, a: DateParts, b: DateParts, confidence: float
+) -> Mention:
+    # "June 25-July 27, 1953": the start takes the end's year (the year before if it would
+    # otherwise come after the end).
+    if a.year is None and b.year is not None and a.month is not None and a.relative is None:
+        year = b.year if (a.month, a.day or 1) <= (b.month or 12, b.day or 31) else b.year - 1
+        a = DateParts(year, a.month, a.day, a.weekday)
+    start_timex, note_a = resolve(ctx, a)
+    if a.weekday is not None and b.weekday is not None and b.month is None and ctx.published:
+        first = date.fromisoformat(start_timex)
+        end_timex = (first + timedelta(days=(b.weekday - first.weekday()) % 7)).isoformat()
+        note_b = note_a
+    else:
+        end_timex, note_b = resolve(ctx, b)
+    mention = Mention(
+        "date_range",
+        start,
+        end,
+        DateRangeValue(start_timex=start_timex, end_timex=end_timex, resolved_from=note_a or note_b),
+        confidence,
+    )
+    mention.subject = _range_subject(ctx, start, end)
+    return mention
+
+
+def _range_subject(ctx: ExtractionContext, start: int, end: int) -> str | None:
+    """The event a range dates: "Fatherland Liberation War (June 1950-July 1953)" or
+    "the 1950-53 Korean War"."""
+    text = ctx.text
+    lex = ctx.lexicon
+    opening = text.rfind("(", max(0, start - 6), start + 1)
+    if opening != -1 and not text[opening + 1 : start].strip(" from between"):
+        return event_before(ctx, opening)
+    following = words_after(text, end, min(len(text), end + 80), 4)
+    name: list[str] = []
+    for word in following:
+        if word.lower in lex.phrase_stops or word.text[0].isdigit():
+            break
+        name.append(word.text.rstrip("."))
+        if not word.text[0].isupper():
+            break
+    return " ".join(name) or None
+
+
+def event_before(ctx: ExtractionContext, pos: int) -> str | None:
+    """The noun phrase right before ``pos`` (usually an opening parenthesis): a name such as
+    "Fatherland Liberation War", or "the founding of the DPRK"."""
+    text = ctx.text
+    sentence = ctx.index.sentence_at(pos)
+    words = words_before(text, pos, sentence.start, 10)
+    if not words or text[words[-1].end : pos].strip():
+        return None
+    keep = {"of", "the", "and", "to", "for", "against", "a", "an", "into", "from"}
+    picked: list[str] = []
+    for word in reversed(words):
+        if word.lower in ctx.lexicon.phrase_stops and word.lower not in keep:
+            break
+        picked.append(word.text)
+        if len(picked) == 10:
+            break
+    while picked and picked[-1].lower() in keep:
+        picked.pop()
+    while picked and picked[0].lower() in keep:
+        picked.pop(0)
+    return " ".join(reversed(picked)) or None
+
+
+def _year_mention(ctx: ExtractionContext, m: regex.Match) -> Mention | None:
+    text = ctx.text
+    year = int(m.group("y"))
+    if m.group("decade"):
+        if year % 10:
+            return None
+        return _mention(ctx, m.start(), m.end(), DateParts(decade=year), 0.85)
+    before = words_before(text, m.start(), max(0, m.start() - 40), 2)
+    prev = before[-1].lower if before and not text[before[-1].end : m.start()].strip("( ") else ""
+    if prev in ctx.lexicon.label_words:
+        return None
+    after = words_after(text, m.end(), min(len(text), m.end() + 40), 1)
+    # "1500 troops" counts troops; "1950 Korean War" and "in 1950." are years.
+    if after and after[0].text[0].islower() and after[0].lower not in ctx.lexicon.phrase_stops:
+        if after[0].lower not in ("war", "election", "elections", "census", "olympics", "games"):
+            return None
+    parenthesised = text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")"
+    confidence = 0.85 if prev in _YEAR_CUES or parenthesised else 0.6
+    return _mention(ctx, m.start(), m.end(), DateParts(year=year), confidence)
+
+
+def _with_juche_year(parts: DateParts) -> DateParts:
+    year = parts.stated_gregorian_year or (parts.juche_year + JUCHE_EPOCH if parts.juche_year else None)
+    return DateParts(
+        year=year,
+        month=parts.month,
+        day=parts.day,
+        weekday=parts.weekday,
+        juche_year=parts.juche_year,
+        stated_gregorian_year=parts.stated_gregorian_year,
+    )
+
+
+def _future_clause(ctx: ExtractionContext, pos: int) -> bool:
+    """Whether the clause around ``pos`` speaks of the future ("will visit ... on Monday")."""
+    left, right = ctx.index.clause_bounds(pos, pos + 1)
+    return bool(date_patterns().future.search(ctx.text, left, right))
+
+
+def _valid_day(parts: DateParts) -> bool:
+    if parts.day is None or parts.month is None:
+        return True
+    year = parts.year if parts.year else 2000  # a leap year, so "Feb. 29" stands without a year
+    return parts.day <= _calendar.monthrange(year, parts.month)[1]
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text else None
+
+
+def _day(text: str) -> int:
+    return int(text.rstrip("stndrh"))
+
+
+def _month(ctx: ExtractionContext, text: str) -> int:
+    return ctx.lexicon.months[text.rstrip(".").lower()]
+
+
+def _weekday(ctx: ExtractionContext, text: str | None) -> int | None:
+    return ctx.lexicon.weekdays[text.lower()] if text else None

@@ -1,0 +1,154 @@
+"""Durations: "three-year-long", "the three-year war", "three to four days", "Sixty years has
+elapsed since", "more than 50 years ago", "less than five years after", "nearly two years after"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from figcheck.extraction.lexicon import alternation, load_lexicon
+from figcheck.extraction.mentions import ExtractionContext, Mention
+from figcheck.extraction.numbers import format_number, number_patterns, parse_number
+from figcheck.extraction.text import words_after
+from figcheck.records import DurationValue, Qualifier
+
+
+@dataclass(frozen=True)
+class DurationPatterns:
+    """Matched at a time-unit word ("years", "day"), looking back for the figure before it."""
+
+    unit: regex.Pattern  # at the unit word
+    number_before: regex.Pattern  # "more than 50 ", "three to four "
+    compound_before: regex.Pattern  # "three-"
+    compound_suffix: regex.Pattern  # "-long", "-old"
+    single_before: regex.Pattern  # "a ", "nearly a "
+    single_after: regex.Pattern  # " ago", " after"
+    relation: regex.Pattern  # what follows: "ago", "after", "has elapsed since"
+
+
+@cache
+def duration_patterns() -> DurationPatterns:
+    lex = load_lexicon()
+    n = number_patterns()
+    units = alternation(lex.time_units)
+    relations = alternation(lex.duration_relations)
+    return DurationPatterns(
+        unit=regex.compile(rf"(?i:{units})\b"),
+        number_before=regex.compile(
+            rf"(?:(?P<q>{n.qualifier})\s+)?(?P<n1>{n.number})(?:\s*(?:-|–|to|or)\s*(?P<n2>{n.number}))?\s+$"
+        ),
+        compound_before=regex.compile(rf"(?P<n1>{n.number})-$"),
+        compound_suffix=regex.compile(r"-(?P<suffix>long|old)(?![\p{L}-])|(?![\p{L}-])"),
+        single_before=regex.compile(rf"(?:(?P<q>{n.qualifier})\s+)?\b(?P<a>(?i:an?|one))\s+$"),
+        single_after=regex.compile(r"\s+(?i:ago|after|later|earlier|before)\b"),
+        relation=regex.compile(
+            rf"\s+(?:(?P<rel>(?i:{relations}))\b"
+            r"|(?i:(?:has|have|had)\s+(?:now\s+)?(?:elapsed|passed|gone\s+by)(?:\s+(?P<since>since))?))"
+        ),
+    )
+
+
+_LOOKBACK = 80
+
+
+def find_durations(ctx: ExtractionContext) -> list[Mention]:
+    p = duration_patterns()
+    text = ctx.text
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("unit", ()):
+        unit = p.unit.match(text, pos)
+        if not unit:
+            continue
+        u = unit.group()
+        window = max(0, pos - _LOOKBACK)
+        if text[pos - 1 : pos] == "-":
+            m = p.compound_before.search(text, window, pos)
+            suffix = p.compound_suffix.match(text, unit.end())
+            if m and suffix and u.lower() in _singular_units():
+                mention = _duration(ctx, m.start(), suffix.end(), m.group("n1"), None, None, u, compound=True)
+                if mention:
+                    if suffix.group("suffix") == "old":
+                        mention.context = "age"
+                    out.append(mention)
+            continue
+        m = p.number_before.search(text, window, pos)
+        if m:
+            mention = _duration(ctx, m.start(), unit.end(), m.group("n1"), m.group("n2"), m.group("q"), u)
+            if mention:
+                out.append(mention)
+            continue
+        m = p.single_before.search(text, window, pos)
+        if m and u.lower() in _singular_units() and p.single_after.match(text, unit.end()):
+            mention = _duration(ctx, m.start(), unit.end(), "one", None, m.group("q"), u)
+            if mention:
+                out.append(mention)
+    return out
+
+
+@cache
+def _singular_units() -> frozenset[str]:
+    return frozenset(u for u in load_lexicon().time_units if not u.endswith("s"))
+
+
+def _duration(
+    ctx: ExtractionContext,
+    start: int,
+    end: int,
+    n1: str,
+    n2: str | None,
+    qualifier_text: str | None,
+    unit: str,
+    compound: bool = False,
+) -> Mention | None:
+    lex = ctx.lexicon
+    low = parse_number(n1, lex)
+    high = parse_number(n2, lex) if n2 else None
+    if low is None or (n2 and (high is None or high <= low)):
+        return None
+    letter, multiple = lex.time_units[unit.lower()]
+    qualifier: Qualifier = "range" if n2 else (lex.qualifier_of(qualifier_text) if qualifier_text else "exact")
+    value = DurationValue(
+        timex=_timex(low * multiple, letter) if not n2 else f"PX{letter}" if letter != "H" else "PTXH",
+        low_timex=_timex(low * multiple, letter) if n2 else None,
+        high_timex=_timex(high * multiple, letter) if n2 else None,
+        qualifier=qualifier,
+    )
+    mention = Mention("duration", start, end, value, 0.9 if not compound else 0.85, qualifier=qualifier)
+    if compound:
+        mention.subject = _compound_subject(ctx, end)
+    else:
+        rel = duration_patterns().relation.match(ctx.text, end)
+        if rel:
+            relation = lex.duration_relations.get((rel.group("rel") or "").lower()) or "since"
+            mention.anchor_relation = relation
+            mention.to_publication = relation == "ago" or rel.group("rel") is None
+            if relation in ("after", "since", "before", "until") and (rel.group("rel") or rel.group("since")):
+                sentence = ctx.index.sentence_at(end)
+                mention.anchor_span = (rel.end(), sentence.end)
+            if relation in ("after", "before") and rel.group("rel") and rel.group("rel").lower() in ("later", "earlier"):
+                mention.anchor_span = None
+    return mention
+
+
+def _timex(amount: float, letter: str) -> str:
+    number = format_number(amount).replace(",", "")
+    return f"PT{number}H" if letter == "H" else f"P{number}{letter}"
+
+
+def _compound_subject(ctx: ExtractionContext, end: int) -> str | None:
+    """"the three-year war" → "war"; "the three-year-long Fatherland Liberation War" → the name."""
+    words = words_after(ctx.text, end, min(len(ctx.text), end + 80), 5)
+    picked: list[str] = []
+    for word in words:
+        if word.lower in ctx.lexicon.phrase_stops or word.text[0].isdigit():
+            break
+        picked.append(word.text.rstrip("."))
+        if word.text[0].islower() and len(picked) >= 1 and not _adjective_like(word.lower):
+            break
+    return " ".join(picked) or None
+
+
+def _adjective_like(word: str) -> bool:
+    return word.endswith(("al", "ic", "ive", "ous", "ful", "less", "ary", "ern"))

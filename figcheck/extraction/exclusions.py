@@ -1,0 +1,94 @@
+"""Numbers that are not claims: phone and registration numbers, times of day, web addresses,
+numbers that name a place or a thing ("Height 1211 and 351", "Resolution 1718", "No. 3")."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import regex
+
+from figcheck.extraction.lexicon import load_lexicon
+
+_NUMBER = r"\d[\d,]*(?:\.\d+)?"
+
+
+@cache
+def _anchored_forms() -> regex.Pattern:
+    """Forms matched at the start of a digit run (or the "+" / "(" just before it)."""
+    forms = [
+        # Phone numbers: "+82-2-727-0114", "(202) 555-0143", "02-727-0114".
+        r"\+\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,5}",
+        r"\(\d{2,4}\)\s*\d{3,4}[\s.\-]\d{4}",
+        r"\d{2,4}-\d{3,4}-\d{4}(?![\p{N}\-])",
+        # Times of day: "09:18", "10:25 PM", "8 a.m.", "six o'clock".
+        r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?i:[ap]\.?m\.?))?(?![\p{N}])",
+        r"\d{1,2}(?:\.\d{2})?\s*(?i:a\.m\.|p\.m\.|am\b|pm\b)",
+        r"\d{1,2}\s+o['’]clock",
+        # Dotted or slashed numeric dates in page chrome: "2015.04.28", "28/04/2015".
+        r"\d{4}\.\d{1,2}\.\d{1,2}(?![\p{N}])",
+        r"\d{1,2}/\d{1,2}/\d{2,4}(?![\p{N}])",
+        # Numbers glued to a name: "Hwasong-14", "MiG-15" (matched from the name's start).
+    ]
+    return regex.compile("|".join(f"(?:{f})" for f in forms))
+
+
+def _label_before(text: str, pos: int) -> bool:
+    """Whether the word right before ``pos`` names what the number labels ("Height 1211")."""
+    before = text[max(0, pos - 14) : pos]
+    if not before or (before[-1].isalnum()):
+        return False
+    words = before.split()
+    return bool(words) and words[-1].lower() in load_lexicon().label_words
+
+
+@cache
+def _label_list() -> regex.Pattern:
+    # "1211 and 351", "3, 4 and 7": the numbers coordinated with a labelled one are labels too.
+    return regex.compile(rf"{_NUMBER}(?:\s*(?:,|and|or|&|/)\s*{_NUMBER}(?![\p{{L}}]))*")
+
+
+def non_claim_spans(text: str, digit_starts: list[int]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    forms = _anchored_forms()
+    label_list = _label_list()
+    covered = -1
+    for pos in digit_starts:
+        if pos < covered:
+            continue
+        start = pos - 1 if pos and text[pos - 1] in "+(" else pos
+        m = forms.match(text, start)
+        if m:
+            spans.append(m.span())
+            covered = m.end()
+            continue
+        if _label_before(text, pos):
+            m = label_list.match(text, pos)
+            if m:
+                spans.append(m.span())
+                covered = m.end()
+                continue
+        if pos >= 2 and text[pos - 1] == "-" and text[pos - 2].isalpha():
+            end = pos
+            while end < len(text) and text[end].isalnum():
+                end += 1
+            spans.append((pos, end))
+            covered = end
+    spans.extend(_web_addresses(text))
+    return sorted(spans)
+
+
+def _web_addresses(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for marker in ("http://", "https://", "www.", "@"):
+        i = text.find(marker)
+        while i != -1:
+            start = i
+            if marker == "@":
+                while start > 0 and not text[start - 1].isspace():
+                    start -= 1
+            end = i
+            while end < len(text) and not text[end].isspace():
+                end += 1
+            spans.append((start, end))
+            i = text.find(marker, end)
+    return spans

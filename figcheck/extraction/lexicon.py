@@ -1,0 +1,115 @@
+"""The English lexicon the extractor is built from, loaded from YAML and validated once."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+from figcheck.records import Qualifier
+
+
+_DIGIT_ORDINAL = regex.compile(r"(\d+)(?:st|nd|rd|th)")
+
+
+class NumberWords(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    units: dict[str, int]
+    tens: dict[str, int]
+    scales: dict[str, int]
+    collectives: dict[str, int]
+
+
+class Lexicon(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    _qualifier_index: dict[str, Qualifier] = PrivateAttr(default_factory=dict)
+    _number_words: frozenset[str] = PrivateAttr(default_factory=frozenset)
+
+    number_words: NumberWords
+    ordinal_words: dict[str, int]
+    qualifiers: dict[Qualifier, list[str]]
+    months: dict[str, int] = Field(min_length=12)
+    weekdays: dict[str, int] = Field(min_length=7, max_length=7)
+    time_units: dict[str, tuple[str, int]]
+    measure_units: dict[str, str]
+    label_words: frozenset[str]
+    partitive_cues: list[str]
+    phrase_stops: frozenset[str]
+    total_verbs: list[str]
+    future_cues: list[str]
+    duration_relations: dict[str, str]
+    anniversary_verbs: frozenset[str]
+
+    @field_validator("months")
+    @classmethod
+    def _months_in_range(cls, value: dict[str, int]) -> dict[str, int]:
+        bad = {k: v for k, v in value.items() if not 1 <= v <= 12}
+        if bad:
+            raise ValueError(f"month numbers must be 1-12: {bad}")
+        return value
+
+    @field_validator("time_units")
+    @classmethod
+    def _timex_letters(cls, value: dict[str, tuple[str, int]]) -> dict[str, tuple[str, int]]:
+        bad = {k: v for k, v in value.items() if v[0] not in {"Y", "M", "W", "D", "H"}}
+        if bad:
+            raise ValueError(f"time units must map to a TIMEX3 letter Y, M, W, D or H: {bad}")
+        return value
+
+    def model_post_init(self, __context: object) -> None:
+        self._qualifier_index = {p: q for q, phrases in self.qualifiers.items() for p in phrases}
+        nw = self.number_words
+        self._number_words = frozenset(nw.units) | frozenset(nw.tens) | frozenset(nw.scales)
+
+    def is_number_word(self, word: str) -> bool:
+        return word.lower() in self._number_words
+
+    # --- derived lookups -----------------------------------------------------------------
+
+    def qualifier_of(self, phrase: str) -> Qualifier | None:
+        return self._qualifier_index.get(" ".join(phrase.lower().split()))
+
+    def number_word_value(self, word: str) -> int | None:
+        w = word.lower()
+        nw = self.number_words
+        for table in (nw.units, nw.tens, nw.scales, nw.collectives):
+            if w in table:
+                return table[w]
+        return None
+
+    def ordinal_value(self, word: str) -> int | None:
+        """"71st" → 71, "seventy-first" → 71, "sixtieth" → 60."""
+        w = word.lower()
+        m = _DIGIT_ORDINAL.fullmatch(w)
+        if m:
+            return int(m.group(1))
+        if w in self.ordinal_words:
+            return self.ordinal_words[w]
+        head, _, tail = w.rpartition("-")
+        if head in self.number_words.tens and tail in self.ordinal_words and self.ordinal_words[tail] < 10:
+            return self.number_words.tens[head] + self.ordinal_words[tail]
+        return None
+
+
+class LexiconError(Exception):
+    pass
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    source = resources.files("figcheck").joinpath("lexicon/english.yaml")
+    try:
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        return Lexicon.model_validate(data)
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise LexiconError(f"{source}: {exc}") from exc
+
+
+def alternation(words: list[str] | frozenset[str] | dict[str, object]) -> str:
+    """A regex alternation of literal phrases, longest first, spaces matching any blank run."""
+    escaped = (regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return "|".join(escaped)

@@ -1,0 +1,53 @@
+"""What recognizers produce: candidate mentions of figures, before they become claims."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from figcheck.extraction.lexicon import Lexicon
+from figcheck.extraction.text import TextIndex
+from figcheck.extraction.triggers import Triggers
+from figcheck.records import ClaimKind, ClaimValue, Qualifier
+
+# When two mentions overlap, the one of higher priority wins (then the longer one).
+PRIORITY = {"date_range": 50, "anniversary": 45, "date": 40, "duration": 30, "count": 10}
+
+
+@dataclass(slots=True)
+class Mention:
+    kind: ClaimKind
+    start: int
+    end: int
+    value: ClaimValue
+    confidence: float
+    qualifier: Qualifier = "exact"
+    subject: str | None = None
+    context: str | None = None
+    # Linking hints filled by recognizers and resolved into claim ids by the extractor.
+    anchor_relation: str | None = None
+    anchor_span: tuple[int, int] | None = None
+    to_publication: bool = False
+    elliptical: bool = False
+    subject_span: tuple[int, int] | None = None
+    part_of: Mention | None = None
+    claim_id: str | None = None
+    # Dates only: the pieces as written (figcheck.extraction.dates.DateParts).
+    parts: object | None = None
+
+    @property
+    def priority(self) -> int:
+        return PRIORITY[self.kind]
+
+
+@dataclass
+class ExtractionContext:
+    """Everything a recognizer needs about one document."""
+
+    text: str
+    index: TextIndex
+    lexicon: Lexicon
+    published: date | None
+    triggers: Triggers = field(default_factory=Triggers)
+    # Character ranges where nothing is a claim (page furniture, phone numbers, times of day).
+    blocked: list[tuple[int, int]] = field(default_factory=list)

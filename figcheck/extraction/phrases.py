@@ -1,0 +1,138 @@
+"""What a figure counts (its subject) and the words around it that say what happened (its context)."""
+
+from __future__ import annotations
+
+from figcheck.extraction.mentions import ExtractionContext
+from figcheck.extraction.text import Word, words_after, words_before, words_between
+
+_MAX_SUBJECT_WORDS = 6
+_MAX_CONTEXT_WORDS = 10
+# Plurals that do not end in "s", and mass nouns that end a counted phrase.
+_IRREGULAR_PLURALS = frozenset(
+    "people men women children personnel staff police cattle sheep fish livestock youth "
+    "infantry cavalry artillery aircraft crew media".split()
+)
+# Nouns that measure or group what follows "of": "tons of rice", "pieces of equipment".
+_PARTITIVE_NOUNS = frozenset(
+    "tons tonnes ton kinds kind types type sorts pieces piece units sets pairs head hundreds "
+    "thousands millions cases copies volumes items barrels bags boxes rounds groups teams "
+    "batches cubic square percent members rows".split()
+)
+# Auxiliaries dropped at the start of a right-hand context ("twelve were honored" → "honored").
+_AUXILIARIES = frozenset("is are was were be been being has have had will would shall should can could may might must".split())
+_FUNCTION_TAIL = frozenset("to of for with by in on at from the a an and or as than that who which".split())
+
+
+def subject_after(ctx: ExtractionContext, end: int) -> tuple[str | None, tuple[int, int] | None]:
+    """The noun phrase right after a figure: "661,736 volunteers" → "volunteers",
+    "80,000 young and working people" → "young and working people", "533 DPRK Heroes" →
+    "DPRK Heroes", "12 Heroes of the Republic" → "Heroes of the Republic"."""
+    text = ctx.text
+    stops = ctx.lexicon.phrase_stops
+    sentence = ctx.index.sentence_at(end)
+    words = words_after(text, end, min(max(end, sentence.end), end + 160), _MAX_SUBJECT_WORDS + 4)
+    picked: list[Word] = []
+    i = 0
+    while i < len(words) and len(picked) < _MAX_SUBJECT_WORDS:
+        word = words[i]
+        lower = word.lower
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if word.text[0].isdigit() or ctx.lexicon.is_number_word(lower):
+            break
+        if lower == "of" and picked:
+            if _proper_complement(words, i + 1) or picked[-1].lower in _PARTITIVE_NOUNS:
+                picked.append(word)
+                i += 1
+                continue
+            break
+        if lower == "and" and picked and len(picked) <= 2 and nxt is not None:
+            if not _is_noun_end(picked[-1]) and nxt.lower not in stops and not nxt.text[0].isdigit():
+                picked.append(word)
+                i += 1
+                continue
+            break
+        if lower in stops:
+            break
+        if not picked and lower.endswith("ed") and (nxt is None or nxt.lower in stops):
+            break  # "twelve attended the meeting": a verb, no counted noun
+        picked.append(word)
+        if word.text.endswith("."):
+            break
+        if _is_noun_end(word) and not (nxt and nxt.lower == "of"):
+            # "Heroes of the Republic" goes on; "volunteers awarded" does not.
+            if not (nxt and nxt.text[0].isupper() and word.text[0].isupper()):
+                break
+        i += 1
+    while picked and (picked[-1].lower in _FUNCTION_TAIL or picked[-1].lower in stops):
+        picked.pop()
+    if not picked:
+        return None, None
+    return text[picked[0].start : picked[-1].end].rstrip("."), (picked[0].start, picked[-1].end)
+
+
+def _proper_complement(words: list[Word], i: int) -> bool:
+    """ "of the Republic", "of Labour": a name goes on after "of"."""
+    if i < len(words) and words[i].lower == "the":
+        i += 1
+    return i < len(words) and words[i].text[0].isupper()
+
+
+def _is_noun_end(word: Word) -> bool:
+    lower = word.lower
+    if lower in _IRREGULAR_PLURALS:
+        return True
+    return len(lower) > 3 and lower.endswith("s") and not lower.endswith(("ss", "us", "is", "ous"))
+
+
+def context_around(ctx: ExtractionContext, start: int, end: int, left_limit: int = 0, right_limit: int | None = None) -> str | None:
+    """The predicate words of the figure's clause, without the figure and its subject:
+    "awarded DPRK orders and medals to 661,736 volunteers" → "awarded DPRK orders and medals";
+    "twelve were honored with the title" → "honored with the title"."""
+    text = ctx.text
+    left, right = ctx.index.clause_bounds(start, end)
+    # Another figure in the same clause bounds the context: its words are its own.
+    left = max(left, left_limit)
+    right = min(right, right_limit) if right_limit is not None else right
+    before = words_before(text, start, left, _MAX_CONTEXT_WORDS)
+    if left == left_limit:
+        # "twelve were honored with X and 226 with Y": 226's words start after the "and".
+        joins = [i for i, w in enumerate(before) if w.lower in ("and", "or", "while", "whereas")]
+        if joins:
+            before = before[joins[-1] + 1 :]
+    while before and before[-1].lower in _FUNCTION_TAIL | ctx.lexicon.phrase_stops:
+        before.pop()
+    after = words_after_clause(text, end, right)
+    while after and after[0].lower in _AUXILIARIES:
+        after.pop(0)
+    while after and after[-1].lower in _FUNCTION_TAIL:
+        after.pop()
+    parts = []
+    if before:
+        parts.append(text[before[0].start : before[-1].end])
+    if after:
+        parts.append(text[after[0].start : after[-1].end])
+    joined = " ".join(" ".join(p.split()) for p in parts).rstrip(".")
+    return joined or None
+
+
+def words_after_clause(text: str, pos: int, right: int) -> list[Word]:
+    return words_between(text, pos, right)[:_MAX_CONTEXT_WORDS]
+
+
+def head_noun(subject: str | None) -> str | None:
+    """The last word of a subject, lower-cased and without a plural "s": for matching parts to wholes."""
+    if not subject:
+        return None
+    words = subject.lower().replace("’", "'").split()
+    if "of" in words:
+        words = words[: words.index("of")]
+    if not words:
+        return None
+    last = words[-1]
+    if last.endswith("ies") and len(last) > 4:
+        return last[:-3] + "y"
+    if last.endswith("es") and last[:-2].endswith(("sh", "ch", "x", "ss")):
+        return last[:-2]
+    if last.endswith("s") and not last.endswith("ss"):
+        return last[:-1]
+    return last

@@ -1,0 +1,186 @@
+"""Sentences, clauses and words of an article, as character spans into its exact text."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+import regex
+
+# Tokens before a full stop that do not end a sentence ("Mt. Maryang", "Oct. 25", "U.S. troops").
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof gen lt col maj capt sgt adm cmdr gov sen rep rev st mt ft no nos vol
+    jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp jr sr vs etc approx est
+    dept univ assn bros fig pp op cf e.g i.e u.s u.n u.k d.c a.m p.m""".split()
+)
+_INITIALISM = regex.compile(r"(?:\p{L}\.)+\p{L}")
+_SENTENCE_END = regex.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n")
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’]*(?:[.-][\p{L}\p{N}][\p{L}\p{M}\p{N}'’]*)*\.?")
+# A clause ends at these; a parenthesis opens or closes one.
+_CLAUSE_BREAK = regex.compile(r"[,;:()\[\]\"“”!?]|\.(?=\s|$)| -- | – | — |\n")
+
+
+@dataclass(slots=True)
+class Sentence:
+    start: int
+    end: int
+
+
+@dataclass
+class TextIndex:
+    """Sentence boundaries of one text, found lazily block by block (a block is a run of lines
+    that a newline does not break), and looked up by position."""
+
+    text: str
+    sentences: list[Sentence] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list)
+    _blocks: list[tuple[int, int]] = field(default_factory=list)  # sorted, disjoint
+
+    @classmethod
+    def build(cls, text: str) -> TextIndex:
+        return cls(text=text)
+
+    def sentence_at(self, pos: int) -> Sentence:
+        self._ensure_block(pos)
+        i = bisect.bisect_right(self._starts, pos) - 1
+        if i < 0:
+            return Sentence(0, len(self.text))
+        return self.sentences[i]
+
+    def sentence_index(self, pos: int) -> int:
+        """A number that orders sentences; consecutive sentences differ by one within a block
+        and by more across blocks that were never read in between."""
+        self._ensure_block(pos)
+        i = max(0, bisect.bisect_right(self._starts, pos) - 1)
+        block = bisect.bisect_right(self._blocks, (pos, len(self.text) + 1)) - 1
+        return i + 2 * max(0, block)
+
+    def _ensure_block(self, pos: int) -> None:
+        i = bisect.bisect_right(self._blocks, (pos, len(self.text) + 1)) - 1
+        if i >= 0 and self._blocks[i][0] <= pos <= self._blocks[i][1]:
+            return
+        start, end = _block_around(self.text, pos)
+        found = list(_split_sentences(self.text, start, end))
+        bisect.insort(self._blocks, (start, end))
+        for sentence in found:
+            j = bisect.bisect_left(self._starts, sentence.start)
+            if j < len(self._starts) and self._starts[j] == sentence.start:
+                continue
+            self._starts.insert(j, sentence.start)
+            self.sentences.insert(j, sentence)
+
+    def clause_bounds(self, start: int, end: int) -> tuple[int, int]:
+        """The clause around [start, end): from the last break before it to the next after it."""
+        sentence = self.sentence_at(start)
+        left = sentence.start
+        for m in _CLAUSE_BREAK.finditer(self.text, sentence.start, start):
+            left = m.end()
+        right_match = _CLAUSE_BREAK.search(self.text, end, max(end, sentence.end))
+        right = right_match.start() if right_match else max(end, sentence.end)
+        return left, right
+
+
+def _continues(line: str, next_is_blank: bool) -> bool:
+    """A newline inside a hard-wrapped paragraph does not end a sentence; a blank line, a short
+    line (headline, menu item) or a line ending in punctuation does."""
+    line = line.rstrip()
+    return bool(line) and len(line) > 60 and line[-1] not in ".!?:\"”’)" and not next_is_blank
+
+
+def _block_around(text: str, pos: int) -> tuple[int, int]:
+    """The lines around ``pos`` joined by newlines that do not break a sentence."""
+    n = len(text)
+    start = text.rfind("\n", 0, pos) + 1
+    while start > 0:
+        prev_start = text.rfind("\n", 0, start - 1) + 1
+        if not _continues(text[prev_start : start - 1], text[start : start + 2].strip() == ""):
+            break
+        start = prev_start
+    end = text.find("\n", pos)
+    while end != -1:
+        line_start = text.rfind("\n", 0, end) + 1
+        after = end + 1
+        next_blank = text.startswith("\n", after) or text[after : after + 2].strip() == ""
+        if not _continues(text[line_start:end], next_blank):
+            break
+        end = text.find("\n", after)
+    return start, (n if end == -1 else end)
+
+
+def _split_sentences(text: str, begin: int, stop: int):
+    start = begin
+    for m in _SENTENCE_END.finditer(text, begin, stop):
+        end = m.end()
+        if m.group() == "\n":
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            next_blank = text.startswith("\n", end) or text[end : end + 2].strip() == ""
+            if _continues(text[line_start : m.start()], next_blank):
+                continue
+        elif not _ends_sentence(text, m.start()):
+            continue
+        if text[start:end].strip():
+            yield Sentence(_skip_space(text, start, end), _trim_end(text, start, end))
+        start = end
+    if start < stop and text[start:stop].strip():
+        yield Sentence(_skip_space(text, start, stop), _trim_end(text, start, stop))
+
+
+def _ends_sentence(text: str, dot: int) -> bool:
+    if text[dot] != ".":
+        return True
+    word_start = dot
+    while word_start > 0 and not text[word_start - 1].isspace() and text[word_start - 1] not in "(\"“":
+        word_start -= 1
+    token = text[word_start:dot].lower()
+    if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+        return False
+    # "U.S." and "D.P.R.K." style initialisms rarely end a sentence in news text.
+    return not _INITIALISM.fullmatch(token)
+
+
+def _skip_space(text: str, start: int, end: int) -> int:
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower().rstrip(".")
+
+
+def words_between(text: str, start: int, end: int) -> list[Word]:
+    return [Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+
+
+def words_after(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
+    """Words right after ``pos`` separated only by spaces (punctuation ends the run)."""
+    out: list[Word] = []
+    for m in _WORD.finditer(text, pos, limit):
+        gap = text[pos : m.start()]
+        if gap.strip():
+            break
+        word = m.group()
+        out.append(Word(word, m.start(), m.end()))
+        pos = m.end()
+        if word.endswith(".") or len(out) >= max_words:
+            break
+    return out
+
+
+def words_before(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
+    """Up to ``max_words`` words before ``pos`` back to ``limit``, in text order."""
+    found = [Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(text, limit, pos)]
+    return found[-max_words:]

@@ -1,0 +1,661 @@
+"""The reference table: validation of hand-written facts, the seeded table, matching claims, adding facts."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from figcheck.records import (
+    Anchor,
+    AnniversaryValue,
+    Claim,
+    CountValue,
+    DateRangeValue,
+    DateValue,
+    DurationValue,
+    FactRef,
+)
+from figcheck.reference import (
+    FactRejected,
+    ReferenceFact,
+    ReferenceTable,
+    ReferenceTableError,
+    TableBusy,
+    TableWriteFailed,
+    _yaml,
+    add_fact,
+    check_folder,
+    fact_ref,
+    render_value,
+    table_files,
+    timex_bounds,
+    values_agree,
+    words,
+)
+
+SEEDED = Path(__file__).resolve().parents[1] / "reference_data"
+
+
+@pytest.fixture(scope="module")
+def seeded() -> ReferenceTable:
+    return ReferenceTable.load(SEEDED)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    copy = tmp_path / "reference_data"
+    shutil.copytree(SEEDED, copy)
+    return copy
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file in the folder, hidden ones too: a leftover temp or lock file shows up."""
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def fact(**fields: object) -> ReferenceFact:
+    data: dict[str, object] = {
+        "id": "test-fact",
+        "subject": "Test subject",
+        "property": "test property",
+        "kind": "count",
+        "value": 10,
+        "references": [{"stated_in": "Test source"}],
+    }
+    data.update(fields)
+    return ReferenceFact.model_validate(data)
+
+
+def claim(kind: str, value: object, sentence: str, *, subject: str | None = None, context: str | None = None) -> Claim:
+    return Claim(
+        id=Claim.make_id("doc", kind, 0, 1),
+        doc_id="doc",
+        kind=kind,  # type: ignore[arg-type]
+        text=sentence[:1],
+        start=0,
+        end=1,
+        sentence=sentence,
+        sentence_start=0,
+        value=value,  # type: ignore[arg-type]
+        subject=subject,
+        context=context,
+        confidence=0.9,
+    )
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD_ENTRY = """\
+- id: good-fact
+  subject: Korean War
+  property: started
+  kind: date
+  value: "1950-06-25"
+  rank: preferred
+  references:
+  - stated_in: A history
+"""
+
+
+# --- the seeded table ----------------------------------------------------------------------
+
+
+def test_seeded_table_loads_without_problems(seeded: ReferenceTable) -> None:
+    assert check_folder(SEEDED) == []
+    assert len(seeded) >= 20
+    assert {path.name for path in table_files(SEEDED)} >= {
+        "korean_war.yaml",
+        "dprk_china_relations.yaml",
+        "calendars.yaml",
+    }
+
+
+def test_every_seeded_fact_is_sourced(seeded: ReferenceTable) -> None:
+    for seeded_fact in seeded:
+        assert seeded_fact.references, seeded_fact.id
+        assert any(source.url or source.stated_in.strip() for source in seeded_fact.references), seeded_fact.id
+        for source in seeded_fact.references:
+            if source.url:
+                assert source.url.startswith(("http://", "https://")), seeded_fact.id
+                assert source.retrieved is not None, f"{seeded_fact.id}: a url needs its retrieved date"
+        assert seeded_fact.keywords or seeded_fact.aliases, f"{seeded_fact.id} cannot be matched to any claim"
+
+
+@pytest.mark.parametrize(
+    ("fact_id", "expected"),
+    [
+        ("korean-war-started", "1950-06-25"),
+        ("korean-war-armistice-signed", "1953-07-27"),
+        ("korean-war-duration", "P3Y"),
+        ("cpv-crossed-the-yalu", "1950-10-19"),
+        ("cpv-first-battle-and-commemoration", "1950-10-25"),
+        ("dprk-founded", "1948-09-09"),
+        ("korea-liberated-from-japan", "1945-08-15"),
+        ("kpa-founded-as-regular-army", "1948-02-08"),
+        ("prc-dprk-diplomatic-relations-established", "1949-10-06"),
+        ("prc-founded", "1949-10-01"),
+        ("juche-calendar-year-one", "1912"),
+        ("cpv-awarded-dprk-orders-and-medals", 661736),
+        ("cpv-heroes-of-the-republic", 12),
+        ("cpv-order-of-the-national-flag-first-class", 226),
+        ("dprk-heroes-of-the-war", 533),
+        ("dprk-twice-heroes-of-the-war", 5),
+        ("dprk-labour-heroes-of-the-war", 16),
+        ("dprk-volunteers-by-1950-07-01", 81858),
+    ],
+)
+def test_seeded_fact_values(seeded: ReferenceTable, fact_id: str, expected: object) -> None:
+    seeded_fact = seeded.get(fact_id)
+    assert seeded_fact is not None, fact_id
+    assert seeded_fact.value == expected
+
+
+def test_seeded_withdrawal_and_as_of(seeded: ReferenceTable) -> None:
+    withdrawal = seeded.get("cpv-withdrawal-completed")
+    assert withdrawal is not None and withdrawal.value.startswith("1958")
+    assert seeded.get("dprk-volunteers-by-1950-07-01").as_of == "1950-07-01"
+
+
+def test_both_entry_dates_of_the_volunteers_are_kept_preferred(seeded: ReferenceTable) -> None:
+    crossed, first_battle = seeded.get("cpv-crossed-the-yalu"), seeded.get("cpv-first-battle-and-commemoration")
+    assert crossed.subject == first_battle.subject
+    assert crossed.property != first_battle.property
+    assert crossed.rank == first_battle.rank == "preferred"
+
+
+def test_seeded_files_round_trip_byte_for_byte() -> None:
+    # What `facts add` relies on to change nothing but the end of a file.
+    for path in table_files(SEEDED):
+        yaml = _yaml()
+        out = io.StringIO()
+        yaml.dump(yaml.load(path.read_text(encoding="utf-8")), out)
+        assert out.getvalue() == path.read_text(encoding="utf-8"), path.name
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def test_every_problem_names_file_fact_and_field(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "bad.yaml",
+        """\
+# a comment
+- id: count-with-text
+  subject: Chinese People's Volunteers
+  property: awarded DPRK orders and medals
+  kind: count
+  value: many
+  references:
+  - stated_in: KCNA
+- id: no-sources
+  subject: Korean War
+  property: started
+  kind: date
+  value: "1950-13-01"
+  references: []
+- subject: no id here
+  property: p
+  kind: weight
+  value: 3
+  colour: red
+  references:
+  - stated_in: S
+    page: 4
+""",
+    )
+    with pytest.raises(ReferenceTableError) as raised:
+        ReferenceTable.load(tmp_path)
+    problems = raised.value.problems
+    rendered = [str(problem) for problem in problems]
+    assert all("bad.yaml" in line for line in rendered)
+
+    def about(fact_id: str | None, field: str) -> str:
+        found = [p for p in problems if p.fact_id == fact_id and p.field == field]
+        assert found, f"no problem reported for {fact_id} / {field}: {rendered}"
+        return str(found[0])
+
+    assert "count-with-text" in about("count-with-text", "value")
+    assert "a count must be a number" in about("count-with-text", "value")
+    assert "no month 13" in about("no-sources", "value")
+    assert "references" in about("no-sources", "references")
+    assert "is required" in about(None, "id")
+    assert "entry 3" in about(None, "id")
+    assert "weight" in about(None, "kind") or "count" in about(None, "kind")
+    assert "not a known field" in about(None, "colour")
+    assert "not a known field" in about(None, "references[0].page")
+    # A wrong kind is reported once, not again as a wrong value.
+    assert not [p for p in problems if p.fact_id is None and p.field == "value"]
+    # Line numbers point at the field in the file.
+    assert about("count-with-text", "value").startswith(f"{tmp_path / 'bad.yaml'}:6:")
+    assert str(raised.value).count("\n") == len(problems)
+
+
+def test_check_folder_lists_the_same_problems_load_raises(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", GOOD_ENTRY.replace('"1950-06-25"', '"25 June 1950"'))
+    problems = check_folder(tmp_path)
+    assert len(problems) == 1
+    assert problems[0].field == "value" and problems[0].fact_id == "good-fact"
+
+
+def test_duplicate_ids_across_files_name_both(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", GOOD_ENTRY)
+    write(tmp_path, "b.yaml", "# another topic\n" + GOOD_ENTRY)
+    problems = check_folder(tmp_path)
+    assert len(problems) == 1
+    assert problems[0].field == "id" and problems[0].fact_id == "good-fact"
+    assert "b.yaml" in str(problems[0]) and "a.yaml" in str(problems[0])
+
+
+def test_two_contradicting_preferred_facts_are_a_problem(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", GOOD_ENTRY + GOOD_ENTRY.replace("good-fact", "other-fact").replace("06-25", "06-26"))
+    problems = check_folder(tmp_path)
+    assert [(p.fact_id, p.field) for p in problems] == [("other-fact", "rank")]
+    assert "good-fact" in problems[0].message
+
+
+def test_agreeing_preferred_facts_at_different_precision_are_fine(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", GOOD_ENTRY + GOOD_ENTRY.replace("good-fact", "other-fact").replace("1950-06-25", "1950-06"))
+    assert check_folder(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- id: [unclosed\n", "not valid YAML"),
+        ("id: a-mapping-not-a-list\n", "must be a list of facts"),
+        ("- just a string\n", "must be a mapping"),
+    ],
+)
+def test_malformed_files_are_reported(tmp_path: Path, text: str, expected: str) -> None:
+    write(tmp_path, "broken.yaml", text)
+    problems = check_folder(tmp_path)
+    assert len(problems) == 1 and expected in str(problems[0]) and "broken.yaml" in str(problems[0])
+
+
+def test_missing_folder_is_a_problem(tmp_path: Path) -> None:
+    problems = check_folder(tmp_path / "nowhere")
+    assert len(problems) == 1 and "no such folder" in str(problems[0])
+
+
+def test_version_follows_the_contents(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", GOOD_ENTRY)
+    first = ReferenceTable.load(tmp_path).version
+    assert ReferenceTable.load(tmp_path).version == first
+    write(tmp_path, "a.yaml", GOOD_ENTRY.replace("A history", "Another history"))
+    assert ReferenceTable.load(tmp_path).version != first
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"kind": "date", "value": "June 1950"}, "value", "YYYY"),
+        ({"kind": "date", "value": "1950-02-30"}, "value", "no such day"),
+        ({"kind": "duration", "value": "3 years"}, "value", "ISO 8601"),
+        ({"kind": "date_range", "value": "1953/1950"}, "value", "ends (1950) before it starts"),
+        ({"kind": "date_range", "value": "1950-06-25"}, "value", "START/END"),
+        ({"kind": "count", "value": True}, "value", "number"),
+        ({"kind": "count", "value": 10, "low": 11}, "low", "above the value"),
+        ({"kind": "count", "value": 10, "high": 9}, "high", "below the value"),
+        ({"kind": "date", "value": "1950", "low": "1949"}, "low", "only count and duration"),
+        ({"kind": "date", "value": "1950", "tolerance": 1}, "tolerance", "count facts only"),
+        ({"kind": "count", "value": 1, "tolerance": -1}, "tolerance", "greater than or equal"),
+        ({"id": "Korean War"}, "id", "lower-case words"),
+        ({"rank": "best"}, "rank", "preferred"),
+        ({"references": []}, "references", "at least 1"),
+        ({"as_of": "July 1950"}, "as_of", "YYYY"),
+        ({"keywords": ["--"]}, "keywords", "no word"),
+    ],
+)
+def test_model_rejects_values_that_do_not_fit(fields: dict[str, object], field: str, message: str) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError) as raised:
+        fact(**fields)
+    errors = raised.value.errors()
+    assert [error["loc"][0] for error in errors] == [field]
+    assert message in errors[0]["msg"]
+
+
+def test_model_normalises_values_by_kind() -> None:
+    assert fact(kind="count", value="661,736").value == 661736
+    assert fact(kind="count", value="2.9e6").value == 2900000
+    assert fact(kind="date", value=1950).value == "1950"
+    assert fact(kind="date", value=date(1953, 7, 27)).value == "1953-07-27"
+    span = fact(kind="date_range", value="1950-06-25/1953-07-27").value
+    assert (span.start, span.end) == ("1950-06-25", "1953-07-27")
+    assert fact(kind="date_range", value={"start": 1950, "end": "1953"}).value.start == "1950"
+    assert fact(kind="duration", value="P3Y", low="P3Y", high="P3Y1M2D").high == "P3Y1M2D"
+
+
+def test_timex_bounds_follow_the_precision() -> None:
+    assert timex_bounds("1950") == (date(1950, 1, 1), date(1950, 12, 31))
+    assert timex_bounds("1952-02") == (date(1952, 2, 1), date(1952, 2, 29))
+    assert timex_bounds("1950-06-25") == (date(1950, 6, 25), date(1950, 6, 25))
+
+
+def test_values_agree() -> None:
+    assert values_agree(fact(kind="date", value="1950"), fact(kind="date", value="1950-06-25"))
+    assert not values_agree(fact(kind="date", value="1950-10-19"), fact(kind="date", value="1950-10-25"))
+    assert values_agree(fact(value=2900000, tolerance=50000), fact(value=2950000))
+    assert not values_agree(fact(value=2900000, tolerance=50000), fact(value=3000000))
+    assert values_agree(fact(value=100, low=90, high=110), fact(value=95))
+    assert values_agree(fact(kind="duration", value="P3Y"), fact(kind="duration", value="P36M"))
+    assert not values_agree(fact(kind="duration", value="P3Y"), fact(kind="duration", value="P4Y"))
+    assert values_agree(
+        fact(kind="duration", value="P3Y", low="P3Y", high="P3Y1M2D"), fact(kind="duration", value="P3Y1M")
+    )
+    assert not values_agree(fact(kind="date", value="1950"), fact(kind="count", value=1950))
+
+
+def test_render_value_and_fact_ref(seeded: ReferenceTable) -> None:
+    assert render_value(seeded.get("cpv-awarded-dprk-orders-and-medals")) == "661,736"
+    assert render_value(seeded.get("korean-war-period")) == "1950-06-25/1953-07-27"
+    assert render_value(fact(value=2900000, tolerance=50000)) == "2,900,000 (±50,000)"
+    assert render_value(fact(value=12.5, unit="percent")) == "12.5 percent"
+    armistice = seeded.get("korean-war-armistice-signed")
+    cited = fact_ref(armistice)
+    assert isinstance(cited, FactRef)
+    assert (cited.fact_id, cited.value, cited.rank) == ("korean-war-armistice-signed", "1953-07-27", "preferred")
+    assert cited.sources == armistice.references
+
+
+# --- matching claims to facts --------------------------------------------------------------
+
+
+def ids(facts: list[ReferenceFact]) -> list[str]:
+    return [matched.id for matched in facts]
+
+
+def test_words_fold_case_articles_and_plurals() -> None:
+    assert words("Hero of the Republic") == words("heroes of Republic")
+    assert words("People’s Volunteers") == words("people's volunteer")
+    assert words("three-year-long war") == ("three", "year", "long", "war")
+
+
+def test_count_matches_what_is_counted(seeded: ReferenceTable) -> None:
+    volunteers = claim(
+        "count",
+        CountValue(value=661736),
+        "The DPRK Government ... awarded DPRK orders and medals to 661,736 volunteers.",
+        subject="volunteers",
+        context="awarded DPRK orders and medals",
+    )
+    assert ids(seeded.match(volunteers))[0] == "cpv-awarded-dprk-orders-and-medals"
+
+    nurses = claim(
+        "count",
+        CountValue(value=1200),
+        "The volunteers' field hospitals awarded DPRK orders and medals to 1,200 nurses.",
+        subject="nurses",
+        context="awarded DPRK orders and medals",
+    )
+    assert seeded.match(nurses) == []
+
+
+def test_count_without_subject_falls_back_to_the_sentence(seeded: ReferenceTable) -> None:
+    unnamed = claim("count", CountValue(value=661736), "Orders and medals were awarded to 661,736 Chinese volunteers.")
+    assert "cpv-awarded-dprk-orders-and-medals" in ids(seeded.match(unnamed))
+
+
+def test_korean_volunteers_are_not_the_chinese_volunteers(seeded: ReferenceTable) -> None:
+    korean = claim(
+        "count",
+        CountValue(value=80000, qualifier="more_than"),
+        "In a matter of three to four days after the outbreak of the war, more than 80,000 young and working "
+        "people across the country volunteered to fight in the front.",
+        subject="young and working people",
+        context="volunteered to fight in the front",
+    )
+    assert ids(seeded.match(korean)) == ["dprk-volunteers-by-1950-07-01"]
+
+
+def test_armistice_date_matches(seeded: ReferenceTable) -> None:
+    armistice = claim(
+        "date",
+        DateValue(timex="1953-07-27"),
+        "The armistice agreement that ended the fighting was signed at Panmunjom on July 27, 1953.",
+        context="armistice agreement signed",
+    )
+    matched = ids(seeded.match(armistice))
+    assert matched[0] == "korean-war-armistice-signed"
+    assert "korean-war-started" not in matched
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On June 25, 1950, the imperialists unleashed an armed invasion against the DPRK.",
+        "The Korean War broke out on June 25, 1950.",
+        "It was the day of the outbreak of the war, June 25, 1950.",
+    ],
+)
+def test_start_of_the_war_matches(seeded: ReferenceTable, sentence: str) -> None:
+    start = claim("date", DateValue(timex="1950-06-25"), sentence)
+    matched = ids(seeded.match(start))
+    assert matched[0] == "korean-war-started"
+    assert "korean-war-armistice-signed" not in matched
+
+
+def test_anniversary_matches_the_event_date(seeded: ReferenceTable) -> None:
+    anniversary = claim(
+        "anniversary",
+        AnniversaryValue(ordinal=70, event="the armistice agreement that ended the 1950-53 Korean War"),
+        "China, North Korea and Russia commemorated the 70th anniversary of the armistice agreement that "
+        "ended the 1950-53 Korean War on Thursday.",
+    )
+    matched = ids(seeded.match(anniversary))
+    assert matched[0] == "korean-war-armistice-signed"
+    assert all(seeded.get(fact_id).kind == "date" for fact_id in matched)
+    assert "korean-war-started" not in matched
+
+
+def test_date_range_and_duration_match_their_kinds(seeded: ReferenceTable) -> None:
+    period = claim(
+        "date_range",
+        DateRangeValue(start_timex="1950-06-25", end_timex="1953-07-27"),
+        "During the three-year-long Fatherland Liberation War (June 25, 1950-July 27, 1953), 533 DPRK Heroes "
+        "were produced.",
+    )
+    assert ids(seeded.match(period)) == ["korean-war-period"]
+    length = claim(
+        "duration",
+        DurationValue(timex="P3Y"),
+        "Kim sent a wreath on the occasion of the anniversary of China's dispatching of troops to the "
+        "three-year war.",
+    )
+    assert ids(seeded.match(length)) == ["korean-war-duration"]
+    gap = claim(
+        "duration",
+        DurationValue(timex="P3D", anchor=Anchor(relation="after", text="the outbreak of the war")),
+        "In a matter of three to four days after the outbreak of the war, more than 80,000 volunteered.",
+    )
+    assert seeded.match(gap) == []
+
+
+def test_claim_kind_limits_the_facts(seeded: ReferenceTable) -> None:
+    count_in_armistice_sentence = claim(
+        "count",
+        CountValue(value=3),
+        "Three delegations attended the anniversary of the armistice agreement.",
+        subject="delegations",
+    )
+    assert seeded.match(count_in_armistice_sentence) == []
+
+
+def test_preferred_facts_come_first_among_equals(tmp_path: Path) -> None:
+    table = ReferenceTable(
+        [
+            fact(id="old-figure", subject="Widgets", property="made", value=90, rank="deprecated", keywords=["made"]),
+            fact(id="new-figure", subject="Widgets", property="made", value=100, rank="preferred", keywords=["made"]),
+        ]
+    )
+    made = claim("count", CountValue(value=100), "100 widgets were made.", subject="widgets", context="were made")
+    assert ids(table.match(made)) == ["new-figure", "old-figure"]
+
+
+def test_match_is_fast_enough_for_a_large_corpus(seeded: ReferenceTable) -> None:
+    sentences = [
+        f"In {1950 + n % 10} the Chinese People's Volunteers and {n} others were awarded orders and medals "
+        "after the outbreak of the war, before the armistice was signed."
+        for n in range(300)
+    ]
+    claims = [
+        claim("count", CountValue(value=n), sentences[n % 300], subject="volunteers", context="awarded")
+        for n in range(20000)
+    ]
+    started = time.perf_counter()
+    for each in claims:
+        seeded.match(each)
+    assert time.perf_counter() - started < 10
+
+
+# --- adding facts --------------------------------------------------------------------------
+
+
+def test_add_appends_and_keeps_comments_and_order(folder: Path) -> None:
+    before = snapshot(folder)
+    new = fact(
+        id="un-command-established",
+        subject="Korean War",
+        property="United Nations Command established",
+        kind="date",
+        value="1950-07-24",
+        keywords=["United Nations Command", "established"],
+        references=[{"stated_in": "A history: of the war", "url": "https://example.org/unc", "retrieved": "2026-01-02"}],
+    )
+    written = add_fact(folder, new)
+    assert written == folder / "korean_war.yaml"
+    after = snapshot(folder)
+    assert set(after) == set(before)
+    old, text = before["korean_war.yaml"].decode(), after["korean_war.yaml"].decode()
+    assert text.startswith(old)
+    assert text[len(old) :] == (
+        "\n"
+        "- id: un-command-established\n"
+        "  subject: Korean War\n"
+        "  property: United Nations Command established\n"
+        "  kind: date\n"
+        '  value: "1950-07-24"\n'
+        "  keywords: [United Nations Command, established]\n"
+        "  rank: normal\n"
+        "  references:\n"
+        '  - stated_in: "A history: of the war"\n'
+        "    url: https://example.org/unc\n"
+        "    retrieved: 2026-01-02\n"
+    )
+    assert {name: data for name, data in after.items() if name != "korean_war.yaml"} == {
+        name: data for name, data in before.items() if name != "korean_war.yaml"
+    }
+    reloaded = ReferenceTable.load(folder)
+    assert reloaded.get("un-command-established") == new
+
+
+def test_add_to_a_new_topic_file(folder: Path) -> None:
+    written = add_fact(folder, fact(id="panmunjom-population", subject="Panmunjom"))
+    assert written.name == "panmunjom.yaml"
+    assert ReferenceTable.load(folder).get("panmunjom-population").subject == "Panmunjom"
+
+
+@pytest.mark.parametrize(
+    ("new", "options", "message"),
+    [
+        (fact(id="korean-war-started"), {}, "already exists"),
+        (
+            fact(id="wrong-armistice", subject="Korean War", property="armistice signed", kind="date", value="1953-07-28"),
+            {},
+            "contradicts preferred fact 'korean-war-armistice-signed'",
+        ),
+        (
+            fact(
+                id="wrong-armistice",
+                subject="korean war",
+                property="Armistice  signed",
+                kind="date",
+                value="1953-07-28",
+                rank="preferred",
+            ),
+            {"keep_both": True},
+            "cannot also be preferred",
+        ),
+        (fact(id="elsewhere"), {"file_name": "../outside.yaml"}, "not a path"),
+    ],
+)
+def test_refused_add_changes_nothing(folder: Path, new: ReferenceFact, options: dict, message: str) -> None:
+    before = snapshot(folder)
+    with pytest.raises(FactRejected, match=message):
+        add_fact(folder, new, **options)
+    assert snapshot(folder) == before
+
+
+def test_keep_both_keeps_a_contradicting_fact_below_the_preferred_one(folder: Path) -> None:
+    disputed = fact(
+        id="armistice-misdated",
+        subject="Korean War",
+        property="armistice signed",
+        kind="date",
+        value="1953-07-28",
+        rank="deprecated",
+    )
+    add_fact(folder, disputed, keep_both=True)
+    table = ReferenceTable.load(folder)
+    assert table.get("armistice-misdated").rank == "deprecated"
+    assert table.get("korean-war-armistice-signed").rank == "preferred"
+
+
+def test_add_to_a_broken_table_is_refused(folder: Path) -> None:
+    write(folder, "broken.yaml", "- id: [unclosed\n")
+    before = snapshot(folder)
+    with pytest.raises(FactRejected, match="broken.yaml"):
+        add_fact(folder, fact(id="anything"))
+    assert snapshot(folder) == before
+
+
+def test_locked_table_is_left_alone(folder: Path) -> None:
+    (folder / ".lock").write_text("otherhost pid 1\n")
+    before = snapshot(folder)
+    with pytest.raises(TableBusy, match="locked.*otherhost pid 1"):
+        add_fact(folder, fact(id="anything"))
+    assert snapshot(folder) == before
+
+
+def test_failed_replace_leaves_the_file_and_no_debris(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = snapshot(folder)
+
+    def refuse(source: object, target: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(TableWriteFailed, match="Permission denied.*unchanged"):
+        add_fact(folder, fact(id="anything", subject="Korean War"))
+    assert snapshot(folder) == before
+
+
+def test_interrupted_write_leaves_the_file_and_no_debris(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = snapshot(folder)
+
+    def interrupted(descriptor: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        add_fact(folder, fact(id="anything", subject="Korean War"))
+    assert snapshot(folder) == before
+
+
+def test_add_keeps_the_file_mode(folder: Path) -> None:
+    path = folder / "korean_war.yaml"
+    path.chmod(0o640)
+    add_fact(folder, fact(id="anything", subject="Korean War"))
+    assert path.stat().st_mode & 0o777 == 0o640
