@@ -1,0 +1,13 @@
+"""Command-line entry point; each module below adds its commands to the shared app."""
+
+from figcheck.cli.app import app
+from figcheck.cli import extract  # noqa: F401  (registers `extract`)
+from figcheck.cli import facts  # noqa: F401  (registers `facts`)
+from figcheck.cli import fetch  # noqa: F401  (registers `fetch`)
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,582 @@
+"""Finds the page furniture in a saved news page (menus, header lines, footers, banners,
+comment forms, widgets, photo credits, repeated captions) and reads the header facts it carries
+(publication stamps, the dateline)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Literal
+
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from figcheck.records import Span
+
+LEXICON_PATH = Path(__file__).with_name("lexicon") / "furniture.yaml"
+
+# A menu is a run of at least this many short lines; fewer could be a list in the article.
+MENU_MIN_ITEMS = 4
+MENU_ITEM_MAX_WORDS = 5
+MENU_ITEM_MAX_CHARS = 40
+# Phrase rules only look at lines this short: a paragraph of prose is never a widget.
+SHORT_LINE_MAX_CHARS = 200
+# A repeated paragraph is furniture (a caption printed twice), but short lines repeat in
+# articles for good reasons ("Graduated from Kim Il Sung University." in a list of lives).
+REPEAT_MIN_WORDS = 10
+# A photo credit closing a caption is looked for only in a line's last characters.
+CREDIT_MAX_CHARS = 60
+
+
+# --- the lexicon -------------------------------------------------------------------------
+
+
+def _phrase(value: str) -> str:
+    phrase = " ".join(value.split()).casefold()
+    if not phrase:
+        raise ValueError("empty phrase")
+    return phrase
+
+
+class FurnitureLexicon(BaseModel):
+    """The phrases and labels of ``lexicon/furniture.yaml``, validated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    whole_lines: list[str] = Field(min_length=1)
+    line_openings: list[str] = Field(min_length=1)
+    line_contains: list[str] = Field(min_length=1)
+    footer_markers: list[str] = Field(min_length=1)
+    footer_labels: list[str] = Field(min_length=1)
+    trailer_openings: list[str] = Field(min_length=1)
+    published_labels: list[str] = Field(min_length=1)
+    updated_labels: list[str] = Field(min_length=1)
+    credit_labels: list[str] = Field(min_length=1)
+    news_outlet_words: list[str] = Field(min_length=1)
+    abbreviations: list[str] = Field(min_length=1)
+    months: dict[str, int] = Field(min_length=12)
+    time_zones: dict[str, str]
+
+    @field_validator(
+        "whole_lines", "line_openings", "line_contains", "footer_markers", "footer_labels",
+        "trailer_openings", "published_labels", "updated_labels", "credit_labels", "news_outlet_words",
+        "abbreviations",
+    )
+    @classmethod
+    def _normalise_phrases(cls, values: list[str]) -> list[str]:
+        phrases = [_phrase(value) for value in values]
+        duplicates = sorted({p for p in phrases if phrases.count(p) > 1})
+        if duplicates:
+            raise ValueError(f"listed twice: {', '.join(duplicates)}")
+        return phrases
+
+    @field_validator("months")
+    @classmethod
+    def _check_months(cls, months: dict[str, int]) -> dict[str, int]:
+        bad = {name: number for name, number in months.items() if not 1 <= number <= 12}
+        if bad:
+            raise ValueError(f"month numbers must be 1 to 12: {bad}")
+        if set(months.values()) != set(range(1, 13)):
+            raise ValueError("every month from 1 to 12 needs a name")
+        return {name.casefold().rstrip("."): number for name, number in months.items()}
+
+    @field_validator("time_zones")
+    @classmethod
+    def _check_zones(cls, zones: dict[str, str]) -> dict[str, str]:
+        for name, offset in zones.items():
+            if not re.fullmatch(r"[+-](?:0\d|1[0-4]):[0-5]\d", offset):
+                raise ValueError(f"zone {name!r}: offset must look like +09:00, not {offset!r}")
+        return {name.casefold(): offset for name, offset in zones.items()}
+
+
+class LexiconError(ValueError):
+    """The shipped lexicon file is broken: a fault of the package, not of the input."""
+
+
+@functools.cache
+def lexicon() -> FurnitureLexicon:
+    """The furniture lexicon, read and validated on first use."""
+    try:
+        data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise LexiconError(f"{LEXICON_PATH}: not valid YAML: {error}") from None
+    try:
+        return FurnitureLexicon.model_validate(data)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"field {'.'.join(map(str, e['loc']))!r}: {e['msg']}" for e in error.errors()
+        )
+        raise LexiconError(f"{LEXICON_PATH}: {problems}") from None
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """A regular expression for a lexicon phrase: `*` is a few words, `#` a number."""
+    parts = []
+    for token in phrase.split(" "):
+        if token == "*":
+            parts.append(r"[^\n]{0,60}?")
+        else:
+            parts.append(re.escape(token).replace("\\#", "#").replace("#", r"\d+"))
+    body = r"\s+".join(parts)
+    head = r"(?<!\w)" if re.match(r"[\w#]", phrase) else ""
+    tail = r"(?!\w)" if re.search(r"[\w#]$", phrase) else ""
+    return head + body + tail
+
+
+def _alternation(phrases: list[str]) -> str:
+    # Longest first, so "publisher. editor" wins over "publisher".
+    return "|".join(_phrase_pattern(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    whole_lines: frozenset[str]
+    opening: re.Pattern[str]
+    contains: re.Pattern[str]
+    footer_marker: re.Pattern[str]
+    # The first word of every `contains` and `footer_marker` phrase: a line without any
+    # of them needs no regular expression search (a search costs far more than `in`).
+    contained_words: tuple[str, ...]
+    footer_label: re.Pattern[str]
+    trailer: re.Pattern[str]
+    trailing_credit: re.Pattern[str]
+    stamp: regex.Pattern[str]
+    labelled_stamp: regex.Pattern[str]
+    bare_stamp: regex.Pattern[str]
+    dateline: regex.Pattern[str]
+    attribution: re.Pattern[str]
+    abbreviations: frozenset[str]
+
+
+@functools.cache
+def _patterns() -> _Patterns:
+    lex = lexicon()
+    month = "|".join(sorted((re.escape(m) for m in lex.months), key=len, reverse=True))
+    zone = "|".join(sorted((re.escape(z) for z in lex.time_zones), key=len, reverse=True))
+    # One date or time of day as header lines write them; the group names are read by
+    # _stamp_value (the `regex` module allows a name in several alternatives).
+    day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+    date_ = (
+        r"(?:(?P<year>(?:1[89]|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)"
+        rf"|(?P<monthname>{month})\.?\s+{day},?\s+(?P<year>(?:1[89]|20)\d\d)"
+        rf"|{day}\s+(?P<monthname>{month})\.?,?\s+(?P<year>(?:1[89]|20)\d\d)"
+        r"|(?P<year>(?:1[89]|20)\d\d)[./](?P<month>[01]?\d)[./](?P<day>[0-3]?\d))(?![\d.])"
+    )
+    time_ = (
+        r"(?P<hour>[012]?\d):(?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?"
+        r"(?:\s*(?P<ampm>[ap])\.?m\.?(?!\w))?"
+        rf"(?:\s*(?:(?P<zone>{zone})(?!\w)|(?P<offset>[+-][01]\d:?[0-5]\d)))?"
+    )
+    stamp = rf"(?:{date_}(?:[T\s,|\-–—·]{{1,6}}{time_})?|{time_}[\s,|\-–—·]{{1,6}}{date_})"
+    published = _alternation(lex.published_labels)
+    updated = _alternation(lex.updated_labels)
+    credit = _alternation(lex.credit_labels)
+    return _Patterns(
+        whole_lines=frozenset(lex.whole_lines),
+        opening=re.compile(rf"(?:{_alternation(lex.line_openings)})", re.IGNORECASE),
+        contains=re.compile(_alternation(lex.line_contains), re.IGNORECASE),
+        footer_marker=re.compile(_alternation(lex.footer_markers), re.IGNORECASE),
+        contained_words=tuple({p.split(" ")[0] for p in lex.line_contains + lex.footer_markers}),
+        footer_label=re.compile(rf"(?:{_alternation(lex.footer_labels)})\s*[:.]\s*\S", re.IGNORECASE),
+        trailer=re.compile(rf"(?:{_alternation(lex.trailer_openings)})(?:[^\n]{{0,60}})$", re.IGNORECASE),
+        # "... of the war. Photo: VCG": the credit closing a caption, not the caption.
+        trailing_credit=re.compile(
+            rf"(?:^|(?<=[.!?\"”’)]))\s*(?P<credit>(?:{credit})\s*[:/]\s*[A-Z][^\n.!?:]{{0,40}})$",
+            re.IGNORECASE,
+        ),
+        stamp=regex.compile(stamp, regex.IGNORECASE),
+        labelled_stamp=regex.compile(
+            rf"(?:(?P<published>{published})|(?P<updated>{updated}))\s*:?\s*(?P<stamp>{stamp})",
+            regex.IGNORECASE,
+        ),
+        # A line that is only a time stamp, maybe after a few words of label
+        # ("All Headlines 08:43 November 23, 2009", "Jul 27, 2023 10:25 PM").
+        bare_stamp=regex.compile(
+            rf"(?:[A-Za-z][\w&'-]*\s+){{0,3}}:?\s*(?P<stamp>{stamp})\s*", regex.IGNORECASE
+        ),
+        # "Pyongyang, October 21 (KCNA) --", "SEOUL, Nov. 23 (Yonhap) --", "WASHINGTON (AP) —".
+        dateline=regex.compile(
+            r"(?P<place>[A-Z][\w'.-]*(?:[ \t]+[A-Z][\w'.-]*){0,3})"
+            r"(?:,[ \t]*(?P<region>[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*){0,2}))??"
+            rf"(?:,[ \t]*(?P<monthname>(?i:{month}))\.?[ \t]+(?P<day>[0-3]?\d)(?:,[ \t]*(?P<year>(?:1[89]|20)\d\d))?)?"
+            r"[ \t]*(?:\((?P<agency>[A-Z][\w.&' /-]{0,40})\))?"
+            r"[ \t]*(?P<dash>--|—|–|-)"
+        ),
+        # "Korean Central News Agency of DPRK via Korea News Service (KNS)".
+        attribution=re.compile(
+            rf"[A-Z][\w.&'() -]{{2,80}}\s+via\s+(?=[^\n]*?\b(?:{_alternation(lex.news_outlet_words)}))"
+            r"[A-Z][\w.&'() -]{2,80}",
+            re.IGNORECASE,
+        ),
+        abbreviations=frozenset(word.rstrip(".") for word in lex.abbreviations),
+    )
+
+
+# --- lines -------------------------------------------------------------------------------
+
+_LINE = re.compile(r"[^\n]*\S[^\n]*")
+# A full stop, question or exclamation mark, with any closing quotes or brackets, that may
+# end a sentence: at the end of the line, or before the next word.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?:$|\s+[\"'“‘(]?[A-Z])")
+_WORD_BEFORE = re.compile(r"(\S+)$")
+_INITIAL_AT_END = re.compile(r"(?<![^\W\d_])[A-Z]$")
+_INITIALS_AT_END = re.compile(r"(?<!\S)(?:[A-Z]\.){2,}$")
+_HAS_DIGIT = re.compile(r"\d")
+_CREDIT_SEPARATOR = re.compile(r"[:/]")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+_PARENTHESISED = re.compile(r"\([^()\d]{2,80}\)")
+_BYLINE = re.compile(r"By\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4}(?:\s*,\s*[A-Z][\w.' -]{0,40})?")
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    start: int  # of the first non-blank character
+    end: int  # after the last non-blank character
+    text: str
+    # True when no blank line separates it from the line before.
+    follows_directly: bool
+
+    @property
+    def words(self) -> int:
+        return self.text.count(" ") + 1
+
+
+def _lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    previous_end = -1
+    for match in _LINE.finditer(text):
+        raw = match.group()
+        stripped = raw.strip()
+        start = match.start() + (len(raw) - len(raw.lstrip()))
+        follows = previous_end >= 0 and text.count("\n", previous_end, match.start()) == 1
+        lines.append(_Line(start, start + len(stripped), stripped, follows))
+        previous_end = match.end()
+    return lines
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence or paragraph of the article, as opposed to a label, menu item or heading."""
+    words = line.count(" ") + 1
+    return words >= 25 or (words >= 8 and _ends_sentence(line))
+
+
+def _ends_sentence(line: str) -> bool:
+    """Whether a sentence ends in ``line``: "rivalry. (Yonhap)" does, "S. Korea" and
+    "Co., Ltd. Launched" do not."""
+    abbreviations = _patterns().abbreviations
+    for match in _SENTENCE_END.finditer(line):
+        if line[match.start()] != ".":
+            return True
+        before = _WORD_BEFORE.search(line, 0, match.start())
+        word = before.group(1) if before else ""
+        # "S. Korea", "US-S. Korea" and "U.S. Army" have initials; "Ltd." and "Mt." are abbreviations.
+        initials = "." in word or _INITIAL_AT_END.search(word) is not None
+        if word and not initials and word.casefold() not in abbreviations:
+            return True
+    return False
+
+
+def _is_menu_item(line: _Line) -> bool:
+    text = line.text
+    return (
+        len(text) <= MENU_ITEM_MAX_CHARS
+        and line.words <= MENU_ITEM_MAX_WORDS
+        and text[-1] not in ".,;:!?\"”’"
+        and not _HAS_DIGIT.search(text)
+        and _HAS_LETTER.search(text) is not None
+    )
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+# --- the page ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """The dateline that opens a wire story: "SEOUL, Nov. 23 (Yonhap) --"."""
+
+    place: str
+    start: int
+    end: int
+    agency: str | None = None
+    month: int | None = None
+    day: int | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class HeaderStamp:
+    """A date (and maybe time) a page states for itself, and whether it is when it was
+    published or when it was last changed."""
+
+    kind: Literal["published", "updated"]
+    value: date | datetime
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """What a page is made of besides its article: furniture, dateline, header stamps."""
+
+    furniture: list[Span]
+    dateline: Dateline | None
+    stamps: list[HeaderStamp]
+    # The headline-like lines before the first paragraph of prose that are not furniture.
+    headlines: list[Span]
+
+
+def find_furniture(text: str) -> list[Span]:
+    """The character ranges of ``text`` that are page furniture, sorted and not overlapping.
+
+    Blank space between two pieces of furniture joins them into one span, so a footer or
+    a comment form comes out as one range.
+    """
+    return read_page(text).furniture
+
+
+def read_page(text: str) -> PageLayout:
+    """Reads a page's layout: its furniture, the dateline, the stamps and headline lines in
+    its header."""
+    lines = _lines(text)
+    patterns = _patterns()
+    marked = [False] * len(lines)
+    footer_seeds: list[int] = []
+    for index, line in enumerate(lines):
+        kind = _line_furniture(line.text, patterns)
+        if kind == "trailer":
+            # The comment form and thread run to the end of the page.
+            marked[index:] = [True] * (len(lines) - index)
+            break
+        if kind is not None:
+            marked[index] = True
+            if kind == "footer":
+                footer_seeds.append(index)
+    _mark_menus(lines, marked)
+    _mark_footers(lines, marked, footer_seeds)
+
+    body = _first_paragraph(lines, marked)
+    header_end = len(lines) if body is None else body
+    stamps = _header_stamps(lines, header_end, patterns)
+    headlines: list[Span] = []
+    for index in range(header_end):
+        line = lines[index]
+        if marked[index]:
+            continue
+        if any(line.start <= stamp.start < line.end for stamp in stamps) or patterns.attribution.fullmatch(line.text):
+            # Before the article starts, a line carrying the page's date or an
+            # "X via Y" source is header.
+            marked[index] = True
+        elif _is_headline(line.text):
+            headlines.append(Span(start=line.start, end=line.end))
+
+    partial: list[tuple[int, int]] = []
+    dateline = _dateline(lines[body], patterns) if body is not None else None
+    if dateline is not None:
+        partial.append((dateline.start, dateline.end))
+
+    seen: set[str] = set()
+    for index, line in enumerate(lines):
+        if marked[index]:
+            continue
+        tail = max(0, len(line.text) - CREDIT_MAX_CHARS)
+        credit = patterns.trailing_credit.search(line.text, tail) if _CREDIT_SEPARATOR.search(line.text, tail) else None
+        if credit is not None:
+            partial.append((line.start + credit.start("credit"), line.end))
+        if line.words >= REPEAT_MIN_WORDS:
+            key = _normalised(line.text)
+            if key in seen:
+                marked[index] = True
+            seen.add(key)
+
+    ranges = [(line.start, line.end) for line, flag in zip(lines, marked) if flag]
+    return PageLayout(
+        furniture=_merged(text, sorted(ranges + partial)),
+        dateline=dateline,
+        stamps=stamps,
+        headlines=headlines,
+    )
+
+
+def _line_furniture(line: str, patterns: _Patterns) -> Literal["line", "footer", "trailer"] | None:
+    """What one line is on its own: furniture, a footer mark, the start of a trailer, or none."""
+    if len(line) > SHORT_LINE_MAX_CHARS:
+        return None
+    key = _normalised(line).rstrip(".:!?»› ")
+    if key in patterns.whole_lines:
+        return "line"
+    prose = _is_prose(line)
+    if patterns.trailer.match(line) and not prose:
+        return "trailer"
+    if patterns.opening.match(line):
+        return "line"
+    if not prose and patterns.footer_label.match(line):
+        return "line"
+    if any(word in key for word in patterns.contained_words):
+        if patterns.contains.search(line):
+            return "line"
+        # Prose may mention a privacy policy; a line that opens with one is a footer's.
+        if patterns.footer_marker.match(line) or (not prose and patterns.footer_marker.search(line)):
+            return "footer"
+    if patterns.labelled_stamp.match(line):
+        return "line"
+    if _PARENTHESISED.fullmatch(line) and line.count(" ") < 8:
+        # A credit or source on a line of its own: "(Korean Central News Agency)", "(Yonhap)".
+        return "line"
+    if len(line) <= 80 and _BYLINE.fullmatch(line):
+        return "line"
+    return None
+
+
+def _mark_menus(lines: list[_Line], marked: list[bool]) -> None:
+    """Marks runs of short lines with no blank line between them: navigation menus.
+
+    Lines already marked may be part of a run ("MOST POPULAR" inside a menu) but do not
+    count towards its length, so a headline set directly above a byline and a date is
+    not taken for a menu.
+    """
+    run: list[int] = []
+
+    def close() -> None:
+        if sum(1 for member in run if not marked[member]) >= MENU_MIN_ITEMS:
+            for member in run:
+                marked[member] = True
+
+    for index, line in enumerate(lines):
+        item = marked[index] or _is_menu_item(line)
+        if item and run and line.follows_directly:
+            run.append(index)
+            continue
+        close()
+        run = [index] if item else []
+    close()
+
+
+def _mark_footers(lines: list[_Line], marked: list[bool], seeds: list[int]) -> None:
+    """Grows each footer mark over the lines around it that are not prose."""
+    for seed in seeds:
+        for step in (-1, 1):
+            index = seed + step
+            while 0 <= index < len(lines) and not _is_prose(lines[index].text):
+                marked[index] = True
+                index += step
+
+
+def _first_paragraph(lines: list[_Line], marked: list[bool]) -> int | None:
+    """The index of the article's first paragraph of prose."""
+    for index, line in enumerate(lines):
+        if not marked[index] and _is_prose(line.text):
+            return index
+    return None
+
+
+def _is_headline(line: str) -> bool:
+    """A line that could be a headline: not a sentence, not a label, not a quotation."""
+    if line[-1] in ",;:" or _HAS_LETTER.search(line) is None or line.count(" ") >= 30:
+        return False
+    if line[0] in "\"“'‘" and line[-1] in "\"”'’":
+        return False
+    # A headline may end in initials ("in U.S."), not in a full stop.
+    return line[-1] != "." or _INITIALS_AT_END.search(line) is not None
+
+
+def is_section_name(line: str) -> bool:
+    """A line short enough to be a menu item or the name of a site's section."""
+    return len(line) <= MENU_ITEM_MAX_CHARS and line.count(" ") < MENU_ITEM_MAX_WORDS and not _HAS_DIGIT.search(line)
+
+
+def _merged(text: str, ranges: list[tuple[int, int]]) -> list[Span]:
+    spans: list[list[int]] = []
+    for start, end in ranges:
+        if spans and (start <= spans[-1][1] or text[spans[-1][1]:start].isspace()):
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    return [Span(start=start, end=end) for start, end in spans]
+
+
+# --- header facts ------------------------------------------------------------------------
+
+
+def _dateline(line: _Line, patterns: _Patterns) -> Dateline | None:
+    match = patterns.dateline.match(line.text)
+    # A place and a dash alone ("Kim Jong-un -") is not a dateline: it needs a date or an agency.
+    if match is None or not (match.group("day") or match.group("agency")):
+        return None
+    place = " ".join(match.group("place").split())
+    month_name = match.group("monthname")
+    return Dateline(
+        place=place.title() if place.isupper() else place,
+        start=line.start,
+        end=line.start + match.end("dash"),
+        agency=match.group("agency"),
+        month=lexicon().months[month_name.casefold()] if month_name else None,
+        day=int(match.group("day")) if match.group("day") else None,
+        year=int(match.group("year")) if match.group("year") else None,
+    )
+
+
+def _header_stamps(lines: list[_Line], header_end: int, patterns: _Patterns) -> list[HeaderStamp]:
+    """The publication and update stamps a page states, in text order.
+
+    A labelled stamp ("Published: Jul 27, 2023 10:25 PM", "Updated: 2020-01-05 14:00",
+    "Posted on March 3, 2019") counts wherever it stands, if it opens its line; an
+    unlabelled one ("All Headlines 08:43 November 23, 2009") only in the header, before
+    the first paragraph, where a line that is nothing but a date can only be the page's own.
+    """
+    stamps: list[HeaderStamp] = []
+    for index, line in enumerate(lines):
+        if len(line.text) > SHORT_LINE_MAX_CHARS:
+            continue
+        if patterns.labelled_stamp.match(line.text):
+            # "Published : Oct 26, 2021 - 09:18  Updated : Oct 26, 2021 - 09:18" holds two.
+            for match in patterns.labelled_stamp.finditer(line.text):
+                value = _stamp_value(match.group("stamp"))
+                if value is not None:
+                    kind: Literal["published", "updated"] = "published" if match.group("published") else "updated"
+                    stamps.append(HeaderStamp(kind, value, line.start + match.start(), line.start + match.end()))
+        elif index < header_end:
+            match = patterns.bare_stamp.fullmatch(line.text)
+            if match is not None and (value := _stamp_value(match.group("stamp"))) is not None:
+                stamps.append(HeaderStamp("published", value, line.start + match.start("stamp"), line.end))
+    return stamps
+
+
+def _stamp_value(text: str) -> date | datetime | None:
+    """The date or date-time a stamp names; None when it names no real day."""
+    stamp = _patterns().stamp.fullmatch(text)
+    if stamp is None:
+        return None
+    month_name = stamp.group("monthname")
+    try:
+        month = lexicon().months[month_name.casefold().rstrip(".")] if month_name else int(stamp.group("month"))
+        day = date(int(stamp.group("year")), month, int(stamp.group("day")))
+    except ValueError:
+        return None
+    if stamp.group("hour") is None:
+        return day
+    hour, minute = int(stamp.group("hour")), int(stamp.group("minute"))
+    if ampm := (stamp.group("ampm") or "").casefold():
+        if not 1 <= hour <= 12:
+            return day
+        hour = hour % 12 + (12 if ampm == "p" else 0)
+    if hour > 23:
+        return day
+    offset = stamp.group("offset")
+    if stamp.group("zone"):
+        offset = lexicon().time_zones[stamp.group("zone").casefold()]
+    tzinfo = None
+    if offset:
+        sign = -1 if offset[0] == "-" else 1
+        digits = offset[1:].replace(":", "")
+        tzinfo = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    second = int(stamp.group("second") or 0)
+    return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=tzinfo)
+
