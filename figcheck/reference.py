@@ -419,6 +419,8 @@ class _Hits:
     name_elsewhere: bool = False
     keyword_near: bool = False
     keyword_in_sentence: bool = False
+    # Words in the longest name found: "Fatherland Liberation War" says more than "liberation".
+    longest_name: int = 0
 
     @property
     def score(self) -> int:
@@ -552,11 +554,13 @@ class ReferenceTable:
             for phrase in _phrases_in(index, subject):
                 if phrase.role == _NAME:
                     hits[phrase.fact].name_in_subject = True
+                    hits[phrase.fact].longest_name = max(hits[phrase.fact].longest_name, len(phrase.words))
                 else:
                     hits[phrase.fact].keyword_near = True
             for phrase in _phrases_in(index, near):
                 if phrase.role == _NAME:
                     hits[phrase.fact].name_elsewhere = True
+                    hits[phrase.fact].longest_name = max(hits[phrase.fact].longest_name, len(phrase.words))
                 else:
                     hits[phrase.fact].keyword_near = True
             for phrase in _phrases_in(index, sentence):
@@ -573,8 +577,8 @@ class ReferenceTable:
                 named = found.name_in_subject or found.name_elsewhere
             worded = found.keyword_near or found.keyword_in_sentence or not fact.keywords
             if named and worded:
-                matched.append((-found.score, RANKS.index(fact.rank), fact.id, fact))
-        return [fact for *_, fact in sorted(matched, key=lambda entry: entry[:3])]
+                matched.append((-found.score, -found.longest_name, RANKS.index(fact.rank), fact.id, fact))
+        return [fact for *_, fact in sorted(matched, key=lambda entry: entry[:4])]
 
 
 def _version(texts: Mapping[Path, str]) -> str:

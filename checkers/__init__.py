@@ -1,0 +1,98 @@
+"""The consistency checks, one rule per module, and the runner that applies them to a corpus.
+
+Within one article: part_exceeds_whole, qualifier_bounds, duration_vs_range, elapsed_time,
+anniversary, weekday, calendar_conversion, date_order, future_reference, and reference (against
+the curated table). Across articles: cross_source, which collects claims article by article and
+compares them within groups of the same fact or event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import ModuleType
+
+from checkers import (
+    anniversary,
+    calendar_conversion,
+    cross_source,
+    date_order,
+    duration_vs_range,
+    elapsed_time,
+    future_reference,
+    part_exceeds_whole,
+    qualifier_bounds,
+    reference,
+    weekday,
+)
+from checkers.base import Article, CheckContext, fingerprint
+from figcheck.records import Claim, Document, Finding
+from figcheck.reference import ReferenceTable
+
+ARTICLE_CHECKS: tuple[ModuleType, ...] = (
+    part_exceeds_whole,
+    qualifier_bounds,
+    duration_vs_range,
+    elapsed_time,
+    anniversary,
+    weekday,
+    calendar_conversion,
+    date_order,
+    future_reference,
+    reference,
+)
+CORPUS_CHECKS: tuple[ModuleType, ...] = (cross_source,)
+ALL_CHECKS: tuple[ModuleType, ...] = ARTICLE_CHECKS + CORPUS_CHECKS
+
+
+def rule_of(check: ModuleType) -> str:
+    """The rule in plain words, as the report quotes it: the module's docstring."""
+    return " ".join((check.__doc__ or "").split())
+
+
+def article_of(document: Document, claims: list[Claim]) -> Article:
+    meta = document.meta
+    return Article(
+        doc_id=document.doc_id,
+        claims=claims,
+        published=meta.published_date,
+        title=meta.title,
+        publisher=meta.publisher,
+        fingerprint=fingerprint(document.text),
+    )
+
+
+class CheckRun:
+    """Checks articles one at a time (findings of each article come back at once) and the
+    corpus-wide checks at the end."""
+
+    def __init__(self, reference_table: ReferenceTable | None, only: Iterable[str] | None = None) -> None:
+        names = set(only) if only is not None else None
+        self.context = CheckContext(reference=reference_table)
+        self.article_checks = [c for c in ARTICLE_CHECKS if names is None or c.NAME in names]
+        self.cross = cross_source.CrossSource() if names is None or cross_source.NAME in names else None
+
+    def add(self, article: Article) -> list[Finding]:
+        findings: list[Finding] = []
+        for check in self.article_checks:
+            findings.extend(check.check(article, self.context))
+        if self.cross is not None:
+            self.cross.add(article, self.context)
+        self.context.forget()
+        return findings
+
+    def finish(self) -> list[Finding]:
+        return self.cross.findings() if self.cross is not None else []
+
+
+def check_articles(
+    articles: Iterable[Article], reference_table: ReferenceTable | None, only: Iterable[str] | None = None
+) -> list[Finding]:
+    run = CheckRun(reference_table, only)
+    findings: list[Finding] = []
+    for article in articles:
+        findings.extend(run.add(article))
+    findings.extend(run.finish())
+    return findings
+
+
+__all__ = ["ALL_CHECKS", "ARTICLE_CHECKS", "CORPUS_CHECKS", "Article", "CheckRun", "article_of", "check_articles", "rule_of"]

@@ -1,0 +1,66 @@
+"""The Nth anniversary of an event must fall N years after it: published 2021, "the 71st
+anniversary" of an event in 1950 is right (1950 + 71 = 2021)."""
+
+from __future__ import annotations
+
+from checkers.base import Article, CheckContext, date_bounds, example, finding
+from figcheck.reference import fact_ref
+from figcheck.records import AnniversaryValue, Claim, Finding
+
+NAME = "anniversary"
+
+
+def check(article: Article, context: CheckContext) -> list[Finding]:
+    findings = []
+    for claim in article.claims:
+        if claim.kind != "anniversary":
+            continue
+        value = claim.value
+        assert isinstance(value, AnniversaryValue)
+        year = value.observed_year or (article.published.year if article.published else None)
+        if year is None:
+            continue
+        implied = year - value.ordinal
+        said = f"in {value.observed_year}" if value.observed_year else f"published {article.published.isoformat()}"
+        event_year, label, claims, fact = _event_year(article, claim, value, context)
+        if event_year is None:
+            findings.append(finding(NAME, "unverifiable", "info",
+                                    f"{said}; the {value.ordinal}th anniversary of {value.event} implies an event in "
+                                    f"{implied}; no date for the event was found to compare.", [claim]))
+            continue
+        arithmetic = f"{said}; the {claim.text} of {value.event} implies {year} − {value.ordinal} = {implied}; {label} is in {event_year}"
+        reference = fact_ref(fact) if fact else None
+        if event_year == implied:
+            findings.append(finding(NAME, "consistent", "info", f"{arithmetic}: consistent.", [claim, *claims],
+                                    reference=reference))
+        else:
+            severity = "error" if (fact is None or fact.rank == "preferred") else "warning"
+            findings.append(finding(NAME, "discrepancy", severity,
+                                    f"{arithmetic}: the {year - event_year}th anniversary would be right.",
+                                    [claim, *claims], expected=f"{year - event_year}th anniversary",
+                                    observed=claim.text, reference=reference))
+    return findings
+
+
+def _event_year(article: Article, claim: Claim, value: AnniversaryValue, context: CheckContext):
+    if context.reference is not None:
+        # Match on the event words only: the rest of the sentence often names other things.
+        probe = claim.model_copy(update={"subject": value.event, "context": value.event, "sentence": value.event})
+        for fact in context.reference.match(probe):
+            timex = str(fact.value.start) if fact.kind == "date_range" else str(fact.value)
+            bounds = date_bounds(timex) if fact.kind in ("date", "date_range") else None
+            if bounds:
+                return bounds[0].year, f"{fact.subject}, {fact.property} ({timex}, reference {fact.id})", [], fact
+    return None, None, [], None
+
+
+EXAMPLES = [
+    example("Veterans marked the 70th anniversary of the armistice agreement on Thursday.",
+            published="2023-07-27", expect=[("consistent", "info")]),
+    example("Veterans marked the 60th anniversary of the armistice agreement on Thursday.",
+            published="2023-07-27", expect=[("discrepancy", "error")], spans=("60th anniversary",)),
+    example("The allies mark 60 years of diplomatic relations this year.",
+            published="2009-11-23", expect=[("consistent", "info")]),
+    example("The school celebrated the 25th anniversary of its founding.",
+            published="2015-04-01", expect=[("unverifiable", "info")]),
+]

@@ -1,0 +1,247 @@
+"""What every checker shares: the article it reads, its examples, and the arithmetic of dates,
+durations and qualified figures."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from figcheck.extraction.phrases import head_noun
+from figcheck.records import Claim, ClaimRef, CountValue, Finding, Severity, Verdict
+
+if TYPE_CHECKING:
+    from figcheck.reference import ReferenceTable
+
+DAYS_PER_YEAR = 365.2425
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+_TIMEX_DATE = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?")
+_TIMEX_DURATION = re.compile(r"P(?:(?P<n>\d+(?:\.\d+)?)(?P<u>[YMWD])|T(?P<h>\d+(?:\.\d+)?)H)")
+_UNIT_DAYS = {"Y": DAYS_PER_YEAR, "M": DAYS_PER_MONTH, "W": 7.0, "D": 1.0}
+
+
+@dataclass
+class Article:
+    """One article as the checkers see it: its claims and what identifies its source."""
+
+    doc_id: str
+    claims: list[Claim]
+    published: date | None = None
+    title: str | None = None
+    publisher: str | None = None
+    # Hashes of word 8-grams, for telling an article from its near-copy (one source, not two).
+    fingerprint: frozenset[int] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        self.by_id = {c.id: c for c in self.claims}
+
+
+@dataclass(frozen=True)
+class Example:
+    """An example a checker must get right: articles in, the verdicts it gives out.
+
+    ``expect`` lists (verdict, severity) pairs, in any order; ``spans`` are texts that must be
+    among the claims of the first discrepancy (the figure that is wrong).
+    """
+
+    texts: tuple[str, ...]
+    published: tuple[str | None, ...]
+    expect: tuple[tuple[Verdict, Severity], ...]
+    spans: tuple[str, ...] = ()
+    note: str = ""
+
+
+def example(
+    *texts: str,
+    published: str | tuple[str | None, ...] | None = None,
+    expect: list[tuple[Verdict, Severity]],
+    spans: tuple[str, ...] = (),
+    note: str = "",
+) -> Example:
+    if not isinstance(published, tuple):
+        published = (published,) * len(texts)
+    return Example(tuple(texts), published, tuple(expect), spans, note)
+
+
+@dataclass
+class CheckContext:
+    """What a checker may consult besides the article: the reference table, with the facts
+    each claim matches looked up once and shared by every checker."""
+
+    reference: ReferenceTable | None = None
+    _matches: dict[str, list] = field(default_factory=dict)
+
+    def matches(self, claim: Claim, whole: Claim | None = None) -> list:
+        """The facts ``claim`` matches, best first. A part ("Of them twelve were honored with
+        the title of Hero") is what its words say, not its whole: it is matched on its
+        subject and context together, and never to the facts its whole matches."""
+        if self.reference is None:
+            return []
+        found = self._matches.get(claim.id)
+        if found is None:
+            probe = claim
+            if whole is not None and claim.context:
+                probe = claim.model_copy(update={"subject": f"{claim.subject or ''} {claim.context}".strip()})
+            found = self.reference.match(probe)
+            if whole is not None:
+                taken = {f.id for f in self.matches(whole)}
+                found = [f for f in found if f.id not in taken]
+            self._matches[claim.id] = found
+        return found
+
+    def forget(self) -> None:
+        """Drops the cached matches of the article just checked (memory stays bounded)."""
+        self._matches.clear()
+
+
+# --- findings ----------------------------------------------------------------------------
+
+
+def finding(
+    check: str,
+    verdict: Verdict,
+    severity: Severity,
+    message: str,
+    claims: list[Claim],
+    *,
+    key: tuple[object, ...] = (),
+    expected: str | None = None,
+    observed: str | None = None,
+    reference=None,
+) -> Finding:
+    """A finding whose id depends only on the check, the claims' ids and ``key``."""
+    ids = sorted(c.id for c in claims)
+    return Finding(
+        id=Finding.make_id(check, *ids, *key),
+        check=check,
+        verdict=verdict,
+        severity=severity,
+        message=message,
+        claims=[ClaimRef.of(c) for c in claims],
+        reference=reference,
+        expected=expected,
+        observed=observed,
+    )
+
+
+_SHINGLE = 8
+_KEEP_ONE_IN = 4
+
+
+def fingerprint(text: str) -> frozenset[int]:
+    """A sample of the hashes of a text's word 8-grams: two texts sharing most of them are one
+    text (a republication), whatever page furniture surrounds them."""
+    words = re.findall(r"\w+", text.lower())
+    hashes = (hash(" ".join(words[i : i + _SHINGLE])) for i in range(max(0, len(words) - _SHINGLE + 1)))
+    return frozenset(h for h in hashes if h % _KEEP_ONE_IN == 0)
+
+
+def about_the_news(claim: Claim, published: date | None, recent_years: int = 1) -> bool:
+    """A date resolved against the publication date, or in its year, dates the news of the day
+    (a commemoration, a visit), not a historical event, even when its sentence names one."""
+    if claim.kind != "date" or published is None:
+        return False
+    if claim.value.resolved_from:
+        return True
+    bounds = date_bounds(claim.value.timex)
+    return bounds is not None and bounds[1].year >= published.year - recent_years
+
+
+# --- dates -------------------------------------------------------------------------------
+
+
+def date_bounds(timex: str) -> tuple[date, date] | None:
+    """The first and last day a TIMEX3 date can mean: "1950" → Jan 1 to Dec 31, 1950.
+    None for what cannot be placed on a calendar ("XXXX-10-25", "2009-W47", "195")."""
+    m = _TIMEX_DATE.fullmatch(timex)
+    if not m:
+        return None
+    year = int(m.group("y"))
+    if not m.group("m"):
+        return date(year, 1, 1), date(year, 12, 31)
+    month = int(m.group("m"))
+    if not m.group("d"):
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    day = date(year, month, int(m.group("d")))
+    return day, day
+
+
+def is_day(timex: str) -> bool:
+    bounds = date_bounds(timex)
+    return bounds is not None and bounds[0] == bounds[1]
+
+
+def years_between(start: date, end: date) -> float:
+    return (end - start).days / DAYS_PER_YEAR
+
+
+def span_years(a: tuple[date, date], b: tuple[date, date]) -> tuple[float, float]:
+    """The least and most time from a date somewhere in ``a`` to one somewhere in ``b``."""
+    return years_between(a[1], b[0]), years_between(a[0], b[1])
+
+
+# --- durations and qualified figures -----------------------------------------------------
+
+
+def duration_years(timex: str | None) -> float | None:
+    if not timex:
+        return None
+    m = _TIMEX_DURATION.fullmatch(timex)
+    if not m:
+        return None
+    if m.group("h"):
+        return float(m.group("h")) / 24 / DAYS_PER_YEAR
+    return float(m.group("n")) * _UNIT_DAYS[m.group("u")] / DAYS_PER_YEAR
+
+
+def stated_interval(value: float, qualifier: str, low: float | None, high: float | None, *, rounding: float) -> tuple[float, float]:
+    """The values a figure as stated allows, with the slack people use when they round.
+
+    ``rounding`` is how far an unqualified figure may be from the truth and still be fair
+    ("three-year" for 3 years 1 month): half a unit for durations, nothing for exact counts.
+    """
+    inf = float("inf")
+    match qualifier:
+        case "exact":
+            return value - rounding, value + rounding
+        case "more_than" | "at_least":
+            return value - rounding, inf
+        case "less_than" | "at_most":
+            return -inf, value + rounding
+        case "range":
+            return (low if low is not None else value) - rounding, (high if high is not None else value) + rounding
+        case "approx":
+            lo = low if low is not None else value * 0.9
+            hi = high if high is not None else value * 1.1
+            # "nearly two years" for 21 months: people round more loosely than 10 %.
+            spread = max(rounding, value * 0.15)
+            return min(lo, value - spread), max(hi, value + (spread if hi > value else rounding))
+    return -inf, inf
+
+
+def count_interval(value: CountValue) -> tuple[float, float]:
+    return stated_interval(value.value, value.qualifier, value.low, value.high, rounding=0.0)
+
+
+def describe_years(years: float) -> str:
+    """3.09 → "3 years 1 month"."""
+    sign = "-" if years < 0 else ""
+    months_total = round(abs(years) * 12)
+    y, m = divmod(months_total, 12)
+    parts = []
+    if y:
+        parts.append(f"{y} year{'s' if y != 1 else ''}")
+    if m or not parts:
+        parts.append(f"{m} month{'s' if m != 1 else ''}")
+    return sign + " ".join(parts)
+
+
+def fmt(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def head_word(subject: str | None) -> str | None:
+    """The noun a subject is about, singular and lower-case: "DPRK Heroes" → "hero"."""
+    return head_noun(subject)

@@ -1,0 +1,144 @@
+"""Different sources stating the same figure must agree: claims about one quantity or event in
+different articles (grouped by the reference fact they match, or by the named event they date)
+are compared within their group; agreement is recorded as corroboration. An article and its
+near-copy are one source, not two."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from checkers.base import Article, CheckContext, about_the_news, count_interval, date_bounds, example, finding
+from figcheck.records import Claim, Finding
+from figcheck.reference import fact_ref
+
+NAME = "cross_source"
+_NEAR_COPY = 0.5  # share of fingerprint shingles two texts must share to count as one source
+_MAX_PER_GROUP = 200  # claims kept per group: enough to corroborate, bounded in memory
+_NAME_KEY = re.compile(r"[^a-z0-9 ]+")
+
+
+@dataclass
+class _Member:
+    claim: Claim
+    source: str  # doc id of the article
+    fingerprint: frozenset[int]
+    publisher: str | None
+    title: str | None
+
+
+@dataclass
+class CrossSource:
+    """Collects claims article by article, keyed so that only claims about the same thing meet;
+    compares within each group at the end. Memory grows with the groups, not with the corpus."""
+
+    groups: dict[tuple, list[_Member]] = field(default_factory=lambda: defaultdict(list))
+    facts: dict[str, object] = field(default_factory=dict)
+
+    def add(self, article: Article, context: CheckContext) -> None:
+        for claim in article.claims:
+            if about_the_news(claim, article.published):
+                continue  # "on Monday", "July 26, 2023": the day's news, not a shared fact
+            whole = article.by_id.get(claim.part_of) if claim.part_of else None
+            for key, fact in _keys(claim, context, whole):
+                members = self.groups[key]
+                if fact is not None:
+                    self.facts[key[1]] = fact
+                if len(members) < _MAX_PER_GROUP:
+                    members.append(_Member(claim, article.doc_id, article.fingerprint, article.publisher, article.title))
+
+    def findings(self) -> list[Finding]:
+        out = []
+        for key, members in sorted(self.groups.items(), key=lambda item: item[0]):
+            sources = _sources(members)
+            if len(sources) < 2:
+                continue
+            out.extend(_compare(key, sources, self.facts.get(key[1]) if key[0] == "fact" else None))
+        return out
+
+
+def _keys(claim: Claim, context: CheckContext, whole: Claim | None):
+    if claim.kind not in ("count", "date", "date_range") or claim.confidence < 0.6:
+        return
+    facts = [f for f in context.matches(claim, whole) if f.kind == claim.kind]
+    if facts:
+        yield ("fact", facts[0].id, claim.kind), facts[0]
+        return
+    if claim.kind == "date_range" and claim.subject and claim.subject[:1].isupper():
+        yield ("event", _NAME_KEY.sub("", claim.subject.lower()).strip(), claim.kind), None
+
+
+def _sources(members: list[_Member]) -> list[list[_Member]]:
+    """Members grouped into sources: one article with its near-copies (same publisher and
+    title, or mostly the same text) is one source."""
+    clusters: list[list[_Member]] = []
+    for member in members:
+        for cluster in clusters:
+            first = cluster[0]
+            if first.source == member.source or _near_copy(first, member):
+                cluster.append(member)
+                break
+        else:
+            clusters.append([member])
+    return clusters
+
+
+def _near_copy(a: _Member, b: _Member) -> bool:
+    if a.title and a.title == b.title and a.publisher == b.publisher:
+        return True
+    if not a.fingerprint or not b.fingerprint:
+        return False
+    shared = len(a.fingerprint & b.fingerprint)
+    return shared / max(1, min(len(a.fingerprint), len(b.fingerprint))) >= _NEAR_COPY
+
+
+def _agree(a: Claim, b: Claim) -> bool:
+    if a.kind == "count":
+        (al, ah), (bl, bh) = count_interval(a.value), count_interval(b.value)
+        return al <= bh and bl <= ah
+    if a.kind == "date":
+        return _nested(a.value.timex, b.value.timex)
+    return _nested(a.value.start_timex, b.value.start_timex) and _nested(a.value.end_timex, b.value.end_timex)
+
+
+def _nested(x: str, y: str) -> bool:
+    a, b = date_bounds(x), date_bounds(y)
+    if a is None or b is None:
+        return True
+    return (a[0] <= b[0] and b[1] <= a[1]) or (b[0] <= a[0] and a[1] <= b[1])
+
+
+def _compare(key: tuple, sources: list[list[_Member]], fact) -> list[Finding]:
+    about = f"{fact.subject}, {fact.property}" if fact is not None else key[1]
+    reference = fact_ref(fact) if fact is not None else None
+    firsts = [cluster[0] for cluster in sources]
+    out = []
+    disagreements = 0
+    for i, a in enumerate(firsts):
+        for b in firsts[i + 1 :]:
+            if not _agree(a.claim, b.claim):
+                disagreements += 1
+                out.append(finding(NAME, "discrepancy", "warning",
+                                   f"On {about}, {a.source} says {a.claim.text} and {b.source} says {b.claim.text}.",
+                                   [a.claim, b.claim], key=key, reference=reference,
+                                   expected=a.claim.text, observed=b.claim.text))
+    if not disagreements:
+        names = ", ".join(m.source for m in firsts)
+        out.append(finding(NAME, "consistent", "info",
+                           f"On {about}, {len(firsts)} independent sources agree ({names}).",
+                           [m.claim for m in firsts], key=key, reference=reference))
+    return out
+
+
+EXAMPLES = [
+    example("The Korean War (June 25, 1950-July 27, 1953) ended in an armistice.",
+            "Veterans recalled the Korean War (June 1950-July 1953) and its armistice.",
+            published="2013-06-25", expect=[("consistent", "info")]),
+    example("The Korean War (June 25, 1950-July 27, 1953) ended in an armistice.",
+            "Veterans recalled the Korean War (June 1950-July 1954) and its armistice.",
+            published="2013-06-25", expect=[("discrepancy", "warning")], spans=("June 1950-July 1954",)),
+    example("The Korean War (June 25, 1950-July 27, 1953) ended in an armistice.",
+            "The Korean War (June 25, 1950-July 27, 1953) ended in an armistice.",
+            published="2013-06-25", expect=[], note="an article and its copy are one source"),
+]

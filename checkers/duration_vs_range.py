@@ -1,0 +1,81 @@
+"""A stated length ("the three-year war", "three-year-long") must fit the dates the article gives
+for the same thing ("1950-53"; "June 25, 1950-July 27, 1953"), within the rounding people use:
+"three-year" fits 3 years 1 month, "five-year" does not."""
+
+from __future__ import annotations
+
+from checkers.base import (
+    Article, CheckContext, date_bounds, describe_years, duration_years, example, finding, head_word,
+    span_years, stated_interval,
+)
+from figcheck.records import Claim, DateRangeValue, DurationValue, Finding
+
+NAME = "duration_vs_range"
+_ADJACENT = 120  # characters between a duration and a range written right after it
+
+
+def check(article: Article, context: CheckContext) -> list[Finding]:
+    ranges = [c for c in article.claims if c.kind == "date_range"]
+    findings = []
+    for claim in article.claims:
+        if claim.kind != "duration" or not claim.subject:
+            continue
+        value = claim.value
+        assert isinstance(value, DurationValue)
+        if value.anchor is not None or claim.context == "age":
+            continue
+        target = _range_for(claim, ranges)
+        if target is None:
+            continue
+        findings.append(_compare(claim, value, target))
+    return findings
+
+
+def _range_for(duration: Claim, ranges: list[Claim]) -> Claim | None:
+    after = [r for r in ranges if 0 <= r.start - duration.end <= _ADJACENT and r.sentence_start == duration.sentence_start]
+    if after:
+        return after[0]
+    head = head_word(duration.subject)
+    same = [r for r in ranges if r.subject and head_word(r.subject) == head]
+    return min(same, key=lambda r: abs(r.start - duration.start)) if same else None
+
+
+def _compare(duration: Claim, value: DurationValue, target: Claim) -> object:
+    rng = target.value
+    assert isinstance(rng, DateRangeValue)
+    start, end = date_bounds(rng.start_timex), date_bounds(rng.end_timex)
+    stated = duration_years(value.timex)
+    low_stated = duration_years(value.low_timex)
+    high_stated = duration_years(value.high_timex)
+    if start is None or end is None or (stated is None and low_stated is None):
+        return finding(NAME, "unverifiable", "info",
+                       f"{duration.text} {duration.subject}: the range {target.text} cannot be placed on a calendar.",
+                       [duration, target])
+    least, most = span_years(start, end)
+    unit = 1.0 if value.timex.endswith("Y") else (stated or low_stated or 1.0) * 0.1
+    lo, hi = stated_interval(stated or low_stated, value.qualifier, low_stated, high_stated, rounding=0.5 * unit)
+    actual = (
+        describe_years(least) if abs(most - least) < 1 / 365 else f"between {describe_years(least)} and {describe_years(most)}"
+    )
+    precise = abs(most - least) < 1 / 12
+    if most >= lo and least <= hi:
+        return finding(NAME, "consistent", "info",
+                       f"{duration.text} {duration.subject}: {target.text} spans {actual}: consistent.",
+                       [duration, target])
+    return finding(NAME, "discrepancy", "error" if precise else "warning",
+                   f"{duration.text} {duration.subject}, but {target.text} spans {actual}.",
+                   [duration, target], expected=actual, observed=duration.text)
+
+
+EXAMPLES = [
+    example("During the three-year-long war (June 25, 1950-July 27, 1953) the city was shelled.",
+            expect=[("consistent", "info")]),
+    example("During the five-year-long war (June 25, 1950-July 27, 1953) the city was shelled.",
+            expect=[("discrepancy", "error")], spans=("five-year-long",)),
+    example("Veterans of the 1950-53 war met on Monday to remember the three-year war.",
+            published="2021-10-26", expect=[("consistent", "info")]),
+    example("The two-year strike (March 2001-May 2003) closed the mine.",
+            expect=[("consistent", "info")], note="2 years 2 months rounds to two years"),
+    example("The 10-day festival (from July 1 to July 3, 2019) drew crowds.",
+            expect=[("discrepancy", "error")]),
+]

@@ -1,0 +1,124 @@
+"""Time said to have passed ("N years after X", "since X", "N years ago", "Sixty years has elapsed
+since ...") must fit the dates involved, the publication date included, honouring qualifiers
+("less than five years", "nearly two years")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from checkers.base import (
+    Article, CheckContext, date_bounds, describe_years, duration_years, example, finding, span_years,
+    stated_interval,
+)
+from figcheck.reference import fact_ref
+from figcheck.records import Claim, DateValue, DurationValue, Finding
+
+NAME = "elapsed_time"
+_LOOKBACK_SENTENCES = 3
+
+
+def check(article: Article, context: CheckContext) -> list[Finding]:
+    anchors = {c.value.anchor.claim_id for c in article.claims if c.kind == "duration" and c.value.anchor}
+    findings = []
+    for claim in article.claims:
+        if claim.kind != "duration":
+            continue
+        value = claim.value
+        assert isinstance(value, DurationValue)
+        anchor = value.anchor
+        if anchor is None or anchor.relation not in ("after", "since", "ago"):
+            continue
+        start, start_label, start_claims, fact = _from(article, claim, context)
+        if anchor.to == "publication" or anchor.relation == "ago":
+            if article.published is None:
+                continue
+            end = (article.published, article.published)
+            end_label = f"publication on {article.published.isoformat()}"
+            end_claims: list[Claim] = []
+        else:
+            target = _measured_to(article, claim, anchors)
+            if target is None:
+                continue
+            end = date_bounds(target.value.timex)
+            end_label = f"{target.text} (the date the article last named)"
+            end_claims = [target]
+        if start is None or end is None:
+            continue
+        findings.append(_compare(claim, value, start, start_label, end, end_label, [claim, *start_claims, *end_claims], fact))
+    return findings
+
+
+def _from(article: Article, claim: Claim, context: CheckContext):
+    """The date a duration is measured from: the date claim it names, or failing that the
+    reference fact its anchor words match ("since the outbreak of the war")."""
+    anchor = claim.value.anchor
+    if anchor.claim_id and anchor.claim_id in article.by_id:
+        target = article.by_id[anchor.claim_id]
+        timex = target.value.timex if target.kind == "date" else target.value.start_timex
+        bounds = date_bounds(timex)
+        return bounds, target.text, [target], None
+    if context.reference is None or not anchor.text:
+        return None, None, [], None
+    probe = claim.model_copy(
+        update={
+            "kind": "date",
+            "value": DateValue(timex="XXXX"),
+            "subject": anchor.text,
+            "context": anchor.text,
+            "sentence": anchor.text,
+        }
+    )
+    for fact in context.reference.match(probe):
+        if fact.kind == "date":
+            bounds = date_bounds(str(fact.value))
+            if bounds:
+                return bounds, f"{fact.subject}, {fact.property} ({fact.value}, reference {fact.id})", [], fact
+    return None, None, [], None
+
+
+def _measured_to(article: Article, claim: Claim, anchors: set[str | None]) -> Claim | None:
+    """ "The war was ... less than five years after liberation": measured to the last date the
+    article named before, within a few sentences, that is not itself a duration's anchor."""
+    sentence_starts = sorted({c.sentence_start for c in article.claims if c.sentence_start <= claim.sentence_start})
+    window = set(sentence_starts[-_LOOKBACK_SENTENCES:])
+    candidates = [
+        c for c in article.claims
+        if c.kind == "date" and c.start < claim.start and c.sentence_start in window and c.id not in anchors
+        and date_bounds(c.value.timex) and c.value.resolved_from is None
+    ]
+    return candidates[-1] if candidates else None
+
+
+def _compare(claim, value, start, start_label, end, end_label, claims, fact):
+    least, most = span_years(start, end)
+    stated = duration_years(value.timex) or duration_years(value.low_timex)
+    if stated is None:
+        return finding(NAME, "unverifiable", "info", f"{claim.text}: no length to compare.", claims)
+    unit_years = {"Y": 1.0, "M": 1 / 12, "W": 7 / 365.2425, "D": 1 / 365.2425}.get(value.timex[-1], 1.0)
+    lo, hi = stated_interval(stated, value.qualifier, duration_years(value.low_timex), duration_years(value.high_timex),
+                             rounding=0.5 * unit_years)
+    actual = describe_years(least) if abs(most - least) < 1 / 12 else f"{describe_years(least)} to {describe_years(most)}"
+    arithmetic = f"from {start_label} to {end_label} is {actual}"
+    reference = fact_ref(fact) if fact else None
+    if most >= lo and least <= hi:
+        return finding(NAME, "consistent", "info", f"{claim.text} {value.anchor.relation}: {arithmetic}: consistent.",
+                       claims, reference=reference)
+    return finding(NAME, "discrepancy", "warning",
+                   f"{claim.text} {value.anchor.relation}, but {arithmetic}.",
+                   claims, expected=actual, observed=claim.text, reference=reference)
+
+
+EXAMPLES = [
+    example("The bridge opened in May 1990. The city was less than five years after the flood of August 1987.",
+            expect=[("consistent", "info")]),
+    example("The dam was finished in June 2010, nearly two years after work began in September 2008.",
+            expect=[("consistent", "info")]),
+    example("The dam was finished in June 2010, more than five years after work began in September 2008.",
+            expect=[("discrepancy", "warning")], spans=("more than five years",)),
+    example("He said he had served in the army more than 50 years ago, in 1952.",
+            published="2009-11-23", expect=[]),
+    example("Twenty years have passed since the plant opened in March 1990.",
+            published="2010-05-01", expect=[("consistent", "info")]),
+    example("Ten years have passed since the plant opened in March 1990.",
+            published="2010-05-01", expect=[("discrepancy", "warning")]),
+]

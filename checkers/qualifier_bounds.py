@@ -1,0 +1,90 @@
+"""A qualified figure ("more than 80,000") must admit the exact figure the same article gives for
+the same quantity ("81,858"): 81,858 > 80,000."""
+
+from __future__ import annotations
+
+import re
+
+from checkers.base import Article, CheckContext, count_interval, example, finding, fmt, head_word
+from figcheck.records import Claim, CountValue, Finding
+
+NAME = "qualifier_bounds"
+_QUALIFIED = {"more_than", "at_least", "less_than", "at_most", "approx"}
+_WORD = re.compile(r"[a-z]{3,}")
+_FUNCTION = frozenset("the and for with from that this have has had were was are such".split())
+_WORDING = {
+    "more_than": "more than",
+    "at_least": "at least",
+    "less_than": "less than",
+    "at_most": "at most",
+    "approx": "about",
+}
+
+
+def check(article: Article, context: CheckContext) -> list[Finding]:
+    counts = [c for c in article.claims if c.kind == "count" and c.subject and c.confidence >= 0.6]
+    qualified = [c for c in counts if c.qualifier in _QUALIFIED]
+    exact = [c for c in counts if c.qualifier == "exact"]
+    findings = []
+    for q in qualified:
+        for e in exact:
+            if not _same_quantity(q, e):
+                continue
+            low, high = count_interval(q.value)
+            value = e.value.value
+            bound = f"{_WORDING[q.qualifier]} {fmt(q.value.value)}"
+            if low <= value <= high:
+                findings.append(
+                    finding(NAME, "consistent", "info",
+                            f"{q.text} {q.subject} and {e.text} {e.subject}: {fmt(value)} is {bound}: consistent.",
+                            [q, e])
+                )
+            else:
+                findings.append(
+                    finding(NAME, "discrepancy", "warning",
+                            f"{q.text} {q.subject}, yet the article also gives {e.text} {e.subject}: "
+                            f"{fmt(value)} is not {bound}.",
+                            [q, e], expected=bound, observed=fmt(value))
+                )
+    return findings
+
+
+def _same_quantity(a: Claim, b: Claim) -> bool:
+    assert isinstance(a.value, CountValue) and isinstance(b.value, CountValue)
+    if a.value.unit != b.value.unit or a.part_of == b.id or b.part_of == a.id or a.part_of or b.part_of:
+        return False
+    if head_word(a.subject) != head_word(b.subject):
+        return False
+    # The head noun alone ("people") is too weak: another word must be shared as well.
+    head = head_word(a.subject)
+    words_a = _words(a.subject, a.context) - {head, f"{head}s"}
+    words_b = _words(b.subject, b.context) - {head, f"{head}s"}
+    return bool(words_a & words_b)
+
+
+def _words(*texts: str | None) -> set[str]:
+    return {w for t in texts if t for w in _WORD.findall(t.lower()) if w not in _FUNCTION}
+
+
+EXAMPLES = [
+    example(
+        "More than 80,000 young people volunteered within days. The agency said the number of such young "
+        "people had reached 81,858.",
+        expect=[("consistent", "info")],
+    ),
+    example(
+        "More than 80,000 young people volunteered within days. The agency said 78,200 young people volunteered.",
+        expect=[("discrepancy", "warning")],
+        spans=("78,200",),
+    ),
+    example(
+        "Nearly 1,000 flood victims were rescued on Monday, and 450 flood victims were moved to shelters.",
+        published="2021-07-20",
+        expect=[("discrepancy", "warning")],
+    ),
+    example(
+        "More than 1,000 people attended the rally. Police said 200 people were injured.",
+        expect=[],
+        note="same head noun, nothing else shared: not the same quantity",
+    ),
+]

@@ -1,0 +1,112 @@
+"""Each figure that a reference fact covers must agree with it: counts within the fact's tolerance
+or bounds, dates at the precision the text gives ("1950" agrees with 1950-06-25), ranges at both
+ends, lengths within the rounding people use."""
+
+from __future__ import annotations
+
+from checkers.base import (
+    Article, CheckContext, about_the_news, count_interval, date_bounds, duration_years, example, finding, fmt,
+    stated_interval,
+)
+from figcheck.records import Claim, Finding
+from figcheck.reference import ReferenceFact, duration_days, fact_ref, render_value
+
+NAME = "reference"
+_CHECKED_KINDS = ("count", "date", "date_range", "duration")
+
+
+def check(article: Article, context: CheckContext) -> list[Finding]:
+    if context.reference is None:
+        return []
+    findings = []
+    for claim in article.claims:
+        if claim.kind not in _CHECKED_KINDS or claim.confidence < 0.6 or about_the_news(claim, article.published):
+            continue
+        whole = article.by_id.get(claim.part_of) if claim.part_of else None
+        facts = [f for f in context.matches(claim, whole) if f.kind == claim.kind]
+        if not facts:
+            continue
+        agreeing = [f for f in facts if agrees(claim, f)]
+        usable = [f for f in agreeing if f.rank != "deprecated"]
+        best = facts[0]
+        if usable:
+            fact = usable[0]
+            findings.append(finding(NAME, "consistent", "info",
+                                    f"{claim.text} agrees with {_describe(fact)}.",
+                                    [claim], key=(fact.id,), reference=fact_ref(fact)))
+        elif agreeing:
+            fact = agreeing[0]
+            findings.append(finding(NAME, "discrepancy", "warning",
+                                    f"{claim.text} agrees only with a deprecated figure, {_describe(fact)}; "
+                                    f"the current one is {_describe(best)}.",
+                                    [claim], key=(best.id,), reference=fact_ref(best),
+                                    expected=render_value(best), observed=claim.text))
+        else:
+            severity = {"preferred": "error", "normal": "warning", "deprecated": "info"}[best.rank]
+            findings.append(finding(NAME, "discrepancy", severity,
+                                    f"{claim.text} ({_claim_value(claim)}) disagrees with {_describe(best)}.",
+                                    [claim], key=(best.id,), reference=fact_ref(best),
+                                    expected=render_value(best), observed=_claim_value(claim)))
+    return findings
+
+
+def _describe(fact: ReferenceFact) -> str:
+    return f"{fact.subject}, {fact.property}: {render_value(fact)} (reference {fact.id}, {fact.rank})"
+
+
+def _claim_value(claim: Claim) -> str:
+    v = claim.value
+    match claim.kind:
+        case "count":
+            return fmt(v.value) if v.qualifier == "exact" else f"{v.qualifier.replace('_', ' ')} {fmt(v.value)}"
+        case "date":
+            return v.timex
+        case "date_range":
+            return f"{v.start_timex}/{v.end_timex}"
+        case "duration":
+            return v.timex if not v.low_timex else f"{v.low_timex}–{v.high_timex}"
+    return claim.text
+
+
+def agrees(claim: Claim, fact: ReferenceFact) -> bool:
+    """Whether the claim can be true if the fact is."""
+    v = claim.value
+    if claim.kind == "count":
+        low, high = count_interval(v)
+        tolerance = fact.tolerance or 0.0
+        fact_low = float(fact.low) if fact.low is not None else float(fact.value) - tolerance
+        fact_high = float(fact.high) if fact.high is not None else float(fact.value) + tolerance
+        return low <= fact_high and fact_low <= high
+    if claim.kind == "date":
+        return _nested(v.timex, str(fact.value))
+    if claim.kind == "date_range":
+        return _nested(v.start_timex, str(fact.value.start)) and _nested(v.end_timex, str(fact.value.end))
+    if claim.kind == "duration":
+        stated = duration_years(v.timex) or duration_years(v.low_timex)
+        if stated is None:
+            return True
+        unit = {"Y": 1.0, "M": 1 / 12, "W": 7 / 365.2425, "D": 1 / 365.2425}.get(v.timex[-1], 1.0)
+        low, high = stated_interval(stated, v.qualifier, duration_years(v.low_timex), duration_years(v.high_timex),
+                                    rounding=0.5 * unit)
+        years = [duration_days(str(x)) / 365.2425 for x in (fact.value, fact.low, fact.high) if x is not None]
+        return low <= max(years) and min(years) <= high
+    return True
+
+
+def _nested(claim_timex: str, fact_timex: str) -> bool:
+    a, b = date_bounds(claim_timex), date_bounds(fact_timex)
+    if a is None or b is None:
+        return True  # nothing to compare on a calendar
+    return (a[0] <= b[0] and b[1] <= a[1]) or (b[0] <= a[0] and a[1] <= b[1])
+
+
+EXAMPLES = [
+    example("The Korean War broke out on June 25, 1950, when troops crossed the border.",
+            published="2013-06-25", expect=[("consistent", "info")]),
+    example("The Korean War broke out on June 27, 1950, when troops crossed the border.",
+            published="2013-06-25", expect=[("discrepancy", "error")], spans=("June 27, 1950",)),
+    example("The government awarded DPRK orders and medals to 661,736 Chinese People's Volunteers.",
+            published="2013-06-25", expect=[("consistent", "info")]),
+    example("The government awarded DPRK orders and medals to 600,000 Chinese People's Volunteers.",
+            published="2013-06-25", expect=[("discrepancy", "error")], spans=("600,000",)),
+]
