@@ -1,0 +1,120 @@
+"""``findings.json``: the run's metadata and every finding, in a stable order, as other tools read them."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from figcheck.records import Finding
+from figcheck.report.run import SEVERITY_ORDER, VERDICT_ORDER, RunInfo
+
+FORMAT = "figcheck-findings"
+FORMAT_VERSION = 1
+
+
+class FindingsFileError(ValueError):
+    """A findings file that is missing or cannot be read, naming the file and the field."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+
+
+def report_order(finding: Finding) -> tuple[object, ...]:
+    """Sort key: discrepancies first, then by severity, check, and place in the first source."""
+    first = min(((ref.doc_id, ref.start) for ref in finding.claims), default=("", 0))
+    return (
+        _rank(finding.verdict, VERDICT_ORDER),
+        _rank(finding.severity, SEVERITY_ORDER),
+        finding.check,
+        first,
+        finding.id,
+    )
+
+
+def findings_document(run: RunInfo, findings: Iterable[Finding]) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "run": run.model_dump(mode="json"),
+        "findings": [f.model_dump(mode="json") for f in sorted(findings, key=report_order)],
+    }
+
+
+def dump_findings(run: RunInfo, findings: Iterable[Finding]) -> str:
+    return json.dumps(findings_document(run, findings), ensure_ascii=False, indent=2) + "\n"
+
+
+def load_findings(path: Path) -> tuple[RunInfo, list[Finding]]:
+    """Read back a ``findings.json`` written by ``write_report``.
+
+    Raises ``FindingsFileError`` naming the file, and the entry and field at fault.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FindingsFileError(path, "no such file (run the pipeline first, or pass --findings)") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise FindingsFileError(path, f"cannot be read: {error}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FindingsFileError(
+            path, f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise FindingsFileError(path, f'not a figcheck findings file (expected "format": "{FORMAT}")')
+    if data.get("version") != FORMAT_VERSION:
+        raise FindingsFileError(
+            path, f"findings format version {data.get('version')!r} is not supported (expected {FORMAT_VERSION})"
+        )
+    try:
+        run = RunInfo.model_validate(data.get("run"))
+    except ValidationError as error:
+        raise FindingsFileError(path, f"run: {_first_error(error)}") from None
+    raw_findings = data.get("findings")
+    if not isinstance(raw_findings, list):
+        raise FindingsFileError(path, "findings: expected a list")
+    findings = []
+    for index, raw in enumerate(raw_findings):
+        try:
+            findings.append(Finding.model_validate(raw))
+        except ValidationError as error:
+            entry = raw.get("id") if isinstance(raw, dict) else None
+            name = f"findings[{index}]" + (f" ({entry})" if entry else "")
+            raise FindingsFileError(path, f"{name}: {_first_error(error)}") from None
+    return run, findings
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so that a reader never sees half a file."""
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _rank(value: str, order: tuple[str, ...]) -> int:
+    return order.index(value) if value in order else len(order)
+
+
+def _first_error(error: ValidationError) -> str:
+    details = error.errors()
+    first = details[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    more = f" (and {len(details) - 1} more)" if len(details) > 1 else ""
+    return f"{where}: {first['msg']}{more}"

@@ -1,0 +1,166 @@
+"""Renders a run's findings as ``report.md`` and a self-contained ``report.html``, written beside ``findings.json``."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from figcheck.records import Claim, Finding
+from figcheck.report.findings_file import dump_findings, write_text_atomically
+from figcheck.report.run import RunInfo
+from figcheck.report.view import Fragment, ReportView, build_view, format_date, format_time, safe_url
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    findings_json: Path
+    markdown: Path
+    html: Path
+
+
+def write_report(
+    out_dir: Path,
+    run: RunInfo,
+    findings: list[Finding],
+    claims: Iterable[Claim] | None = None,
+) -> ReportPaths:
+    """Write ``findings.json``, ``report.md`` and ``report.html`` into ``out_dir``, each atomically.
+
+    The run's finding counts are recomputed from ``findings`` (and its claim count from
+    ``claims`` when given), so the files never disagree with each other.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    claim_list = list(claims) if claims is not None else None
+    run = counted(run, findings, claim_list)
+    paths = ReportPaths(out_dir / "findings.json", out_dir / "report.md", out_dir / "report.html")
+    write_text_atomically(paths.markdown, render_markdown(run, findings, claim_list))
+    write_text_atomically(paths.html, render_html(run, findings, claim_list))
+    # Last, so a reader that finds findings.json also finds the reports that go with it.
+    write_text_atomically(paths.findings_json, dump_findings(run, findings))
+    return paths
+
+
+def counted(run: RunInfo, findings: Iterable[Finding], claims: list[Claim] | None) -> RunInfo:
+    """``run`` with its finding counts taken from ``findings``, and its claim count from ``claims`` if given."""
+    counts = run.counts.tally(findings)
+    if claims is not None:
+        counts = counts.model_copy(update={"claims": len(claims)})
+    if not counts.documents and run.documents:
+        counts = counts.model_copy(update={"documents": len(run.documents)})
+    return run.model_copy(update={"counts": counts})
+
+
+def render_markdown(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Claim] | None = None) -> str:
+    view = _view(run, findings, claims)
+    text = _environment(html=False).get_template("report.md.j2").render(view=view)
+    # Templates leave runs of blank lines where optional parts are absent.
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def render_html(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Claim] | None = None) -> str:
+    view = _view(run, findings, claims)
+    return _environment(html=True).get_template("report.html.j2").render(view=view)
+
+
+def _view(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Claim] | None) -> ReportView:
+    findings = list(findings)
+    claims = list(claims) if claims is not None else None
+    return build_view(counted(run, findings, claims), findings, claims)
+
+
+@cache
+def _environment(html: bool) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("figcheck", "templates"),
+        autoescape=html,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters.update(
+        date=format_date,
+        time=format_time,
+        safe_url=safe_url,
+        plural=_plural,
+    )
+    if html:
+        environment.filters.update(json_attr=_json_attr)
+    else:
+        environment.filters.update(md=markdown_text, code=markdown_code, md_quote=markdown_quote, md_link=markdown_link)
+    return environment
+
+
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def _json_attr(value: object) -> str:
+    # Autoescaping then makes it safe inside a quoted attribute.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+_BLOCK_START = re.compile(r"^([#+\-=>])")
+_LIST_NUMBER = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
+
+
+def markdown_text(value: object) -> str:
+    """``value`` as inline Markdown text: one line, with what Markdown would act on escaped."""
+    return _one_line(_escape_inline(str(value)))
+
+
+def markdown_code(value: object) -> str:
+    """``value`` as a code span, fenced with more backticks than it contains."""
+    text = " ".join(str(value).split())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    padding = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{padding}{text}{padding}{fence}"
+
+
+def markdown_quote(fragments: Iterable[Fragment]) -> str:
+    """A quoted sentence on one line, with its figures in bold."""
+    parts = []
+    for fragment in fragments:
+        core = fragment.text.strip()
+        if not fragment.figure or not core:
+            parts.append(_escape_inline(fragment.text))
+            continue
+        # Bold does not open or close next to a space, so keep the spaces outside it.
+        lead = " " if fragment.text[:1].isspace() else ""
+        trail = " " if fragment.text[-1:].isspace() else ""
+        parts.append(f"{lead}**{_escape_inline(core)}**{trail}")
+    return _one_line("".join(parts))
+
+
+def _escape_inline(text: str) -> str:
+    return _ENTITY_LIKE.sub("&amp;", _MARKDOWN_SPECIAL.sub(r"\\\1", text))
+
+
+def _one_line(text: str) -> str:
+    # What would start a heading, list or quote at the head of a line is escaped.
+    text = " ".join(text.split())
+    return _LIST_NUMBER.sub(r"\1\\\2", _BLOCK_START.sub(r"\\\1", text))
+
+
+def markdown_link(text: object, url: str | None) -> str:
+    label = markdown_text(text)
+    target = safe_url(url)
+    if not target:
+        return label
+    target = target.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    return f"[{label}](<{target}>)"
+
+
+__all__ = ["ReportPaths", "ReportView", "render_html", "render_markdown", "write_report"]
