@@ -49,7 +49,7 @@ def rule_of(check: ModuleType) -> str:
     return " ".join((check.__doc__ or "").split())
 
 
-def article_of(document: Document, claims: list[Claim]) -> Article:
+def article_of(document: Document, claims: list[Claim], reference_table: ReferenceTable | None = None) -> Article:
     meta = document.meta
     return Article(
         doc_id=document.doc_id,
@@ -58,6 +58,7 @@ def article_of(document: Document, claims: list[Claim]) -> Article:
         title=meta.title,
         publisher=meta.publisher,
         fingerprint=fingerprint(document.text),
+        named_facts=reference_table.named_in(document.text) if reference_table is not None else None,
     )
 
 
@@ -71,7 +72,11 @@ class CheckRun:
         self.article_checks = [c for c in ARTICLE_CHECKS if names is None or c.NAME in names]
         self.cross = cross_source.CrossSource() if names is None or cross_source.NAME in names else None
 
+    def add_document(self, document: Document, claims: list[Claim]) -> list[Finding]:
+        return self.add(article_of(document, claims, self.context.reference))
+
     def add(self, article: Article) -> list[Finding]:
+        self.context.article = article
         findings: list[Finding] = []
         for check in self.article_checks:
             findings.extend(check.check(article, self.context))

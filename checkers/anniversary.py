@@ -22,7 +22,7 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
             continue
         implied = year - value.ordinal
         said = f"in {value.observed_year}" if value.observed_year else f"published {article.published.isoformat()}"
-        event_year, label, claims, fact = _event_year(article, claim, value, context)
+        event_year, label, claims, fact = _event_year(article, claim, value, context, implied)
         if event_year is None:
             findings.append(finding(NAME, "unverifiable", "info",
                                     f"{said}; the {value.ordinal}th anniversary of {value.event} implies an event in "
@@ -42,25 +42,35 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
     return findings
 
 
-def _event_year(article: Article, claim: Claim, value: AnniversaryValue, context: CheckContext):
-    if context.reference is not None:
-        # Match on the event words only: the rest of the sentence often names other things.
-        probe = claim.model_copy(update={"subject": value.event, "context": value.event, "sentence": value.event})
-        for fact in context.reference.match(probe):
-            timex = str(fact.value.start) if fact.kind == "date_range" else str(fact.value)
-            bounds = date_bounds(timex) if fact.kind in ("date", "date_range") else None
-            if bounds:
-                return bounds[0].year, f"{fact.subject}, {fact.property} ({timex}, reference {fact.id})", [], fact
-    return None, None, [], None
+def _event_year(article: Article, claim: Claim, value: AnniversaryValue, context: CheckContext, implied: int):
+    """The year of the event from the reference facts its words match; where several facts
+    date it (an event celebrated from two founding dates), the one that fits is taken."""
+    if context.reference is None:
+        return None, None, [], None
+    # Match on the event words only: the rest of the sentence often names other things.
+    probe = claim.model_copy(update={"subject": value.event, "context": value.event, "sentence": value.event})
+    dated = []
+    for fact in context.reference.match(probe, named_in_article=article.named_facts):
+        timex = str(fact.value.start) if fact.kind == "date_range" else str(fact.value)
+        bounds = date_bounds(timex) if fact.kind in ("date", "date_range") else None
+        if bounds:
+            dated.append((bounds[0].year, f"{fact.subject}, {fact.property} ({timex}, reference {fact.id})", fact))
+    if not dated:
+        return None, None, [], None
+    year, label, fact = next((d for d in dated if d[0] == implied), dated[0])
+    return year, label, [], fact
 
 
 EXAMPLES = [
-    example("Veterans marked the 70th anniversary of the armistice agreement on Thursday.",
+    example("Veterans marked the 70th anniversary of the Korean War armistice on Thursday.",
             published="2023-07-27", expect=[("consistent", "info")]),
-    example("Veterans marked the 60th anniversary of the armistice agreement on Thursday.",
+    example("Veterans marked the 60th anniversary of the Korean War armistice on Thursday.",
             published="2023-07-27", expect=[("discrepancy", "error")], spans=("60th anniversary",)),
-    example("The allies mark 60 years of diplomatic relations this year.",
+    example("China and the DPRK mark 60 years of diplomatic relations this year.",
             published="2009-11-23", expect=[("consistent", "info")]),
+    example("The two countries marked the 40th anniversary of diplomatic relations between the DPRK and Pakistan.",
+            published="2012-11-13", expect=[("unverifiable", "info")],
+            note="diplomatic relations with another country are not the PRC-DPRK ones"),
     example("The school celebrated the 25th anniversary of its founding.",
             published="2015-04-01", expect=[("unverifiable", "info")]),
 ]

@@ -33,6 +33,9 @@ class Article:
     publisher: str | None = None
     # Hashes of word 8-grams, for telling an article from its near-copy (one source, not two).
     fingerprint: frozenset[int] = field(default_factory=frozenset)
+    # Reference facts the article names specifically somewhere ("Korean War"): a claim that
+    # says only "the war" may be matched to those.
+    named_facts: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         self.by_id = {c.id: c for c in self.claims}
@@ -71,6 +74,7 @@ class CheckContext:
     each claim matches looked up once and shared by every checker."""
 
     reference: ReferenceTable | None = None
+    article: Article | None = None
     _matches: dict[str, list] = field(default_factory=dict)
 
     def matches(self, claim: Claim, whole: Claim | None = None) -> list:
@@ -84,7 +88,8 @@ class CheckContext:
             probe = claim
             if whole is not None and claim.context:
                 probe = claim.model_copy(update={"subject": f"{claim.subject or ''} {claim.context}".strip()})
-            found = self.reference.match(probe)
+            named = self.article.named_facts if self.article is not None else None
+            found = self.reference.match(probe, named_in_article=named)
             if whole is not None:
                 taken = {f.id for f in self.matches(whole)}
                 found = [f for f in found if f.id not in taken]

@@ -70,13 +70,13 @@ def _keys(claim: Claim, context: CheckContext, whole: Claim | None):
 
 
 def _sources(members: list[_Member]) -> list[list[_Member]]:
-    """Members grouped into sources: one article with its near-copies (same publisher and
-    title, or mostly the same text) is one source."""
+    """Members grouped into independent sources: articles of one publisher are one source
+    (their stories are not independent), and so are an article and its near-copy."""
     clusters: list[list[_Member]] = []
     for member in members:
         for cluster in clusters:
             first = cluster[0]
-            if first.source == member.source or _near_copy(first, member):
+            if first.source == member.source or _same_source(first, member):
                 cluster.append(member)
                 break
         else:
@@ -84,8 +84,10 @@ def _sources(members: list[_Member]) -> list[list[_Member]]:
     return clusters
 
 
-def _near_copy(a: _Member, b: _Member) -> bool:
-    if a.title and a.title == b.title and a.publisher == b.publisher:
+def _same_source(a: _Member, b: _Member) -> bool:
+    if a.publisher and b.publisher:
+        return _NAME_KEY.sub("", a.publisher.lower()) == _NAME_KEY.sub("", b.publisher.lower())
+    if a.title and a.title == b.title:
         return True
     if not a.fingerprint or not b.fingerprint:
         return False
@@ -110,25 +112,35 @@ def _nested(x: str, y: str) -> bool:
 
 
 def _compare(key: tuple, sources: list[list[_Member]], fact) -> list[Finding]:
+    """Each source's figure against what most sources say: one finding per source that
+    disagrees (linear in the sources, never all pairs), or one corroboration if none does."""
     about = f"{fact.subject}, {fact.property}" if fact is not None else key[1]
     reference = fact_ref(fact) if fact is not None else None
     firsts = [cluster[0] for cluster in sources]
+    consensus = max(firsts, key=lambda m: (sum(_agree(m.claim, o.claim) for o in firsts), -firsts.index(m)))
+    backing = [m for m in firsts if _agree(m.claim, consensus.claim)]
+    if len(backing) * 2 <= len(firsts) and len(firsts) > 2:
+        backing = [consensus]
     out = []
-    disagreements = 0
-    for i, a in enumerate(firsts):
-        for b in firsts[i + 1 :]:
-            if not _agree(a.claim, b.claim):
-                disagreements += 1
-                out.append(finding(NAME, "discrepancy", "warning",
-                                   f"On {about}, {a.source} says {a.claim.text} and {b.source} says {b.claim.text}.",
-                                   [a.claim, b.claim], key=key, reference=reference,
-                                   expected=a.claim.text, observed=b.claim.text))
-    if not disagreements:
-        names = ", ".join(m.source for m in firsts)
+    for member in firsts:
+        if _agree(member.claim, consensus.claim):
+            continue
+        others = ", ".join(_label(m) for m in backing[:3]) + (f" and {len(backing) - 3} more" if len(backing) > 3 else "")
+        out.append(finding(NAME, "discrepancy", "warning",
+                           f"On {about}, {_label(member)} says {member.claim.text}, while {others} "
+                           f"{'says' if len(backing) == 1 else 'say'} {consensus.claim.text}.",
+                           [member.claim, consensus.claim], key=key, reference=reference,
+                           expected=consensus.claim.text, observed=member.claim.text))
+    if not out:
+        names = ", ".join(_label(m) for m in firsts)
         out.append(finding(NAME, "consistent", "info",
                            f"On {about}, {len(firsts)} independent sources agree ({names}).",
                            [m.claim for m in firsts], key=key, reference=reference))
     return out
+
+
+def _label(member: _Member) -> str:
+    return f"{member.publisher} ({member.source})" if member.publisher else member.source
 
 
 EXAMPLES = [
@@ -141,4 +153,9 @@ EXAMPLES = [
     example("The Korean War (June 25, 1950-July 27, 1953) ended in an armistice.",
             "The Korean War (June 25, 1950-July 27, 1953) ended in an armistice.",
             published="2013-06-25", expect=[], note="an article and its copy are one source"),
+    example("The Korean War (June 25, 1950-July 27, 1953) ended in an armistice.",
+            "Veterans recalled the Korean War (June 1950-July 1953) and its armistice.",
+            "A museum opened on the Korean War (June 1950-July 1954) and its armistice.",
+            published="2013-06-25", expect=[("discrepancy", "warning")], spans=("June 1950-July 1954",),
+            note="the odd one out is flagged against what the others agree on"),
 ]

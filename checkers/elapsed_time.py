@@ -14,7 +14,7 @@ from figcheck.reference import fact_ref
 from figcheck.records import Claim, DateValue, DurationValue, Finding
 
 NAME = "elapsed_time"
-_LOOKBACK_SENTENCES = 3
+_LOOKBACK_SENTENCES = 2  # this sentence and the one before
 
 
 def check(article: Article, context: CheckContext) -> list[Finding]:

@@ -28,7 +28,7 @@ def _run(documents, table: ReferenceTable, only: set[str] | None = None) -> list
     run = CheckRun(table, only)
     findings = []
     for document in documents:
-        findings.extend(run.add(article_of(document, extract_claims(document))))
+        findings.extend(run.add_document(document, extract_claims(document)))
     return findings + run.finish()
 
 
@@ -84,12 +84,12 @@ def test_finding_ids_are_stable(table: ReferenceTable) -> None:
 EDITS = [
     ("kcna-2010-10-21-friendship-forged-in-blood", "226 with Order", "662,000 with Order", "part_exceeds_whole"),
     ("kcna-2010-10-21-friendship-forged-in-blood", "Juche 39 (1950)", "Juche 39 (1951)", "calendar_conversion"),
-    ("kcna-2010-10-21-friendship-forged-in-blood", "Sixty years has", "Forty years has", "elapsed_time"),
     ("kcna-2010-10-21-friendship-forged-in-blood", "to 661,736 volunteers", "to 561,736 volunteers", "reference"),
     ("blog-all-koreans-fought-to-defend-their-country", "three-year-long", "five-year-long", "duration_vs_range"),
     ("blog-all-koreans-fought-to-defend-their-country", "amounted 81,858", "amounted 78,858", "qualifier_bounds"),
     ("blog-all-koreans-fought-to-defend-their-country", "On June 25, 1950,", "On June 27, 1950,", "reference"),
-    ("blog-all-koreans-fought-to-defend-their-country", "nearly two years after", "nearly four years after", "elapsed_time"),
+    ("blog-all-koreans-fought-to-defend-their-country", "less than five years after", "less than four years after",
+     "elapsed_time"),
     ("blog-all-koreans-fought-to-defend-their-country", "July 27, 1953)", "July 27, 1949)", "date_order"),
     ("koreaherald-2021-10-26-nk-china-ties-sealed-in-blood", "71st anniversary", "72nd anniversary", "anniversary"),
     ("koreaherald-2021-10-26-nk-china-ties-sealed-in-blood", "1950-53 Korean War", "1950-55 Korean War", "cross_source"),

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from figcheck.extraction import extract_claims
+from figcheck.records import Document
 from figcheck.records import (
     Anchor,
     AnniversaryValue,
@@ -87,6 +89,12 @@ def claim(kind: str, value: object, sentence: str, *, subject: str | None = None
         context=context,
         confidence=0.9,
     )
+
+
+def extracted(sentence: str, kind: str) -> Claim:
+    """The first claim of ``kind`` the extractor finds in ``sentence``: subject and context as real."""
+    document = Document(doc_id="doc", text=sentence)
+    return next(c for c in extract_claims(document) if c.kind == kind)
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -442,7 +450,7 @@ def test_armistice_date_matches(seeded: ReferenceTable) -> None:
     ],
 )
 def test_start_of_the_war_matches(seeded: ReferenceTable, sentence: str) -> None:
-    start = claim("date", DateValue(timex="1950-06-25"), sentence)
+    start = extracted(sentence, "date")
     matched = ids(seeded.match(start))
     assert matched[0] == "korean-war-started"
     assert "korean-war-armistice-signed" not in matched
@@ -462,11 +470,10 @@ def test_anniversary_matches_the_event_date(seeded: ReferenceTable) -> None:
 
 
 def test_date_range_and_duration_match_their_kinds(seeded: ReferenceTable) -> None:
-    period = claim(
-        "date_range",
-        DateRangeValue(start_timex="1950-06-25", end_timex="1953-07-27"),
+    period = extracted(
         "During the three-year-long Fatherland Liberation War (June 25, 1950-July 27, 1953), 533 DPRK Heroes "
         "were produced.",
+        "date_range",
     )
     assert ids(seeded.match(period)) == ["korean-war-period"]
     length = claim(
