@@ -41,6 +41,8 @@ ARTICLE_CHECKS: tuple[ModuleType, ...] = (
     reference,
 )
 CORPUS_CHECKS: tuple[ModuleType, ...] = (cross_source,)
+# Bump when a checker changes what it finds: cached findings are keyed on it.
+CHECKS_VERSION = "2026.11.1"
 ALL_CHECKS: tuple[ModuleType, ...] = ARTICLE_CHECKS + CORPUS_CHECKS
 
 
@@ -76,14 +78,20 @@ class CheckRun:
         return self.add(article_of(document, claims, self.context.reference))
 
     def add(self, article: Article) -> list[Finding]:
+        """Runs the article's own checks and collects it for the corpus-wide ones."""
         self.context.article = article
         findings: list[Finding] = []
         for check in self.article_checks:
             findings.extend(check.check(article, self.context))
+        self.collect(article)
+        return findings
+
+    def collect(self, article: Article) -> None:
+        """Collects an article for the corpus-wide checks only (its own findings are known)."""
+        self.context.article = article
         if self.cross is not None:
             self.cross.add(article, self.context)
         self.context.forget()
-        return findings
 
     def finish(self) -> list[Finding]:
         return self.cross.findings() if self.cross is not None else []
@@ -100,4 +108,4 @@ def check_articles(
     return findings
 
 
-__all__ = ["ALL_CHECKS", "ARTICLE_CHECKS", "CORPUS_CHECKS", "Article", "CheckRun", "article_of", "check_articles", "rule_of"]
+__all__ = ["ALL_CHECKS", "CHECKS_VERSION", "ARTICLE_CHECKS", "CORPUS_CHECKS", "Article", "CheckRun", "article_of", "check_articles", "rule_of"]

@@ -50,7 +50,9 @@ def write_report(
 def counted(run: RunInfo, findings: Iterable[Finding], claims: list[Claim] | None) -> RunInfo:
     """``run`` with its finding counts taken from ``findings``, and its claim count from ``claims`` if given."""
     counts = run.counts.tally(findings)
-    if claims is not None:
+    # A run over a large corpus passes only the claims its timeline needs, with the claim
+    # count already set; a count of zero means "take it from the claims".
+    if claims is not None and not counts.claims:
         counts = counts.model_copy(update={"claims": len(claims)})
     if not counts.documents and run.documents:
         counts = counts.model_copy(update={"documents": len(run.documents)})

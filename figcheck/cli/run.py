@@ -1,0 +1,110 @@
+"""`figcheck run`: the whole pipeline as the `check_corpus` Prefect flow, with a short summary."""
+
+from __future__ import annotations
+
+import os
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from figcheck.cli.app import app, fail
+
+# Set before Prefect is imported. Analytics calls fail on a machine without internet and print
+# a traceback-like error; a run of figcheck has nothing to report to anyone.
+_PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
+    "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false",
+    # A fresh SQLite database is migrated while the first run starts; waiting on its lock
+    # beats failing with "database is locked".
+    "PREFECT_SERVER_DATABASE_TIMEOUT": "30",
+    "PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT": "30",
+}
+_RECORDS_WAIT_SECONDS = 30
+
+
+def configure_prefect() -> None:
+    for name, value in _PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+
+
+@app.command()
+def run(
+    corpus: Annotated[Path, typer.Option(help="Folder of articles (*.txt, each with an optional .meta.yaml).")] = Path("corpus"),
+    reference: Annotated[Path, typer.Option(help="Folder of reference facts (*.yaml).")] = Path("reference_data"),
+    out: Annotated[
+        Path, typer.Option(help="Where findings.json, claims.jsonl, report.md and report.html go; each run is also kept in ../runs/<run id>/.")
+    ] = Path("reports/latest"),
+    fail_on: Annotated[
+        FailOn | None, typer.Option(help="Exit with code 1 if a discrepancy of this severity (or worse) is found; for CI pipelines.")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Articles per Prefect task.")] = 500,
+    cache: Annotated[bool, typer.Option(help="Reuse the claims of articles unchanged since an earlier run.")] = True,
+) -> None:
+    """Check every figure in the corpus and write the discrepancy report.
+
+    Runs the `check_corpus` Prefect flow: load the corpus, extract claims, run the checkers
+    (within each article, across articles, against the reference table), write the report.
+    With nothing configured it starts Prefect's embedded server; with PREFECT_API_URL set it
+    reports to that server. A broken article is reported and the run goes on. The exit code is
+    0 whatever the findings, unless --fail-on is given.
+    """
+    if not corpus.is_dir():
+        fail(f"{corpus}: no such corpus folder")
+    if not reference.is_dir():
+        fail(f"{reference}: no such reference folder")
+    configure_prefect()
+    from figcheck.reference import ReferenceTableError
+
+    from flows.check_corpus import check_corpus
+
+    try:
+        state = check_corpus(
+            corpus=str(corpus), reference=str(reference), out=str(out), batch_size=batch_size,
+            use_cache=cache, return_state=True,
+        )
+        result = state.result()
+    except ReferenceTableError as error:
+        fail(str(error))
+    except Exception as error:  # the flow failed: say why in one line, the log has the rest
+        fail(f"the run failed: {error}", code=1)
+    _wait_for_records(state.state_details.flow_run_id, expected_tasks=3 + -(-result["articles"] // batch_size))
+    _print_summary(result, out)
+    if fail_on is not None:
+        worst = result["errors"] + (result["warnings"] if fail_on is FailOn.warning else 0)
+        if worst:
+            raise typer.Exit(1)
+
+
+def _wait_for_records(flow_run_id, expected_tasks: int) -> None:
+    """Waits until the server has recorded this run's task runs: the embedded server writes them
+    in the background, and a process that exits at once can leave them unwritten."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    deadline = time.monotonic() + _RECORDS_WAIT_SECONDS
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline:
+            runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+            if len(runs) >= expected_tasks and all(r.state and r.state.is_final() for r in runs):
+                return
+            time.sleep(0.2)
+
+
+def _print_summary(result: dict, out: Path) -> None:
+    problems = f", {result['problems']} unreadable (see the report)" if result["problems"] else ""
+    typer.echo(
+        f"\nfigcheck: {result['articles']} articles, {result['claims']} claims{problems}; "
+        f"{result['errors']} errors, {result['warnings']} warnings "
+        f"({result['new']} new, {result['resolved']} resolved since the last run; "
+        f"{result['cached']} articles unchanged).\n"
+        f"Report: {out / 'report.html'}  (also report.md, findings.json, claims.jsonl)"
+    )
