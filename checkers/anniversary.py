@@ -3,11 +3,19 @@ anniversary" of an event in 1950 is right (1950 + 71 = 2021)."""
 
 from __future__ import annotations
 
+import re
+
 from checkers.base import Article, CheckContext, date_bounds, example, finding
 from figcheck.reference import fact_ref
 from figcheck.records import AnniversaryValue, Claim, Finding
 
 NAME = "anniversary"
+# Words by which a text looks ahead to an anniversary still to come.
+_PROSPECTIVE = re.compile(
+    r"\b(?:will|shall|next year|coming|upcoming|forthcoming|prepar\w*|ahead of|"
+    r"to (?:mark|celebrate|greet|commemorate|observe|welcome|honou?r)|towards?)\b",
+    re.IGNORECASE,
+)
 
 
 def check(article: Article, context: CheckContext) -> list[Finding]:
@@ -23,6 +31,17 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         implied = year - value.ordinal
         said = f"in {value.observed_year}" if value.observed_year else f"published {article.published.isoformat()}"
         event_year, label, claims, fact = _event_year(article, claim, value, context, implied)
+        if event_year is not None and not value.observed_year:
+            # An article may look ahead to next year's anniversary ("to mark the 100th birth
+            # anniversary" in 2011), or back to one of a year it names ("in 2002 on the 90th").
+            falls = event_year + value.ordinal
+            if (falls == year + 1 and _PROSPECTIVE.search(claim.sentence)) or str(falls) in claim.sentence:
+                findings.append(finding(NAME, "consistent", "info",
+                                        f"{said}; the {claim.text} of {value.event}: {label} is in {event_year}, "
+                                        f"so it falls in {event_year} + {value.ordinal} = {falls}, "
+                                        f"{'the year after publication' if falls == year + 1 else 'the year the sentence names'}: consistent.",
+                                        [claim], reference=fact_ref(fact) if fact else None))
+                continue
         if event_year is None:
             findings.append(finding(NAME, "unverifiable", "info",
                                     f"{said}; the {value.ordinal}th anniversary of {value.event} implies an event in "
@@ -71,6 +90,8 @@ EXAMPLES = [
     example("The two countries marked the 40th anniversary of diplomatic relations between the DPRK and Pakistan.",
             published="2012-11-13", expect=[("unverifiable", "info")],
             note="diplomatic relations with another country are not the PRC-DPRK ones"),
+    example("Workers are busy preparing to mark the 70th anniversary of the Korean War armistice next summer.",
+            published="2022-09-01", expect=[("consistent", "info")], note="an anniversary of next year"),
     example("The school celebrated the 25th anniversary of its founding.",
             published="2015-04-01", expect=[("unverifiable", "info")]),
 ]

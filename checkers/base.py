@@ -4,6 +4,7 @@ durations and qualified figures."""
 from __future__ import annotations
 
 import calendar
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -139,8 +140,15 @@ def fingerprint(text: str) -> frozenset[int]:
     """A sample of the hashes of a text's word 8-grams: two texts sharing most of them are one
     text (a republication), whatever page furniture surrounds them."""
     words = re.findall(r"\w+", text.lower())
-    hashes = (hash(" ".join(words[i : i + _SHINGLE])) for i in range(max(0, len(words) - _SHINGLE + 1)))
+    hashes = [_stable_hash(" ".join(words[i : i + _SHINGLE])) for i in range(max(0, len(words) - _SHINGLE + 1))]
+    if len(hashes) < 64:
+        return frozenset(hashes)  # a short text keeps every shingle: a sample could be empty
     return frozenset(h for h in hashes if h % _KEEP_ONE_IN == 0)
+
+
+def _stable_hash(text: str) -> int:
+    # Python's hash() of a str changes between processes; cached fingerprints must not.
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
 def about_the_news(claim: Claim, published: date | None, recent_years: int = 1) -> bool:

@@ -54,6 +54,8 @@ def _from(article: Article, claim: Claim, context: CheckContext):
     anchor = claim.value.anchor
     if anchor.claim_id and anchor.claim_id in article.by_id:
         target = article.by_id[anchor.claim_id]
+        if getattr(target.value, "resolved_from", None):
+            return None, None, [], None  # "last year", "June 27" with a guessed year: no evidence
         timex = target.value.timex if target.kind == "date" else target.value.start_timex
         bounds = date_bounds(timex)
         return bounds, target.text, [target], None

@@ -51,8 +51,10 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
 
 def _same_quantity(a: Claim, b: Claim) -> bool:
     assert isinstance(a.value, CountValue) and isinstance(b.value, CountValue)
-    if a.value.unit != b.value.unit or a.part_of == b.id or b.part_of == a.id or a.part_of or b.part_of:
-        return False
+    if a.value.unit or b.value.unit or a.part_of or b.part_of:
+        return False  # measures (hectares, tons) in one article are rarely the same quantity
+    if a.sentence_start == b.sentence_start:
+        return False  # one sentence listing figures lists different things
     if head_word(a.subject) != head_word(b.subject):
         return False
     # The head noun alone ("people") is too weak: another word must be shared as well.
@@ -78,9 +80,14 @@ EXAMPLES = [
         spans=("78,200",),
     ),
     example(
-        "Nearly 1,000 flood victims were rescued on Monday, and 450 flood victims were moved to shelters.",
+        "Nearly 1,000 flood victims were rescued on Monday. Officials later said 450 flood victims were rescued.",
         published="2021-07-20",
         expect=[("discrepancy", "warning")],
+    ),
+    example(
+        "They dredged more than 12,000 cubic meters of mud and did 700 cubic meters of stone work.",
+        expect=[],
+        note="a list of measures in one sentence: different quantities",
     ),
     example(
         "More than 1,000 people attended the rally. Police said 200 people were injured.",

@@ -4,6 +4,8 @@ ends, lengths within the rounding people use."""
 
 from __future__ import annotations
 
+import re
+
 from checkers.base import (
     Article, CheckContext, about_the_news, count_interval, date_bounds, duration_years, example, finding, fmt,
     stated_interval,
@@ -23,7 +25,7 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         if claim.kind not in _CHECKED_KINDS or claim.confidence < 0.6 or about_the_news(claim, article.published):
             continue
         whole = article.by_id.get(claim.part_of) if claim.part_of else None
-        facts = [f for f in context.matches(claim, whole) if f.kind == claim.kind]
+        facts = [f for f in context.matches(claim, whole) if f.kind == claim.kind and not _relative_to(claim, f)]
         if not facts:
             continue
         agreeing = [f for f in facts if agrees(claim, f)]
@@ -48,6 +50,24 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
                                     [claim], key=(best.id,), reference=fact_ref(best),
                                     expected=render_value(best), observed=_claim_value(claim)))
     return findings
+
+
+_RELATION = re.compile(r"\b(?:after|before|since|following|prior to|until|till|ahead of|preceding)\b", re.IGNORECASE)
+
+
+def _relative_to(claim: Claim, fact: ReferenceFact) -> bool:
+    """ "founded on January 17, 1946 after liberation of Korea": the fact's event is what the
+    date is placed after or before, not what it dates."""
+    if claim.kind not in ("date", "date_range"):
+        return False
+    sentence = claim.sentence.lower()
+    at = claim.start - claim.sentence_start
+    for name in fact.names():
+        for m in re.finditer(rf"\b{re.escape(name.lower())}\b", sentence):
+            lo, hi = (m.end(), at) if m.start() < at else (at + len(claim.text), m.start())
+            if not _RELATION.search(sentence, lo, hi):
+                return False
+    return True
 
 
 def _describe(fact: ReferenceFact) -> str:

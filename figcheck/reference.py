@@ -452,7 +452,7 @@ def _placed_phrases_in(index: Mapping[str, list[_Phrase]], text: tuple[str, ...]
 # How many words may stand between a dated fact's name and its keyword for the pair to say
 # one thing: "the founding of the DPRK" does; "the establishment of diplomatic relations
 # between the DPRK and Pakistan" is not the founding of the DPRK.
-_PROXIMITY = 3
+_PROXIMITY = 1
 
 
 def _bound(placed: list[tuple[int, _Phrase]], fact: int) -> bool:
@@ -628,15 +628,18 @@ class ReferenceTable:
         matched: list[tuple[int, int, str, ReferenceFact]] = []
         for position, found in hits.items():
             fact = self.facts[position]
-            if fact.kind == "count" and subject:
+            if fact.kind in ("count", "duration") and subject:
                 named = found.name_in_subject
             elif claim.kind in ("date", "date_range", "anniversary"):
                 # A sentence can name several events; a date belongs to the one in its clause.
                 named = found.name_near
             else:
                 named = found.name_in_subject or found.name_elsewhere
-            if named and not found.specific_name and named_in_article is not None and fact.id not in named_in_article:
-                named = False
+            if named and not found.specific_name:
+                if named_in_article is not None and fact.id not in named_in_article:
+                    named = False
+                elif _inside_other_name(claim, fact):
+                    named = False
             worded = found.keyword_near or found.keyword_in_sentence or not fact.keywords
             if dated and fact.keywords:
                 # A date's event is named and described together: "the outbreak of the war".
@@ -644,6 +647,22 @@ class ReferenceTable:
             if named and worded:
                 matched.append((-found.score, -found.longest_name, RANKS.index(fact.rank), fact.id, fact))
         return [fact for *_, fact in sorted(matched, key=lambda entry: entry[:4])]
+
+
+def _inside_other_name(claim: Claim, fact: ReferenceFact) -> bool:
+    """Whether every common-word name of the fact in the claim is part of another proper name:
+    "war" in "the Gulf War", "treaty" in "the Korea-Japan Annexation Treaty"."""
+    text = " ".join(t for t in (claim.subject, claim.context) if t)
+    seen = False
+    for name in fact.names():
+        if any(ch.isupper() for ch in name):
+            continue
+        for m in re.finditer(rf"(?i)\b{re.escape(name)}\b", text):
+            seen = True
+            before = text[: m.start()].split()
+            if not before or not before[-1][:1].isupper() or before[-1].lower() in ("the", "a", "an"):
+                return False
+    return seen
 
 
 def _version(texts: Mapping[Path, str]) -> str:
