@@ -36,6 +36,12 @@ class AnniversaryPatterns:
     owner: regex.Pattern  # searched backwards from the ordinal: "the WPK's", "his"
 
 
+_MONTH_NAMES = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\."
+)
+
+
 @cache
 def anniversary_patterns() -> AnniversaryPatterns:
     lex = load_lexicon()
@@ -51,11 +57,17 @@ def anniversary_patterns() -> AnniversaryPatterns:
             r"[,;:.!?\"“”()\[\]\n]| -- | – | — "
             r"|\s+(?:that|which|who|whom|when|while|as|on|at|with)\s"
             r"|\s+and\s+(?!the\s|\p{Lu})"
-            r"|\s+(?:this|last|next)\s+(?:year|month|week)\b|\s+\d"
+            # "in the province" places the celebration, "in the country's war" names the event.
+            r"|\s+in\s+(?:the|this|a|its|their)\s+\p{Ll}+\b(?!['’])"
+            r"|\s+(?:this|last|next)\s+(?:year|month|week)\b"
+            # A figure ends the event, unless it is the day of a date in a name ("the October 4
+            # declaration").
+            rf"|(?<!\b(?:{_MONTH_NAMES}))\s+\d"
         ),
         observed_year=regex.compile(rf"\s*(?:in|this|of)\s+(?P<y>{n.year})\b"),
         owner=regex.compile(
-            r"(?P<owner>(?:[\p{Lu}][\p{L}\p{N}.\-]*\s+){0,5}[\p{Lu}][\p{L}\p{N}.\-]*|(?i:his|her|its|their))['’]s?\s+$"
+            r"(?P<owner>(?:(?i:the)\s+)?(?:[\p{Lu}][\p{L}\p{N}.\-'’]*\s+){0,5}[\p{Lu}][\p{L}\p{N}.\-]*"
+            r"|(?i:his|her|its|their))['’]s?\s+$"
         ),
     )
 
@@ -74,11 +86,19 @@ def find_anniversaries(ctx: ExtractionContext) -> list[Mention]:
         if not ordinal or ordinal > 2000:
             continue
         has_of = text[m.end("word") : m.end()].strip().lower() == "of"
-        event = _event_after(ctx, m.end()) if has_of else None
-        if not event:
+        event_span = _event_after(ctx, m.end()) if has_of else None
+        if event_span:
+            event = text[event_span[0] : event_span[1]]
+            kind = (before.group("adj") or ("birth" if m.group("word").lower() == "birthday" else "")).lower()
+            if kind and not event.lower().startswith(("the " + kind, kind)):
+                # "the 70th birth anniversary of leader Kim Jong Il": the birth of Kim Jong Il.
+                event = f"{kind} of {event}"
+        else:
             owner = p.owner.search(text, max(0, before.start() - 80), before.start())
             event = _event_from_words(owner.group("owner") if owner else None, before.group("adj"), m.group("word"))
-        out.append(_anniversary(ctx, before.start(), m.end("word"), ordinal, event, 0.9))
+        mention = _anniversary(ctx, before.start(), m.end("word"), ordinal, event, 0.9)
+        mention.subject_span = event_span
+        out.append(mention)
     for pos in ctx.triggers.words.get("unit", ()):
         after = p.years_of_after.match(text, pos)
         before = p.years_of_before.search(text, max(0, pos - 60), pos) if after else None
@@ -87,8 +107,11 @@ def find_anniversaries(ctx: ExtractionContext) -> list[Mention]:
         value = parse_number(before.group("n"), lex)
         if not value or not value.is_integer():
             continue
-        event = _event_after(ctx, after.end()) or "(unnamed event)"
-        out.append(_anniversary(ctx, before.start("n"), pos + len("years"), int(value), event, 0.8))
+        event_span = _event_after(ctx, after.end())
+        event = text[event_span[0] : event_span[1]] if event_span else "(unnamed event)"
+        mention = _anniversary(ctx, before.start("n"), pos + len("years"), int(value), event, 0.8)
+        mention.subject_span = event_span
+        out.append(mention)
     return out
 
 
@@ -106,7 +129,8 @@ def _anniversary(ctx: ExtractionContext, start: int, end: int, ordinal: int, eve
     return mention
 
 
-def _event_after(ctx: ExtractionContext, pos: int) -> str | None:
+def _event_after(ctx: ExtractionContext, pos: int) -> tuple[int, int] | None:
+    """Where the event named after "anniversary of" is in the text."""
     text = ctx.text
     sentence = ctx.index.sentence_at(pos)
     limit = max(pos, sentence.end)
@@ -118,11 +142,16 @@ def _event_after(ctx: ExtractionContext, pos: int) -> str | None:
     # A trailing "by", "to" or "the" left by the word limit says nothing.
     while words and words[-1].lower in ctx.lexicon.phrase_stops:
         words.pop()
-    return text[words[0].start : words[-1].end].rstrip(".") if words else None
+    if not words:
+        return None
+    end = words[-1].end - (1 if words[-1].text.endswith(".") else 0)
+    return (words[0].start, end) if end > words[0].start else None
 
 
 def _event_from_words(owner: str | None, adjective: str | None, word: str) -> str:
     kind = (adjective or ("birth" if word.lower() == "birthday" else "")).lower()
+    if owner and owner.startswith("The "):
+        owner = "the " + owner[4:]  # capitalised only because it opens the sentence
     if owner and owner.lower() not in ("his", "her", "its", "their"):
         return f"{kind} of {owner}".strip() if kind else owner
     return kind or "(unnamed event)"

@@ -41,7 +41,7 @@ def count_patterns() -> CountPatterns:
             rf"(?:(?P<between>(?i:between|from))\s+)?(?P<q>{n.qualifier})\s+(?P<cur>US\$|\$|€|£|¥)?$"
             rf"|(?P<between2>(?i:between|from))\s+(?P<cur2>US\$|\$|€|£|¥)?$|(?P<cur3>US\$|\$|€|£|¥)$"
         ),
-        range_after=regex.compile(rf"\s*(?P<sep>-|–|to|or|and)\s*(?:US\$|\$|€|£|¥)?(?P<n2>{n.number})"),
+        range_after=regex.compile(rf"\s*(?P<sep>-|–|to|or|and)\s*(?:US\$|\$|€|£|¥)?(?P<n2>{n.range_end})"),
         percent_after=regex.compile(r"\s*%|\s+(?i:percent|per\s+cent)\b"),
         compound=regex.compile(rf"(?P<n1>{n.number})-(?P<noun>\p{{Ll}}+)(?![\p{{L}}-])"),
         number_of=regex.compile(
@@ -68,8 +68,9 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
         if not m:
             continue
         last_end = m.end()
-        compound = p.compound.match(text, pos)
-        if compound:
+        compound = p.compound.match(text, pos) if text[m.end() : m.end() + 1] == "-" else None
+        # "seventy-one" is one number, not seventy "one"s.
+        if compound and not lex.is_number_word(compound.group("noun")):
             out.extend(_compound_count(ctx, compound))
             continue
         raw = m.group()
@@ -79,7 +80,11 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
         if value is None:
             continue
         start, end = m.start(), m.end()
-        q_match = p.qualifier_before.search(text, max(0, start - 30), start)
+        q_match = (
+            p.qualifier_before.search(text, max(0, start - 30), start)
+            if _may_follow_qualifier(text, start, _qualifier_tails())
+            else None
+        )
         qualifier: Qualifier = "exact"
         phrase = None
         unit = None
@@ -113,8 +118,10 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             first = subject.split()[0].lower()
             if first in lex.time_units:
                 continue  # a duration, found by its own recognizer
-            if first in lex.measure_units and unit is None:
-                unit = lex.measure_units[first]
+            last = subject.split()[-1].lower()
+            if unit is None and (first in lex.measure_units or last in lex.measure_units):
+                # "tons of rice", "U.S. dollars"
+                unit = lex.measure_units.get(first) or lex.measure_units[last]
         mention = Mention(
             "count",
             start,
@@ -137,6 +144,32 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
     return out
 
 
+@cache
+def _qualifier_tails() -> frozenset[str]:
+    """The last words of the qualifier phrases ("than" of "more than"), and "between", "from"."""
+    lex = load_lexicon()
+    tails = {p.split()[-1].lower() for phrases in lex.qualifiers.values() for p in phrases}
+    return frozenset(tails | {"between", "from"})
+
+
+def _may_follow_qualifier(text: str, start: int, tails: frozenset[str]) -> bool:
+    """A cheap test before the qualifier search: most figures follow no qualifier, and looking
+    at the one word before them is much cheaper than a regex search back over 30 characters."""
+    if start == 0:
+        return False
+    if text[start - 1] in "$€£¥":
+        return True
+    if text[start - 1] not in " \t\n\u00a0":
+        return False
+    end = start - 1
+    while end > 0 and text[end - 1] in " \t\n\u00a0":
+        end -= 1
+    begin = end
+    while begin > 0 and (text[begin - 1].isalpha() or text[begin - 1] == "."):
+        begin -= 1
+    return text[begin:end].lower() in tails
+
+
 def _compound_count(ctx: ExtractionContext, m: regex.Match) -> list[Mention]:
     """ "a three-nation tour": 3 nations, with the tour as context."""
     lex = ctx.lexicon
@@ -155,7 +188,9 @@ def _named_total(ctx: ExtractionContext, start: int) -> str | None:
     found = None
     for m in count_patterns().number_of.finditer(ctx.text, sentence.start, start):
         found = m
-    if not found:
+    # The total's verb must lead to this figure ("has already amounted 81,858", "stood at
+    # over 1,600"), not to an earlier one in the same sentence.
+    if not found or len(ctx.text[found.end() : start].split()) > 3:
         return None
     words = found.group("what").split()
     while words and words[0].lower() in _DETERMINERS:

@@ -14,7 +14,7 @@ import regex
 from figcheck.extraction.lexicon import alternation, load_lexicon
 from figcheck.extraction.mentions import ExtractionContext, Mention
 from figcheck.extraction.numbers import number_patterns
-from figcheck.extraction.text import words_after, words_before
+from figcheck.extraction.text import Word, words_after, words_before
 from figcheck.records import DateRangeValue, DateValue
 
 JUCHE_EPOCH = 1911  # Juche 1 = 1912
@@ -66,7 +66,8 @@ def date_patterns() -> DatePatterns:
         names.append(cap if len(name) > 3 or name == "may" else cap + r"\.?")
         if len(name) <= 4 and name != "may":
             names.append(cap + r"\.")
-    month = "(?:" + "|".join(sorted(set(names), key=len, reverse=True)) + ")"
+    # "Jun" must not stop short inside "June": a month name ends where the word does.
+    month = "(?:" + "|".join(sorted(set(names), key=len, reverse=True)) + r")(?!\p{L})"
     weekday = "(?:" + "|".join(w.capitalize() for w in lex.weekdays) + ")"
     day = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
     year = number_patterns().year
@@ -93,7 +94,8 @@ def date_patterns() -> DatePatterns:
             rf"(?<![\p{{N}}.,\-/]|\p{{L}}-)(?P<y1>{year})\s*[-–—/]\s*(?P<y2>\d{{4}}|\d{{2}})(?![\p{{N}}]|-\d|\.\d)"
         ),
         day_range_month_first=regex.compile(
-            rf"(?P<m>{month})\s+(?P<d1>{day})\s*[-–]\s*(?P<d2>{day})(?![\d:])(?:,?\s+(?P<y>{year})(?!\d))?"
+            rf"(?P<m>{month})\s+(?P<d1>{day})\s*[-–]\s*(?P<d2>{day})(?![\d:])"
+            rf"(?:(?:,\s*|\s+)(?:{juche}|(?P<y>{year})(?!\d)))?"
         ),
         day_range_day_first=regex.compile(
             rf"(?<![\d.,])(?P<d1>{day})\s*[-–]\s*(?P<d2>{day})\s+(?P<m>{month})(?:,?\s+(?P<y>{year})(?!\d))?"
@@ -129,6 +131,10 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             )
             if parts.juche_year and not parts.year:
                 parts = _with_juche_year(parts)
+            if parts.year is None and _names_something(ctx, m.start(), m.end()):
+                # Not a date and not a count either: nothing in it is a claim.
+                ctx.blocked.append((m.start(), m.end()))
+                continue
             if _valid_day(parts):
                 start = wd.start() if wd else m.start()
                 out.append(_mention(ctx, start, m.end(), parts, 0.95 if parts.year else 0.8))
@@ -136,8 +142,10 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
         if m:
             parts = DateParts(year=int(m.group("y")), month=_month(ctx, m.group("m")))
             out.append(_mention(ctx, m.start(), m.end(), parts, 0.9))
-    for pos in ctx.triggers.digits:
-        m = p.day_month_year.match(text, pos)
+    for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
+        if length > 4 or length == 3:
+            continue
+        m = p.day_month_year.match(text, pos) if length <= 2 else None
         if m:
             wd = p.weekday_before.search(text, max(0, pos - 14), pos)
             parts = DateParts(
@@ -148,7 +156,9 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             )
             if _valid_day(parts):
                 out.append(_mention(ctx, wd.start() if wd else m.start(), m.end(), parts, 0.9 if parts.year else 0.75))
-        m = p.iso.match(text, pos)
+        if length != 4:
+            continue
+        m = p.iso.match(text, pos) if text[pos + 4 : pos + 5] == "-" else None
         if m:
             parts = DateParts(year=int(m.group("y")), month=int(m.group("mo")), day=int(m.group("d")))
             if _valid_day(parts):
@@ -207,15 +217,15 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
     p = date_patterns()
     text = ctx.text
     out: list[Mention] = []
-    for pos in ctx.triggers.digits:
-        m = p.year_range.match(text, pos)
+    for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
+        m = p.year_range.match(text, pos) if length == 4 else None
         if m:
             y1 = int(m.group("y1"))
             raw2 = m.group("y2")
             y2 = (y1 // 100) * 100 + int(raw2) if len(raw2) == 2 else int(raw2)
             if y1 < y2 <= y1 + 100:
                 out.append(_range(ctx, m.start(), m.end(), DateParts(year=y1), DateParts(year=y2), 0.9))
-        m = p.day_range_day_first.match(text, pos)
+        m = p.day_range_day_first.match(text, pos) if length <= 2 else None
         if m:
             out.extend(_day_range(ctx, m))
     for pos in ctx.triggers.words.get("month", ()):
@@ -245,7 +255,9 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
 def _day_range(ctx: ExtractionContext, m: regex.Match) -> list[Mention]:
     """ "June 25-27, 1950" or "25-27 June 1950"."""
     month = _month(ctx, m.group("m"))
-    year = _int(m.group("y"))
+    groups = m.groupdict()
+    juche_year = _int(groups.get("jy"))
+    year = _int(m.group("y")) or _int(groups.get("jg")) or (juche_year + JUCHE_EPOCH if juche_year else None)
     d1, d2 = _day(m.group("d1")), _day(m.group("d2"))
     if d2 <= d1:
         return []
@@ -394,27 +406,100 @@ def _range_subject(ctx: ExtractionContext, start: int, end: int) -> str | None:
     return " ".join(name) or None
 
 
+_NAME_JOINS = frozenset({"of", "the", "and", "to", "for", "against", "in"})
+_PHRASE_KEEP = frozenset({"of", "the", "and", "to", "for", "against", "a", "an", "into", "from"})
+
+
 def event_before(ctx: ExtractionContext, pos: int) -> str | None:
     """The noun phrase right before ``pos`` (usually an opening parenthesis): a name such as
-    "Fatherland Liberation War", or "the founding of the DPRK"."""
+    "Fatherland Liberation War", "the outbreak of the Korean War", or "the founding of the DPRK"."""
     text = ctx.text
     sentence = ctx.index.sentence_at(pos)
-    words = words_before(text, pos, sentence.start, 10)
+    words = words_before(text, pos, sentence.start, 12)
     if not words or text[words[-1].end : pos].strip():
         return None
-    keep = {"of", "the", "and", "to", "for", "against", "a", "an", "into", "from"}
+    # Only the words back to the last punctuation: "Sinsa Im Dang (1504-1551), a realist Jong
+    # Yak Yong (1762-1836)" dates Jong Yak Yong alone.
+    run = [words[-1]]
+    for earlier, later in zip(reversed(words[:-1]), reversed(words)):
+        if text[earlier.end : later.start].strip():
+            break
+        run.append(earlier)
+    run.reverse()
+    name = _trailing_name(run, ctx.lexicon.phrase_stops)
+    if name is not None:
+        return name
     picked: list[str] = []
-    for word in reversed(words):
-        if word.lower in ctx.lexicon.phrase_stops and word.lower not in keep:
+    for word in reversed(run):
+        if word.lower in ctx.lexicon.phrase_stops and word.lower not in _PHRASE_KEEP:
             break
         picked.append(word.text)
-        if len(picked) == 10:
-            break
-    while picked and picked[-1].lower() in keep:
+    while picked and picked[-1].lower() in _PHRASE_KEEP:
         picked.pop()
-    while picked and picked[0].lower() in keep:
+    while picked and picked[0].lower() in _PHRASE_KEEP:
         picked.pop(0)
     return " ".join(reversed(picked)) or None
+
+
+def _trailing_name(words: list[Word], stops: frozenset[str]) -> str | None:
+    """A capitalised name ending the run ("the Korean War"), with the noun it is the
+    complement of ("outbreak of the Korean War"); None when the run does not end in a name."""
+    i = len(words)
+    while i > 0:
+        word = words[i - 1]
+        if word.lower in _NAME_JOINS or (word.text[0].isupper() and word.lower not in stops):
+            i -= 1
+        else:
+            break
+    # Joining words at the front belong to the name only inside it.
+    while i < len(words) and words[i].lower in _NAME_JOINS:
+        i += 1
+    if i == len(words) or not words[-1].text[0].isupper():
+        return None
+    if i >= 2 and words[i - 1].lower == "the" and words[i - 2].lower == "of" and i >= 3:
+        i -= 3  # "the outbreak of the Korean War"
+    elif i >= 2 and words[i - 1].lower == "of":
+        i -= 2
+    else:
+        return " ".join(w.text for w in words[i:])
+    if words[i].lower in ("the", "a", "an") or not words[i].text[0].isalpha():
+        i += 1
+    return " ".join(w.text for w in words[i:])
+
+
+_DATE_PREPOSITIONS = frozenset(
+    "on from since until till by to before after of in at between and through during".split()
+)
+_DETERMINERS = frozenset("the a an this that its their his her our".split())
+
+
+def _names_something(ctx: ExtractionContext, start: int, end: int) -> bool:
+    """Whether a year-less "Month day" is part of a name, not a date: "the February 8 Vinalon
+    Complex", "the June 15 joint declaration", "producing August 3 consumer goods". Such dates
+    say which day a thing is named after, often decades back, so resolving them would mislead.
+    "on January 27 sent", "The Feb. 9 issue of the paper" and a sentence opening with the date
+    stay dates."""
+    text = ctx.text
+    lex = ctx.lexicon
+    after = words_after(text, end, min(len(text), end + 30), 1)
+    if not after or text[end : after[0].start] != " ":
+        return False
+    word = after[0]
+    if word.text[0].isdigit() or word.lower in lex.phrase_stops or word.lower in lex.weekdays:
+        return False
+    if word.lower in ("juche", "morning", "afternoon", "evening", "night") or word.lower in lex.dated_nouns:
+        return False
+    before = words_before(text, start, max(0, start - 16), 1)
+    if not before or text[before[-1].end : start].strip():
+        return False  # opens a sentence or follows punctuation
+    previous = before[-1].lower
+    if previous in _DATE_PREPOSITIONS:
+        return False
+    if previous in _DETERMINERS:
+        return True
+    # "producing August 3 consumer goods": a noun, not a verb, follows.
+    verb_like = word.lower.endswith(("ing", "ed", "ly")) or word.lower in lex.irregular_past_verbs
+    return word.text[0].islower() and not verb_like
 
 
 def _year_mention(ctx: ExtractionContext, m: regex.Match) -> Mention | None:
@@ -452,8 +537,17 @@ def _with_juche_year(parts: DateParts) -> DateParts:
 
 def _future_clause(ctx: ExtractionContext, pos: int) -> bool:
     """Whether the clause around ``pos`` speaks of the future ("will visit ... on Monday")."""
+    # The cue must come before the weekday ("will visit ... on Friday"): one after it usually
+    # belongs to a reported clause ("on Wednesday found that the war will never end"). A
+    # fronted weekday ("On Friday, the president will ...") looks into the clause it fronts.
     left, right = ctx.index.clause_bounds(pos, pos + 1)
-    return bool(date_patterns().future.search(ctx.text, left, right))
+    future = date_patterns().future
+    if future.search(ctx.text, left, pos):
+        return True
+    sentence = ctx.index.sentence_at(pos)
+    if not ctx.text[sentence.start : left].strip(" \"“(") and ctx.text[right : right + 1] == ",":
+        return bool(future.search(ctx.text, right, min(sentence.end, right + 60)))
+    return False
 
 
 def _valid_day(parts: DateParts) -> bool:

@@ -37,10 +37,11 @@ def duration_patterns() -> DurationPatterns:
     return DurationPatterns(
         unit=regex.compile(rf"(?i:{units})\b"),
         number_before=regex.compile(
-            rf"(?:(?P<q>{n.qualifier})\s+)?(?P<n1>{n.number})(?:\s*(?:-|–|to|or)\s*(?P<n2>{n.number}))?\s+$"
+            rf"(?:(?P<q>{n.qualifier})\s+)?(?P<n1>{n.number})(?:\s*(?:-|–|to|or)\s*(?P<n2>{n.range_end}))?\s+$"
         ),
         compound_before=regex.compile(rf"(?P<n1>{n.number})-$"),
-        compound_suffix=regex.compile(r"-(?P<suffix>long|old)(?![\p{L}-])|(?![\p{L}-])"),
+        # "three-year-long", "45-year-old", "the 60-year long history".
+        compound_suffix=regex.compile(r"[-\s](?P<suffix>long|old)(?![\p{L}-])|(?![\p{L}-])"),
         single_before=regex.compile(rf"(?:(?P<q>{n.qualifier})\s+)?\b(?P<a>(?i:an?|one))\s+$"),
         single_after=regex.compile(r"\s+(?i:ago|after|later|earlier|before)\b"),
         relation=regex.compile(
@@ -73,6 +74,8 @@ def find_durations(ctx: ExtractionContext) -> list[Mention]:
                         mention.context = "age"
                     out.append(mention)
             continue
+        if not _number_may_end_before(ctx, pos):
+            continue  # "the year", "last year": no figure, so no search back for one
         m = p.number_before.search(text, window, pos)
         if m:
             mention = _duration(ctx, m.start(), unit.end(), m.group("n1"), m.group("n2"), m.group("q"), u)
@@ -85,6 +88,24 @@ def find_durations(ctx: ExtractionContext) -> list[Mention]:
             if mention:
                 out.append(mention)
     return out
+
+
+def _number_may_end_before(ctx: ExtractionContext, pos: int) -> bool:
+    """Whether the word before the unit at ``pos`` can end a figure: digits, a number word,
+    "a", "an", "one"."""
+    text = ctx.text
+    end = pos
+    while end > 0 and text[end - 1] in " \t\n\u00a0":
+        end -= 1
+    if end == pos or end == 0:
+        return False
+    if text[end - 1].isdigit():
+        return True
+    begin = end
+    while begin > 0 and text[begin - 1].isalpha():
+        begin -= 1
+    word = text[begin:end].lower()
+    return word in ("a", "an", "half") or ctx.lexicon.number_word_value(word) is not None
 
 
 @cache
@@ -105,8 +126,10 @@ def _duration(
     lex = ctx.lexicon
     low = parse_number(n1, lex)
     high = parse_number(n2, lex) if n2 else None
-    if low is None or (n2 and (high is None or high <= low)):
-        return None
+    if not low or (n2 and (high is None or high <= low)):
+        return None  # nothing, or "0 years" from a misread figure
+    if not compound and n2 is None and n1.lower() == "one" and unit.lower() == "day" and not _counted_day(ctx, start, end):
+        return None  # "It happened one day in May": a story's opening, not a length of time
     letter, multiple = lex.time_units[unit.lower()]
     qualifier: Qualifier = "range" if n2 else (lex.qualifier_of(qualifier_text) if qualifier_text else "exact")
     value = DurationValue(
@@ -132,6 +155,17 @@ def _duration(
     return mention
 
 
+_DAY_SPAN_BEFORE = regex.compile(r"(?i:\b(?:for|in|within|over|after|only|just|the|last|past|first|every)\s+)$")
+
+
+def _counted_day(ctx: ExtractionContext, start: int, end: int) -> bool:
+    """Whether "one day" measures time ("in one day", "one day later") rather than tells when."""
+    text = ctx.text
+    if _DAY_SPAN_BEFORE.search(text, max(0, start - 10), start):
+        return True
+    return bool(duration_patterns().single_after.match(text, end))
+
+
 def _timex(amount: float, letter: str) -> str:
     number = format_number(amount).replace(",", "")
     return f"PT{number}H" if letter == "H" else f"P{number}{letter}"
@@ -144,6 +178,8 @@ def _compound_subject(ctx: ExtractionContext, end: int) -> str | None:
     for word in words:
         if word.lower in ctx.lexicon.phrase_stops or word.text[0].isdigit():
             break
+        if picked and picked[-1][0].isupper() and word.text[0].islower():
+            break  # "the three-year-long Fatherland Liberation War many ...": the name has ended
         picked.append(word.text.rstrip("."))
         if word.text[0].islower() and len(picked) >= 1 and not _adjective_like(word.lower):
             break

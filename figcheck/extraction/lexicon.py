@@ -39,6 +39,8 @@ class Lexicon(BaseModel):
     label_words: frozenset[str]
     partitive_cues: list[str]
     phrase_stops: frozenset[str]
+    irregular_past_verbs: frozenset[str]
+    dated_nouns: frozenset[str]
     total_verbs: list[str]
     future_cues: list[str]
     duration_relations: dict[str, str]

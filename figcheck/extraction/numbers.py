@@ -6,6 +6,7 @@ Finding a span (the patterns) is kept apart from resolving its value (``parse_nu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import cache
 
 import regex
@@ -15,6 +16,8 @@ from figcheck.records import Qualifier
 
 
 _SEPARATORS = regex.compile(r"[\s-]+")
+# A space between digit groups: "250 000" is one number.
+_DIGIT_GROUP = regex.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)")
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,9 @@ class NumberPatterns:
     """Regex sources built from the lexicon, shared by every recognizer."""
 
     number: str  # one number: "661,736", "1.2 million", "seventy-one", "a dozen"
+    # The second number of a range ("200-300", "three to four"): the same without the rule
+    # that a digit run glued to a word and a hyphen ("MiG-15") is no figure.
+    range_end: str
     qualifier: str  # "more than", "nearly", ...
     ordinal: str  # "71st", "seventy-first"
     year: str
@@ -35,16 +41,19 @@ def number_patterns() -> NumberPatterns:
     tens = alternation(nw.tens)
     scale = alternation(nw.scales)
     word = rf"(?:(?:{tens})(?:-(?:{unit}))?|{unit}|{scale})"
+    # "three and a half million", "two and a half".
+    half = rf"(?:\s+and\s+a\s+half(?:\s+(?:{scale}))?\b)?"
     spelled = (
         rf"(?i:\ba\s+(?:{alternation(nw.collectives)}|hundred|thousand|million|billion)\b"
-        rf"|\b{word}(?:(?:\s+|-)(?:and\s+)?{word})*\b)"
+        rf"|\b{word}(?:(?:\s+|-)(?:and\s+(?!a\b))?{word})*\b{half})"
     )
-    digits = (
-        r"(?<![\p{L}\p{N}.,/:+@#]|[\p{L}\p{N}]-)"
-        r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+    digit_run = (
+        # "661,736"; "250 000" (a space between thousands, as some agencies write them).
+        r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\p{N},]|\.\d{3})|\d+)(?:\.\d+)?"
         r"(?![\p{N}\p{L}]|[.,:/]\d)"
         rf"(?:\s+(?:{scale})\b)?"
     )
+    digits = r"(?<![\p{L}\p{N}.,/:+@#]|[\p{L}\p{N}]-)" + digit_run
     ordinal_words = alternation(lex.ordinal_words)
     ordinal = (
         rf"(?i:\b\d{{1,4}}(?:st|nd|rd|th)\b|\b(?:(?:{tens})-)?(?:{ordinal_words})\b)"
@@ -52,6 +61,7 @@ def number_patterns() -> NumberPatterns:
     qualifier = alternation([p for phrases in lex.qualifiers.values() for p in phrases])
     return NumberPatterns(
         number=rf"(?:{digits}|{spelled})",
+        range_end=rf"(?:(?<![\p{{L}}\p{{N}}.,/:+@#]){digit_run}|{spelled})",
         qualifier=rf"(?i:\b(?:{qualifier}))",
         ordinal=ordinal,
         year=r"(?:1[0-9]{3}|20[0-9]{2})",
@@ -62,24 +72,32 @@ def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
     """The value of one number as written: "661,736" → 661736, "1.2 million" → 1.2e6,
     "three hundred and fifty" → 350, "seventy-one" → 71, "a dozen" → 12."""
     lex = lexicon or load_lexicon()
-    cleaned = text.strip().lower().replace(",", "")
+    cleaned = _DIGIT_GROUP.sub("", text.strip().lower().replace(",", ""))
     parts = _SEPARATORS.split(cleaned)
     if parts and parts[0] and parts[0][0].isdigit():
         try:
-            value = float(parts[0])
-        except ValueError:
+            # Decimal, so that "1.027 million" is 1027000 and not 1026999.9999999999.
+            exact = Decimal(parts[0])
+        except InvalidOperation:
             return None
         for word in parts[1:]:
             factor = lex.number_words.scales.get(word)
             if factor is None:
                 return None
-            value *= factor
-        return value
+            exact *= factor
+        return float(exact)
     total = 0
-    current = 0
+    current: float = 0
     seen = False
+    if parts[-3:] == ["and", "a", "half"] or parts[-4:-1] == ["and", "a", "half"]:
+        # "three and a half million": the half belongs to the number before the scale word.
+        at = len(parts) - (3 if parts[-1] == "half" else 4)
+        parts = [*parts[:at], "_half", *parts[at + 3 :]]
     for word in parts:
         if word in ("and", ""):
+            continue
+        if word == "_half":
+            current += 0.5
             continue
         if word == "a":
             current = 1
@@ -111,11 +129,16 @@ def bounds(value: float, qualifier: Qualifier, phrase: str | None) -> tuple[floa
         case "less_than" | "at_most":
             return None, value
         case "approx":
+            # Rounded, so that "about 50" allows 45 to 55 and not 55.00000000000001.
             if phrase and phrase.lower() in ("nearly", "almost", "close to", "not quite"):
-                return value * 0.9, value
-            return value * 0.9, value * 1.1
+                return _round(value * 0.9), value
+            return _round(value * 0.9), _round(value * 1.1)
         case _:
             return None, None
+
+
+def _round(value: float) -> float:
+    return round(value, 9)
 
 
 def is_integral(value: float) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from figcheck.extraction.mentions import ExtractionContext
-from figcheck.extraction.text import Word, words_after, words_before, words_between
+from figcheck.extraction.text import INITIALISM_WITH_DOT, Word, words_after, words_before, words_between
 
 _MAX_SUBJECT_WORDS = 6
 _MAX_CONTEXT_WORDS = 10
@@ -20,6 +20,8 @@ _PARTITIVE_NOUNS = frozenset(
 )
 # Auxiliaries dropped at the start of a right-hand context ("twelve were honored" → "honored").
 _AUXILIARIES = frozenset("is are was were be been being has have had will would shall should can could may might must".split())
+# Particles that belong to the verb before them: "broke out", "set up", "came back".
+_PARTICLES = frozenset("out up off down back over away".split())
 _FUNCTION_TAIL = frozenset("to of for with by in on at from the a an and or as than that who which".split())
 
 
@@ -40,7 +42,15 @@ def subject_after(ctx: ExtractionContext, end: int) -> tuple[str | None, tuple[i
         if word.text[0].isdigit() or ctx.lexicon.is_number_word(lower):
             break
         if lower == "of" and picked:
-            if _proper_complement(words, i + 1) or picked[-1].lower in _PARTITIVE_NOUNS:
+            if _proper_complement(words, i + 1):
+                # "Heroes of the Republic": the article belongs to the name.
+                picked.append(word)
+                i += 1
+                if words[i].lower == "the":
+                    picked.append(words[i])
+                    i += 1
+                continue
+            if picked[-1].lower in _PARTITIVE_NOUNS:
                 picked.append(word)
                 i += 1
                 continue
@@ -53,11 +63,15 @@ def subject_after(ctx: ExtractionContext, end: int) -> tuple[str | None, tuple[i
             break
         if lower in stops:
             break
-        if not picked and lower.endswith("ed") and (nxt is None or nxt.lower in stops):
+        if (
+            not picked
+            and (lower.endswith("ed") or lower in ctx.lexicon.irregular_past_verbs)
+            and (nxt is None or nxt.lower in stops)
+        ):
             break  # "twelve attended the meeting": a verb, no counted noun
         picked.append(word)
-        if word.text.endswith("."):
-            break
+        if word.text.endswith(".") and not INITIALISM_WITH_DOT.fullmatch(word.text):
+            break  # "U.S. dollars" goes on; a full stop ends the phrase
         if _is_noun_end(word) and not (nxt and nxt.lower == "of"):
             # "Heroes of the Republic" goes on; "volunteers awarded" does not.
             if not (nxt and nxt.text[0].isupper() and word.text[0].isupper()):
@@ -90,6 +104,7 @@ def context_around(ctx: ExtractionContext, start: int, end: int, left_limit: int
     "twelve were honored with the title" → "honored with the title"."""
     text = ctx.text
     left, right = ctx.index.clause_bounds(start, end)
+    clause = (left, right)
     # Another figure in the same clause bounds the context: its words are its own.
     left = max(left, left_limit)
     right = min(right, right_limit) if right_limit is not None else right
@@ -99,7 +114,9 @@ def context_around(ctx: ExtractionContext, start: int, end: int, left_limit: int
         joins = [i for i, w in enumerate(before) if w.lower in ("and", "or", "while", "whereas")]
         if joins:
             before = before[joins[-1] + 1 :]
-    while before and before[-1].lower in _FUNCTION_TAIL | ctx.lexicon.phrase_stops:
+    stops = ctx.lexicon.phrase_stops
+    while before and (before[-1].lower in _FUNCTION_TAIL or before[-1].lower in stops) \
+            and before[-1].lower not in _PARTICLES:
         before.pop()
     after = words_after_clause(text, end, right)
     while after and after[0].lower in _AUXILIARIES:
@@ -112,11 +129,32 @@ def context_around(ctx: ExtractionContext, start: int, end: int, left_limit: int
     if after:
         parts.append(text[after[0].start : after[-1].end])
     joined = " ".join(" ".join(p.split()) for p in parts).rstrip(".")
+    if not joined and (left, right) == clause:
+        return _neighbouring_clause(ctx, left, right)
     return joined or None
 
 
+def _neighbouring_clause(ctx: ExtractionContext, left: int, right: int) -> str | None:
+    """A figure that is a clause of its own takes the words of the clause it qualifies:
+    "On June 25, 1950, the imperialists unleashed ..." → the clause after it; "the day of the
+    outbreak of the war, June 25, 1950." → the clause before it."""
+    text = ctx.text
+    sentence = ctx.index.sentence_at(left)
+    if right < sentence.end:
+        next_left, next_right = ctx.index.clause_bounds(right + 1, right + 1)
+        after = words_between(text, max(right + 1, next_left), next_right)[:_MAX_CONTEXT_WORDS]
+        if after:
+            return " ".join(text[after[0].start : after[-1].end].split()).rstrip(".")
+    if left > sentence.start:
+        prev_left, _ = ctx.index.clause_bounds(left - 1, left - 1)
+        before = words_before(text, left - 1, prev_left, _MAX_CONTEXT_WORDS)
+        if before:
+            return " ".join(text[before[0].start : before[-1].end].split()).rstrip(".")
+    return None
+
+
 def words_after_clause(text: str, pos: int, right: int) -> list[Word]:
-    return words_between(text, pos, right)[:_MAX_CONTEXT_WORDS]
+    return words_between(text, pos, right, _MAX_CONTEXT_WORDS)
 
 
 def head_noun(subject: str | None) -> str | None:

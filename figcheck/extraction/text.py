@@ -14,6 +14,8 @@ _ABBREVIATIONS = frozenset(
     dept univ assn bros fig pp op cf e.g i.e u.s u.n u.k d.c a.m p.m""".split()
 )
 _INITIALISM = regex.compile(r"(?:\p{L}\.)+\p{L}")
+# "U.S.", "D.P.R.K.": a full stop inside a name, which ends no phrase.
+INITIALISM_WITH_DOT = regex.compile(r"(?:\p{Lu}\.){2,}")
 _SENTENCE_END = regex.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n")
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’]*(?:[.-][\p{L}\p{N}][\p{L}\p{M}\p{N}'’]*)*\.?")
 # A clause ends at these; a parenthesis opens or closes one.
@@ -161,8 +163,14 @@ class Word:
         return self.text.lower().rstrip(".")
 
 
-def words_between(text: str, start: int, end: int) -> list[Word]:
-    return [Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+def words_between(text: str, start: int, end: int, max_words: int | None = None) -> list[Word]:
+    """The words in [start, end), or only the first ``max_words`` of them."""
+    out: list[Word] = []
+    for m in _WORD.finditer(text, start, end):
+        out.append(Word(m.group(), m.start(), m.end()))
+        if max_words is not None and len(out) >= max_words:
+            break
+    return out
 
 
 def words_after(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
@@ -175,12 +183,23 @@ def words_after(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
         word = m.group()
         out.append(Word(word, m.start(), m.end()))
         pos = m.end()
-        if word.endswith(".") or len(out) >= max_words:
+        if (word.endswith(".") and not INITIALISM_WITH_DOT.fullmatch(word)) or len(out) >= max_words:
             break
     return out
 
 
 def words_before(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
     """Up to ``max_words`` words before ``pos`` back to ``limit``, in text order."""
-    found = [Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(text, limit, pos)]
-    return found[-max_words:]
+    # Read back a window likely to hold enough words, widening it only when it does not: a
+    # clause can be long, and the words far before ``pos`` are not needed.
+    reach = 12 * max_words
+    while True:
+        begin = max(limit, pos - reach)
+        if begin > limit:
+            # Start at a blank, so that the first word is not read from its middle.
+            blank = text.find(" ", begin, pos)
+            begin = blank if blank != -1 else begin
+        found = [Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(text, begin, pos)]
+        if len(found) > max_words or begin <= limit:
+            return found[-max_words:]
+        reach *= 4
