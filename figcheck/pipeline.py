@@ -171,6 +171,15 @@ class CorpusRun:
     def add_problems(self, problems: Iterable[LoadProblem]) -> None:
         self.problems.extend(problems)
 
+    def add_fetch_report(self, path: Path) -> None:
+        """Sources that failed to download, and figures that changed between versions of a
+        fetched article, as the fetch before this run reported them in ``fetch.json``."""
+        from figcheck.fetching.run import FetchReport
+
+        report = FetchReport.model_validate_json(Path(path).read_text(encoding="utf-8"))
+        self.problems.extend(report.load_problems())
+        self.findings.extend(report.findings)
+
     def check_batch(self, paths: list[Path]) -> BatchResult:
         """Loads, extracts and checks some articles; a broken one is recorded and skipped."""
         started = time.perf_counter()

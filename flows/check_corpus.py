@@ -49,13 +49,17 @@ def check_corpus(
     out: str = "reports/latest",
     batch_size: int = 500,
     use_cache: bool = True,
+    fetch_report: str | None = None,
 ) -> dict:
-    """Check every figure in the corpus and write the discrepancy report."""
+    """Check every figure in the corpus and write the discrepancy report; ``fetch_report`` is
+    the fetch.json of a fetch run just before, whose failures and revisions the report lists."""
     logger = get_run_logger()
     paths, problems = load_corpus(corpus)
     run = start_run(corpus, reference, out, use_cache)
     try:
         run.add_problems(problems)
+        if fetch_report is not None and Path(fetch_report).is_file():
+            run.add_fetch_report(Path(fetch_report))
         done = 0
         for batch in batches(paths, batch_size):
             result = extract_and_check(run, batch)

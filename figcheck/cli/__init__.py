@@ -3,6 +3,7 @@
 from figcheck.cli.app import app
 from figcheck.cli import extract  # noqa: F401  (registers `extract`)
 from figcheck.cli import run  # noqa: F401  (registers `run`)
+from figcheck.cli import serve  # noqa: F401  (registers `serve`)
 from figcheck.cli import facts  # noqa: F401  (registers `facts`)
 from figcheck.cli import fetch  # noqa: F401  (registers `fetch`)
 from figcheck.cli import export  # noqa: F401  (registers `export`)

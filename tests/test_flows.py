@@ -1,0 +1,157 @@
+"""The Prefect flows and deployments, under Prefect's test harness (a temporary server)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from figcheck.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.prefect, pytest.mark.usefixtures("prefect_harness")]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", folder, ignore=shutil.ignore_patterns("raw", ".*"))
+    return folder
+
+
+def _outputs(out: Path) -> dict:
+    return json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+def test_check_corpus_flow_writes_the_report_and_artifacts(corpus: Path, tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+
+    from flows.check_corpus import check_corpus
+
+    out = tmp_path / "reports" / "latest"
+    state = check_corpus(corpus=str(corpus), reference=str(ROOT / "reference_data"), out=str(out), batch_size=2,
+                         return_state=True)
+    result = state.result()
+    assert result["articles"] == 5 and result["claims"] > 40 and result["errors"] == 0
+    for name in ("findings.json", "claims.jsonl", "report.md", "report.html"):
+        assert (out / name).stat().st_size > 0
+    assert len(list((tmp_path / "reports" / "runs").iterdir())) == 1
+    flow_run_id = state.state_details.flow_run_id
+
+    async def recorded():
+        async with get_client() as client:
+            from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, FlowRunFilter, FlowRunFilterId
+
+            runs = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+            artifacts = await client.read_artifacts(
+                artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+            )
+            return runs, artifacts
+
+    runs, artifacts = asyncio.run(recorded())
+    # 5 articles in batches of 2: load, start, 3 batches, report.
+    names = sorted(r.name.rsplit("-", 1)[0] for r in runs)
+    assert names == sorted(["load_corpus", "start_run", "extract_and_check", "extract_and_check", "extract_and_check", "write_report"])
+    assert all(r.state.is_completed() for r in runs)
+    assert {a.key for a in artifacts} >= {"figcheck-summary"}
+
+
+def test_a_second_run_reuses_unchanged_articles_and_reports_what_changed(corpus: Path, tmp_path: Path) -> None:
+    from flows.check_corpus import check_corpus
+
+    out = tmp_path / "reports" / "latest"
+    first = check_corpus(corpus=str(corpus), reference=str(ROOT / "reference_data"), out=str(out))
+    assert first["cached"] == 0
+    article = corpus / "kcna-2010-10-21-friendship-forged-in-blood.txt"
+    article.write_text(article.read_text(encoding="utf-8").replace("Juche 39 (1950)", "Juche 39 (1951)"), encoding="utf-8")
+    second = check_corpus(corpus=str(corpus), reference=str(ROOT / "reference_data"), out=str(out))
+    assert second["cached"] == 4  # only the edited article was extracted again
+    assert second["errors"] >= 1 and second["new"] >= 1
+    data = _outputs(out)
+    assert data["run"]["previous_run_id"] == first["run_id"]
+    new = set(data["run"]["new_finding_ids"])
+    assert any(f["check"] == "calendar_conversion" and f["id"] in new for f in data["findings"])
+
+
+def test_figcheck_run_reports_a_broken_article_and_goes_on(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "broken.txt").write_bytes(b"caf\xe9 au lait: 3 cups")
+    (corpus / "bad-meta.txt").write_text("Some 1,204 nurses were hired.", encoding="utf-8")
+    (corpus / "bad-meta.meta.yaml").write_text("published: yesterday\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", "--corpus", str(corpus), "--reference", str(ROOT / "reference_data"),
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "5 articles" in result.output and "2 unreadable" in result.output
+    problems = _outputs(out)["run"]["problems"]
+    assert sorted(Path(p["path"]).name for p in problems) == ["bad-meta.meta.yaml", "broken.txt"]
+    assert "broken.txt" in (out / "report.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("fail_on", "edited", "code"), [
+    (None, True, 0), ("error", False, 0), ("error", True, 1), ("warning", True, 1),
+])
+def test_fail_on_sets_the_exit_code(corpus: Path, tmp_path: Path, fail_on: str | None, edited: bool, code: int) -> None:
+    if edited:
+        article = corpus / "blog-all-koreans-fought-to-defend-their-country.txt"
+        text = article.read_text(encoding="utf-8").replace("three-year-long", "five-year-long")
+        article.write_text(text, encoding="utf-8")
+    args = ["run", "--corpus", str(corpus), "--reference", str(ROOT / "reference_data"), "--out", str(tmp_path / "out")]
+    if fail_on:
+        args += ["--fail-on", fail_on]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == code, result.output
+
+
+def test_the_daily_deployment_is_registered_with_its_schedule_and_parameters() -> None:
+    import yaml
+    from prefect.client.orchestration import get_client
+
+    from flows.deployments import build_deployment, load_deployment_spec
+
+    declared = next(d for d in yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"] if d["name"] == "daily")
+    deployment_id = build_deployment(load_deployment_spec("daily")).apply()
+
+    async def read():
+        async with get_client() as client:
+            return await client.read_deployment(deployment_id)
+
+    deployment = asyncio.run(read())
+    assert deployment.name == "daily"
+    assert deployment.entrypoint.endswith("flows/scheduled.py:fetch_and_check")
+    assert [s.schedule.cron for s in deployment.schedules] == [declared["schedules"][0]["cron"]] == ["0 6 * * *"]
+    assert deployment.schedules[0].schedule.timezone == "UTC"
+    assert deployment.parameters == declared["parameters"]
+
+
+def test_a_flow_run_started_from_the_deployment_writes_the_report(corpus: Path, tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.runner import Runner
+
+    from flows.deployments import build_deployment, load_deployment_spec
+
+    (tmp_path / "sources.yaml").write_text("sources: []\n", encoding="utf-8")
+    out = tmp_path / "reports" / "latest"
+    deployment = build_deployment(load_deployment_spec("daily"))
+    deployment_id = deployment.apply()
+
+    async def start_and_run():
+        async with get_client() as client:
+            flow_run = await client.create_flow_run_from_deployment(
+                deployment_id,
+                parameters={"sources": str(tmp_path / "sources.yaml"), "corpus": str(corpus),
+                            "reference": str(ROOT / "reference_data"), "out": str(out)},
+            )
+        runner = Runner(name="figcheck-test")
+        await runner.aadd_deployment(deployment)
+        await runner.execute_flow_run(flow_run.id)
+        async with get_client() as client:
+            return await client.read_flow_run(flow_run.id)
+
+    finished = asyncio.run(start_and_run())
+    assert finished.state.is_completed(), finished.state
+    assert _outputs(out)["run"]["counts"]["documents"] == 5
+    assert (out / "report.html").is_file() and (out / "fetch.json").is_file()
