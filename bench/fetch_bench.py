@@ -4,7 +4,7 @@
 
 Serves N pages (with menus, footers and comments around the article) and a sitemap listing
 them, fetches them into a temporary corpus, fetches again (every page answers 304), and,
-when claim extraction is available, extracts the claims of every stored article.
+checks the corpus (extraction, checkers, report) with the library pipeline.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from figcheck.fetching.run import update_corpus
-from figcheck.fetching.store import read_document
+from figcheck.pipeline import check_corpus
 from figcheck.sources import FetchSettings, SourceList
 
+ROOT = Path(__file__).resolve().parents[1]
 _PLACES = ["Riverside", "Northgate", "Old Harbour", "Millbrook", "Eastfield", "Kingsbridge"]
 _THINGS = ["bridge", "hospital wing", "tram line", "library", "flood barrier", "school"]
 
@@ -100,7 +101,8 @@ def main() -> None:
         settings=FetchSettings(min_interval=args.min_interval, workers=args.workers),
         sources=[{"url": f"{base}/sitemap.xml", "kind": "sitemap", "max_items": args.pages}],
     )
-    with tempfile.TemporaryDirectory() as corpus:
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = str(Path(tmp) / "corpus")
         started = time.perf_counter()
         first = update_corpus(sources, corpus)
         fetched = time.perf_counter() - started
@@ -110,18 +112,12 @@ def main() -> None:
         print(f"{args.pages} pages, {args.workers} workers, {args.min_interval:g} s between requests to the host")
         print(f"first fetch:  {fetched:6.2f} s  ({first.summary()['fetched']} stored, {len(first.problems)} failed)")
         print(f"second fetch: {refetched:6.2f} s  ({second.summary()['unchanged']} unchanged, answered 304)")
-        try:
-            from figcheck.extraction import extract_claims
-        except ImportError as exc:
-            print(f"claim extraction not available ({exc}); not timed")
-        else:
-            started = time.perf_counter()
-            claims = sum(
-                len(extract_claims(read_document(corpus, path.stem))) for path in sorted(Path(corpus).glob("*.txt"))
-            )
-            extracted = time.perf_counter() - started
-            print(f"extraction:   {extracted:6.2f} s  ({claims} claims)")
-            print(f"fetch + extraction: {fetched + extracted:6.2f} s")
+        started = time.perf_counter()
+        summary = check_corpus(Path(corpus), ROOT / "reference_data", Path(tmp) / "reports" / "latest")
+        checked = time.perf_counter() - started
+        print(f"check:        {checked:6.2f} s  ({summary.articles} articles, {summary.claims} claims, "
+              f"{summary.errors} errors, {summary.warnings} warnings; the library pipeline, without Prefect)")
+        print(f"fetch + check: {fetched + checked:6.2f} s")
     server.shutdown()
     server.server_close()
 

@@ -4,7 +4,6 @@ since ...") must fit the dates involved, the publication date included, honourin
 
 from __future__ import annotations
 
-from datetime import date
 
 from checkers.base import (
     Article, CheckContext, date_bounds, describe_years, duration_years, example, finding, span_years,

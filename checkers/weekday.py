@@ -24,7 +24,7 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
             continue  # no full date to check the weekday against
         stated = _NAMES[value.stated_weekday]
         actual = _NAMES[day.weekday()]
-        how = f" (the year taken from the publication date)" if value.resolved_from else ""
+        how = " (the year taken from the publication date)" if value.resolved_from else ""
         if stated == actual:
             findings.append(finding(NAME, "consistent", "info", f"{day.isoformat()} is a {actual}{how}: consistent.", [claim]))
         else:

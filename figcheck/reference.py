@@ -8,7 +8,6 @@ import io
 import os
 import re
 import socket
-import tempfile
 import unicodedata
 from calendar import monthrange
 from collections import defaultdict
@@ -32,6 +31,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from figcheck import files
 from figcheck.records import Claim, ClaimKind, FactRef, SourceRef
 
 FactKind = Literal["count", "date", "date_range", "duration"]
@@ -908,41 +908,11 @@ class TableLock:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` all at once: a reader sees the old file or the new, never a mix."""
-    path = Path(path)
-    temporary: str | None = None
+    """Replace a table file all at once; a failure leaves it unchanged and says so."""
     try:
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-        temporary = None
-        _fsync_folder(path.parent)
+        files.write_atomically(path, text)
     except OSError as error:
         raise TableWriteFailed(f"cannot write {path}: {error.strerror or error}; the file is unchanged") from None
-    finally:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes the rename itself durable; some file systems refuse to open a folder.
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
 
 
 def topic_file_name(subject: str) -> str:

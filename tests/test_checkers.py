@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checkers import ALL_CHECKS, CheckRun, article_of, rule_of
+from checkers import ALL_CHECKS, CheckRun, rule_of
 from checkers.base import Example
 from figcheck.corpus import document_from_text, load_corpus
 from figcheck.extraction import extract_claims

@@ -18,7 +18,6 @@ from figcheck.records import (
     AnniversaryValue,
     Claim,
     CountValue,
-    DateRangeValue,
     DateValue,
     DurationValue,
     FactRef,

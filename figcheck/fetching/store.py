@@ -19,9 +19,7 @@ loader would read without its metadata. One fetch at a time holds ``corpus/.fetc
 from __future__ import annotations
 
 import fcntl
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from figcheck.fetching.article import ArticleText
 from figcheck.fetching.client import Download, FetchProblem, NotModified
 from figcheck.corpus import content_hash, load_document
+from figcheck.files import write_atomically
 from figcheck.records import Document, DocumentMeta, stable_id
 
 STATE_FILE = ".fetch-state.json"
@@ -136,21 +135,6 @@ def normalize_url(url: str) -> str:
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                        if not _TRACKING_PARAMS.match(k)])
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query, ""))
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 class CorpusStore:

@@ -12,7 +12,8 @@ from pathlib import Path
 import jinja2
 
 from figcheck.records import Claim, Finding
-from figcheck.report.findings_file import dump_findings, write_text_atomically
+from figcheck.files import write_atomically as write_text_atomically
+from figcheck.report.findings_file import dump_findings
 from figcheck.report.run import RunInfo
 from figcheck.report.view import Fragment, ReportView, build_view, format_date, format_time, safe_url
 
