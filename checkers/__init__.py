@@ -72,26 +72,43 @@ class CheckRun:
         names = set(only) if only is not None else None
         self.context = CheckContext(reference=reference_table)
         self.article_checks = [c for c in ARTICLE_CHECKS if names is None or c.NAME in names]
-        self.cross = cross_source.CrossSource() if names is None or cross_source.NAME in names else None
+        self.cross = cross_source.CrossSource(reference_table) if names is None or cross_source.NAME in names else None
 
     def add_document(self, document: Document, claims: list[Claim]) -> list[Finding]:
         return self.add(article_of(document, claims, self.context.reference))
 
     def add(self, article: Article) -> list[Finding]:
         """Runs the article's own checks and collects it for the corpus-wide ones."""
+        findings = self.add_article(article)
+        self.collect(article)
+        return findings
+
+    def add_article(self, article: Article) -> list[Finding]:
+        """Runs the article's own checks only."""
         self.context.article = article
         findings: list[Finding] = []
         for check in self.article_checks:
             findings.extend(check.check(article, self.context))
-        self.collect(article)
+        self.context.forget()
         return findings
 
     def collect(self, article: Article) -> None:
         """Collects an article for the corpus-wide checks only (its own findings are known)."""
-        self.context.article = article
         if self.cross is not None:
-            self.cross.add(article, self.context)
+            self.cross.add_entries(cross_source.Source(article.doc_id, article.fingerprint, article.publisher,
+                                                       article.title), self.cross_entries(article))
+
+    def cross_entries(self, article: Article) -> list[cross_source.Entry]:
+        """What the corpus-wide checks need of an article; may run in another process than
+        ``collect_entries``, which merges them."""
+        self.context.article = article
+        found = cross_source.entries(article, self.context) if self.cross is not None else []
         self.context.forget()
+        return found
+
+    def collect_entries(self, source: cross_source.Source, found: list[cross_source.Entry]) -> None:
+        if self.cross is not None:
+            self.cross.add_entries(source, found)
 
     def finish(self) -> list[Finding]:
         return self.cross.findings() if self.cross is not None else []

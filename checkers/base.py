@@ -4,7 +4,7 @@ durations and qualified figures."""
 from __future__ import annotations
 
 import calendar
-import hashlib
+import zlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 DAYS_PER_YEAR = 365.2425
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+_WORDS = re.compile(r"\w+")
 _TIMEX_DATE = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?")
 _TIMEX_DURATION = re.compile(r"P(?:(?P<n>\d+(?:\.\d+)?)(?P<u>[YMWD])|T(?P<h>\d+(?:\.\d+)?)H)")
 _UNIT_DAYS = {"Y": DAYS_PER_YEAR, "M": DAYS_PER_MONTH, "W": 7.0, "D": 1.0}
@@ -138,17 +139,16 @@ _KEEP_ONE_IN = 4
 
 def fingerprint(text: str) -> frozenset[int]:
     """A sample of the hashes of a text's word 8-grams: two texts sharing most of them are one
-    text (a republication), whatever page furniture surrounds them."""
-    words = re.findall(r"\w+", text.lower())
-    hashes = [_stable_hash(" ".join(words[i : i + _SHINGLE])) for i in range(max(0, len(words) - _SHINGLE + 1))]
-    if len(hashes) < 64:
-        return frozenset(hashes)  # a short text keeps every shingle: a sample could be empty
-    return frozenset(h for h in hashes if h % _KEEP_ONE_IN == 0)
-
-
-def _stable_hash(text: str) -> int:
-    # Python's hash() of a str changes between processes; cached fingerprints must not.
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+    text (a republication), whatever page furniture surrounds them. The sample is the 8-grams
+    whose first word's hash is divisible by 4, so two copies sample the same 8-grams."""
+    words = [zlib.crc32(w.encode()) for w in _WORDS.findall(text.lower())]
+    starts = range(max(0, len(words) - _SHINGLE + 1))
+    keep_all = len(starts) < 64  # a short text keeps every 8-gram: a sample could be empty
+    # A tuple of ints hashes the same in every process (unlike a str), so cached
+    # fingerprints stay comparable with fresh ones.
+    return frozenset(
+        hash(tuple(words[i : i + _SHINGLE])) for i in starts if keep_all or words[i] % _KEEP_ONE_IN == 0
+    )
 
 
 def about_the_news(claim: Claim, published: date | None, recent_years: int = 1) -> bool:

@@ -28,25 +28,53 @@ class _Member:
     title: str | None
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One claim filed under one group key; computed where the article is checked (possibly
+    another process), merged where the groups are kept."""
+
+    key: tuple
+    fact_id: str | None
+    claim: Claim
+
+
+@dataclass(frozen=True)
+class Source:
+    doc_id: str
+    fingerprint: frozenset[int]
+    publisher: str | None
+    title: str | None
+
+
+def entries(article: Article, context: CheckContext) -> list[Entry]:
+    """The group keys of an article's claims: the fact each matches, or the named event it dates."""
+    out = []
+    for claim in article.claims:
+        if about_the_news(claim, article.published):
+            continue  # "on Monday", "July 26, 2023": the day's news, not a shared fact
+        whole = article.by_id.get(claim.part_of) if claim.part_of else None
+        for key, fact in _keys(claim, context, whole):
+            out.append(Entry(key, fact.id if fact is not None else None, claim))
+    return out
+
+
 @dataclass
 class CrossSource:
     """Collects claims article by article, keyed so that only claims about the same thing meet;
     compares within each group at the end. Memory grows with the groups, not with the corpus."""
 
+    reference: object = None  # the ReferenceTable the fact ids come from
     groups: dict[tuple, list[_Member]] = field(default_factory=lambda: defaultdict(list))
-    facts: dict[str, object] = field(default_factory=dict)
 
     def add(self, article: Article, context: CheckContext) -> None:
-        for claim in article.claims:
-            if about_the_news(claim, article.published):
-                continue  # "on Monday", "July 26, 2023": the day's news, not a shared fact
-            whole = article.by_id.get(claim.part_of) if claim.part_of else None
-            for key, fact in _keys(claim, context, whole):
-                members = self.groups[key]
-                if fact is not None:
-                    self.facts[key[1]] = fact
-                if len(members) < _MAX_PER_GROUP:
-                    members.append(_Member(claim, article.doc_id, article.fingerprint, article.publisher, article.title))
+        source = Source(article.doc_id, article.fingerprint, article.publisher, article.title)
+        self.add_entries(source, entries(article, context))
+
+    def add_entries(self, source: Source, found: list[Entry]) -> None:
+        for entry in found:
+            members = self.groups[entry.key]
+            if len(members) < _MAX_PER_GROUP:
+                members.append(_Member(entry.claim, source.doc_id, source.fingerprint, source.publisher, source.title))
 
     def findings(self) -> list[Finding]:
         out = []
@@ -54,7 +82,8 @@ class CrossSource:
             sources = _sources(members)
             if len(sources) < 2:
                 continue
-            out.extend(_compare(key, sources, self.facts.get(key[1]) if key[0] == "fact" else None))
+            fact = self.reference.get(key[1]) if key[0] == "fact" and self.reference is not None else None
+            out.extend(_compare(key, sources, fact))
         return out
 
 

@@ -105,7 +105,12 @@ def meta_path_for(article: Path) -> Path:
 # --- metadata files ----------------------------------------------------------------------
 
 
-class _MetaLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (the wheels are): a corpus of thousands of
+# metadata files spends most of its loading time in the pure-Python one.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _MetaLoader(_BaseLoader):
     """Safe YAML, but a date stays a string so that DocumentMeta parses every date alike
     (PyYAML would turn ``2021-10-26T09:18:00+09:00`` into a datetime its own way)."""
 

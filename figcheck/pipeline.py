@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import secrets
 import shutil
@@ -13,17 +14,26 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from checkers import ALL_CHECKS, CHECKS_VERSION, CheckRun, article_of, rule_of
-from checkers.base import Article
-from figcheck.corpus import ARTICLE_SUFFIX, META_SUFFIX, DocumentError, document_hash, load_document
+from checkers.cross_source import Entry, Source
+from figcheck.corpus import ARTICLE_SUFFIX, META_SUFFIX, DocumentError, load_document
 from figcheck.extraction import EXTRACTOR_VERSION, extract_claims
 from figcheck.records import Claim, Finding, LoadProblem
 from figcheck.reference import ReferenceTable
-from figcheck.report import DocumentInfo, RunInfo, compare_runs, load_findings, write_report
+from figcheck.report import (
+    DocumentInfo,
+    RunInfo,
+    compare_runs,
+    load_findings,
+    write_report,
+)
 from figcheck.report.findings_file import FindingsFileError
 
 OUTPUT_FILES = ("findings.json", "claims.jsonl", "report.md", "report.html")
@@ -58,40 +68,32 @@ def batches(paths: list[Path], size: int) -> Iterator[list[Path]]:
 class ClaimCache:
     """Claims and article-level findings of articles already checked, keyed on the article's
     content, the extractor's and checkers' versions and the reference table's version, so an
-    unchanged article is not extracted or checked again. One SQLite file: safe to interrupt."""
+    unchanged article is not extracted or checked again. One SQLite file: safe to interrupt;
+    worker processes read it while the run writes it."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        if read_only:
+            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path)
+        self._db = sqlite3.connect(path, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(
-            "CREATE TABLE IF NOT EXISTS article (key TEXT PRIMARY KEY, claims TEXT NOT NULL, findings TEXT NOT NULL,"
-            " fingerprint TEXT NOT NULL, named TEXT NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS article (key TEXT PRIMARY KEY, entry TEXT NOT NULL)"
         )
+        self._db.commit()
 
     @staticmethod
-    def key(content: str, reference_version: str) -> str:
-        parts = (content, EXTRACTOR_VERSION, CHECKS_VERSION, reference_version)
+    def key(digest: str, reference_version: str) -> str:
+        parts = (digest, EXTRACTOR_VERSION, CHECKS_VERSION, reference_version)
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
-    def get(self, key: str) -> tuple[list[Claim], list[Finding], frozenset[int], frozenset[str]] | None:
-        row = self._db.execute("SELECT claims, findings, fingerprint, named FROM article WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            return None
-        claims = [Claim.model_validate_json(line) for line in row[0].splitlines()]
-        findings = [Finding.model_validate_json(line) for line in row[1].splitlines()]
-        return claims, findings, frozenset(json.loads(row[2])), frozenset(json.loads(row[3]))
+    def get(self, key: str) -> CachedArticle | None:
+        row = self._db.execute("SELECT entry FROM article WHERE key = ?", (key,)).fetchone()
+        return CachedArticle.model_validate_json(row[0]) if row else None
 
-    def put(self, key: str, claims: list[Claim], findings: list[Finding], article: Article) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO article VALUES (?, ?, ?, ?, ?)",
-            (
-                key,
-                "\n".join(c.model_dump_json() for c in claims),
-                "\n".join(f.model_dump_json() for f in findings),
-                json.dumps(sorted(article.fingerprint)),
-                json.dumps(sorted(article.named_facts or ())),
-            ),
-        )
+    def put(self, key: str, entry: CachedArticle) -> None:
+        self._db.execute("INSERT OR REPLACE INTO article VALUES (?, ?)", (key, entry.model_dump_json()))
 
     def commit(self) -> None:
         self._db.commit()
@@ -99,6 +101,112 @@ class ClaimCache:
     def close(self) -> None:
         self._db.commit()
         self._db.close()
+
+
+class CachedArticle(BaseModel):
+    """Everything a run needs of an article it has checked before, so it is not even parsed."""
+
+    document: DocumentInfo
+    claims: list[str]  # Claim JSON, one a line as claims.jsonl has them
+    findings: list[Finding]  # the article-level findings
+    fingerprint: list[int]
+    # The cross-article group keys of its claims: (key, fact id, index into claims).
+    entries: list[tuple[list[str], str | None, int]]
+
+
+@dataclass
+class ArticleResult:
+    """What checking one article gives back to the run (from a worker process, pickled)."""
+
+    document: DocumentInfo
+    digest: str
+    key: str
+    claims: list[str]
+    findings: list[Finding]
+    source: Source
+    entries: list[Entry]
+    cached: bool
+    to_cache: CachedArticle | None = None
+
+
+# --- one article, in whichever process checks it -----------------------------------------
+
+_worker: dict[str, object] = {}
+
+
+def _start_worker(reference: str, cache_path: str | None) -> None:
+    table = ReferenceTable.load(Path(reference))
+    _worker["table"] = table
+    _worker["checks"] = CheckRun(table)
+    _worker["cache"] = ClaimCache(Path(cache_path), read_only=True) if cache_path else None
+
+
+def _check_article(path: Path) -> ArticleResult | LoadProblem:
+    table: ReferenceTable = _worker["table"]
+    checks: CheckRun = _worker["checks"]
+    cache: ClaimCache | None = _worker["cache"]
+    try:
+        digest = _file_digest(path)
+    except OSError as error:
+        return LoadProblem(path=str(path), message=f"{path}: cannot read: {error.strerror or error}")
+    key = ClaimCache.key(digest, table.version)
+    hit = cache.get(key) if cache else None
+    if hit is not None:
+        return _from_cache(hit, digest, key)
+    try:
+        document = load_document(path)
+    except DocumentError as error:
+        return LoadProblem(path=str(error.path), message=str(error))
+    claims = extract_claims(document)
+    article = article_of(document, claims, table)
+    findings = checks.add_article(article)
+    entries = checks.cross_entries(article)
+    claim_lines = [c.model_dump_json() for c in claims]
+    position = {c.id: i for i, c in enumerate(claims)}
+    info = DocumentInfo.of(document)
+    return ArticleResult(
+        document=info,
+        digest=digest,
+        key=key,
+        claims=claim_lines,
+        findings=findings,
+        source=Source(article.doc_id, article.fingerprint, article.publisher, article.title),
+        entries=entries,
+        cached=False,
+        to_cache=CachedArticle(
+            document=info,
+            claims=claim_lines,
+            findings=findings,
+            fingerprint=sorted(article.fingerprint),
+            entries=[(list(e.key), e.fact_id, position[e.claim.id]) for e in entries],
+        ),
+    )
+
+
+def _from_cache(hit: CachedArticle, digest: str, key: str) -> ArticleResult:
+    info = hit.document
+    entries = [
+        Entry(tuple(entry_key), fact_id, Claim.model_validate_json(hit.claims[index]))
+        for entry_key, fact_id, index in hit.entries
+    ]
+    return ArticleResult(
+        document=info,
+        digest=digest,
+        key=key,
+        claims=hit.claims,
+        findings=hit.findings,
+        source=Source(info.doc_id, frozenset(hit.fingerprint), info.publisher, info.title),
+        entries=entries,
+        cached=True,
+    )
+
+
+def _file_digest(article: Path) -> str:
+    """The article's bytes and its metadata file's: what the claims of the article depend on."""
+    digest = hashlib.sha256(article.read_bytes())
+    meta = article.with_name(article.stem + META_SUFFIX)
+    digest.update(b"\x00" + (meta.read_bytes() if meta.is_file() else b""))
+    return digest.hexdigest()
 
 
 @dataclass
@@ -150,6 +258,7 @@ class CorpusRun:
         runs_dir: Path | None = None,
         cache_path: Path | None = None,
         use_cache: bool = True,
+        workers: int | None = None,
     ) -> None:
         self.started = datetime.now(UTC)
         self.run_id = self.started.strftime("%Y-%m-%dT%H-%M-%SZ") + "-" + secrets.token_hex(2)
@@ -157,7 +266,11 @@ class CorpusRun:
         self.runs_dir = runs_dir or self.out.parent / "runs"
         self.table = ReferenceTable.load(self.reference_dir)
         self.checks = CheckRun(self.table)
-        self.cache = ClaimCache(cache_path or self.out.parent / "cache" / "claims.sqlite") if use_cache else None
+        self.cache_path = (cache_path or self.out.parent / "cache" / "claims.sqlite") if use_cache else None
+        self.cache = ClaimCache(self.cache_path) if self.cache_path else None
+        self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+        self._pool: ProcessPoolExecutor | None = None
+        self._in_process_ready = False
         self.out.mkdir(parents=True, exist_ok=True)
         self._claims_path = self.out / f".claims.jsonl.{self.run_id}.part"
         self._claims_file = self._claims_path.open("w", encoding="utf-8")
@@ -181,39 +294,25 @@ class CorpusRun:
         self.findings.extend(report.findings)
 
     def check_batch(self, paths: list[Path]) -> BatchResult:
-        """Loads, extracts and checks some articles; a broken one is recorded and skipped."""
+        """Loads, extracts and checks some articles, on every core; a broken one is recorded
+        and skipped. Claims go to disk here; the cross-article groups are merged here."""
         started = time.perf_counter()
         result = BatchResult()
-        for path in paths:
-            try:
-                document = load_document(path)
-            except DocumentError as error:
-                self.problems.append(LoadProblem(path=str(error.path), message=str(error)))
+        for item in self._map(paths):
+            if isinstance(item, LoadProblem):
+                self.problems.append(item)
                 result.problems += 1
                 continue
-            digest = document_hash(document)
-            key = ClaimCache.key(digest, self.table.version)
-            hit = self.cache.get(key) if self.cache else None
-            if hit is not None:
-                claims, findings, fingerprint, named = hit
-                article = article_of(document, claims)
-                article.fingerprint, article.named_facts = fingerprint, named
-                self.checks.collect(article)
-                result.cached += 1
-            else:
-                claims = extract_claims(document)
-                article = article_of(document, claims, self.table)
-                findings = self.checks.add(article)
-                if self.cache:
-                    self.cache.put(key, claims, findings, article)
-            for claim in claims:
-                self._claims_file.write(claim.model_dump_json())
-                self._claims_file.write("\n")
-            self.findings.extend(findings)
-            self.documents.append(DocumentInfo.of(document))
-            self._hashes.append((document.doc_id, digest))
+            self._claims_file.write("".join(line + "\n" for line in item.claims))
+            if item.to_cache is not None and self.cache:
+                self.cache.put(item.key, item.to_cache)
+            self.findings.extend(item.findings)
+            self.checks.collect_entries(item.source, item.entries)
+            self.documents.append(item.document)
+            self._hashes.append((item.document.doc_id, item.digest))
             result.articles += 1
-            result.claims += len(claims)
+            result.claims += len(item.claims)
+            result.cached += item.cached
         if self.cache:
             self.cache.commit()
         self._claims_file.flush()
@@ -222,9 +321,31 @@ class CorpusRun:
         result.seconds = time.perf_counter() - started
         return result
 
+    def _map(self, paths: list[Path]) -> Iterator[ArticleResult | LoadProblem]:
+        cache = str(self.cache_path) if self.cache_path else None
+        if self.workers == 1 or len(paths) < 2 * self.workers:
+            if not self._in_process_ready:
+                _start_worker(str(self.reference_dir), cache)
+                self._in_process_ready = True
+            yield from map(_check_article, paths)
+            return
+        if self._pool is None:
+            # Spawned, not forked: the parent may be running Prefect's threads.
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker, initargs=(str(self.reference_dir), cache),
+            )
+        yield from self._pool.map(_check_article, paths, chunksize=max(1, len(paths) // (8 * self.workers)))
+
+    def _close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
     def finish(self) -> RunSummary:
         """Runs the cross-article checks and writes findings.json, claims.jsonl, report.md and
         report.html into ``out``, and a copy of them under ``runs/<run id>/``."""
+        self._close()
         self.findings.extend(self.checks.finish())
         self._claims_file.close()
         if self.cache:
@@ -278,6 +399,7 @@ class CorpusRun:
 
     def abandon(self) -> None:
         """Closes what a failed run opened, leaving the previous outputs as they were."""
+        self._close()
         self._claims_file.close()
         self._claims_path.unlink(missing_ok=True)
         if self.cache:
@@ -304,11 +426,12 @@ def check_corpus(
     *,
     batch_size: int = 500,
     use_cache: bool = True,
+    workers: int | None = None,
     on_batch: Callable[[int, int, BatchResult], None] | None = None,
 ) -> RunSummary:
     """The whole pipeline without Prefect: for tests, benchmarks and the flow's reference."""
     paths, problems = list_articles(corpus)
-    run = CorpusRun(corpus, reference, out, use_cache=use_cache)
+    run = CorpusRun(corpus, reference, out, use_cache=use_cache, workers=workers)
     try:
         run.add_problems(problems)
         done = 0

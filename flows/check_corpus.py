@@ -26,13 +26,14 @@ def load_corpus(corpus: str) -> tuple[list[Path], list[LoadProblem]]:
 
 
 @task(cache_policy=NONE)
-def start_run(corpus: str, reference: str, out: str, use_cache: bool) -> CorpusRun:
-    return CorpusRun(Path(corpus), Path(reference), Path(out), use_cache=use_cache)
+def start_run(corpus: str, reference: str, out: str, use_cache: bool, workers: int | None) -> CorpusRun:
+    return CorpusRun(Path(corpus), Path(reference), Path(out), use_cache=use_cache, workers=workers)
 
 
 @task(cache_policy=NONE)
 def extract_and_check(run: CorpusRun, paths: list[Path]) -> BatchResult:
-    """Extract claims from a batch of articles and run the checks within each article."""
+    """Extract claims from a batch of articles and run the checks within each article, on
+    every core (worker processes; the batch is one task either way)."""
     return run.check_batch(paths)
 
 
@@ -50,12 +51,13 @@ def check_corpus(
     batch_size: int = 500,
     use_cache: bool = True,
     fetch_report: str | None = None,
+    workers: int | None = None,
 ) -> dict:
     """Check every figure in the corpus and write the discrepancy report; ``fetch_report`` is
     the fetch.json of a fetch run just before, whose failures and revisions the report lists."""
     logger = get_run_logger()
     paths, problems = load_corpus(corpus)
-    run = start_run(corpus, reference, out, use_cache)
+    run = start_run(corpus, reference, out, use_cache, workers)
     try:
         run.add_problems(problems)
         if fetch_report is not None and Path(fetch_report).is_file():

@@ -48,6 +48,7 @@ def run(
     ] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Articles per Prefect task.")] = 500,
     cache: Annotated[bool, typer.Option(help="Reuse the claims of articles unchanged since an earlier run.")] = True,
+    workers: Annotated[int | None, typer.Option(min=1, help="Processes that extract and check articles (default: one per core).")] = None,
 ) -> None:
     """Check every figure in the corpus and write the discrepancy report.
 
@@ -69,7 +70,7 @@ def run(
     try:
         state = check_corpus(
             corpus=str(corpus), reference=str(reference), out=str(out), batch_size=batch_size,
-            use_cache=cache, return_state=True,
+            use_cache=cache, workers=workers, return_state=True,
         )
         result = state.result()
     except ReferenceTableError as error:
