@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Iterator
 
 import typer
+from pydantic import ValidationError
 
 from figcheck.cli.app import app, fail, warn
 from figcheck.corpus import DocumentError, document_from_text, iter_corpus, load_document
@@ -20,8 +21,9 @@ def _parse_published(value: str | None) -> date | datetime | None:
         return None
     try:
         return DocumentMeta(published=value).published
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc).splitlines()[-1]) from None
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise typer.BadParameter(reason, param_hint="--published") from None
 
 
 @app.command()

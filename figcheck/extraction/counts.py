@@ -1,5 +1,6 @@
 """Counts and measures: "661,736 volunteers", "twelve were honored", "more than 80,000 young and
-working people", "three to four", "1.2 million tons", "45 percent", "three-nation tour"."""
+working people", "three to four", "1.2 million tons", "45 percent", "three-nation tour",
+"30 000-strong U.S. forces"."""
 
 from __future__ import annotations
 
@@ -11,13 +12,17 @@ import regex
 from figcheck.extraction.lexicon import alternation, load_lexicon
 from figcheck.extraction.mentions import ExtractionContext, Mention
 from figcheck.extraction.numbers import bounds, number_patterns, parse_number
-from figcheck.extraction.phrases import subject_after
-from figcheck.extraction.text import words_before
+from figcheck.extraction.phrases import is_noun_end, subject_after
+from figcheck.extraction.text import words_after, words_before
 from figcheck.records import CountValue, Qualifier
 
 # Nouns after "N-" that do not make a count of things ("two-thirds", "three-fold").
 _NOT_COUNTED_COMPOUNDS = frozenset("thirds third half halves quarter quarters fold odd way sided time times".split())
-_DETERMINERS = frozenset("such these those the this that its their his her our".split())
+_DETERMINERS = frozenset("such these those the this that its their his her our a an".split())
+# Words that join the parts of one noun phrase ("young and working people").
+_COORDINATORS = frozenset(("and", "or"))
+# Words a phrase cut short may end with: "total of" (the victims).
+_DANGLING = _COORDINATORS | {"of"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class CountPatterns:
     compound: regex.Pattern
     number_of: regex.Pattern
     total_verb_before: regex.Pattern
+    total_after: regex.Pattern
 
 
 @cache
@@ -46,9 +52,15 @@ def count_patterns() -> CountPatterns:
         compound=regex.compile(rf"(?P<n1>{n.number})-(?P<noun>\p{{Ll}}+)(?![\p{{L}}-])"),
         number_of=regex.compile(
             r"(?i:\b(?:the\s+)?(?:total\s+)?number\s+of\s+)(?P<what>[\p{L}'’\- ]{2,60}?)"
-            r"\s+(?:(?:has|have|had)\s+)?(?:already\s+|now\s+)?(?:is|was|were|are|reached|amounted|totaled|totalled|stood|rose|came|grew)\b"
+            r"\s+(?:(?:has|have|had)\s+)?(?:already\s+|now\s+)?(?:been\s+)?"
+            rf"(?:(?:{alternation(lex.number_of_verbs['state'])})"
+            rf"|(?:{alternation(lex.number_of_verbs['change'])})\s+to)\b"
         ),
         total_verb_before=regex.compile(rf"(?i:\b(?:{alternation(lex.total_verbs)}))\s+(?:some\s+|about\s+)?$"),
+        # "21 including 12 students", "530 000 in all": a total whose noun is elsewhere.
+        total_after=regex.compile(
+            rf"\s+(?i:{alternation(lex.partitive_cues['listing'])})\b|\s*,?\s+(?i:{alternation(lex.total_markers)})\b"
+        ),
     )
 
 
@@ -69,13 +81,18 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             continue
         last_end = m.end()
         compound = p.compound.match(text, pos) if text[m.end() : m.end() + 1] == "-" else None
+        strength_end = None
         # "seventy-one" is one number, not seventy "one"s.
         if compound and not lex.is_number_word(compound.group("noun")):
-            out.extend(_compound_count(ctx, compound))
-            continue
+            if compound.group("noun") not in lex.strength_words:
+                out.extend(_compound_count(ctx, compound))
+                continue
+            strength_end = compound.end()  # "30 000-strong U.S. forces" counts the forces
         raw = m.group()
         if raw.lower() in ("one", "zero"):
             continue  # "one of them", "on one side": rarely a figure worth checking
+        if _names_a_unit(ctx, m.end()):
+            continue
         value = parse_number(raw, lex)
         if value is None:
             continue
@@ -100,7 +117,7 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             elif currency:
                 start = q_match.start("cur2") if q_match.group("cur2") else q_match.start("cur3")
         low, high = bounds(value, qualifier, phrase)
-        rng = p.range_after.match(text, end)
+        rng = p.range_after.match(text, end) if strength_end is None else None
         if rng:
             second = parse_number(rng.group("n2"), lex)
             sep = rng.group("sep")
@@ -110,9 +127,10 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
                 end = rng.end()
                 if opener and not phrase:
                     start = q_match.start("between2")
-        pct = p.percent_after.match(text, end)
+        pct = p.percent_after.match(text, end) if strength_end is None else None
         if pct:
             unit, end = "percent", pct.end()
+        end = strength_end or end
         subject, subject_span = subject_after(ctx, end)
         if subject:
             first = subject.split()[0].lower()
@@ -135,7 +153,11 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
         if not subject and unit is None:
             mention.subject = _named_total(ctx, start)
             mention.elliptical = mention.subject is None
-            if mention.elliptical and p.total_verb_before.search(text, max(0, start - 30), start):
+            # "reached 1,530", "arrested 21 including 12 students", "530 000 in all": a total
+            # whose noun is elsewhere.
+            if mention.elliptical and (
+                p.total_verb_before.search(text, max(0, start - 30), start) or p.total_after.match(text, end)
+            ):
                 mention.elliptical = False
                 mention.confidence = 0.5
         if _definite_reference(ctx, start, value):
@@ -179,11 +201,29 @@ def _compound_count(ctx: ExtractionContext, m: regex.Match) -> list[Mention]:
     value = parse_number(m.group("n1"), lex)
     if value is None:
         return []
-    return [Mention("count", m.start(), m.end(), CountValue(value=value, low=value, high=value), 0.8, subject=noun)]
+    count = CountValue(value=value, low=value, high=value)
+    return [Mention("count", m.start(), m.end(), count, 0.8, subject=noun, compound=True)]
+
+
+def _names_a_unit(ctx: ExtractionContext, end: int) -> bool:
+    """ "Ryu Kyong Su 105 Guards Tank Division", "the 927 Chicken Farm": a number before a
+    capitalised name that ends in a singular unit or organisation noun is part of the name (a
+    count would take a plural: "533 DPRK Heroes", "4 NATO Soldiers")."""
+    text = ctx.text
+    if text[end : end + 1] != " " or not text[end + 1 : end + 2].isupper():
+        return False
+    line_end = text.find("\n", end)
+    name = []
+    for word in words_after(text, end, min(end + 80, len(text) if line_end == -1 else line_end), 6):
+        if not word.text[0].isupper():
+            break
+        name.append(word)
+    return bool(name) and name[-1].lower in ctx.lexicon.name_heads
 
 
 def _named_total(ctx: ExtractionContext, start: int) -> str | None:
-    """ "The number of such patriotic young people has already amounted 81,858" → the people."""
+    """ "The number of such patriotic young people has already amounted 81,858" → the people;
+    "the number of young people who volunteered had reached 81,858" → "young people"."""
     sentence = ctx.index.sentence_at(start)
     found = None
     for m in count_patterns().number_of.finditer(ctx.text, sentence.start, start):
@@ -192,10 +232,28 @@ def _named_total(ctx: ExtractionContext, start: int) -> str | None:
     # over 1,600"), not to an earlier one in the same sentence.
     if not found or len(ctx.text[found.end() : start].split()) > 3:
         return None
-    words = found.group("what").split()
+    return _counted_noun_phrase(ctx, found.group("what"))
+
+
+def _counted_noun_phrase(ctx: ExtractionContext, phrase: str) -> str | None:
+    """The noun phrase that ``phrase`` starts with, without its determiners and without what
+    qualifies it after: a relative clause ("young people who volunteered"), a prepositional
+    phrase ("the unemployed in April") or a participle ("cases infected with cholera")."""
+    words = phrase.split()
     while words and words[0].lower() in _DETERMINERS:
         words.pop(0)
-    return " ".join(words) or None
+    stops = ctx.lexicon.phrase_stops
+    kept: list[str] = []
+    for word in words:
+        lower = word.lower()
+        if lower in stops and lower not in _COORDINATORS:
+            break
+        if kept and is_noun_end(kept[-1]) and lower.endswith(("ed", "ing")):
+            break
+        kept.append(word)
+    while kept and kept[-1].lower() in _DANGLING:
+        kept.pop()
+    return " ".join(kept) or None
 
 
 def _definite_reference(ctx: ExtractionContext, start: int, value: float) -> bool:

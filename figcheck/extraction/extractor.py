@@ -4,7 +4,6 @@ says what each figure counts and links parts to wholes and durations to their an
 from __future__ import annotations
 
 import bisect
-from functools import cache
 
 import regex
 
@@ -13,23 +12,18 @@ from figcheck.extraction.counts import find_counts
 from figcheck.extraction.dates import event_before, find_date_ranges, find_dates
 from figcheck.extraction.durations import find_durations
 from figcheck.extraction.exclusions import non_claim_spans
-from figcheck.extraction.lexicon import alternation, load_lexicon
+from figcheck.extraction.lexicon import load_lexicon
 from figcheck.extraction.mentions import ExtractionContext, Mention
-from figcheck.extraction.phrases import context_around, head_noun
+from figcheck.extraction.parts import link_parts
+from figcheck.extraction.phrases import context_around
 from figcheck.extraction.text import TextIndex
 from figcheck.extraction.triggers import find_triggers
-from figcheck.records import Anchor, Claim, CountValue, Document, DurationValue
+from figcheck.records import Anchor, Claim, Document, DurationValue
 
 # Bump when a change to the rules can change what is extracted: cached claims are keyed on it.
-EXTRACTOR_VERSION = "2026.11.2"
+EXTRACTOR_VERSION = "2026.11.3"
 
 _CLAUSE_STOP = regex.compile(r"[,;.]\s|$")
-_MAX_PART_DISTANCE = 240  # characters between a whole and the cue that refers back to it
-# "Of the 300 passengers, 12 ..." / "Of the delegates, twelve ...": a partitive put first.
-_FRONTED_PARTITIVE = regex.compile(
-    r"(?:^|(?<=[.;:]\s*)|\b)(?i:of|among)\s+(?i:the|these|those|its|their|all\s+the|all)\s+"
-    r"(?P<what>[^,;.()]{2,60}?)\s*,\s*(?:(?i:some|about|nearly|almost|only|just|over|more\s+than|at\s+least)\s+)?$"
-)
 
 
 def extract_claims(document: Document) -> list[Claim]:
@@ -68,7 +62,7 @@ def extract_claims(document: Document) -> list[Claim]:
                 left_limit=mentions[i - 1].end if i > 0 else 0,
                 right_limit=mentions[i + 1].start if i + 1 < len(mentions) else None,
             )
-    _link_parts(ctx, mentions)
+    link_parts(ctx, mentions)
     _anchor_durations(ctx, mentions)
     return [_to_claim(document.doc_id, ctx, m) for m in mentions if not m.elliptical or m.part_of]
 
@@ -114,113 +108,6 @@ def _date_subject(ctx: ExtractionContext, mention: Mention) -> str | None:
     if text[mention.start - 1 : mention.start] == "(":
         return event_before(ctx, mention.start - 1)
     return None
-
-
-@cache
-def _partitive_pattern() -> regex.Pattern:
-    return regex.compile(rf"(?i:\b(?:{alternation(load_lexicon().partitive_cues)})\b)")
-
-
-def _link_parts(ctx: ExtractionContext, mentions: list[Mention]) -> None:
-    """ "661,736 volunteers. Of them twelve were honored ... and 226 with ..." makes 12 and 226
-    parts of 661,736; "60 members. Nine of them ..." makes 9 a part of 60; "533 DPRK Heroes
-    (5 twice Heroes)" makes 5 a part of 533; "Of the 300 passengers, 12 ..." makes 12 a part
-    of 300, and "Of the delegates, twelve ..." says what the twelve are."""
-    counts = [m for m in mentions if m.kind == "count"]
-    if not counts:
-        return
-    text = ctx.text
-    index = ctx.index
-    starts = [c.start for c in counts]
-    _link_fronted_partitives(ctx, counts, starts)
-    for cue in _partitive_cues(text, counts):
-        i = bisect.bisect_left(starts, cue.start())
-        if i == 0:
-            continue
-        whole = counts[i - 1]
-        if whole.elliptical and not text[whole.end : cue.start()].strip() and i >= 2:
-            # "Nine of them": the figure before the cue is the part; the whole comes before it.
-            part, whole = whole, counts[i - 2]
-            if (
-                not whole.elliptical
-                and part.start - whole.end <= _MAX_PART_DISTANCE
-                and index.sentence_index(part.start) - index.sentence_index(whole.start) <= 1
-                and _same_measure(whole, part)
-            ):
-                _make_part(part, whole, None)
-            continue
-        if whole.elliptical or cue.start() - whole.end > _MAX_PART_DISTANCE:
-            continue
-        if index.sentence_index(cue.start()) - index.sentence_index(whole.start) > 1:
-            continue
-        sentence = index.sentence_at(cue.start())
-        previous: Mention | None = None
-        for part in counts[i:]:
-            if part.start >= sentence.end:
-                break
-            if not _same_measure(whole, part) or part.value.value > whole.value.value * 1.5 and not part.elliptical:
-                break
-            _make_part(part, whole, previous)
-            previous = part
-    for whole, part in zip(counts, counts[1:]):
-        if part.part_of or whole.elliptical:
-            continue
-        between = text[whole.subject_span[1] if whole.subject_span else whole.end : part.start]
-        if between.strip() == "(" and head_noun(part.subject) == head_noun(whole.subject) and _same_measure(whole, part):
-            _make_part(part, whole, None)
-
-
-def _partitive_cues(text: str, counts: list[Mention]) -> list[regex.Match]:
-    """The partitive cues that can refer back to a count: those within reach after one. Only
-    these stretches of the text are searched, not all of it."""
-    pattern = _partitive_pattern()
-    cues: list[regex.Match] = []
-    searched_to = 0
-    for count in counts:
-        begin = max(count.start, searched_to)
-        end = min(len(text), count.end + _MAX_PART_DISTANCE + 20)
-        if begin >= end:
-            continue
-        cues.extend(pattern.finditer(text, begin, end))
-        searched_to = end
-    return cues
-
-
-def _link_fronted_partitives(ctx: ExtractionContext, counts: list[Mention], starts: list[int]) -> None:
-    text = ctx.text
-    for part in counts:
-        if not part.elliptical:
-            continue
-        sentence = ctx.index.sentence_at(part.start)
-        lead = _FRONTED_PARTITIVE.search(text, max(sentence.start, part.start - 90), part.start)
-        if not lead:
-            continue
-        lo, hi = lead.span("what")
-        i = bisect.bisect_left(starts, lo)
-        whole = counts[i] if i < len(counts) and counts[i].end <= hi else None
-        if whole is not None and whole is not part and not whole.elliptical:
-            _make_part(part, whole, None)
-        elif whole is None:
-            words = lead.group("what").split()
-            part.subject = " ".join(words)
-            part.elliptical = False
-
-
-def _same_measure(whole: Mention, part: Mention) -> bool:
-    assert isinstance(whole.value, CountValue) and isinstance(part.value, CountValue)
-    return whole.value.unit == part.value.unit
-
-
-def _make_part(part: Mention, whole: Mention, sibling: Mention | None) -> None:
-    part.part_of = whole
-    if part.elliptical:
-        part.subject = whole.subject
-        # "twelve were honored with X and 226 with Y": the second part shares the first's verb.
-        if sibling and sibling.context and part.context:
-            first_word = part.context.split()[0].lower()
-            if first_word in ("with", "as", "by", "in", "for", "from", "to"):
-                verb = sibling.context.split()[0]
-                part.context = f"{verb} {part.context}"
 
 
 def _anchor_durations(ctx: ExtractionContext, mentions: list[Mention]) -> None:

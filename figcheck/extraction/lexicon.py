@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import Literal
 
 import regex
 import yaml
@@ -13,6 +14,8 @@ from figcheck.records import Qualifier
 
 
 _DIGIT_ORDINAL = regex.compile(r"(\d+)(?:st|nd|rd|th)")
+# How a partitive cue finds its whole: see ``partitive_cues`` in the lexicon.
+PartitiveCue = Literal["pronoun", "relative", "listing"]
 
 
 class NumberWords(BaseModel):
@@ -28,6 +31,7 @@ class Lexicon(BaseModel):
 
     _qualifier_index: dict[str, Qualifier] = PrivateAttr(default_factory=dict)
     _number_words: frozenset[str] = PrivateAttr(default_factory=frozenset)
+    _cue_kinds: dict[str, PartitiveCue] = PrivateAttr(default_factory=dict)
 
     number_words: NumberWords
     ordinal_words: dict[str, int]
@@ -37,11 +41,15 @@ class Lexicon(BaseModel):
     time_units: dict[str, tuple[str, int]]
     measure_units: dict[str, str]
     label_words: frozenset[str]
-    partitive_cues: list[str]
+    partitive_cues: dict[PartitiveCue, list[str]]
+    name_heads: frozenset[str]
+    strength_words: frozenset[str]
     phrase_stops: frozenset[str]
     irregular_past_verbs: frozenset[str]
     dated_nouns: frozenset[str]
     total_verbs: list[str]
+    total_markers: list[str]
+    number_of_verbs: dict[Literal["state", "change"], list[str]]
     future_cues: list[str]
     duration_relations: dict[str, str]
     anniversary_verbs: frozenset[str]
@@ -64,6 +72,7 @@ class Lexicon(BaseModel):
 
     def model_post_init(self, __context: object) -> None:
         self._qualifier_index = {p: q for q, phrases in self.qualifiers.items() for p in phrases}
+        self._cue_kinds = {cue: kind for kind, cues in self.partitive_cues.items() for cue in cues}
         nw = self.number_words
         self._number_words = frozenset(nw.units) | frozenset(nw.tens) | frozenset(nw.scales)
 
@@ -71,6 +80,9 @@ class Lexicon(BaseModel):
         return word.lower() in self._number_words
 
     # --- derived lookups -----------------------------------------------------------------
+
+    def cue_kind(self, cue: str) -> PartitiveCue | None:
+        return self._cue_kinds.get(" ".join(cue.lower().split()))
 
     def qualifier_of(self, phrase: str) -> Qualifier | None:
         return self._qualifier_index.get(" ".join(phrase.lower().split()))

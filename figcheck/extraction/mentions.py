@@ -29,6 +29,8 @@ class Mention:
     anchor_span: tuple[int, int] | None = None
     to_publication: bool = False
     elliptical: bool = False
+    # A count inside a compound modifier ("a three-story house"): it is never a part or a whole.
+    compound: bool = False
     subject_span: tuple[int, int] | None = None
     part_of: Mention | None = None
     claim_id: str | None = None

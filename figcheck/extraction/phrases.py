@@ -56,7 +56,7 @@ def subject_after(ctx: ExtractionContext, end: int) -> tuple[str | None, tuple[i
                 continue
             break
         if lower == "and" and picked and len(picked) <= 2 and nxt is not None:
-            if not _is_noun_end(picked[-1]) and nxt.lower not in stops and not nxt.text[0].isdigit():
+            if not is_noun_end(picked[-1].text) and nxt.lower not in stops and not nxt.text[0].isdigit():
                 picked.append(word)
                 i += 1
                 continue
@@ -72,7 +72,7 @@ def subject_after(ctx: ExtractionContext, end: int) -> tuple[str | None, tuple[i
         picked.append(word)
         if word.text.endswith(".") and not INITIALISM_WITH_DOT.fullmatch(word.text):
             break  # "U.S. dollars" goes on; a full stop ends the phrase
-        if _is_noun_end(word) and not (nxt and nxt.lower == "of"):
+        if is_noun_end(word.text) and not (nxt and nxt.lower == "of"):
             # "Heroes of the Republic" goes on; "volunteers awarded" does not.
             if not (nxt and nxt.text[0].isupper() and word.text[0].isupper()):
                 break
@@ -91,8 +91,10 @@ def _proper_complement(words: list[Word], i: int) -> bool:
     return i < len(words) and words[i].text[0].isupper()
 
 
-def _is_noun_end(word: Word) -> bool:
-    lower = word.lower
+def is_noun_end(word: str) -> bool:
+    """Whether ``word`` can end a counted noun phrase: a plural ("volunteers") or a noun that is
+    plural without an "s" ("people")."""
+    lower = word.lower().rstrip(".")
     if lower in _IRREGULAR_PLURALS:
         return True
     return len(lower) > 3 and lower.endswith("s") and not lower.endswith(("ss", "us", "is", "ous"))
