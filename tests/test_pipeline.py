@@ -1,0 +1,87 @@
+"""The pipeline's steps called directly (no Prefect): outputs, the cache, and what a fetch hands on."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from figcheck.fetching.client import FetchProblem
+from figcheck.fetching.run import FetchReport, SourceReport
+from figcheck.pipeline import check_corpus, list_articles
+from figcheck.records import ClaimRef, Finding
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", folder, ignore=shutil.ignore_patterns("raw", ".*", "sources.yaml"))
+    return folder
+
+
+def test_claims_file_keeps_the_offset_contract(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports" / "latest"
+    summary = check_corpus(corpus, ROOT / "reference_data", out, workers=1)
+    lines = (out / "claims.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == summary.claims > 40
+    for line in lines:
+        claim = json.loads(line)
+        text = (corpus / f"{claim['doc_id']}.txt").read_text(encoding="utf-8")
+        assert text[claim["start"] : claim["end"]] == claim["text"]
+
+
+def test_worker_processes_give_the_same_result_as_one_process(corpus: Path, tmp_path: Path) -> None:
+    one = check_corpus(corpus, ROOT / "reference_data", tmp_path / "a" / "latest", workers=1, batch_size=5)
+    two = check_corpus(corpus, ROOT / "reference_data", tmp_path / "b" / "latest", workers=2, batch_size=5)
+    first = json.loads((tmp_path / "a" / "latest" / "findings.json").read_text())["findings"]
+    second = json.loads((tmp_path / "b" / "latest" / "findings.json").read_text())["findings"]
+    assert (one.articles, one.claims) == (two.articles, two.claims)
+    assert sorted(f["id"] for f in first) == sorted(f["id"] for f in second)
+
+
+def test_an_unchanged_run_comes_from_the_cache_with_the_same_findings(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports" / "latest"
+    check_corpus(corpus, ROOT / "reference_data", out, workers=1)
+    before = json.loads((out / "findings.json").read_text())["findings"]
+    again = check_corpus(corpus, ROOT / "reference_data", out, workers=1)
+    after = json.loads((out / "findings.json").read_text())["findings"]
+    assert again.cached == again.articles == 5
+    assert [f["id"] for f in before] == [f["id"] for f in after]
+
+
+def test_a_fetch_report_puts_failures_and_revised_figures_into_the_report(corpus: Path, tmp_path: Path) -> None:
+    from figcheck.pipeline import CorpusRun
+
+    revision = Finding(
+        id="f-revision", check="article_revision", verdict="discrepancy", severity="warning",
+        message="The figure changed between versions: 1,204 nurses became 1,402 nurses.",
+        claims=[ClaimRef(claim_id="c-1", doc_id="example--v2", start=0, end=5, text="1,402")],
+    )
+    report = FetchReport(
+        started=datetime.now(UTC), finished=datetime.now(UTC),
+        sources=[SourceReport(url="http://127.0.0.1:9/feed.xml", kind="feed", status="failed",
+                              problems=[FetchProblem(url="http://127.0.0.1:9/feed.xml", reason="http_5xx",
+                                                     message="HTTP 503 after 4 attempts")])],
+        findings=[revision],
+    )
+    fetch_json = tmp_path / "fetch.json"
+    fetch_json.write_text(report.model_dump_json(), encoding="utf-8")
+
+    out = tmp_path / "out"
+    paths, problems = list_articles(corpus)
+    run = CorpusRun(corpus, ROOT / "reference_data", out, workers=1)
+    run.add_problems(problems)
+    run.add_fetch_report(fetch_json)
+    run.check_batch(paths)
+    run.finish()
+
+    data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert any("HTTP 503" in p["message"] and p["path"].endswith("feed.xml") for p in data["run"]["problems"])
+    assert any(f["id"] == "f-revision" for f in data["findings"])
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    assert "HTTP 503" in markdown and "1,402" in markdown
