@@ -11,7 +11,6 @@ from checkers.base import (
 from figcheck.records import Claim, DateRangeValue, DurationValue, Finding
 
 NAME = "duration_vs_range"
-_ADJACENT = 120  # characters between a duration and a range written right after it
 
 
 def check(article: Article, context: CheckContext) -> list[Finding]:
@@ -32,9 +31,17 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
 
 
 def _range_for(duration: Claim, ranges: list[Claim]) -> Claim | None:
-    after = [r for r in ranges if 0 <= r.start - duration.end <= _ADJACENT and r.sentence_start == duration.sentence_start]
-    if after:
-        return after[0]
+    # "the three-year-long Fatherland Liberation War (June 25, 1950-July 27, 1953)": the range
+    # in brackets right after the duration's own subject dates it.
+    rest = duration.sentence[duration.end - duration.sentence_start :]
+    lead = len(rest) - len(rest.lstrip(" -"))
+    if duration.subject and rest[lead:].startswith(duration.subject):
+        after_subject = rest[lead + len(duration.subject) :]
+        bracket = duration.end + lead + len(duration.subject) + (len(after_subject) - len(after_subject.lstrip()))
+        if after_subject.lstrip().startswith("("):
+            inside = [r for r in ranges if r.sentence_start == duration.sentence_start and 0 <= r.start - bracket - 1 <= 6]
+            if inside:
+                return inside[0]
     head = head_word(duration.subject)
     same = [r for r in ranges if r.subject and head_word(r.subject) == head]
     return min(same, key=lambda r: abs(r.start - duration.start)) if same else None
@@ -78,4 +85,6 @@ EXAMPLES = [
             expect=[("consistent", "info")], note="2 years 2 months rounds to two years"),
     example("The 10-day festival (from July 1 to July 3, 2019) drew crowds.",
             expect=[("discrepancy", "error")]),
+    example("He led the 20-year-long struggle and the Korean War (June 25, 1950-July 27, 1953).",
+            expect=[], note="the range dates the war, not the struggle"),
 ]

@@ -452,7 +452,7 @@ def _placed_phrases_in(index: Mapping[str, list[_Phrase]], text: tuple[str, ...]
 # How many words may stand between a dated fact's name and its keyword for the pair to say
 # one thing: "the founding of the DPRK" does; "the establishment of diplomatic relations
 # between the DPRK and Pakistan" is not the founding of the DPRK.
-_PROXIMITY = 1
+_PROXIMITY = 2
 
 
 def _bound(placed: list[tuple[int, _Phrase]], fact: int) -> bool:
@@ -604,7 +604,10 @@ class ReferenceTable:
         for kind in kinds:
             index = self._index[kind]
             if dated:
-                for field in (subject, near):
+                # Each field on its own: joined, the end of one would stand next to the start
+                # of the next and make pairs the text never wrote.
+                fields = (subject, words(claim.context), words(getattr(claim.value, "event", None)))
+                for field in fields:
                     placed = list(_placed_phrases_in(index, field))
                     bound.update(p.fact for _, p in placed if _bound(placed, p.fact))
             for phrase in _phrases_in(index, subject):
