@@ -41,8 +41,6 @@ ARTICLE_CHECKS: tuple[ModuleType, ...] = (
     reference,
 )
 CORPUS_CHECKS: tuple[ModuleType, ...] = (cross_source,)
-# Bump when a checker changes what it finds: cached findings are keyed on it.
-CHECKS_VERSION = "2026.11.1"
 ALL_CHECKS: tuple[ModuleType, ...] = ARTICLE_CHECKS + CORPUS_CHECKS
 
 
@@ -125,4 +123,4 @@ def check_articles(
     return findings
 
 
-__all__ = ["ALL_CHECKS", "CHECKS_VERSION", "ARTICLE_CHECKS", "CORPUS_CHECKS", "Article", "CheckRun", "article_of", "check_articles", "rule_of"]
+__all__ = ["ALL_CHECKS", "ARTICLE_CHECKS", "CORPUS_CHECKS", "Article", "CheckRun", "article_of", "check_articles", "rule_of"]

@@ -4,6 +4,7 @@ to run as Prefect tasks. Nothing here knows of Prefect."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from checkers import ALL_CHECKS, CHECKS_VERSION, CheckRun, article_of, rule_of
+from checkers import ALL_CHECKS, CheckRun, article_of, rule_of
 from checkers.cross_source import Entry, Source
 from figcheck.corpus import ARTICLE_SUFFIX, META_SUFFIX, DocumentError, load_document
 from figcheck.extraction import EXTRACTOR_VERSION, extract_claims
@@ -67,7 +68,7 @@ def batches(paths: list[Path], size: int) -> Iterator[list[Path]]:
 
 class ClaimCache:
     """Claims and article-level findings of articles already checked, keyed on the article's
-    content, the extractor's and checkers' versions and the reference table's version, so an
+    content, the code of the extractor and checkers, and the reference table's version, so an
     unchanged article is not extracted or checked again. One SQLite file: safe to interrupt;
     worker processes read it while the run writes it."""
 
@@ -85,7 +86,7 @@ class ClaimCache:
 
     @staticmethod
     def key(digest: str, reference_version: str) -> str:
-        parts = (digest, EXTRACTOR_VERSION, CHECKS_VERSION, reference_version)
+        parts = (digest, EXTRACTOR_VERSION, code_version(), reference_version)
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     def get(self, key: str) -> CachedArticle | None:
@@ -127,6 +128,25 @@ class ArticleResult:
     entries: list[Entry]
     cached: bool
     to_cache: CachedArticle | None = None
+
+
+# The code an article's claims and findings depend on. Its digest is part of the cache key,
+# so a change to a rule invalidates what it would change even if no version number was bumped.
+_RESULT_CODE = ("figcheck/extraction", "figcheck/lexicon", "checkers", "figcheck/corpus.py",
+                "figcheck/furniture.py", "figcheck/records.py", "figcheck/reference.py")
+
+
+@functools.cache
+def code_version() -> str:
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for entry in _RESULT_CODE:
+        path = root / entry
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in files:
+            if file.suffix in (".py", ".yaml") and file.is_file():
+                digest.update(str(file.relative_to(root)).encode() + b"\x00" + file.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 # --- one article, in whichever process checks it -----------------------------------------

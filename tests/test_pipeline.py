@@ -85,3 +85,13 @@ def test_a_fetch_report_puts_failures_and_revised_figures_into_the_report(corpus
     assert any(f["id"] == "f-revision" for f in data["findings"])
     markdown = (out / "report.md").read_text(encoding="utf-8")
     assert "HTTP 503" in markdown and "1,402" in markdown
+
+
+def test_a_changed_rule_invalidates_the_cache(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import figcheck.pipeline as pipeline
+
+    out = tmp_path / "reports" / "latest"
+    check_corpus(corpus, ROOT / "reference_data", out, workers=1)
+    monkeypatch.setattr(pipeline, "code_version", lambda: "another version of the rules")
+    again = check_corpus(corpus, ROOT / "reference_data", out, workers=1)
+    assert again.cached == 0
