@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from checkers.base import Article, CheckContext, date_bounds, example, finding
-from figcheck.reference import fact_ref
 from figcheck.records import AnniversaryValue, Claim, Finding
+from figcheck.reference import fact_ref
 
 NAME = "anniversary"
 # Words by which a text looks ahead to an anniversary still to come.

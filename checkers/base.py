@@ -3,15 +3,14 @@ durations and qualified figures."""
 
 from __future__ import annotations
 
-import calendar
-import zlib
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from figcheck.extraction.phrases import head_noun
 from figcheck.records import Claim, ClaimRef, CountValue, Finding, Severity, Verdict
+from figcheck.reference import timex_bounds
 
 if TYPE_CHECKING:
     from figcheck.reference import ReferenceTable
@@ -19,7 +18,6 @@ if TYPE_CHECKING:
 DAYS_PER_YEAR = 365.2425
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 _WORDS = re.compile(r"\w+")
-_TIMEX_DATE = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?")
 _TIMEX_DURATION = re.compile(r"P(?:(?P<n>\d+(?:\.\d+)?)(?P<u>[YMWD])|T(?P<h>\d+(?:\.\d+)?)H)")
 _UNIT_DAYS = {"Y": DAYS_PER_YEAR, "M": DAYS_PER_MONTH, "W": 7.0, "D": 1.0}
 
@@ -168,22 +166,24 @@ def about_the_news(claim: Claim, published: date | None, recent_years: int = 1) 
 def date_bounds(timex: str) -> tuple[date, date] | None:
     """The first and last day a TIMEX3 date can mean: "1950" → Jan 1 to Dec 31, 1950.
     None for what cannot be placed on a calendar ("XXXX-10-25", "2009-W47", "195")."""
-    m = _TIMEX_DATE.fullmatch(timex)
-    if not m:
+    try:
+        return timex_bounds(timex)
+    except ValueError:
         return None
-    year = int(m.group("y"))
-    if not m.group("m"):
-        return date(year, 1, 1), date(year, 12, 31)
-    month = int(m.group("m"))
-    if not m.group("d"):
-        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-    day = date(year, month, int(m.group("d")))
-    return day, day
 
 
-def is_day(timex: str) -> bool:
-    bounds = date_bounds(timex)
-    return bounds is not None and bounds[0] == bounds[1]
+def dates_nest(first: str, second: str) -> bool:
+    """Whether two dates can both be right: one lies within the other at its precision
+    ("1950" and "1950-06-25"); dates not on a calendar cannot contradict anything."""
+    a, b = date_bounds(first), date_bounds(second)
+    if a is None or b is None:
+        return True
+    return (a[0] <= b[0] and b[1] <= a[1]) or (b[0] <= a[0] and a[1] <= b[1])
+
+
+def rounding_years(timex: str) -> float:
+    """Half of a duration's unit, in years: how far "three years" or "ten days" may be off."""
+    return 0.5 * {"Y": 1.0, "M": 1 / 12, "W": 7 / DAYS_PER_YEAR, "D": 1 / DAYS_PER_YEAR}.get(timex[-1], 1.0)
 
 
 def years_between(start: date, end: date) -> float:
@@ -253,8 +253,3 @@ def describe_years(years: float) -> str:
 
 def fmt(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
-
-
-def head_word(subject: str | None) -> str | None:
-    """The noun a subject is about, singular and lower-case: "DPRK Heroes" → "hero"."""
-    return head_noun(subject)

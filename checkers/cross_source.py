@@ -9,7 +9,15 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from checkers.base import Article, CheckContext, about_the_news, count_interval, date_bounds, example, finding
+from checkers.base import (
+    Article,
+    CheckContext,
+    about_the_news,
+    count_interval,
+    dates_nest,
+    example,
+    finding,
+)
 from figcheck.records import Claim, Finding
 from figcheck.reference import fact_ref
 
@@ -129,15 +137,8 @@ def _agree(a: Claim, b: Claim) -> bool:
         (al, ah), (bl, bh) = count_interval(a.value), count_interval(b.value)
         return al <= bh and bl <= ah
     if a.kind == "date":
-        return _nested(a.value.timex, b.value.timex)
-    return _nested(a.value.start_timex, b.value.start_timex) and _nested(a.value.end_timex, b.value.end_timex)
-
-
-def _nested(x: str, y: str) -> bool:
-    a, b = date_bounds(x), date_bounds(y)
-    if a is None or b is None:
-        return True
-    return (a[0] <= b[0] and b[1] <= a[1]) or (b[0] <= a[0] and a[1] <= b[1])
+        return dates_nest(a.value.timex, b.value.timex)
+    return dates_nest(a.value.start_timex, b.value.start_timex) and dates_nest(a.value.end_timex, b.value.end_timex)
 
 
 def _compare(key: tuple, sources: list[list[_Member]], fact) -> list[Finding]:

@@ -5,9 +5,17 @@ for the same thing ("1950-53"; "June 25, 1950-July 27, 1953"), within the roundi
 from __future__ import annotations
 
 from checkers.base import (
-    Article, CheckContext, date_bounds, describe_years, duration_years, example, finding, head_word,
-    span_years, stated_interval,
+    Article,
+    CheckContext,
+    date_bounds,
+    describe_years,
+    duration_years,
+    example,
+    finding,
+    span_years,
+    stated_interval,
 )
+from figcheck.extraction.phrases import head_noun
 from figcheck.records import Claim, DateRangeValue, DurationValue, Finding
 
 NAME = "duration_vs_range"
@@ -42,8 +50,8 @@ def _range_for(duration: Claim, ranges: list[Claim]) -> Claim | None:
             inside = [r for r in ranges if r.sentence_start == duration.sentence_start and 0 <= r.start - bracket - 1 <= 6]
             if inside:
                 return inside[0]
-    head = head_word(duration.subject)
-    same = [r for r in ranges if r.subject and head_word(r.subject) == head]
+    head = head_noun(duration.subject)
+    same = [r for r in ranges if r.subject and head_noun(r.subject) == head]
     return min(same, key=lambda r: abs(r.start - duration.start)) if same else None
 
 

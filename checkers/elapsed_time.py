@@ -4,13 +4,20 @@ since ...") must fit the dates involved, the publication date included, honourin
 
 from __future__ import annotations
 
-
 from checkers.base import (
-    Article, CheckContext, date_bounds, describe_years, duration_years, example, finding, span_years,
+    Article,
+    CheckContext,
+    date_bounds,
+    describe_years,
+    duration_years,
+    example,
+    finding,
+    rounding_years,
+    span_years,
     stated_interval,
 )
-from figcheck.reference import fact_ref
 from figcheck.records import Claim, DateValue, DurationValue, Finding
+from figcheck.reference import fact_ref
 
 NAME = "elapsed_time"
 _LOOKBACK_SENTENCES = 2  # this sentence and the one before
@@ -97,9 +104,8 @@ def _compare(claim, value, start, start_label, end, end_label, claims, fact):
     stated = duration_years(value.timex) or duration_years(value.low_timex)
     if stated is None:
         return finding(NAME, "unverifiable", "info", f"{claim.text}: no length to compare.", claims)
-    unit_years = {"Y": 1.0, "M": 1 / 12, "W": 7 / 365.2425, "D": 1 / 365.2425}.get(value.timex[-1], 1.0)
     lo, hi = stated_interval(stated, value.qualifier, duration_years(value.low_timex), duration_years(value.high_timex),
-                             rounding=0.5 * unit_years)
+                             rounding=rounding_years(value.timex))
     actual = describe_years(least) if abs(most - least) < 1 / 12 else f"{describe_years(least)} to {describe_years(most)}"
     arithmetic = f"from {start_label} to {end_label} is {actual}"
     reference = fact_ref(fact) if fact else None

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from checkers.base import Article, CheckContext, count_interval, example, finding, fmt, head_word
+from checkers.base import Article, CheckContext, count_interval, example, finding, fmt
+from figcheck.extraction.phrases import head_noun
 from figcheck.records import Claim, CountValue, Finding
 
 NAME = "qualifier_bounds"
@@ -57,10 +58,10 @@ def _same_quantity(a: Claim, b: Claim) -> bool:
         return False  # measures (hectares, tons) in one article are rarely the same quantity
     if a.sentence_start == b.sentence_start:
         return False  # one sentence listing figures lists different things
-    if head_word(a.subject) != head_word(b.subject):
+    if head_noun(a.subject) != head_noun(b.subject):
         return False
     # The head noun alone ("people") is too weak: another word must be shared as well.
-    head = head_word(a.subject)
+    head = head_noun(a.subject)
     words_a = _words(a.subject, a.context) - {head, f"{head}s"}
     words_b = _words(b.subject, b.context) - {head, f"{head}s"}
     return bool(words_a & words_b)

@@ -7,7 +7,16 @@ from __future__ import annotations
 import re
 
 from checkers.base import (
-    Article, CheckContext, about_the_news, count_interval, date_bounds, duration_years, example, finding, fmt,
+    Article,
+    CheckContext,
+    about_the_news,
+    count_interval,
+    dates_nest,
+    duration_years,
+    example,
+    finding,
+    fmt,
+    rounding_years,
     stated_interval,
 )
 from figcheck.records import Claim, Finding
@@ -98,26 +107,18 @@ def agrees(claim: Claim, fact: ReferenceFact) -> bool:
         fact_high = float(fact.high) if fact.high is not None else float(fact.value) + tolerance
         return low <= fact_high and fact_low <= high
     if claim.kind == "date":
-        return _nested(v.timex, str(fact.value))
+        return dates_nest(v.timex, str(fact.value))
     if claim.kind == "date_range":
-        return _nested(v.start_timex, str(fact.value.start)) and _nested(v.end_timex, str(fact.value.end))
+        return dates_nest(v.start_timex, str(fact.value.start)) and dates_nest(v.end_timex, str(fact.value.end))
     if claim.kind == "duration":
         stated = duration_years(v.timex) or duration_years(v.low_timex)
         if stated is None:
             return True
-        unit = {"Y": 1.0, "M": 1 / 12, "W": 7 / 365.2425, "D": 1 / 365.2425}.get(v.timex[-1], 1.0)
         low, high = stated_interval(stated, v.qualifier, duration_years(v.low_timex), duration_years(v.high_timex),
-                                    rounding=0.5 * unit)
+                                    rounding=rounding_years(v.timex))
         years = [duration_days(str(x)) / 365.2425 for x in (fact.value, fact.low, fact.high) if x is not None]
         return low <= max(years) and min(years) <= high
     return True
-
-
-def _nested(claim_timex: str, fact_timex: str) -> bool:
-    a, b = date_bounds(claim_timex), date_bounds(fact_timex)
-    if a is None or b is None:
-        return True  # nothing to compare on a calendar
-    return (a[0] <= b[0] and b[1] <= a[1]) or (b[0] <= a[0] and a[1] <= b[1])
 
 
 EXAMPLES = [

@@ -260,9 +260,9 @@ def _day(value: date | datetime) -> date:
 # --- folders -----------------------------------------------------------------------------
 
 
-def iter_corpus(folder: Path) -> Iterator[Document | LoadProblem]:
-    """The articles (top-level ``*.txt``) of a corpus folder in file-name order, each a
-    Document or, when it cannot be loaded, a LoadProblem naming the file."""
+def list_articles(folder: Path) -> tuple[list[Path], list[LoadProblem]]:
+    """The articles (top-level ``*.txt``) of a corpus folder in file-name order, and each
+    metadata file that has no article beside it, as a problem naming it."""
     folder = Path(folder)
     if not folder.exists():
         raise DocumentError(folder, "no such corpus folder")
@@ -274,17 +274,26 @@ def iter_corpus(folder: Path) -> Iterator[Document | LoadProblem]:
     )
     if not articles:
         raise DocumentError(folder, f"no articles (*{ARTICLE_SUFFIX} files) in this folder")
+    article_stems = {path.stem for path in articles}
+    orphans = []
+    for meta in sorted(folder.glob(f"*{META_SUFFIX}")):
+        stem = meta.name.removesuffix(META_SUFFIX)
+        if stem not in article_stems and not meta.name.startswith("."):
+            message = f"{meta}: metadata without an article (no {stem}{ARTICLE_SUFFIX} beside it)"
+            orphans.append(LoadProblem(path=str(meta), message=message))
+    return articles, orphans
+
+
+def iter_corpus(folder: Path) -> Iterator[Document | LoadProblem]:
+    """The articles of a corpus folder in file-name order, each a Document or, when it cannot
+    be loaded, a LoadProblem naming the file; then metadata files with no article."""
+    articles, orphans = list_articles(folder)
     for path in articles:
         try:
             yield load_document(path)
         except DocumentError as error:
             yield LoadProblem(path=error.path, message=str(error))
-    article_stems = {path.stem for path in articles}
-    for meta in sorted(folder.glob(f"*{META_SUFFIX}")):
-        stem = meta.name.removesuffix(META_SUFFIX)
-        if stem not in article_stems and not meta.name.startswith("."):
-            message = f"{meta}: metadata without an article (no {stem}{ARTICLE_SUFFIX} beside it)"
-            yield LoadProblem(path=str(meta), message=message)
+    yield from orphans
 
 
 def load_corpus(folder: Path) -> CorpusLoad:

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from checkers import ALL_CHECKS, CheckRun, article_of, rule_of
 from checkers.cross_source import Entry, Source
-from figcheck.corpus import ARTICLE_SUFFIX, META_SUFFIX, DocumentError, load_document
+from figcheck.corpus import META_SUFFIX, DocumentError, list_articles, load_document
 from figcheck.extraction import EXTRACTOR_VERSION, extract_claims
 from figcheck.records import Claim, Finding, LoadProblem
 from figcheck.reference import ReferenceTable
@@ -40,25 +40,6 @@ from figcheck.report.findings_file import FindingsFileError
 OUTPUT_FILES = ("findings.json", "claims.jsonl", "report.md", "report.html")
 # The checks whose findings the report's timeline draws: it needs their claims' values.
 _TIMELINE_CHECKS = {"reference", "cross_source"}
-
-
-def list_articles(corpus: Path) -> tuple[list[Path], list[LoadProblem]]:
-    """The articles of a corpus folder in file-name order, and metadata files with no article."""
-    corpus = Path(corpus)
-    if not corpus.is_dir():
-        raise DocumentError(corpus, "no such corpus folder" if not corpus.exists() else "not a folder")
-    articles = sorted(
-        p for p in corpus.iterdir() if p.suffix == ARTICLE_SUFFIX and not p.name.startswith(".") and p.is_file()
-    )
-    if not articles:
-        raise DocumentError(corpus, f"no articles (*{ARTICLE_SUFFIX} files) in this folder")
-    stems = {p.stem for p in articles}
-    problems = [
-        LoadProblem(path=str(meta), message=f"{meta}: metadata without an article (no {meta.name.removesuffix(META_SUFFIX)}{ARTICLE_SUFFIX} beside it)")
-        for meta in sorted(corpus.glob(f"*{META_SUFFIX}"))
-        if meta.name.removesuffix(META_SUFFIX) not in stems and not meta.name.startswith(".")
-    ]
-    return articles, problems
 
 
 def batches(paths: list[Path], size: int) -> Iterator[list[Path]]:

@@ -13,7 +13,8 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 
-from figcheck.pipeline import BatchResult, CorpusRun, RunSummary, batches, list_articles
+from figcheck.corpus import list_articles
+from figcheck.pipeline import BatchResult, CorpusRun, RunSummary, batches
 from figcheck.records import LoadProblem
 
 # Task inputs here are live objects (an open run, its cache): nothing is cached by Prefect;

@@ -70,6 +70,8 @@ FURNITURE_CASES = [
     ("Floods Hit the Valley\n\n" + BODY + "\n\nCategories: Weather", "Categories: Weather"),
     ("Floods Hit the Valley\n\n" + BODY + "\n\nSubscribe to our newsletter", "Subscribe to our newsletter"),
     ("Floods Hit the Valley\n\n" + BODY + "\n\nJoin the Example.org mailing list", "Join the Example.org mailing list"),
+    ("Relief Fund - Make a charitable donation to the flood victims!\n\nFloods Hit the Valley\n\n" + BODY,
+     "Relief Fund - Make a charitable donation to the flood victims!"),
     ("Floods Hit the Valley\n\n" + BODY + "\n\nSend Feedback\nHow can we improve?\nThanks for your feedback!",
      "How can we improve?"),
     ("Floods Hit the Valley\n\n" + BODY + "\n\nMOST POPULAR\n\nLATEST NEWS", "MOST POPULAR"),

@@ -11,7 +11,8 @@ import pytest
 
 from figcheck.fetching.client import FetchProblem
 from figcheck.fetching.run import FetchReport, SourceReport
-from figcheck.pipeline import check_corpus, list_articles
+from figcheck.corpus import list_articles
+from figcheck.pipeline import check_corpus
 from figcheck.records import ClaimRef, Finding
 
 ROOT = Path(__file__).resolve().parents[1]
