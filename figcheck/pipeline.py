@@ -114,7 +114,7 @@ class ArticleResult:
 # The code an article's claims and findings depend on. Its digest is part of the cache key,
 # so a change to a rule invalidates what it would change even if no version number was bumped.
 _RESULT_CODE = ("figcheck/extraction", "figcheck/lexicon", "checkers", "figcheck/corpus.py",
-                "figcheck/furniture.py", "figcheck/records.py", "figcheck/reference.py")
+                "figcheck/furniture.py", "figcheck/records.py", "figcheck/reference", "figcheck/linking")
 
 
 @functools.cache

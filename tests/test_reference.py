@@ -29,7 +29,6 @@ from figcheck.reference import (
     ReferenceTableError,
     TableBusy,
     TableWriteFailed,
-    _yaml,
     add_fact,
     check_folder,
     fact_ref,
@@ -37,8 +36,9 @@ from figcheck.reference import (
     table_files,
     timex_bounds,
     values_agree,
-    words,
 )
+from figcheck.linking.words import words
+from figcheck.reference.table import _yaml
 
 SEEDED = Path(__file__).resolve().parents[1] / "reference_data"
 

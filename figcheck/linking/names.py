@@ -1,0 +1,194 @@
+"""Which reference facts a claim names: the words of a claim matched against the names and
+keywords of the facts, with an index built once per table."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from figcheck.linking.words import words
+from figcheck.records import Claim
+from figcheck.reference.facts import COMPATIBLE_KINDS, FACT_KINDS, RANKS, ReferenceFact
+
+_NAME, _KEYWORD = "name", "keyword"
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    words: tuple[str, ...]
+    fact: int
+    role: str
+    # A name of several words or a proper name ("Korean War", "DPRK") names its fact on its
+    # own; a lone common word ("war", "liberation") only in an article that names it so.
+    specific: bool = True
+
+
+@dataclass
+class _Hits:
+    name_in_subject: bool = False
+    name_elsewhere: bool = False
+    keyword_near: bool = False
+    keyword_in_sentence: bool = False
+    # Words in the longest name found: "Fatherland Liberation War" says more than "liberation".
+    longest_name: int = 0
+    name_near: bool = False
+    specific_name: bool = False
+
+    def saw_name(self, phrase: _Phrase, near: bool) -> None:
+        self.longest_name = max(self.longest_name, len(phrase.words))
+        self.specific_name = self.specific_name or phrase.specific
+        self.name_near = self.name_near or near
+
+    @property
+    def score(self) -> int:
+        return 2 * self.name_in_subject + self.name_elsewhere + 2 * self.keyword_near + self.keyword_in_sentence
+
+
+def _phrases_in(index: Mapping[str, list[_Phrase]], text: tuple[str, ...]) -> Iterator[_Phrase]:
+    for _, phrase in _placed_phrases_in(index, text):
+        yield phrase
+
+
+def _placed_phrases_in(index: Mapping[str, list[_Phrase]], text: tuple[str, ...]) -> Iterator[tuple[int, _Phrase]]:
+    for start, word in enumerate(text):
+        for phrase in index.get(word, ()):
+            if text[start : start + len(phrase.words)] == phrase.words:
+                yield start, phrase
+
+
+# How many words may stand between a dated fact's name and its keyword for the pair to say
+# one thing: "the founding of the DPRK" does; "the establishment of diplomatic relations
+# between the DPRK and Pakistan" is not the founding of the DPRK.
+_PROXIMITY = 2
+
+
+def _bound(placed: list[tuple[int, _Phrase]], fact: int) -> bool:
+    names = [(start, start + len(p.words)) for start, p in placed if p.fact == fact and p.role == _NAME]
+    keywords = [(start, start + len(p.words)) for start, p in placed if p.fact == fact and p.role == _KEYWORD]
+    return any(
+        k_start - n_end <= _PROXIMITY and n_start - k_end <= _PROXIMITY
+        for n_start, n_end in names
+        for k_start, k_end in keywords
+    )
+
+
+class NameIndex:
+    """The names and keywords of a table's facts, indexed by first word, per fact kind."""
+
+    def __init__(self, facts: Sequence[ReferenceFact]) -> None:
+        self.facts = tuple(facts)
+        self._index: dict[str, dict[str, list[_Phrase]]] = {kind: defaultdict(list) for kind in FACT_KINDS}
+        for position, fact in enumerate(self.facts):
+            for role, phrases in ((_NAME, fact.names()), (_KEYWORD, fact.keywords)):
+                seen: set[tuple[str, ...]] = set()
+                for phrase in phrases:
+                    phrase_words = words(phrase)
+                    if not phrase_words or phrase_words in seen:
+                        continue
+                    seen.add(phrase_words)
+                    specific = any(ch.isupper() for ch in phrase)
+                    self._index[fact.kind][phrase_words[0]].append(_Phrase(phrase_words, position, role, specific))
+
+    def named_in(self, text: str) -> frozenset[str]:
+        """The ids of the facts an article names specifically ("Korean War", not just "war")."""
+        found = set()
+        folded = words(text)
+        for index in self._index.values():
+            for phrase in _phrases_in(index, folded):
+                if phrase.role == _NAME and phrase.specific:
+                    found.add(self.facts[phrase.fact].id)
+        return frozenset(found)
+
+    def match(self, claim: Claim, *, named_in_article: frozenset[str] | None = None) -> list[ReferenceFact]:
+        """The facts ``claim`` can be checked against, best first.
+
+        A fact matches when its kind fits the claim's, one of its names (subject or
+        aliases) occurs in the claim, and, if it has keywords, one of them does too. For a
+        count the name must be in the claim's subject when the claim has one: what is
+        counted decides (volunteers are not nurses). For a date, the name must be in the
+        date's own clause with a keyword a few words from it ("the founding of the DPRK"), and
+        a name that is a common word ("the war") counts only in an article that names the
+        fact properly somewhere (``named_in_article``). Facts whose words are in the
+        claim's subject or context rank above those found only elsewhere in its sentence;
+        then preferred facts come first.
+        """
+        kinds = COMPATIBLE_KINDS.get(claim.kind, ())
+        # A duration measured from or to an event ("three days after the outbreak") is a
+        # gap between two dates, not the length of anything a fact records.
+        if claim.kind == "duration" and getattr(claim.value, "anchor", None) is not None:
+            return []
+        subject = words(claim.subject)
+        near = words(claim.context)
+        if claim.kind == "anniversary":
+            near += words(getattr(claim.value, "event", None))
+        sentence = words(claim.sentence)
+        hits: dict[int, _Hits] = defaultdict(_Hits)
+        dated = claim.kind in ("date", "date_range", "anniversary")
+        bound: set[int] = set()
+        for kind in kinds:
+            index = self._index[kind]
+            if dated:
+                # Each field on its own: joined, the end of one would stand next to the start
+                # of the next and make pairs the text never wrote.
+                fields = (subject, words(claim.context), words(getattr(claim.value, "event", None)))
+                for field in fields:
+                    placed = list(_placed_phrases_in(index, field))
+                    bound.update(p.fact for _, p in placed if _bound(placed, p.fact))
+            for phrase in _phrases_in(index, subject):
+                if phrase.role == _NAME:
+                    hits[phrase.fact].name_in_subject = True
+                    hits[phrase.fact].saw_name(phrase, near=True)
+                else:
+                    hits[phrase.fact].keyword_near = True
+            for phrase in _phrases_in(index, near):
+                if phrase.role == _NAME:
+                    hits[phrase.fact].name_elsewhere = True
+                    hits[phrase.fact].saw_name(phrase, near=True)
+                else:
+                    hits[phrase.fact].keyword_near = True
+            for phrase in _phrases_in(index, sentence):
+                if phrase.role == _NAME:
+                    hits[phrase.fact].name_elsewhere = True
+                    hits[phrase.fact].saw_name(phrase, near=False)
+                else:
+                    hits[phrase.fact].keyword_in_sentence = True
+        matched: list[tuple[int, int, str, ReferenceFact]] = []
+        for position, found in hits.items():
+            fact = self.facts[position]
+            if fact.kind in ("count", "duration") and subject:
+                named = found.name_in_subject
+            elif claim.kind in ("date", "date_range", "anniversary"):
+                # A sentence can name several events; a date belongs to the one in its clause.
+                named = found.name_near
+            else:
+                named = found.name_in_subject or found.name_elsewhere
+            if named and not found.specific_name:
+                if named_in_article is not None and fact.id not in named_in_article:
+                    named = False
+                elif _inside_other_name(claim, fact):
+                    named = False
+            worded = found.keyword_near or found.keyword_in_sentence or not fact.keywords
+            if dated and fact.keywords:
+                # A date's event is named and described together: "the outbreak of the war".
+                worded = position in bound
+            if named and worded:
+                matched.append((-found.score, -found.longest_name, RANKS.index(fact.rank), fact.id, fact))
+        return [fact for *_, fact in sorted(matched, key=lambda entry: entry[:4])]
+
+
+def _inside_other_name(claim: Claim, fact: ReferenceFact) -> bool:
+    """Whether every common-word name of the fact in the claim is part of another proper name:
+    "war" in "the Gulf War", "treaty" in "the Korea-Japan Annexation Treaty"."""
+    text = " ".join(t for t in (claim.subject, claim.context) if t)
+    seen = False
+    for name in fact.names():
+        if any(ch.isupper() for ch in name):
+            continue
+        for m in re.finditer(rf"(?i)\b{re.escape(name)}\b", text):
+            seen = True
+            before = text[: m.start()].split()
+            if not before or not before[-1][:1].isupper() or before[-1].lower() in ("the", "a", "an"):
+                return False
+    return seen
