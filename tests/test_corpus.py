@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SHARED, require_shared
+
 from figcheck.corpus import (
     DocumentError,
     content_hash,
@@ -24,7 +26,7 @@ from figcheck.corpus import (
 from figcheck.records import Document, DocumentMeta, LoadProblem
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = SHARED / "seeds"
 KST = timezone(timedelta(hours=9))
 BEIJING = timezone(timedelta(hours=8))
 
@@ -90,7 +92,7 @@ def test_bundled_article_loads_verbatim_with_its_metadata(stem: str) -> None:
     seed, title, publisher, published, dateline = BUNDLED[stem]
     document = load_document(CORPUS / f"{stem}.txt")
     assert document.doc_id == stem
-    assert SEEDS.exists(), f"the seed articles are not at {SEEDS}: tests expect ../shared beside the checkout"
+    require_shared(SEEDS)
     expected_bytes = (SEEDS / seed).read_bytes()
     assert document.text.encode("utf-8") == expected_bytes
     assert document.text == (CORPUS / f"{stem}.txt").read_text(encoding="utf-8")

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+
+from conftest import SHARED, require_shared
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -15,7 +17,7 @@ from figcheck.furniture import FurnitureLexicon, find_furniture, lexicon, read_p
 from figcheck.records import Span
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-KCNA = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "kcna-2011-2012.jsonl.gz"
+KCNA = SHARED / "corpora" / "kcna-2011-2012.jsonl.gz"
 
 BODY = (
     "The ministry said on Tuesday that 1,200 people had been evacuated from the valley. "
@@ -285,7 +287,7 @@ def test_a_bad_lexicon_is_rejected(change: dict[str, object], complaint: str) ->
 
 @pytest.fixture(scope="module")
 def kcna_texts() -> list[str]:
-    assert KCNA.exists(), f"the KCNA test corpus is not at {KCNA}: tests expect ../shared beside the checkout"
+    require_shared(KCNA)
     with gzip.open(KCNA, "rt", encoding="utf-8") as lines:
         return [json.loads(line)["text"] for _, line in zip(range(3000), lines)]
 
