@@ -181,8 +181,11 @@ def year_edit(text: str, rng: random.Random) -> tuple[str, str] | None:
     years = list(YEAR.finditer(text))
     if not years:
         return None
-    m = years[rng.randrange(len(years))]
-    if _RANGE_AFTER.match(text[m.end():]):
+    index = rng.randrange(len(years))
+    m = years[index]
+    if len(years) > 1:  # a range: its start moves earlier, its end later
+        delta = -rng.randint(1, 20) if index == 0 else rng.randint(1, 20)
+    elif _RANGE_AFTER.match(text[m.end():]):
         delta = -rng.randint(1, 20)  # a range's start moves earlier
     elif _RANGE_BEFORE.search(text[: m.start()]):
         delta = rng.randint(1, 20)  # a range's end moves later
