@@ -169,18 +169,18 @@ def precision_table(joined: list[tuple[dict[str, Any], Label | None]]) -> list[s
             rows[group]["findings"] += 1
             rows[group][label.label if label else "unlabelled"] += 1
     lines = [
-        f"{'check':<22} {'severity':<8} {'found':>5} {'labelled':>8} {'correct':>7} {'wrong':>5} "
-        f"{'debat.':>6} {'precision':>9}",
+        f"{'check':<22} {'severity':<8} {'found':>5} {'labelled':>8} {'correct':>7} {'w-link':>6} {'w-rule':>6} "
+        f"{'w-extr':>6} {'debat.':>6} {'precision':>9}",
     ]
     order = sorted(rows, key=lambda k: (k[0] == "ALL", SEVERITIES.index(k[1]), k[0]))
     for check, severity in order:
         c = rows[check, severity]
         labelled = c["findings"] - c["unlabelled"]
-        wrong = sum(c[name] for name in LABELS if name.startswith("wrong"))
         counted = labelled - c["debatable"]
         lines.append(
-            f"{check:<22} {severity:<8} {c['findings']:>5} {labelled:>8} {c['correct']:>7} {wrong:>5} "
-            f"{c['debatable']:>6} {_pct(c['correct'], counted):>9}  ({c['correct']}/{counted})"
+            f"{check:<22} {severity:<8} {c['findings']:>5} {labelled:>8} {c['correct']:>7} {c['wrong-link']:>6} "
+            f"{c['wrong-rule']:>6} {c['wrong-extraction']:>6} {c['debatable']:>6} "
+            f"{_pct(c['correct'], counted):>9}  ({c['correct']}/{counted})"
         )
     return lines
 
