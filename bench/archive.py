@@ -119,9 +119,9 @@ def write_corpus(jsonl: Path, limit: int | None, cache: Path) -> Path:
     done = folder / ".complete"
     if done.is_file():
         return folder
-    if folder.exists():
-        shutil.rmtree(folder)
-    tmp = folder.with_name(folder.name + ".part")
+    # Written beside under a name of this process's own, then renamed: two runs starting at
+    # once each write their own copy and the first to finish wins.
+    tmp = folder.with_name(f"{folder.name}.part-{os.getpid()}")
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
@@ -140,7 +140,14 @@ def write_corpus(jsonl: Path, limit: int | None, cache: Path) -> Path:
         meta = {k: v for k, v in meta.items() if v is not None}
         (tmp / f"{doc_id}.meta.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
     (tmp / ".complete").write_text("", encoding="utf-8")
-    tmp.rename(folder)
+    if folder.exists() and not done.is_file():
+        shutil.rmtree(folder, ignore_errors=True)  # left by an interrupted older layout
+    try:
+        tmp.rename(folder)
+    except OSError:
+        if not done.is_file():
+            raise
+        shutil.rmtree(tmp, ignore_errors=True)  # another run finished the same folder first
     return folder
 
 
@@ -197,7 +204,7 @@ def run_archive(
     findings = data["findings"]
     shutil.rmtree(out.parent / "runs", ignore_errors=True)  # per-run copies: not needed here
     results.parent.mkdir(parents=True, exist_ok=True)
-    tmp = results.with_suffix(".tmp")
+    tmp = results.with_name(f"{results.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps({"seconds": seconds, "code_root": str(root), "findings": findings}), encoding="utf-8")
     os.replace(tmp, results)
     return ArchiveRun(corpus, findings, seconds, False, root, key)

@@ -155,7 +155,11 @@ class LabelIndex:
 
 
 def discrepancies(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [f for f in findings if f.get("verdict") == "discrepancy" and f.get("severity") in SEVERITIES]
+    """The errors and warnings that quote a figure (a run-level finding has nothing to label)."""
+    return [
+        f for f in findings
+        if f.get("verdict") == "discrepancy" and f.get("severity") in SEVERITIES and f.get("claims")
+    ]
 
 
 def _pct(right: int, counted: int) -> str:
@@ -238,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true", help="ignore cached results and run again")
     parser.add_argument("--write-unlabelled", type=Path, default=None, metavar="FILE",
                         help="write the unlabelled findings as a YAML stub to fill in")
+    parser.add_argument("--context", type=int, default=0, metavar="CHARS",
+                        help="also print this many characters of the article on each side of an unlabelled figure")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(argv)
 
@@ -285,6 +291,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"- {entry['figure']} {entry['text']!r} [{entry['check']} {entry['severity']}]")
             print(f"    sentence: {entry['sentence'][:400]}")
             print(f"    message:  {entry['message'][:400]}")
+            if args.context:
+                ref = finding["claims"][0]
+                text = archive.article_text(run.corpus, ref["doc_id"])
+                before = text[max(0, ref["start"] - args.context) : ref["start"]]
+                after = text[ref["end"] : ref["end"] + args.context]
+                print("    article:  " + (before + "«" + text[ref["start"] : ref["end"]] + "»" + after).replace("\n", "\n              "))
         if args.write_unlabelled:
             stubs: dict[tuple[str, str], dict[str, Any]] = {}
             for finding in unlabelled:  # one label per figure and check covers all its findings
