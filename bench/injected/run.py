@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import random
+import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -37,6 +38,7 @@ from injected.edits import (  # noqa: E402
 )
 
 SEVERITIES = ("error", "warning")
+HERE = Path(__file__).resolve().parent
 
 
 def _edit_for(finding: dict[str, Any], rng: random.Random) -> tuple[dict[str, Any], str, str] | None:
@@ -117,6 +119,32 @@ def load_edits(path: Path) -> list[Edit]:
     return edits
 
 
+def load_not_errors(path: Path) -> dict[tuple[str, str], str]:
+    """Edits judged, from the article, to make no real error: (``<id>@<start>-<end>``, check) →
+    reason. A bad entry names the file, the entry and the field."""
+    import yaml
+
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+    if not isinstance(data, list):
+        raise SystemExit(f"error: {path}: expected a list of entries with edit, check, reason")
+    found = {}
+    for number, entry in enumerate(data, start=1):
+        where = f"{path}: entry {number}"
+        if not isinstance(entry, dict):
+            raise SystemExit(f"error: {where}: expected a mapping with edit, check, reason")
+        for name in ("edit", "check", "reason"):
+            if not isinstance(entry.get(name), str) or not entry[name].strip():
+                raise SystemExit(f"error: {where}: field {name!r} is required")
+        if not re.fullmatch(r".+@\d+-\d+", entry["edit"]):
+            raise SystemExit(f"error: {where}: field 'edit': expected '<article id>@<start>-<end>'")
+        found[entry["edit"], entry["check"]] = entry["reason"]
+    return found
+
+
+def edit_key(edit: Edit) -> tuple[str, str]:
+    return f"{edit.doc_id}@{edit.start}-{edit.end}", edit.check
+
+
 def save_edits(path: Path, edits: list[Edit]) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text("".join(json.dumps(e.as_dict(), ensure_ascii=False) + "\n" for e in edits), encoding="utf-8")
@@ -157,6 +185,7 @@ class Outcome:
     noise: int = 0  # new discrepancies not about the changed span
     error: str | None = None
     sentence: str = ""
+    excluded: bool = False  # judged to make no real error (not-errors.yaml): not counted
 
 
 def _about(finding: dict[str, Any], doc_id: str, start: int, end: int) -> bool:
@@ -233,22 +262,25 @@ def report(outcomes: list[Outcome], misses: int) -> list[str]:
     by_check: dict[str, list[Outcome]] = defaultdict(list)
     for outcome in outcomes:
         by_check[outcome.edit.check].append(outcome)
-    lines = [f"{'check':<22} {'edits':>5} {'caught':>6} {'recall':>7} {'other check':>11} {'failed':>6} {'noise':>5}"]
+    lines = [f"{'check':<22} {'edits':>5} {'excl.':>5} {'caught':>6} {'recall':>7} {'other check':>11} "
+             f"{'failed':>6} {'noise':>5}"]
 
     def row(name: str, items: list[Outcome]) -> str:
-        run = [o for o in items if o.error is None]
+        excluded = sum(o.excluded for o in items)
+        counted = [o for o in items if not o.excluded]
+        run = [o for o in counted if o.error is None]
         caught = sum(o.caught for o in run)
         other = sum(1 for o in run if not o.caught and o.other_checks)
         recall = f"{100 * caught / len(run):6.1f}%" if run else "      -"
-        return (f"{name:<22} {len(items):>5} {caught:>6} {recall:>7} {other:>11} "
-                f"{len(items) - len(run):>6} {sum(o.noise for o in run):>5}")
+        return (f"{name:<22} {len(items):>5} {excluded:>5} {caught:>6} {recall:>7} {other:>11} "
+                f"{len(counted) - len(run):>6} {sum(o.noise for o in run):>5}")
 
     for check in sorted(by_check):
         lines.append(row(check, by_check[check]))
     lines.append(row("ALL", outcomes))
     checks = sorted(by_check)
-    macro = [sum(o.caught for o in by_check[c] if o.error is None) / max(1, sum(o.error is None for o in by_check[c]))
-             for c in checks]
+    counted = {c: [o for o in by_check[c] if o.error is None and not o.excluded] for c in checks}
+    macro = [sum(o.caught for o in counted[c]) / max(1, len(counted[c])) for c in checks]
     lines.append(f"lowest recall of a check: {100 * min(macro):.1f}% ({checks[macro.index(min(macro))]})" if macro else "")
     noisy = [o for o in outcomes if o.noise]
     lines.append(f"noise: {sum(o.noise for o in outcomes)} new discrepancies not about the changed span, "
@@ -260,7 +292,7 @@ def report(outcomes: list[Outcome], misses: int) -> list[str]:
         lines.append("")
         lines.append(f"Misses (up to {misses} per check)")
         for check in checks:
-            missed = [o for o in by_check[check] if not o.caught and o.error is None]
+            missed = [o for o in counted[check] if not o.caught]
             for outcome in missed[:misses]:
                 e = outcome.edit
                 also = f"; flagged by {', '.join(sorted(set(outcome.other_checks)))}" if outcome.other_checks else ""
@@ -285,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="cache folder (default: $FIGCHECK_BENCH_CACHE or ~/.cache/figcheck-bench)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--misses", type=int, default=3, help="misses to show per check")
+    parser.add_argument("--not-errors", type=Path, default=HERE / "not-errors.yaml",
+                        help="edits judged to make no real error, left out of recall (default: not-errors.yaml here)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(argv)
 
@@ -306,7 +340,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.save_edits:
             save_edits(args.save_edits, edits)
     drawn = time.perf_counter() - started
+    not_errors = load_not_errors(args.not_errors) if args.not_errors.is_file() else {}
     outcomes = check_edits(edits, corpus, reference, args.workers)
+    for outcome in outcomes:
+        outcome.excluded = edit_key(outcome.edit) in not_errors
     seconds = time.perf_counter() - started
 
     print(f"code under test: {root}")
@@ -315,6 +352,9 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(f"{c} {n}" for c, n in sorted(Counter(e.check for e in edits).items())))
     if skipped:
         print("verified claims with no edit of their kind: " + ", ".join(f"{c} {n}" for c, n in sorted(skipped.items())))
+    excluded = sum(o.excluded for o in outcomes)
+    if excluded:
+        print(f"left out: {excluded} edits judged to make no real error ({args.not_errors})")
     print(f"time: {seconds:.1f} s ({drawn:.1f} s to draw the edits, {args.workers} workers)")
     print()
     print("Recall by check (caught = a discrepancy of the right check has the changed span among its claims)")

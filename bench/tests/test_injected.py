@@ -39,7 +39,7 @@ def test_edits_of_verified_claims_are_caught_and_runs_repeat(tmp_path):
     edits = tmp_path / "edits.jsonl"
     first = _run(tmp_path, "--save-edits", str(edits))
     calendar = _row(first, "calendar_conversion")
-    assert calendar[1] == "2" and calendar[2] == "2"  # both Juche dates changed, both caught
+    assert calendar[1] == "2" and calendar[3] == "2"  # both Juche dates changed, both caught
     assert _row(first, "ALL")[1] == str(len(edits.read_text().splitlines()))
     saved = [json.loads(line) for line in edits.read_text().splitlines()]
     for edit in saved:
@@ -59,5 +59,32 @@ def test_an_edit_that_no_longer_fits_its_article_is_reported_not_fatal(tmp_path)
         "check": "calendar_conversion", "doc_id": "b-1", "start": 0, "end": 4, "old": "Juch",
         "new": "Juch", "change": "none", "finding_id": "f-x"}) + "\n", encoding="utf-8")
     lines = _run(tmp_path, "--edits", str(edits))
-    assert _row(lines, "calendar_conversion")[5] == "1"  # failed
+    assert _row(lines, "calendar_conversion")[6] == "1"  # failed
     assert any(line.startswith("FAILED b-1@0") for line in lines)
+
+
+def test_edits_judged_no_error_are_left_out_of_recall(tmp_path):
+    edits = tmp_path / "edits.jsonl"
+    _run(tmp_path, "--save-edits", str(edits))
+    first = json.loads(edits.read_text().splitlines()[0])
+    judged = tmp_path / "not-errors.yaml"
+    judged.write_text(
+        f"- edit: {first['doc_id']}@{first['start']}-{first['end']}\n  check: {first['check']}\n"
+        "  reason: read the article\n", encoding="utf-8")
+    lines = _run(tmp_path, "--edits", str(edits), "--not-errors", str(judged))
+    row = _row(lines, first["check"])
+    assert row[2] == "1" and int(row[3]) == int(row[1]) - 1
+    assert any(line.startswith("left out: 1 edits") for line in lines)
+
+
+def test_a_bad_not_errors_entry_names_file_entry_and_field(tmp_path):
+    judged = tmp_path / "not-errors.yaml"
+    judged.write_text("- edit: b-1:0-4\n  check: weekday\n  reason: r\n", encoding="utf-8")
+    archive = tmp_path / "small.jsonl"
+    archive.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--jsonl", str(archive), "--cache", str(tmp_path / "cache"),
+         "--workers", "1", "--quiet", "--not-errors", str(judged)],
+        capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": ""},
+    )
+    assert done.returncode != 0 and "not-errors.yaml: entry 1: field 'edit'" in done.stderr
