@@ -276,11 +276,11 @@ def main(argv: list[str] | None = None) -> int:
     if gone:
         print()
         by_label = Counter(label.label for label in gone)
-        print(f"Labelled figures no longer reported: {len(gone)} "
+        print(f"Labelled figures this run does not report: {len(gone)} "
               f"({', '.join(f'{n} {name}' for name, n in sorted(by_label.items()))})")
         for label in gone:
             if label.label == "correct":
-                print(f"  LOST a correct finding: {label.key} {label.key.text!r} ({label.check}): {label.reason}")
+                print(f"  MISSED, a real slip labelled correct: {label.key} {label.key.text!r} ({label.check}): {label.reason}")
 
     unlabelled = [f for f, label in joined if label is None]
     if unlabelled:
