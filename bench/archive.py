@@ -155,7 +155,7 @@ def write_corpus(jsonl: Path, limit: int | None, cache: Path) -> Path:
 class ArchiveRun:
     corpus: Path  # the corpus folder the run read
     findings: list[dict[str, Any]]
-    seconds: float  # of the run that made the findings (0 reused from the cache: see cached)
+    seconds: float  # wall time of the run that made the findings (an earlier one when cached)
     cached: bool
     code_root: Path
     key: str
