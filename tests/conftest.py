@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
-
-# The data beside the checkout (`../shared`): the seed articles and the KCNA archive. A user's
-# clone may not have it; CI does.
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 # Set before Prefect is imported by any test: no analytics calls from a test run.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -22,13 +17,3 @@ def prefect_harness():
     with prefect_test_harness(server_startup_timeout=120):
         yield
 
-
-def require_shared(path: Path) -> Path:
-    """``path`` under ../shared, or a skip naming what is missing. Under CI (which lays ../shared
-    beside the checkout) a missing file is a failure, so the tests that need it cannot go quiet."""
-    if path.exists():
-        return path
-    message = f"needs {path} (../shared beside the checkout): not present"
-    if os.environ.get("CI"):
-        pytest.fail(message + ", and CI must have it")
-    pytest.skip(message)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED, require_shared
+from shared_data import SHARED, require_shared
 
 from figcheck.corpus import (
     DocumentError,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED, require_shared
+from shared_data import SHARED, require_shared
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
