@@ -16,4 +16,3 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
-
