@@ -8,10 +8,7 @@ from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 
 import pytest
-from typer.testing import CliRunner
 
-from figcheck.cli import export  # noqa: F401  (registers `export`)
-from figcheck.cli.app import app
 from figcheck.records import (
     AnniversaryValue,
     Claim,
@@ -31,7 +28,6 @@ from figcheck.report import (
     FindingsFileError,
     FindingSummary,
     RunInfo,
-    claimreview,
     compare_runs,
     load_findings,
     render_html,
@@ -191,8 +187,8 @@ FINDINGS = {
         "discrepancy",
         "error",
         "150 veterans had served at the front out of 120 present: a part (150) cannot exceed its whole (120).",
-        "h_whole",
         "h_part",
+        "h_whole",
         expected="at most 120",
         observed="150",
     ),
@@ -624,84 +620,6 @@ def test_compare_runs_reports_new_and_resolved_discrepancies():
     assert new_ids == [FINDINGS["part_exceeds"].id]
     assert sorted(s.id for s in resolved) == sorted([wrong.id, gone.id])
     assert {s.id: s.message for s in resolved}[gone.id] == gone.message
-
-
-# --- ClaimReview ------------------------------------------------------------------------------
-
-
-def test_claimreview_has_the_required_fields(sample):
-    run, findings, _ = sample
-    reviews = claimreview(findings, run)
-    # Six discrepancies; the two cross_source ones are reviewed once per source.
-    assert len(reviews) == 8
-    for review in reviews:
-        assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
-        assert review["claimReviewed"]
-        assert review["itemReviewed"]["@type"] == "Claim"
-        appearance = review["itemReviewed"]["appearance"]
-        assert appearance["url"].startswith("https://") and appearance["headline"]
-        assert review["itemReviewed"]["author"]["name"] in ("Harbour Times", "Northern Wire")
-        assert review["itemReviewed"]["datePublished"] == "2023-07-27"
-        rating = review["reviewRating"]
-        assert rating["@type"] == "Rating" and rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
-        assert review["author"] == {"@type": "Organization", "name": "figcheck"}
-        assert review["datePublished"] == "2024-03-02"
-    by_id = {r["identifier"]: r for r in reviews}
-    armistice = by_id[FINDINGS["armistice_wrong"].id]
-    assert armistice["claimReviewed"] == CLAIMS["h_armistice"].sentence
-    assert armistice["reviewBody"].startswith(FINDINGS["armistice_wrong"].message)
-    assert "Encyclopaedia of the Korean War" in armistice["reviewBody"]
-    guests = [r for r in reviews if r["identifier"].startswith(FINDINGS["guests_differ"].id + "/")]
-    assert sorted(r["itemReviewed"]["appearance"]["url"] for r in guests) == sorted(
-        [HARBOUR.meta.url, NORTHERN.meta.url]
-    )
-
-
-def test_claimreview_rates_each_verdict(sample):
-    run, findings, _ = sample
-    reviews = claimreview(
-        findings, run, include_consistent=True, report_url="https://reports.example/latest/report.html"
-    )
-    names = {r["identifier"].split("/")[0]: r["reviewRating"]["alternateName"] for r in reviews}
-    assert names[FINDINGS["armistice_wrong"].id] == "Incorrect"
-    assert names[FINDINGS["guests_differ"].id] == "Disputed"
-    assert names[FINDINGS["fighting_duration"].id] == "Disputed"
-    assert names[FINDINGS["armistice_right"].id] == "Correct"
-    assert FINDINGS["conference_future"].id not in names, "an unverifiable claim has no rating"
-    values = {name: r["reviewRating"]["ratingValue"] for r in reviews for name in [r["reviewRating"]["alternateName"]]}
-    assert values["Incorrect"] < values["Disputed"] < values["Correct"]
-    assert all(
-        r["url"] == f"https://reports.example/latest/report.html#{r['identifier'].split('/')[0]}" for r in reviews
-    )
-    assert FINDINGS["armistice_right"].id not in {r["identifier"] for r in claimreview(findings, run)}
-
-
-def test_export_claimreview_command(sample, tmp_path):
-    run, findings, claims = sample
-    paths = write_report(tmp_path, run, findings, claims)
-    runner = CliRunner()
-    result = runner.invoke(app, ["export", "claimreview", "--findings", str(paths.findings_json)])
-    assert result.exit_code == 0, result.output
-    assert len(json.loads(result.stdout)) == 8
-    out = tmp_path / "claimreview.json"
-    result = runner.invoke(
-        app,
-        ["export", "claimreview", "--findings", str(paths.findings_json), "--out", str(out), "--include-consistent"],
-    )
-    assert result.exit_code == 0, result.output
-    assert len(json.loads(out.read_text(encoding="utf-8"))) == 8 + 6
-
-
-def test_export_claimreview_fails_clearly_on_a_bad_findings_file(tmp_path):
-    runner = CliRunner()
-    result = runner.invoke(app, ["export", "claimreview", "--findings", str(tmp_path / "missing.json")])
-    assert result.exit_code == 2
-    assert "missing.json: no such file" in result.stderr
-    bad = tmp_path / "bad.json"
-    bad.write_text("[1, 2", encoding="utf-8")
-    result = runner.invoke(app, ["export", "claimreview", "--findings", str(bad)])
-    assert result.exit_code == 2
-    assert "bad.json: not valid JSON" in result.stderr
 
 
 # --- dates on the timeline --------------------------------------------------------------------
