@@ -525,7 +525,7 @@ def test_markdown_summary_table_and_section_order(sample):
 def test_markdown_lists_new_resolved_and_problems(sample):
     run, findings, claims = sample
     md = render_markdown(run, findings, claims)
-    assert "Compared with run `2024-02-24T09-00-00Z`: 2 new, 1 resolved." in md
+    assert "2 new, 1 resolved since run 2024-02-24T09-00-00Z." in md
     assert f"- Resolved: 27 July 2023 was a Thursday, not a Tuesday. (`weekday`, `{PREVIOUS_RESOLVED.id}`)" in md
     assert "- `https://gone.example/story`: fetch failed: HTTP 404" in md
     assert md.count("**(new)**") == 2

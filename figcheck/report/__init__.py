@@ -4,7 +4,7 @@ from figcheck.report.claimreview import ClaimReviewError, Organisation, claimrev
 from figcheck.files import write_atomically as write_text_atomically
 from figcheck.report.findings_file import FindingsFileError, load_findings, report_order
 from figcheck.report.render import ReportPaths, render_html, render_markdown, write_report
-from figcheck.report.run import DocumentInfo, FindingSummary, RunCounts, RunInfo, compare_runs
+from figcheck.report.run import DocumentInfo, FindingSummary, RunCounts, RunInfo, compare_runs, describe_changes
 
 __all__ = [
     "ClaimReviewError",
@@ -17,6 +17,7 @@ __all__ = [
     "RunInfo",
     "claimreview",
     "compare_runs",
+    "describe_changes",
     "load_findings",
     "rating",
     "render_html",
