@@ -100,6 +100,8 @@ class ReportView:
     colours: dict[str, str] = field(default_factory=dict)
     source_names: dict[str, str] = field(default_factory=dict)
     checks: list[tuple[str, str]] = field(default_factory=list)
+    # Every finding in report order: discrepancies by severity, then verified, then unverifiable.
+    ordered: list[FindingView] = field(default_factory=list)
 
     @property
     def changes(self) -> str:
@@ -180,6 +182,7 @@ def build_view(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Claim
         colours=colours,
         source_names=source_names(documents),
         checks=sorted((row.check, row.label) for row in rows),
+        ordered=views,
     )
 
 
