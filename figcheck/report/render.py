@@ -15,6 +15,7 @@ from figcheck.records import Claim, Finding
 from figcheck.files import write_atomically as write_text_atomically
 from figcheck.report.findings_file import dump_findings
 from figcheck.report.run import RunInfo
+from figcheck.report.words import in_words
 from figcheck.report.embedded import FIRST_PAGE, encode, page_data, publishers
 from figcheck.report.view import (
     SEVERITY_HEADINGS,
@@ -31,6 +32,8 @@ from figcheck.report.view import (
 LIST_LIMIT = 20
 PUBLISHER_LIMIT = 12
 PROBLEM_LIMIT = 100
+# Past this many sources report.md sums them up by publisher instead of listing each.
+SOURCE_LIMIT = 30
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,10 @@ def counted(run: RunInfo, findings: Iterable[Finding], claims: list[Claim] | Non
 
 def render_markdown(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Claim] | None = None) -> str:
     view = _view(run, findings, claims)
-    text = _environment(html=False).get_template("report.md.j2").render(view=view)
+    cards = {entry["id"]: entry for entry in page_data(view)["findings"]}
+    text = _environment(html=False).get_template("report.md.j2").render(
+        view=view, cards=cards, publisher_rows=publishers(view), source_limit=SOURCE_LIMIT
+    )
     # Templates leave runs of blank lines where optional parts are absent.
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
@@ -128,7 +134,7 @@ def _environment(html: bool) -> jinja2.Environment:
     if html:
         environment.filters.update(json_attr=_json_attr, doc_ids=_doc_ids)
     else:
-        environment.filters.update(md=markdown_text, code=markdown_code, md_quote=markdown_quote, md_link=markdown_link)
+        environment.filters.update(in_words=in_words, md=markdown_text, code=markdown_code, md_quote=markdown_quote, md_link=markdown_link)
     return environment
 
 
