@@ -2,17 +2,20 @@
 
 Each run's folder holds the four files a run writes (``findings.json``, ``claims.jsonl``,
 ``report.md``, ``report.html``). The newest run, and any run a link such as ``reports/latest``
-points to, is left exactly as written; older runs keep their reports and findings, and their
-claims are stored gzipped (``claims.jsonl.gz``), a tenth of the size. A folder without
-``findings.json`` is a run still being written (or one that never finished) and is never touched.
+points to, is left exactly as written. Older runs keep ``report.html`` as it is, to be opened
+as before, and store the other three gzipped (``findings.json.gz`` and so on), about a tenth
+of the size; ``load_findings`` and ``figcheck runs`` read them as they are. A folder without
+findings is a run still being written (or one that never finished) and is never touched.
 """
 
 from __future__ import annotations
 
 import gzip
 import os
+import re
 import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from figcheck.records import Finding
@@ -21,7 +24,8 @@ from figcheck.report.run import FindingSummary, RunInfo, compare_runs
 
 DEFAULT_KEEP = 20
 FINDINGS = "findings.json"
-CLAIMS = "claims.jsonl"
+# What an older run stores gzipped; its report.html stays as written, to be opened as before.
+COMPACTED = ("claims.jsonl", "findings.json", "report.md")
 
 
 class RunHistoryError(ValueError):
@@ -35,6 +39,7 @@ class StoredRun:
 
     @property
     def findings_path(self) -> Path:
+        """``findings.json``; ``load_findings`` reads its gzipped copy when the run was compacted."""
         return self.path / FINDINGS
 
     def load(self) -> tuple[RunInfo, list[Finding]]:
@@ -62,18 +67,20 @@ class RunDiff:
 
 
 def stored_runs(runs_dir: Path) -> list[StoredRun]:
-    """The finished runs in ``runs_dir``, oldest first (run ids begin with their start time)."""
+    """The finished runs in ``runs_dir``, oldest first.
+
+    Run ids begin with their start time to the second only, and two runs can start in the
+    same second, so the order is the start time each run's findings record, to the microsecond.
+    """
     runs_dir = Path(runs_dir)
     if not runs_dir.is_dir():
         return []
-    return sorted(
-        (
-            StoredRun(entry.name, entry)
-            for entry in runs_dir.iterdir()
-            if entry.is_dir() and not entry.is_symlink() and (entry / FINDINGS).is_file()
-        ),
-        key=lambda run: run.run_id,
-    )
+    runs = [
+        StoredRun(entry.name, entry)
+        for entry in runs_dir.iterdir()
+        if entry.is_dir() and not entry.is_symlink() and _has_findings(entry)
+    ]
+    return sorted(runs, key=lambda run: (_started(run.path), run.run_id))
 
 
 def find_run(runs_dir: Path, name: str) -> StoredRun:
@@ -148,15 +155,46 @@ def _linked_runs(runs_dir: Path) -> set[Path]:
     return linked
 
 
+_STARTED = re.compile(rb'"started":\s*"([^"]+)"')
+
+
+def _started(run_dir: Path) -> str:
+    """The run's start time as its findings file records it near the top (read without parsing the rest)."""
+    plain, packed = run_dir / FINDINGS, run_dir / (FINDINGS + ".gz")
+    try:
+        if plain.is_file():
+            with plain.open("rb") as stream:
+                head = stream.read(4096)
+        else:
+            with gzip.open(packed, "rb") as stream:
+                head = stream.read(4096)
+    except (OSError, EOFError):
+        return ""
+    match = _STARTED.search(head)
+    if not match:
+        return ""
+    try:
+        return datetime.fromisoformat(match.group(1).decode()).astimezone(UTC).isoformat()
+    except ValueError:
+        return ""
+
+
+def _has_findings(run_dir: Path) -> bool:
+    return (run_dir / FINDINGS).is_file() or (run_dir / (FINDINGS + ".gz")).is_file()
+
+
 def _compact(run_dir: Path) -> bool:
-    """Gzips ``claims.jsonl`` into ``claims.jsonl.gz``; the plain file goes only once the gzipped one is whole."""
-    plain = run_dir / CLAIMS
-    if not plain.is_file() or plain.is_symlink():
-        return False
-    packed = run_dir / (CLAIMS + ".gz")
-    partial = run_dir / f".{CLAIMS}.gz.part"
-    with plain.open("rb") as source, gzip.open(partial, "wb", compresslevel=6) as target:
-        shutil.copyfileobj(source, target, 1 << 20)
-    os.replace(partial, packed)
-    plain.unlink()
-    return True
+    """Gzips the files of ``COMPACTED`` still plain in ``run_dir``; each plain file goes only once
+    its gzipped copy is whole, so an interrupted prune leaves one or the other, never neither."""
+    done = False
+    for name in COMPACTED:
+        plain = run_dir / name
+        if not plain.is_file() or plain.is_symlink():
+            continue
+        partial = run_dir / f".{name}.gz.part"
+        with plain.open("rb") as source, gzip.open(partial, "wb", compresslevel=6) as target:
+            shutil.copyfileobj(source, target, 1 << 20)
+        os.replace(partial, run_dir / (name + ".gz"))
+        plain.unlink()
+        done = True
+    return done

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 IDS = [f"2024-03-0{day}T10-00-00Z-ab{day}{day}" for day in range(1, 6)]
 
 
-def store_run(runs_dir: Path, run_id: str, findings=None) -> Path:
+def store_run(runs_dir: Path, run_id: str, findings=None, started: datetime | None = None) -> Path:
     run, all_findings, claims = sample_report()
-    run = run.model_copy(update={"run_id": run_id})
+    run = run.model_copy(update={"run_id": run_id, "started": started or run.started})
     folder = runs_dir / run_id
     write_report(folder, run, all_findings if findings is None else findings, claims)
     (folder / "claims.jsonl").write_text("".join(c.model_dump_json() + "\n" for c in claims), encoding="utf-8")
@@ -50,8 +51,12 @@ def test_prune_keeps_the_newest_and_linked_runs_and_gzips_older_claims(history):
     assert result.removed == IDS[1:3]
     assert [run.run_id for run in stored_runs(history)] == [IDS[0], IDS[3], IDS[4]]
     assert result.compacted == [IDS[3]]
-    assert not (history / IDS[3] / "claims.jsonl").exists()
+    assert sorted(p.name for p in (history / IDS[3]).iterdir()) == [
+        "claims.jsonl.gz", "findings.json.gz", "report.html", "report.md.gz"
+    ]
     assert gzip.decompress((history / IDS[3] / "claims.jsonl.gz").read_bytes()) == claims
+    # A compacted run reads as before.
+    assert find_run(history, IDS[3]).load()[0].run_id == IDS[3]
     for untouched in (IDS[0], IDS[4]):
         assert sorted(p.name for p in (history / untouched).iterdir()) == [
             "claims.jsonl", "findings.json", "report.html", "report.md"
@@ -130,3 +135,12 @@ def test_first_run_says_the_same_about_changes_in_report_summary_and_cli(tmp_pat
         assert said in text
     # The end of a run prunes the history: the earlier run's claims are now gzipped.
     assert (first.run_dir / "claims.jsonl.gz").is_file() and (second.run_dir / "claims.jsonl").is_file()
+
+
+def test_runs_started_in_the_same_second_keep_their_order(tmp_path):
+    runs_dir = tmp_path / "runs"
+    # Same second, and the later run's random suffix sorts first.
+    for run_id, micro in (("2024-03-01T10-00-00Z-ffff", 100), ("2024-03-01T10-00-00Z-0000", 900_000)):
+        store_run(runs_dir, run_id, started=datetime(2024, 3, 1, 10, 0, 0, micro, tzinfo=UTC))
+    assert [run.run_id for run in stored_runs(runs_dir)] == ["2024-03-01T10-00-00Z-ffff", "2024-03-01T10-00-00Z-0000"]
+    assert prune_runs(runs_dir, keep=1).removed == ["2024-03-01T10-00-00Z-ffff"]
