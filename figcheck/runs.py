@@ -11,6 +11,7 @@ findings is a run still being written (or one that never finished) and is never 
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import re
 import shutil
@@ -47,6 +48,15 @@ class StoredRun:
             return load_findings(self.findings_path)
         except FindingsFileError as error:
             raise RunHistoryError(str(error)) from None
+
+    def info(self) -> RunInfo:
+        """The run's own description (the head of its findings), without reading every finding."""
+        plain, packed = self.path / FINDINGS, self.path / (FINDINGS + ".gz")
+        try:
+            raw = plain.read_bytes() if plain.is_file() else gzip.decompress(packed.read_bytes())
+            return RunInfo.model_validate(json.loads(raw)["run"])
+        except (OSError, EOFError, ValueError, KeyError, TypeError) as error:
+            raise RunHistoryError(f"{plain}: cannot be read: {error}") from None
 
     def size(self) -> int:
         return sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())

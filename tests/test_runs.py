@@ -144,3 +144,12 @@ def test_runs_started_in_the_same_second_keep_their_order(tmp_path):
         store_run(runs_dir, run_id, started=datetime(2024, 3, 1, 10, 0, 0, micro, tzinfo=UTC))
     assert [run.run_id for run in stored_runs(runs_dir)] == ["2024-03-01T10-00-00Z-ffff", "2024-03-01T10-00-00Z-0000"]
     assert prune_runs(runs_dir, keep=1).removed == ["2024-03-01T10-00-00Z-ffff"]
+
+
+def test_an_unreadable_run_is_named_not_fatal(history):
+    (history / IDS[1] / "findings.json").write_text('{"run": ', encoding="utf-8")
+    listed = CliRunner().invoke(app, ["runs", "list", "--runs", str(history)])
+    assert listed.exit_code == 0
+    assert f"{IDS[1]:<28} unreadable:" in listed.stdout and IDS[2] in listed.stdout
+    shown = CliRunner().invoke(app, ["runs", "show", IDS[1], "--runs", str(history)])
+    assert shown.exit_code == 2 and "findings.json: cannot be read" in shown.stderr

@@ -27,13 +27,13 @@ def list_runs(runs: Path = RUNS_OPTION) -> None:
     typer.echo(f"{'run':<28} {'started':<21} {'docs':>6} {'claims':>7} {'errors':>6} {'warnings':>8} {'notes':>5}  corpus")
     for run in stored:
         try:
-            info, _ = run.load()
+            info = run.info()
         except RunHistoryError as error:
             typer.echo(f"{run.run_id:<28} unreadable: {error}")
             continue
         counts = info.counts.discrepancies_by_severity
         typer.echo(
-            f"{info.run_id:<28} {format_time(info.started):<21} {info.counts.documents:>6} {info.counts.claims:>7} "
+            f"{run.run_id:<28} {format_time(info.started):<21} {info.counts.documents:>6} {info.counts.claims:>7} "
             f"{counts.get('error', 0):>6} {counts.get('warning', 0):>8} {counts.get('info', 0):>5}  {info.corpus}"
         )
 
@@ -46,7 +46,7 @@ def show_run(
     """One run's summary: when, over what, what it found, what changed since the run before it."""
     try:
         stored = find_run(runs, run)
-        info, _ = stored.load()
+        info = stored.info()
     except RunHistoryError as error:
         fail(str(error))
     typer.echo(_summary(info, stored.path, stored.size()))
