@@ -150,6 +150,19 @@ def test_source_filter_matches_publisher_or_title(visit):
     assert FINDINGS["part_exceeds"].id in visit.shown()
 
 
+def test_source_search_finds_publishers_and_articles_and_filters_by_them(visit):
+    visit.page.fill("#source-search", "seventy years")
+    assert visit.page.inner_text("#source-results button") == NORTHERN.meta.title
+    visit.page.fill("#source-search", "northern")
+    visit.page.click("#source-results button")
+    assert visit.page.input_value('input[data-filter="source"]') == "Northern Wire"
+    assert visit.shown() == {
+        f.id for f in FINDINGS.values() if f.verdict == "discrepancy" and any(r.doc_id == NORTHERN.doc_id for r in f.claims)
+    }
+    visit.page.fill("#source-search", "nothing like it")
+    assert visit.page.inner_text("#source-results") == "No source matches."
+
+
 def test_text_search_looks_in_quotes_and_findings(visit):
     visit.type("q", "parade reception")
     assert visit.shown() == ids("guests_differ")

@@ -74,7 +74,7 @@
       var wanted = query.toLowerCase();
       var found = new Set();
       documents.forEach(function (d, i) {
-        if (d[0].toLowerCase().indexOf(wanted) >= 0 || d[1].toLowerCase().indexOf(wanted) >= 0 || d[2].toLowerCase() === wanted || d[2].toLowerCase().indexOf(wanted) >= 0) found.add(i);
+        if (d[0].toLowerCase().indexOf(wanted) >= 0 || d[1].toLowerCase().indexOf(wanted) >= 0 || d[2].toLowerCase().indexOf(wanted) >= 0) found.add(i);
       });
       return found;
     }
@@ -364,6 +364,7 @@
         if (section.details && !section.details.open) {
           section.details.open = true;
           opened.push(section.details);
+          draw(section);
         }
       });
     });
