@@ -494,7 +494,7 @@ def test_html_sums_up_sources_by_publisher_not_one_line_per_article(sample):
     sources = html[html.index('id="sources"') : html.index('id="problems"')]
     rows = re.findall(r"<tr><th scope=\"row\">", sources)
     assert len(rows) == 4, "one row per publisher"
-    assert "Big Wire" in sources and ">2000<" in sources and "Small Daily" in sources
+    assert "Big Wire" in sources and ">2,000<" in sources and "Small Daily" in sources
     assert "Story 17" not in html, "articles are found by search, not listed"
     assert len(embedded(html)["documents"]) == len(run.documents), "every source is searchable"
 
@@ -517,6 +517,12 @@ def test_html_states_values_in_words_with_a_plain_headline(sample):
     assert cards[FINDINGS["conference_future"].id]["headline"] == "In Northern Wire, “3 August 2023” could not be checked."
     for entry in cards.values():
         assert entry["headline"].endswith(".") and entry["detail"]
+    # A source known only by its title is named in the quote's citation, not in the headline.
+    untitled = [info.model_copy(update={"publisher": None}) for info in run.documents]
+    plain = embedded(render_html(run.model_copy(update={"documents": untitled}), findings, claims))["findings"]
+    assert {entry["id"]: entry for entry in plain}[FINDINGS["armistice_wrong"].id]["headline"] == (
+        "“27 July 1952” disagrees with the reference table, which gives 27 July 1953."
+    )
 
 
 def test_html_shows_what_a_finding_carries_beyond_the_usual_fields(sample):
@@ -748,6 +754,7 @@ def test_open_or_invalid_dates_are_not_placed(timex):
         ("XXXX-10-25", "25 October (year not given)"),
         ("at most 120", "at most 120"),
         ("70th anniversary", "70th anniversary"),
+        ("63th anniversary", "63rd anniversary"),
     ],
 )
 def test_values_in_words(value, words):

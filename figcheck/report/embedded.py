@@ -38,11 +38,12 @@ def page_data(view: ReportView) -> dict[str, Any]:
     documents = view.run.documents
     index = {info.doc_id: i for i, info in enumerate(documents)}
     names = view.source_names
+    publishers_by_doc = {info.doc_id: info.publisher for info in documents}
     facts: dict[str, int] = {}
     fact_list: list[dict[str, Any]] = []
     cards = []
     for item in view.ordered:
-        cards.append(card(item, index, names, facts, fact_list))
+        cards.append(card(item, index, names, publishers_by_doc, facts, fact_list))
     return {
         "documents": [
             [info.doc_id, info.title or "", info.publisher or "", format_date(info.published), safe_url(info.url) or ""]
@@ -62,18 +63,23 @@ def card(
     item: FindingView,
     index: dict[str, int],
     names: dict[str, str],
+    publisher_of: dict[str, str | None],
     facts: dict[str, int],
     fact_list: list[dict[str, Any]],
 ) -> dict[str, Any]:
     """One finding as the page shows it: a headline, its arithmetic, the quotes, the values in words."""
     f = item.finding
     first_doc = f.claims[0].doc_id if f.claims else None
+    # "In Harbour Times, ..." when the publisher names the source; a title in that place reads
+    # badly, and the quote's citation just below names the article anyway.
+    name = names.get(first_doc) if first_doc else None
+    source = name if name and name == publisher_of.get(first_doc) else None
     entry: dict[str, Any] = {
         "id": f.id,
         "check": f.check,
         "verdict": f.verdict,
         "severity": f.severity,
-        "headline": headline(f, names.get(first_doc) if first_doc else None),
+        "headline": headline(f, source),
         "detail": text_in_words(f.message),
         "docs": [index[doc_id] for doc_id in item.doc_ids if doc_id in index],
         "quotes": [

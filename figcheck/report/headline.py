@@ -45,7 +45,7 @@ def headline(finding: Finding, source: str | None) -> str:
     figure = finding.claims[0].text if finding.claims else None
     where = f"In {source}, " if source else ""
     said = f"“{' '.join(figure.split())}”" if figure else "a figure"
-    subject = f"{where}{said}" if where else said[0].upper() + said[1:]
+    subject = f"{where}{said}"
     if finding.verdict == "discrepancy":
         expected, observed = in_words(finding.expected), in_words(finding.observed)
         problem = _PROBLEMS.get(finding.check)

@@ -31,6 +31,16 @@ _TOKEN = rf"(?:{_DAY}|{_MONTH}|{_PLAIN_DURATION}|\d{{4}})"
 _IN_TEXT = re.compile(rf"(?<![\w/-])(?P<value>{_TOKEN})(?:(?P<sep>/|–)(?P<end>{_TOKEN}))?(?![\w/-])")
 
 
+_ORDINAL = re.compile(r"\b(\d+)(st|nd|rd|th)\b")
+
+
+def ordinal(number: int) -> str:
+    """``63`` → ``63rd``, ``11`` → ``11th``."""
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
+
+
 def in_words(value: str | None) -> str:
     """A whole value in words: a date, a month, a year, a decade, a week, a length of time, or a range of them.
 
@@ -51,6 +61,7 @@ def in_words(value: str | None) -> str:
     return text_in_words(text)
 
 
+
 def text_in_words(text: str) -> str:
     """``text`` with the dates, durations and intervals in ISO notation inside it said in words."""
 
@@ -62,7 +73,7 @@ def text_in_words(text: str) -> str:
             return f"{match.group('value')} to {match.group('end')}"
         return in_words(whole)
 
-    return _IN_TEXT.sub(say, text)
+    return _ORDINAL.sub(lambda m: ordinal(int(m.group(1))), _IN_TEXT.sub(say, text))
 
 
 def duration_in_words(timex: str) -> str | None:

@@ -20,6 +20,8 @@
     return new Response(stream).text().then(JSON.parse);
   }
 
+  function number(n) { return n.toLocaleString("en-US"); }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -122,7 +124,7 @@
         mark.classList.toggle("dimmed", dimmedIds !== null && !dimmedIds.has(mark.getAttribute("data-mark-doc")));
       });
       var active = Object.keys(state).some(function (key) { return state[key]; });
-      count.textContent = active ? shown + " of " + findings.length + " findings match" : findings.length + " findings";
+      count.textContent = active ? number(shown) + " of " + number(findings.length) + " findings match" : number(findings.length) + " findings";
       reset.disabled = !active;
       remember(state);
     }
@@ -144,7 +146,7 @@
     function draw(section) {
       var open = !section.details || section.details.open;
       if (section.label) {
-        section.label.textContent = section.matched.length === section.total ? String(section.total) : section.matched.length + " of " + section.total;
+        section.label.textContent = section.matched.length === section.total ? number(section.total) : number(section.matched.length) + " of " + number(section.total);
       }
       if (section.none) section.none.hidden = !(section.total > 0 && section.matched.length === 0);
       if (!open) return;
@@ -167,7 +169,7 @@
       });
       var left = section.matched.length - Math.min(section.limit, section.matched.length);
       section.more.hidden = left <= 0;
-      section.more.textContent = "Show " + Math.min(left, PAGE) + " more (" + left + " not shown)";
+      section.more.textContent = "Show " + Math.min(left, PAGE) + " more (" + number(left) + " not shown)";
     }
 
     function citation(index) {
