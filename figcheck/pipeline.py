@@ -36,6 +36,7 @@ from figcheck.report import (
     write_report,
 )
 from figcheck.report.findings_file import FindingsFileError
+from figcheck.runs import DEFAULT_KEEP, prune_runs
 
 OUTPUT_FILES = ("findings.json", "claims.jsonl", "report.md", "report.html")
 # The checks whose findings the report's timeline draws: it needs their claims' values.
@@ -236,6 +237,7 @@ class RunSummary:
     cached: int
     seconds: float
     discrepancies: list[Finding] = field(default_factory=list)
+    previous_run_id: str | None = None
 
     @property
     def errors(self) -> int:
@@ -355,7 +357,7 @@ class CorpusRun:
         os.replace(self._claims_path, claims_out)
 
         previous_id, previous = self._previous_run()
-        new_ids, resolved = compare_runs(self.findings, previous)
+        new_ids, resolved = compare_runs(self.findings, previous if previous_id is not None else None)
         run = RunInfo(
             run_id=self.run_id,
             started=self.started,
@@ -380,6 +382,7 @@ class CorpusRun:
         run_dir.mkdir(parents=True, exist_ok=True)
         for name in OUTPUT_FILES:
             shutil.copy2(self.out / name, run_dir / name)
+        prune_runs(self.runs_dir, keep=DEFAULT_KEEP)
 
         severities = Counter(f.severity for f in self.findings if f.verdict == "discrepancy")
         return RunSummary(
@@ -396,6 +399,7 @@ class CorpusRun:
             cached=self.cached,
             seconds=(datetime.now(UTC) - self.started).total_seconds(),
             discrepancies=[f for f in self.findings if f.verdict == "discrepancy"],
+            previous_run_id=previous_id,
         )
 
     def abandon(self) -> None:

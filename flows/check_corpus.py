@@ -16,6 +16,7 @@ from prefect.cache_policies import NONE
 from figcheck.corpus import list_articles
 from figcheck.pipeline import BatchResult, CorpusRun, RunSummary, batches
 from figcheck.records import LoadProblem
+from figcheck.report import describe_changes
 
 # Task inputs here are live objects (an open run, its cache): nothing is cached by Prefect;
 # figcheck keeps its own cache keyed on article content (figcheck.pipeline.ClaimCache).
@@ -108,7 +109,7 @@ def summary_markdown(summary: RunSummary) -> str:
         f"# figcheck run {summary.run_id}\n\n"
         f"{summary.articles} articles, {summary.claims} claims; "
         f"{summary.errors} errors, {summary.warnings} warnings; "
-        f"{summary.new} new and {summary.resolved} resolved since the previous run; "
+        f"{describe_changes(summary.previous_run_id, summary.new, summary.resolved)} "
         f"{len(summary.problems)} articles could not be read.\n\n"
         f"| check | discrepancies |\n|---|---|\n{by_check}\n\n"
         f"Report: `{summary.out / 'report.html'}`\n"
@@ -125,6 +126,7 @@ def summary_dict(summary: RunSummary) -> dict:
         "warnings": summary.warnings,
         "new": summary.new,
         "resolved": summary.resolved,
+        "previous_run_id": summary.previous_run_id,
         "problems": len(summary.problems),
         "cached": summary.cached,
     }

@@ -8,10 +8,7 @@ from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 
 import pytest
-from typer.testing import CliRunner
 
-from figcheck.cli import export  # noqa: F401  (registers `export`)
-from figcheck.cli.app import app
 from figcheck.records import (
     AnniversaryValue,
     Claim,
@@ -31,14 +28,15 @@ from figcheck.report import (
     FindingsFileError,
     FindingSummary,
     RunInfo,
-    claimreview,
     compare_runs,
     load_findings,
     render_html,
     render_markdown,
     write_report,
 )
+from figcheck.report.embedded import decode
 from figcheck.report.render import markdown_text
+from figcheck.report.words import in_words, text_in_words
 from figcheck.report.timeline import describe_offset, parse_timex
 from figcheck.report.view import quote_fragments
 
@@ -191,8 +189,8 @@ FINDINGS = {
         "discrepancy",
         "error",
         "150 veterans had served at the front out of 120 present: a part (150) cannot exceed its whole (120).",
-        "h_whole",
         "h_part",
+        "h_whole",
         expected="at most 120",
         observed="150",
     ),
@@ -334,6 +332,7 @@ class Page(HTMLParser):
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.marks_by_finding: dict[str, list[str]] = {}
         self.script_text = ""
+        self.data_text = ""
         self.style_text = ""
         self._finding: str | None = None
         self._depth = 0
@@ -350,7 +349,7 @@ class Page(HTMLParser):
         if tag == "mark" and self._finding:
             self._mark = []
         if tag in ("script", "style"):
-            self._in = tag
+            self._in = "data" if attributes.get("id") == "report-data" else tag
 
     def handle_endtag(self, tag):
         if tag == "article":
@@ -364,7 +363,9 @@ class Page(HTMLParser):
     def handle_data(self, data):
         if self._mark is not None:
             self._mark.append(data)
-        if self._in == "script":
+        if self._in == "data":
+            self.data_text += data
+        elif self._in == "script":
             self.script_text += data
         elif self._in == "style":
             self.style_text += data
@@ -373,11 +374,23 @@ class Page(HTMLParser):
 # --- HTML -------------------------------------------------------------------------------------
 
 
+def embedded(html: str) -> dict:
+    """The data the page's script draws from, read back from the page."""
+    page = Page(html)
+    return decode(page.data_text)
+
+
 def test_html_marks_wrap_exactly_the_claimed_figures(sample):
     run, findings, claims = sample
-    page = Page(render_html(run, findings, claims))
+    html = render_html(run, findings, claims)
+    page = Page(html)
+    data = embedded(html)
+    cards = {entry["id"]: entry for entry in data["findings"]}
     for finding in findings:
-        assert sorted(page.marks_by_finding[finding.id]) == sorted(ref.text for ref in finding.claims), finding.check
+        figures = [text for quote in cards[finding.id]["quotes"] for text, figure in quote["parts"] if figure]
+        assert sorted(figures) == sorted(ref.text for ref in finding.claims), finding.check
+        if finding.verdict == "discrepancy":
+            assert sorted(page.marks_by_finding[finding.id]) == sorted(figures)
     # Both figures of a part and its whole share one quoted sentence, each marked.
     assert page.marks_by_finding[FINDINGS["part_exceeds"].id] == ["120", "150"]
 
@@ -389,7 +402,12 @@ def test_html_escapes_article_text(sample):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; parade &amp; reception drew <mark>3,000</mark> guests" in html
     page = Page(html)
     scripts = [attributes for tag, attributes in page.tags if tag == "script"]
-    assert scripts == [{}], "only the report's own inline script may run"
+    assert scripts == [
+        {"type": "application/octet-stream", "id": "report-data", "data-encoding": "gzip+base64"},
+        {},
+    ], "only the report's own inline script may run; the data block is not script"
+    assert re.fullmatch(r"[A-Za-z0-9+/=]+", page.data_text), "the embedded data holds nothing a parser would act on"
+    assert "<script>alert(1)</script> parade & reception" in json.dumps(embedded(html), ensure_ascii=False)
     # The URL's query string is escaped inside the attribute.
     assert 'href="https://harbour-times.example/2023/07/27/armistice?ref=a&amp;b=1"' in html
 
@@ -432,14 +450,20 @@ def test_html_does_not_link_unsafe_urls(sample):
 def test_html_orders_discrepancies_by_severity_then_verified_then_unverifiable(sample):
     run, findings, claims = sample
     html = render_html(run, findings, claims)
-    position = {key: html.index(f'id="{finding.id}"') for key, finding in FINDINGS.items()}
+    summary_end = html.index('<nav id="filters"')
+    position = {key: html.index(f'id="{finding.id}"') for key, finding in FINDINGS.items() if finding.verdict == "discrepancy"}
     errors = [position[k] for k in ("armistice_wrong", "anniversary_wrong", "part_exceeds")]
     warnings = [position[k] for k in ("guests_differ", "conference_differs")]
-    assert max(errors) < min(warnings) < max(warnings) < position["fighting_duration"]
-    assert position["fighting_duration"] < position["armistice_right"] < position["conference_future"]
+    assert summary_end < min(errors), "discrepancies come right after the summary"
+    assert max(errors) < min(warnings) < max(warnings) < position["fighting_duration"] < html.index('id="timeline"')
+    assert html.index('id="timeline"') < html.index('id="verified"') < html.index('id="unverifiable"') < html.index('id="sources"')
     verified = html[html.index('id="verified"') : html.index('id="unverifiable"')]
-    assert "<details>" in verified and "<details open" not in verified
-    assert f'id="{FINDINGS["weekday_right"].id}"' in verified
+    assert "<details data-lazy>" in verified and "<details open" not in verified
+    order = [entry["id"] for entry in embedded(html)["findings"]]
+    keys = {finding.id: key for key, finding in FINDINGS.items()}
+    verdicts = [FINDINGS[keys[fid]].verdict for fid in order]
+    assert verdicts == sorted(verdicts, key=["discrepancy", "consistent", "unverifiable"].index)
+    assert order.index(FINDINGS["armistice_wrong"].id) < order.index(FINDINGS["guests_differ"].id)
 
 
 def test_html_carries_filter_attributes_and_options(sample):
@@ -450,17 +474,72 @@ def test_html_carries_filter_attributes_and_options(sample):
     assert guests["data-severity"] == "warning" and guests["data-check"] == "cross_source"
     assert json.loads(guests["data-docs"]) == [HARBOUR.doc_id, NORTHERN.doc_id]
     options = [a.get("value") for tag, a in page.tags if tag == "option"]
-    assert {"error", "warning", "info", "reference", "cross_source", HARBOUR.doc_id, NORTHERN.doc_id} <= set(options)
+    assert {"error", "warning", "info", "reference", "cross_source", "Harbour Times", "Northern Wire"} <= set(options)
+    inputs = {a.get("data-filter"): a for tag, a in page.tags if tag == "input" and a.get("data-filter")}
+    assert inputs["source"]["type"] == inputs["q"]["type"] == "search" and inputs["new"]["type"] == "checkbox"
+    assert "disabled" not in inputs["new"], "a run with a previous one can show what is new"
+    first = run.model_copy(update={"previous_run_id": None})
+    lone = {a.get("data-filter"): a for tag, a in Page(render_html(first, findings, claims)).tags if tag == "input"}
+    assert "disabled" in lone["new"]
 
 
-def test_html_summary_names_sources_changes_and_problems(sample):
+def test_html_sums_up_sources_by_publisher_not_one_line_per_article(sample):
+    run, findings, claims = sample
+    many = [
+        DocumentInfo(doc_id=f"wire-{i:05d}", title=f"Story {i}", publisher="Big Wire" if i % 3 else "Small Daily")
+        for i in range(3000)
+    ]
+    run = run.model_copy(update={"documents": [*run.documents, *many]})
+    html = render_html(run, findings, claims)
+    sources = html[html.index('id="sources"') : html.index('id="problems"')]
+    rows = re.findall(r"<tr><th scope=\"row\">", sources)
+    assert len(rows) == 4, "one row per publisher"
+    assert "Big Wire" in sources and ">2,000<" in sources and "Small Daily" in sources
+    assert "Story 17" not in html, "articles are found by search, not listed"
+    assert len(embedded(html)["documents"]) == len(run.documents), "every source is searchable"
+
+
+def test_html_states_values_in_words_with_a_plain_headline(sample):
     run, findings, claims = sample
     html = render_html(run, findings, claims)
-    assert "Harbour Times" in html and "Northern Wire" in html
-    assert "corpus/broken.meta.yaml" in html and "fetch failed: HTTP 404" in html
-    assert PREVIOUS_RESOLVED.message in html
-    assert f'<a href="#{FINDINGS["armistice_wrong"].id}">' in html
-    assert "A part of a group cannot be larger than the whole group." in html
+    cards = {entry["id"]: entry for entry in embedded(html)["findings"]}
+    armistice = cards[FINDINGS["armistice_wrong"].id]
+    assert armistice["headline"] == (
+        "In Harbour Times, “27 July 1952” disagrees with the reference table, which gives 27 July 1953."
+    )
+    assert armistice["expected"] == "27 July 1953" and armistice["observed"] == "27 July 1952"
+    fighting = cards[FINDINGS["fighting_duration"].id]
+    assert (fighting["expected"], fighting["observed"]) == ("3 years", "2 years 1 month 2 days")
+    assert "<dd>3 years</dd>" in html and "P3Y" not in html
+    assert cards[FINDINGS["armistice_right"].id]["headline"] == (
+        "In Northern Wire, “July 27, 1953” agrees with the reference table."
+    )
+    assert cards[FINDINGS["conference_future"].id]["headline"] == "In Northern Wire, “3 August 2023” could not be checked."
+    for entry in cards.values():
+        assert entry["headline"].endswith(".") and entry["detail"]
+    # A source known only by its title is named in the quote's citation, not in the headline.
+    untitled = [info.model_copy(update={"publisher": None}) for info in run.documents]
+    plain = embedded(render_html(run.model_copy(update={"documents": untitled}), findings, claims))["findings"]
+    assert {entry["id"]: entry for entry in plain}[FINDINGS["armistice_wrong"].id]["headline"] == (
+        "“27 July 1952” disagrees with the reference table, which gives 27 July 1953."
+    )
+
+
+def test_html_shows_what_a_finding_carries_beyond_the_usual_fields(sample):
+    run, findings, claims = sample
+
+    class MergedFinding(Finding):
+        other_reasons: list[dict] = []
+
+    merged = MergedFinding(
+        **FINDINGS["armistice_wrong"].model_dump(),
+        other_reasons=[{"check": "elapsed_time", "message": "From 1950-06-25 to 1952-07-27 is P2Y1M2D, not P3Y."}],
+    )
+    html = render_html(run, [merged, *findings[1:]], claims)
+    card = {entry["id"]: entry for entry in embedded(html)["findings"]}[merged.id]
+    assert card["also"] == ["Elapsed time: From 25 June 1950 to 27 July 1952 is 2 years 1 month 2 days, not 3 years."]
+    assert "<li>Elapsed time: From 25 June 1950" in html
+    assert "also" not in {entry["id"]: entry for entry in embedded(render_html(run, findings, claims))["findings"]}[merged.id]
 
 
 def test_timeline_has_one_row_per_dated_event_against_its_reference(sample):
@@ -500,8 +579,10 @@ def test_markdown_quotes_sentences_with_figures_in_bold(sample):
         "— [Veterans mark armistice anniversary](<https://harbour-times.example/2023/07/27/armistice?ref=a&b=1>), Harbour Times, 2023-07-27"
         in md
     )
-    assert "Expected: `1953-07-27` · Observed: `1952-07-27`" in md
-    assert "Reference: **Korean Armistice Agreement**, date signed = `1953-07-27`" in md
+    assert "Expected: 27 July 1953 · Found: 27 July 1952" in md
+    assert "Reference: **Korean Armistice Agreement**, date signed: 27 July 1953" in md
+    assert "**In Harbour Times, “27 July 1952” disagrees with the reference table, which gives 27 July 1953.**" in md
+    assert "Expected: 3 years · Found: 2 years 1 month 2 days" in md and "P3Y" not in md
     assert "“The armistice was signed at Panmunjom on 27 July 1953.”" in md
 
 
@@ -529,7 +610,7 @@ def test_markdown_summary_table_and_section_order(sample):
 def test_markdown_lists_new_resolved_and_problems(sample):
     run, findings, claims = sample
     md = render_markdown(run, findings, claims)
-    assert "Compared with run `2024-02-24T09-00-00Z`: 2 new, 1 resolved." in md
+    assert "2 new, 1 resolved since run 2024-02-24T09-00-00Z." in md
     assert f"- Resolved: 27 July 2023 was a Thursday, not a Tuesday. (`weekday`, `{PREVIOUS_RESOLVED.id}`)" in md
     assert "- `https://gone.example/story`: fetch failed: HTTP 404" in md
     assert md.count("**(new)**") == 2
@@ -626,84 +707,6 @@ def test_compare_runs_reports_new_and_resolved_discrepancies():
     assert {s.id: s.message for s in resolved}[gone.id] == gone.message
 
 
-# --- ClaimReview ------------------------------------------------------------------------------
-
-
-def test_claimreview_has_the_required_fields(sample):
-    run, findings, _ = sample
-    reviews = claimreview(findings, run)
-    # Six discrepancies; the two cross_source ones are reviewed once per source.
-    assert len(reviews) == 8
-    for review in reviews:
-        assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
-        assert review["claimReviewed"]
-        assert review["itemReviewed"]["@type"] == "Claim"
-        appearance = review["itemReviewed"]["appearance"]
-        assert appearance["url"].startswith("https://") and appearance["headline"]
-        assert review["itemReviewed"]["author"]["name"] in ("Harbour Times", "Northern Wire")
-        assert review["itemReviewed"]["datePublished"] == "2023-07-27"
-        rating = review["reviewRating"]
-        assert rating["@type"] == "Rating" and rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
-        assert review["author"] == {"@type": "Organization", "name": "figcheck"}
-        assert review["datePublished"] == "2024-03-02"
-    by_id = {r["identifier"]: r for r in reviews}
-    armistice = by_id[FINDINGS["armistice_wrong"].id]
-    assert armistice["claimReviewed"] == CLAIMS["h_armistice"].sentence
-    assert armistice["reviewBody"].startswith(FINDINGS["armistice_wrong"].message)
-    assert "Encyclopaedia of the Korean War" in armistice["reviewBody"]
-    guests = [r for r in reviews if r["identifier"].startswith(FINDINGS["guests_differ"].id + "/")]
-    assert sorted(r["itemReviewed"]["appearance"]["url"] for r in guests) == sorted(
-        [HARBOUR.meta.url, NORTHERN.meta.url]
-    )
-
-
-def test_claimreview_rates_each_verdict(sample):
-    run, findings, _ = sample
-    reviews = claimreview(
-        findings, run, include_consistent=True, report_url="https://reports.example/latest/report.html"
-    )
-    names = {r["identifier"].split("/")[0]: r["reviewRating"]["alternateName"] for r in reviews}
-    assert names[FINDINGS["armistice_wrong"].id] == "Incorrect"
-    assert names[FINDINGS["guests_differ"].id] == "Disputed"
-    assert names[FINDINGS["fighting_duration"].id] == "Disputed"
-    assert names[FINDINGS["armistice_right"].id] == "Correct"
-    assert FINDINGS["conference_future"].id not in names, "an unverifiable claim has no rating"
-    values = {name: r["reviewRating"]["ratingValue"] for r in reviews for name in [r["reviewRating"]["alternateName"]]}
-    assert values["Incorrect"] < values["Disputed"] < values["Correct"]
-    assert all(
-        r["url"] == f"https://reports.example/latest/report.html#{r['identifier'].split('/')[0]}" for r in reviews
-    )
-    assert FINDINGS["armistice_right"].id not in {r["identifier"] for r in claimreview(findings, run)}
-
-
-def test_export_claimreview_command(sample, tmp_path):
-    run, findings, claims = sample
-    paths = write_report(tmp_path, run, findings, claims)
-    runner = CliRunner()
-    result = runner.invoke(app, ["export", "claimreview", "--findings", str(paths.findings_json)])
-    assert result.exit_code == 0, result.output
-    assert len(json.loads(result.stdout)) == 8
-    out = tmp_path / "claimreview.json"
-    result = runner.invoke(
-        app,
-        ["export", "claimreview", "--findings", str(paths.findings_json), "--out", str(out), "--include-consistent"],
-    )
-    assert result.exit_code == 0, result.output
-    assert len(json.loads(out.read_text(encoding="utf-8"))) == 8 + 6
-
-
-def test_export_claimreview_fails_clearly_on_a_bad_findings_file(tmp_path):
-    runner = CliRunner()
-    result = runner.invoke(app, ["export", "claimreview", "--findings", str(tmp_path / "missing.json")])
-    assert result.exit_code == 2
-    assert "missing.json: no such file" in result.stderr
-    bad = tmp_path / "bad.json"
-    bad.write_text("[1, 2", encoding="utf-8")
-    result = runner.invoke(app, ["export", "claimreview", "--findings", str(bad)])
-    assert result.exit_code == 2
-    assert "bad.json: not valid JSON" in result.stderr
-
-
 # --- dates on the timeline --------------------------------------------------------------------
 
 
@@ -731,3 +734,40 @@ def test_dates_against_the_reference(timex, label, offset):
 @pytest.mark.parametrize("timex", ["XXXX-10-25", "1953-02-30", "PRESENT_REF", ""])
 def test_open_or_invalid_dates_are_not_placed(timex):
     assert parse_timex(timex) is None
+
+
+# --- values in words --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("P3Y (P3Y–P3Y1M2D)", "3 years (3 years to 3 years 1 month 2 days)"),
+        ("1950/1955", "1950 to 1955"),
+        ("1950-06-25/1953-07-27", "25 June 1950 to 27 July 1953"),
+        ("1953-07-27", "27 July 1953"),
+        ("1953-07", "July 1953"),
+        ("195", "the 1950s"),
+        ("1953-W31", "week 31 of 1953"),
+        ("P1.5Y", "1.5 years"),
+        ("P1M1D", "1 month 1 day"),
+        ("XXXX-10-25", "25 October (year not given)"),
+        ("at most 120", "at most 120"),
+        ("70th anniversary", "70th anniversary"),
+        ("63th anniversary", "63rd anniversary"),
+    ],
+)
+def test_values_in_words(value, words):
+    assert in_words(value) == words
+
+
+def test_values_in_running_text_are_said_in_words_and_plain_numbers_left_alone():
+    assert text_in_words("published 2011-03-07; 2011 − 10 = 2001; founded (1948-09-09, reference x)") == (
+        "published 7 March 2011; 2011 − 10 = 2001; founded (9 September 1948, reference x)"
+    )
+    assert text_in_words("nearly six decades (P60Y) against P3Y (P3Y–P3Y1M2D).") == (
+        "nearly six decades (60 years) against 3 years (3 years to 3 years 1 month 2 days)."
+    )
+    assert text_in_words("in 1950/1955, id f-2011-03-07a, Juche 100 = 2011, 3,000 guests") == (
+        "in 1950 to 1955, id f-2011-03-07a, Juche 100 = 2011, 3,000 guests"
+    )

@@ -7,6 +7,7 @@ from figcheck.cli import serve  # noqa: F401  (registers `serve`)
 from figcheck.cli import facts  # noqa: F401  (registers `facts`)
 from figcheck.cli import fetch  # noqa: F401  (registers `fetch`)
 from figcheck.cli import export  # noqa: F401  (registers `export`)
+from figcheck.cli import runs  # noqa: F401  (registers `runs`)
 
 
 def main() -> None:

@@ -101,11 +101,13 @@ def _wait_for_records(flow_run_id, expected_tasks: int) -> None:
 
 
 def _print_summary(result: dict, out: Path) -> None:
+    from figcheck.report import describe_changes
+
     problems = f", {result['problems']} unreadable (see the report)" if result["problems"] else ""
     typer.echo(
         f"\nfigcheck: {result['articles']} articles, {result['claims']} claims{problems}; "
         f"{result['errors']} errors, {result['warnings']} warnings "
-        f"({result['new']} new, {result['resolved']} resolved since the last run; "
-        f"{result['cached']} articles unchanged).\n"
+        f"({describe_changes(result.get('previous_run_id'), result['new'], result['resolved'])} "
+        f"{result['cached']} articles unchanged.)\n"
         f"Report: {out / 'report.html'}  (also report.md, findings.json, claims.jsonl)"
     )

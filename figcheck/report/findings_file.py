@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -55,11 +56,17 @@ def load_findings(path: Path) -> tuple[RunInfo, list[Finding]]:
     Raises ``FindingsFileError`` naming the file, and the entry and field at fault.
     """
     path = Path(path)
+    packed = path.with_name(path.name + ".gz")
     try:
-        text = path.read_text(encoding="utf-8")
+        if not path.exists() and packed.is_file():
+            # A run kept in the history has its findings stored gzipped (see figcheck.runs).
+            path = packed
+            text = gzip.decompress(packed.read_bytes()).decode("utf-8")
+        else:
+            text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise FindingsFileError(path, "no such file (run the pipeline first, or pass --findings)") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except (OSError, EOFError, UnicodeDecodeError) as error:
         raise FindingsFileError(path, f"cannot be read: {error}") from None
     try:
         data = json.loads(text)

@@ -15,7 +15,25 @@ from figcheck.records import Claim, Finding
 from figcheck.files import write_atomically as write_text_atomically
 from figcheck.report.findings_file import dump_findings
 from figcheck.report.run import RunInfo
-from figcheck.report.view import Fragment, ReportView, build_view, format_date, format_time, safe_url
+from figcheck.report.words import in_words
+from figcheck.report.embedded import FIRST_PAGE, encode, page_data, publishers
+from figcheck.report.view import (
+    SEVERITY_HEADINGS,
+    SOURCE_COLOURS,
+    Fragment,
+    ReportView,
+    build_view,
+    format_date,
+    format_time,
+    safe_url,
+)
+
+# How much of a long list the page writes out before pointing to the rest.
+LIST_LIMIT = 20
+PUBLISHER_LIMIT = 12
+PROBLEM_LIMIT = 100
+# Past this many sources report.md sums them up by publisher instead of listing each.
+SOURCE_LIMIT = 30
 
 
 @dataclass(frozen=True)
@@ -62,14 +80,32 @@ def counted(run: RunInfo, findings: Iterable[Finding], claims: list[Claim] | Non
 
 def render_markdown(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Claim] | None = None) -> str:
     view = _view(run, findings, claims)
-    text = _environment(html=False).get_template("report.md.j2").render(view=view)
+    cards = {entry["id"]: entry for entry in page_data(view)["findings"]}
+    text = _environment(html=False).get_template("report.md.j2").render(
+        view=view, cards=cards, publisher_rows=publishers(view), source_limit=SOURCE_LIMIT
+    )
     # Templates leave runs of blank lines where optional parts are absent.
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
 def render_html(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Claim] | None = None) -> str:
+    """The report as one self-contained page: the summary and the first discrepancies as HTML,
+    every finding and source as data embedded once, drawn by the page's script on demand."""
     view = _view(run, findings, claims)
-    return _environment(html=True).get_template("report.html.j2").render(view=view)
+    data = page_data(view)
+    first_page = [entry for entry in data["findings"] if entry["verdict"] == "discrepancy"][:FIRST_PAGE]
+    return _environment(html=True).get_template("report.html.j2").render(
+        view=view,
+        data=data,
+        encoded=encode(data),
+        first_page=first_page,
+        publisher_rows=publishers(view),
+        colours=SOURCE_COLOURS,
+        headings=SEVERITY_HEADINGS,
+        list_limit=LIST_LIMIT,
+        publisher_limit=PUBLISHER_LIMIT,
+        problem_limit=PROBLEM_LIMIT,
+    )
 
 
 def _view(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Claim] | None) -> ReportView:
@@ -93,16 +129,21 @@ def _environment(html: bool) -> jinja2.Environment:
         time=format_time,
         safe_url=safe_url,
         plural=_plural,
+        thousands="{:,}".format,
     )
     if html:
-        environment.filters.update(json_attr=_json_attr)
+        environment.filters.update(json_attr=_json_attr, doc_ids=_doc_ids)
     else:
-        environment.filters.update(md=markdown_text, code=markdown_code, md_quote=markdown_quote, md_link=markdown_link)
+        environment.filters.update(in_words=in_words, md=markdown_text, code=markdown_code, md_quote=markdown_quote, md_link=markdown_link)
     return environment
 
 
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+    return f"{count:,} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def _doc_ids(indices: Iterable[int], documents: list[list[str]]) -> list[str]:
+    return [documents[i][0] for i in indices]
 
 
 def _json_attr(value: object) -> str:

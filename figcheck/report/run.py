@@ -122,16 +122,29 @@ class RunInfo(Record):
         return DocumentInfo(doc_id=doc_id)
 
 
+NO_PREVIOUS_RUN = "No previous run to compare with."
+
+
+def describe_changes(previous_run_id: str | None, new: int, resolved: int) -> str:
+    """What changed since the previous run, in the one wording the report, its summary and the CLI share."""
+    if previous_run_id is None:
+        return NO_PREVIOUS_RUN
+    return f"{new} new, {resolved} resolved since run {previous_run_id}."
+
+
 def compare_runs(
     findings: Iterable[Finding],
-    previous_findings: Iterable[Finding],
+    previous_findings: Iterable[Finding] | None,
 ) -> tuple[list[str], list[FindingSummary]]:
     """The discrepancies new since the previous run, and the previous ones now resolved.
 
     Only discrepancies are compared: a check that now passes where it used to be silent
     is not news. A finding whose verdict changed keeps its id, so a discrepancy that
-    became consistent is resolved and one that became a discrepancy is new.
+    became consistent is resolved and one that became a discrepancy is new. With no
+    previous run (``None``) nothing is new and nothing resolved: there is nothing to compare.
     """
+    if previous_findings is None:
+        return [], []
     current = {f.id: f for f in findings if f.verdict == "discrepancy"}
     previous = {f.id: f for f in previous_findings if f.verdict == "discrepancy"}
     new_ids = sorted(set(current) - set(previous))

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from figcheck.records import Claim, ClaimRef, Finding
 from figcheck.report.findings_file import report_order
-from figcheck.report.run import DocumentInfo, FindingSummary, RunInfo
+from figcheck.report.run import DocumentInfo, FindingSummary, RunInfo, describe_changes
 from figcheck.report.timeline import Timeline, build_timeline, source_names
 
 SEVERITY_HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
@@ -100,6 +100,13 @@ class ReportView:
     colours: dict[str, str] = field(default_factory=dict)
     source_names: dict[str, str] = field(default_factory=dict)
     checks: list[tuple[str, str]] = field(default_factory=list)
+    # Every finding in report order: discrepancies by severity, then verified, then unverifiable.
+    ordered: list[FindingView] = field(default_factory=list)
+
+    @property
+    def changes(self) -> str:
+        """What changed since the previous run, worded as everywhere else (see ``describe_changes``)."""
+        return describe_changes(self.run.previous_run_id, len(self.new), len(self.resolved))
 
     @property
     def discrepancy_count(self) -> int:
@@ -122,7 +129,8 @@ def build_view(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Claim
     findings = sorted(findings, key=report_order)
     claim_list = list(claims) if claims is not None else None
     claims_by_id = {claim.id: claim for claim in claim_list or ()}
-    new_ids = set(run.new_finding_ids)
+    # Without a previous run nothing can be new, whatever an older findings file says.
+    new_ids = set(run.new_finding_ids) if run.previous_run_id else set()
     documents = _documents(run, findings)
     colours = {info.doc_id: SOURCE_COLOURS[i % len(SOURCE_COLOURS)] for i, info in enumerate(documents)}
     by_id = {info.doc_id: info for info in documents}
@@ -174,6 +182,7 @@ def build_view(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Claim
         colours=colours,
         source_names=source_names(documents),
         checks=sorted((row.check, row.label) for row in rows),
+        ordered=views,
     )
 
 
