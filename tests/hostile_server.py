@@ -16,6 +16,7 @@ Routes (``{page}`` is the article page the server was given):
   Content-Type header, or in a ``<meta charset>`` with no header charset;
 - ``/slow-headers``: one header line every ``header_interval`` seconds, ``header_lines``
   of them, then ``{page}``;
+- ``/slow-body``: ``{page}`` in ``header_lines`` parts, one every ``header_interval`` seconds;
 - ``/huge``: ``max_body`` bytes with no Content-Length;
 - ``/redirect?to=<url>``: a 302 to ``<url>``;
 - ``/feed?item=<url>&item=<url>``: an RSS feed listing the given URLs;
@@ -152,6 +153,8 @@ class HostileServer:
                     return self._send(200, {"Content-Type": "text/html"}, body)
                 if path == "/slow-headers":
                     return self._slow_headers()
+                if path == "/slow-body":
+                    return self._slow_body()
                 if path == "/huge":
                     return self._huge()
                 if path == "/redirect":
@@ -188,6 +191,17 @@ class HostileServer:
                 self.wfile.write(f"Content-Length: {len(site.page)}\r\nConnection: close\r\n\r\n".encode())
                 self.wfile.write(site.page)
                 self.close_connection = True
+
+            def _slow_body(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(site.page)))
+                self.end_headers()
+                step = -(-len(site.page) // site.header_lines)
+                for start in range(0, len(site.page), step):
+                    self.wfile.write(site.page[start:start + step])
+                    self.wfile.flush()
+                    time.sleep(site.header_interval)
 
             def _huge(self) -> None:
                 self.send_response(200)

@@ -772,6 +772,17 @@ def test_slow_headers_are_cut_off_by_the_total_timeout(hostile: HostileServer, t
     assert len(fine.new) == 1
 
 
+def test_trickling_body_is_cut_off_by_the_total_timeout(hostile: HostileServer, tmp_path: Path) -> None:
+    listed = sources(hostile, {"url": "/slow-body"}, read_timeout=2, total_timeout=1.5)
+    (problem,) = only_source(update_corpus(listed, tmp_path)).problems
+    assert problem.reason == "timeout" and hostile.hits["/slow-body"] == 1
+
+
+def test_huge_page_without_a_length_stops_at_the_cap(hostile: HostileServer, tmp_path: Path) -> None:
+    (problem,) = only_source(update_corpus(sources(hostile, {"url": "/huge"}), tmp_path)).problems
+    assert problem.reason == "too_large" and str(FAST.max_bytes) in problem.message
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -1015,7 +1026,7 @@ def test_fetch_messages_go_to_the_logger_given(site: FixtureSite, tmp_path: Path
     assert any(level == logging.INFO and "/news/council-trees" in text for _, level, text in messages)
 
 
-def test_flow_logger_is_the_run_logger_inside_a_run_and_the_module_logger_outside() -> None:
+def test_flow_logger_outside_a_run_is_the_module_logger() -> None:
     from flows.fetch import run_logger
 
     assert run_logger() is logging.getLogger("flows.fetch")

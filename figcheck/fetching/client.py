@@ -214,6 +214,9 @@ class _GuardedTransport(httpx.HTTPTransport):
         # with the same pool over the guarded backend.
         self._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
             network_backend=_GuardedBackend(trusted),
         )
 
