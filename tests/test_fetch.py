@@ -925,6 +925,14 @@ def test_page_disallowed_by_robots_txt_is_reported_and_never_requested(hostile: 
     assert state(tmp_path).urls[normalize_url(hostile.url("/page/private"))].status == "robots_disallowed"
 
 
+def test_redirect_to_a_page_disallowed_by_robots_txt_is_not_followed(hostile: HostileServer, tmp_path: Path) -> None:
+    hostile.robots = ROBOTS
+    path = f"/redirect?to={hostile.url('/page/private')}"
+    (problem,) = only_source(update_corpus(sources(hostile, {"url": path}), tmp_path)).problems
+    assert (problem.url, problem.reason) == (hostile.url(path), "robots_disallowed")
+    assert hostile.url("/page/private") in problem.message and hostile.hits["/page/private"] == 0
+
+
 def test_robots_txt_group_for_figcheck_is_the_one_obeyed(hostile: HostileServer, tmp_path: Path) -> None:
     hostile.robots = b"User-agent: figcheck\nDisallow: /page/not-for-figcheck\n\nUser-agent: *\nDisallow: /\n"
     named, public = update_corpus(sources(hostile, {"url": "/page/not-for-figcheck"}, {"url": "/page/public"}),

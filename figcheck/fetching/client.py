@@ -295,8 +295,13 @@ class PageFetcher:
         last_modified: str | None = None,
         max_bytes: int | None = None,
         accept: str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+        may_follow: Callable[[str], FetchProblem | None] | None = None,
     ) -> Outcome:
-        """Download ``url``, conditionally when a validator is given; retry only what may pass."""
+        """Download ``url``, conditionally when a validator is given; retry only what may pass.
+
+        ``may_follow`` is asked about every redirect target before it is requested (robots.txt);
+        a problem it returns ends the download.
+        """
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return FetchProblem(url=url, reason="invalid_url", message=f"not an http(s) URL: {url!r}")
@@ -310,7 +315,7 @@ class PageFetcher:
         for attempt in range(1, attempts + 1):
             delay = min(self.settings.backoff * 2 ** (attempt - 1), self.settings.max_backoff)
             try:
-                return self._get_once(url, headers, limit)
+                return self._get_once(url, headers, limit, may_follow)
             except httpx.InvalidURL as exc:
                 return FetchProblem(url=url, reason="invalid_url", message=f"not a usable URL: {exc}")
             except _RetryableStatus as exc:
@@ -350,7 +355,9 @@ class PageFetcher:
             self._sleep(delay)
         raise AssertionError("unreachable")
 
-    def _get_once(self, url: str, headers: dict[str, str], limit: int) -> Download | NotModified | FetchProblem:
+    def _get_once(
+        self, url: str, headers: dict[str, str], limit: int, may_follow: Callable[[str], FetchProblem | None] | None
+    ) -> Download | NotModified | FetchProblem:
         seen = [url]
         request = self._client.build_request("GET", url, headers=headers)
         while True:
@@ -359,7 +366,7 @@ class PageFetcher:
             deadline = time.monotonic() + self.settings.total_timeout
             token = _DEADLINE.set(deadline)
             try:
-                return self._exchange(url, request, seen, limit)
+                return self._exchange(url, request, seen, limit, may_follow)
             except _NextHop as hop:
                 request = hop.request
             except httpx.TimeoutException:
@@ -374,7 +381,12 @@ class PageFetcher:
                 _DEADLINE.reset(token)
 
     def _exchange(
-        self, url: str, request: httpx.Request, seen: list[str], limit: int
+        self,
+        url: str,
+        request: httpx.Request,
+        seen: list[str],
+        limit: int,
+        may_follow: Callable[[str], FetchProblem | None] | None,
     ) -> Download | NotModified | FetchProblem:
         """One request and its answer; a redirect to follow raises ``_NextHop``."""
         response = self._client.send(request, stream=True)
@@ -396,6 +408,9 @@ class PageFetcher:
                 if len(seen) > self.settings.max_redirects:
                     return FetchProblem(url=url, reason="too_many_redirects", status=response.status_code,
                                         message=f"more than {self.settings.max_redirects} redirects")
+                if may_follow is not None and (refused := may_follow(target)) is not None:
+                    return refused.model_copy(update={"url": url, "status": response.status_code,
+                                                      "message": f"redirected to {target}: {refused.message}"})
                 seen.append(target)
                 raise _NextHop(next_request)
             return self._read(url, response, limit, tuple(seen[1:]))

@@ -185,6 +185,7 @@ def _collect(
         last_modified=last_modified,
         max_bytes=fetcher.settings.max_listing_bytes if expects_listing else None,
         accept=_LISTING_ACCEPT if expects_listing else "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+        may_follow=refusal,
     )
     if isinstance(answer, FetchProblem):
         result.problems.append(answer.model_copy(update={"source": source.url}))
@@ -230,7 +231,7 @@ def _collect(
             if (refused := refusal(item.url)) is not None:
                 return refused
             etag, last_modified = store.validators(item.url)
-            outcome = fetcher.get(item.url, etag=etag, last_modified=last_modified)
+            outcome = fetcher.get(item.url, etag=etag, last_modified=last_modified, may_follow=refusal)
             return _page(outcome, source, item.url, item.published)
         except Exception as exc:  # one page's surprise is that page's problem
             log.exception("unexpected error while fetching %s", item.url)
@@ -297,7 +298,7 @@ def _listing_items(
     problems: list[FetchProblem] = []
     for child in listing.newest(fetcher.settings.max_child_sitemaps):
         answer = refusal(child.url) or fetcher.get(
-            child.url, max_bytes=fetcher.settings.max_listing_bytes, accept=_LISTING_ACCEPT
+            child.url, max_bytes=fetcher.settings.max_listing_bytes, accept=_LISTING_ACCEPT, may_follow=refusal
         )
         if isinstance(answer, Download):
             try:
