@@ -1084,3 +1084,23 @@ def test_fetch_command_fail_on_error_exits_0_when_nothing_failed(site: FixtureSi
     path.write_text(yaml.safe_dump(sources(site, {"url": "/news/council-trees"}).model_dump(mode="json")), encoding="utf-8")
     result = CliRunner().invoke(app, ["fetch", "--sources", str(path), "--corpus", str(tmp_path / "c"), "--fail-on-error"])
     assert result.exit_code == 0, result.output
+
+
+def test_an_unexpected_error_in_one_page_fails_that_page_only(
+    site: FixtureSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import figcheck.fetching.run as fetch_run
+
+    real = fetch_run.extract_article
+
+    def fragile(html: str, url: str):
+        if "harbour" in url:
+            raise RuntimeError("extractor tripped")
+        return real(html, url)
+
+    monkeypatch.setattr(fetch_run, "extract_article", fragile)
+    listed = sources(site, {"url": "/news/harbour-bridge-reopens"}, {"url": "/feed.rss", "max_items": 2})
+    page, feed = update_corpus(listed, tmp_path).sources
+    assert [(p.reason, p.message) for p in page.problems] == [("unexpected_error", "RuntimeError: extractor tripped")]
+    assert [(p.url, p.reason) for p in feed.problems] == [(site.url("/news/harbour-bridge-reopens"), "unexpected_error")]
+    assert len(feed.new) == 1
