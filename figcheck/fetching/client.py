@@ -180,7 +180,7 @@ class _GuardedBackend(httpcore.NetworkBackend):
             for address in addresses:
                 kind = private_kind(address)
                 if kind is not None:
-                    shown = host if host == address else f"{host} (which resolves to {address})"
+                    shown = f"{host}:{port}" + ("" if host == address else f" (which resolves to {address})")
                     raise _Refused(
                         "private_address",
                         f"refused to connect to {shown}: a {kind} address, fetched only from hosts "
