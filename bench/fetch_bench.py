@@ -1,15 +1,17 @@
 """How long fetching (and checking) N generated news pages from a server on 127.0.0.1 takes.
 
-    python bench/fetch_bench.py [--pages 200] [--min-interval 0] [--workers 4]
+    python bench/fetch_bench.py [--pages 200] [--min-interval 0] [--workers 4] [--gzip]
 
-Serves N pages (with menus, footers and comments around the article) and a sitemap listing
-them, fetches them into a temporary corpus, fetches again (every page answers 304), and,
-checks the corpus (extraction, checkers, report) with the library pipeline.
+Serves N pages (with menus, footers and comments around the article; gzip-compressed with
+--gzip) and a sitemap listing them, fetches them into a temporary corpus, fetches again
+(every page answers 304), and checks the corpus (extraction, checkers, report) with the
+library pipeline. The server has no robots.txt (404), which a fetch asks for once.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import random
 import tempfile
 import threading
@@ -52,7 +54,7 @@ def article_page(number: int) -> bytes:
 <footer>&copy; 2024 Bench Gazette. 1 Main Street.</footer></body></html>""".encode()
 
 
-def serve(pages: int) -> tuple[ThreadingHTTPServer, str]:
+def serve(pages: int, compress: bool = False) -> tuple[ThreadingHTTPServer, str]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -67,13 +69,20 @@ def serve(pages: int) -> tuple[ThreadingHTTPServer, str]:
                 if self.headers.get("If-None-Match") == etag:
                     self._send(304, "text/html", b"", etag)
                 else:
-                    self._send(200, "text/html; charset=utf-8", article_page(number), etag)
+                    body = article_page(number)
+                    if compress:
+                        self._send(200, "text/html; charset=utf-8", gzip.compress(body), etag, "gzip")
+                    else:
+                        self._send(200, "text/html; charset=utf-8", body, etag)
             else:
                 self._send(404, "text/plain", b"not found", None)
 
-        def _send(self, status: int, content_type: str, body: bytes, etag: str | None) -> None:
+        def _send(self, status: int, content_type: str, body: bytes, etag: str | None,
+                  encoding: str | None = None) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
+            if encoding:
+                self.send_header("Content-Encoding", encoding)
             self.send_header("Content-Length", str(len(body)))
             if etag:
                 self.send_header("ETag", etag)
@@ -94,9 +103,10 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--min-interval", type=float, default=0.0)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--gzip", action="store_true", help="serve the pages gzip-compressed")
     args = parser.parse_args()
 
-    server, base = serve(args.pages)
+    server, base = serve(args.pages, args.gzip)
     sources = SourceList(
         settings=FetchSettings(min_interval=args.min_interval, workers=args.workers),
         sources=[{"url": f"{base}/sitemap.xml", "kind": "sitemap", "max_items": args.pages}],
@@ -109,7 +119,8 @@ def main() -> None:
         started = time.perf_counter()
         second = update_corpus(sources, corpus, force=True)
         refetched = time.perf_counter() - started
-        print(f"{args.pages} pages, {args.workers} workers, {args.min_interval:g} s between requests to the host")
+        print(f"{args.pages} pages{' (gzip)' if args.gzip else ''}, {args.workers} workers, "
+              f"{args.min_interval:g} s between requests to the host")
         print(f"first fetch:  {fetched:6.2f} s  ({first.summary()['fetched']} stored, {len(first.problems)} failed)")
         print(f"second fetch: {refetched:6.2f} s  ({second.summary()['unchanged']} unchanged, answered 304)")
         started = time.perf_counter()

@@ -15,6 +15,10 @@ feed or a sitemap::
         language: en
         max_items: 10
         every: 1d
+        robots: ignore   # fetch even what robots.txt disallows (default: obey robots.txt)
+
+Private, loopback and link-local addresses are fetched only from the hosts listed here (a
+feed item or a redirect elsewhere that leads into the local network is refused).
 
 An error names the file, the line, the entry (its index and URL) and the field.
 """
@@ -31,6 +35,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 SourceKind = Literal["auto", "article", "feed", "sitemap"]
+RobotsPolicy = Literal["obey", "ignore"]
 
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _INTERVAL_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -102,6 +107,8 @@ class Source(_Strict):
     language: str | None = None
     max_items: int | None = Field(default=None, gt=0)
     every: timedelta | None = None
+    # "ignore": fetch this source and its items even where robots.txt disallows it.
+    robots: RobotsPolicy = "obey"
 
     @field_validator("url")
     @classmethod
@@ -134,6 +141,10 @@ class SourceList(_Strict):
 
     def every(self, source: Source) -> timedelta | None:
         return source.every or self.defaults.every
+
+    def urls(self) -> list[str]:
+        """Every source's URL: their hosts are the ones trusted with private addresses."""
+        return [source.url for source in self.sources]
 
 
 def load_sources(path: str | Path) -> SourceList:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import logging
+import shutil
 import socket
+import subprocess
 import threading
 import time
+import tracemalloc
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -24,6 +29,7 @@ from figcheck.fetching.run import update_corpus, write_fetch_report
 from figcheck.fetching.store import STATE_FILE, FetchState, normalize_url
 from figcheck.records import Claim, CountValue, DateValue, DocumentMeta
 from figcheck.sources import FetchSettings, SourceList, SourcesError, load_sources
+from hostile_server import HostileServer
 
 FIXTURES = Path(__file__).parent / "fetch_fixtures"
 
@@ -260,7 +266,7 @@ def test_each_failing_route_gives_its_reason_and_the_other_sources_still_fetch(
 
 def test_server_error_then_success_is_retried_with_backoff(site: FixtureSite) -> None:
     delays: list[float] = []
-    with PageFetcher(FAST.model_copy(update={"backoff": 0.5}), sleep=delays.append) as fetcher:
+    with PageFetcher(FAST.model_copy(update={"backoff": 0.5}), sleep=delays.append, trusted_urls=[site.base]) as fetcher:
         answer = fetcher.get(site.url("/flaky"))
     assert answer.status == 200 and b"5,000 trees" in answer.body
     assert site.hits["/flaky"] == 3
@@ -277,7 +283,7 @@ def test_retry_after_is_honoured_up_to_the_maximum_backoff(site: FixtureSite, mo
 
     monkeypatch.setattr(site, "route", busy)
     delays: list[float] = []
-    with PageFetcher(FAST.model_copy(update={"retries": 1, "max_backoff": 7}), sleep=delays.append) as fetcher:
+    with PageFetcher(FAST.model_copy(update={"retries": 1, "max_backoff": 7}), sleep=delays.append, trusted_urls=[site.base]) as fetcher:
         answer = fetcher.get(site.url("/busy"))
     assert answer.reason == "http_5xx" and answer.status == 503 and answer.attempts == 2
     assert delays == [7]
@@ -304,14 +310,14 @@ def test_refused_connection_is_retried_then_reported(site: FixtureSite) -> None:
         unused.bind(("127.0.0.1", 0))
         port = unused.getsockname()[1]
     delays: list[float] = []
-    with PageFetcher(FAST, sleep=delays.append) as fetcher:
+    with PageFetcher(FAST, trusted_urls=[f"http://127.0.0.1:{port}/"], sleep=delays.append) as fetcher:
         answer = fetcher.get(f"http://127.0.0.1:{port}/")
     assert answer.reason == "connection" and answer.attempts == 3
     assert len(delays) == 2
 
 
 def test_declared_and_streamed_sizes_are_both_capped(site: FixtureSite) -> None:
-    with PageFetcher(FAST) as fetcher:
+    with PageFetcher(FAST, trusted_urls=[site.base]) as fetcher:
         small = fetcher.get(site.url("/news/council-trees"), max_bytes=100)
         streamed = fetcher.get(site.url("/huge"), max_bytes=50_000)
     assert small.reason == "too_large" and "declared" in small.message
@@ -319,9 +325,9 @@ def test_declared_and_streamed_sizes_are_both_capped(site: FixtureSite) -> None:
 
 
 def test_redirects_are_followed_within_the_limit(site: FixtureSite) -> None:
-    with PageFetcher(FAST) as fetcher:
+    with PageFetcher(FAST, trusted_urls=[site.base]) as fetcher:
         moved = fetcher.get(site.url("/moved"))
-    with PageFetcher(FAST.model_copy(update={"max_redirects": 0})) as fetcher:
+    with PageFetcher(FAST.model_copy(update={"max_redirects": 0}), trusted_urls=[site.base]) as fetcher:
         refused = fetcher.get(site.url("/moved"))
     assert moved.status == 200 and moved.final_url == site.url("/news/council-trees")
     assert moved.redirects == (site.url("/news/council-trees"),)
@@ -329,14 +335,14 @@ def test_redirects_are_followed_within_the_limit(site: FixtureSite) -> None:
 
 
 def test_requests_carry_a_user_agent_naming_figcheck_and_a_contact(site: FixtureSite) -> None:
-    with PageFetcher(FAST.model_copy(update={"contact": "mailto:desk@example.org"})) as fetcher:
+    with PageFetcher(FAST.model_copy(update={"contact": "mailto:desk@example.org"}), trusted_urls=[site.base]) as fetcher:
         fetcher.get(site.url("/news/council-trees"))
     user_agent = site.requests[-1][2]["User-Agent"]
     assert user_agent.startswith("figcheck/") and user_agent.endswith("(+mailto:desk@example.org)")
 
 
 def test_requests_to_one_host_are_spaced_by_the_rate_limit(site: FixtureSite) -> None:
-    with PageFetcher(FAST.model_copy(update={"min_interval": 0.15})) as fetcher:
+    with PageFetcher(FAST.model_copy(update={"min_interval": 0.15}), trusted_urls=[site.base]) as fetcher:
         with ThreadPoolExecutor(3) as pool:
             list(pool.map(lambda _: fetcher.get(site.url("/news/council-trees")), range(3)))
     times = sorted(moment for moment, path, _ in site.requests)
@@ -522,7 +528,8 @@ def test_unchanged_feed_still_has_its_items_checked(site: FixtureSite, tmp_path:
     first = update_corpus(listed, tmp_path)
     site.reset()
     (source,) = update_corpus(listed, tmp_path).sources
-    assert site.requests[0][2]["If-None-Match"] == '"feed-1"'
+    feed_request = next(headers for _, path, headers in site.requests if path == "/feed.rss")
+    assert feed_request["If-None-Match"] == '"feed-1"'
     assert (source.kind, sorted(source.unchanged)) == ("feed", sorted(first.sources[0].new))
     assert site.hits["/news/council-trees"] == 1 and site.hits["/news/harbour-bridge-reopens"] == 1
 
@@ -664,3 +671,436 @@ def test_fetch_command_rejects_an_invalid_sources_file_with_exit_2(tmp_path: Pat
     result = CliRunner().invoke(app, ["fetch", "--sources", str(path), "--corpus", str(tmp_path / "corpus")])
     assert result.exit_code == 2
     assert "sources[0] (https://a.example/): max_items" in result.output
+
+
+# --- a hostile server: bombs, trickles, odd charsets, traps --------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_server():
+    with HostileServer((FIXTURES / "article2.html").read_bytes()) as server:
+        yield server
+
+
+@pytest.fixture
+def hostile(hostile_server: HostileServer, monkeypatch: pytest.MonkeyPatch) -> HostileServer:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    hostile_server.hits.clear()
+    hostile_server.robots, hostile_server.robots_status = None, 200
+    return hostile_server
+
+
+@pytest.fixture
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
+    """No test connects anywhere but 127.0.0.1, whatever the code under test would do."""
+    real = socket.create_connection
+    attempts: list[tuple] = []
+
+    def guarded(address, *args, **kwargs):
+        attempts.append(address)
+        if address[0] != "127.0.0.1":
+            raise OSError(f"the test refuses to connect to {address[0]}")
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", guarded)
+    return attempts
+
+
+def only_source(report) -> object:
+    (source,) = report.sources
+    return source
+
+
+@pytest.mark.parametrize("codings", ["gzip", "deflate", "gzip,gzip", "gzip,deflate,gzip"])
+def test_pages_in_one_or_more_content_encodings_are_decoded_in_order(
+    hostile: HostileServer, tmp_path: Path, codings: str
+) -> None:
+    source = only_source(update_corpus(sources(hostile, {"url": f"/encoded/{codings}"}), tmp_path))
+    assert source.problems == [] and len(source.new) == 1
+    assert "plant 5,000 trees" in (tmp_path / f"{source.new[0]}.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("codings", ["gzip", "gzip,gzip", "gzip,gzip,gzip", "deflate,gzip"])
+def test_compression_bomb_in_any_number_of_layers_stops_at_the_cap_and_the_fetch_goes_on(
+    hostile: HostileServer, tmp_path: Path, codings: str
+) -> None:
+    hostile.bomb_body(codings.split(","))  # built before memory is measured
+    tracemalloc.start()
+    try:
+        report = update_corpus(sources(hostile, {"url": f"/bomb/{codings}"}, {"url": "/page/fine"}), tmp_path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    bombed, fine = report.sources
+    assert [(p.reason, p.url) for p in bombed.problems] == [("too_large", hostile.url(f"/bomb/{codings}"))]
+    assert str(FAST.max_bytes) in bombed.problems[0].message
+    assert len(fine.new) == 1
+    # The page inflates to 200 MB; never more than a few times the cap may be held at once.
+    assert peak < 20 * FAST.max_bytes, f"peak {peak / 1e6:.0f} MB"
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/corrupt-gzip", ["gzip", "not valid"]),
+        ("/coding/x-squash", ["unsupported content encoding", "x-squash"]),
+        ("/coding/gzip,gzip,gzip,gzip,gzip,gzip", ["more than"]),
+    ],
+)
+def test_undecodable_content_encoding_is_reported_and_the_fetch_goes_on(
+    hostile: HostileServer, tmp_path: Path, path: str, words: list[str]
+) -> None:
+    report = update_corpus(sources(hostile, {"url": path}, {"url": "/page/fine"}), tmp_path)
+    broken, fine = report.sources
+    (problem,) = broken.problems
+    assert problem.reason == "bad_content_encoding"
+    for word in words:
+        assert word in problem.message
+    assert len(fine.new) == 1
+
+
+def test_slow_headers_are_cut_off_by_the_total_timeout(hostile: HostileServer, tmp_path: Path) -> None:
+    # Each header line comes well within the read timeout; the whole answer takes 10 s.
+    listed = sources(hostile, {"url": "/slow-headers"}, {"url": "/page/fine"},
+                     read_timeout=2, total_timeout=1.5)
+    report = update_corpus(listed, tmp_path)
+    slow, fine = report.sources
+    assert [p.reason for p in slow.problems] == ["timeout"]
+    assert "1.5 s" in slow.problems[0].message
+    assert hostile.hits["/slow-headers"] == 1  # stopped on purpose: not retried
+    assert len(fine.new) == 1
+
+
+def test_trickling_body_is_cut_off_by_the_total_timeout(hostile: HostileServer, tmp_path: Path) -> None:
+    listed = sources(hostile, {"url": "/slow-body"}, read_timeout=2, total_timeout=1.5)
+    (problem,) = only_source(update_corpus(listed, tmp_path)).problems
+    assert problem.reason == "timeout" and hostile.hits["/slow-body"] == 1
+
+
+def test_huge_page_without_a_length_stops_at_the_cap(hostile: HostileServer, tmp_path: Path) -> None:
+    (problem,) = only_source(update_corpus(sources(hostile, {"url": "/huge"}), tmp_path)).problems
+    assert problem.reason == "too_large" and str(FAST.max_bytes) in problem.message
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/charset/rot13", "/charset/base64", "/charset/hex", "/charset/zlib", "/charset/x-klingon",
+        "/meta-charset/rot13", "/meta-charset/base64", "/meta-charset/hex", "/meta-charset/zlib",
+    ],
+)
+def test_unknown_or_non_text_charset_is_reported_recorded_and_the_fetch_goes_on(
+    hostile: HostileServer, tmp_path: Path, path: str
+) -> None:
+    charset = path.rsplit("/", 1)[1]
+    listed = sources(hostile, {"url": path}, {"url": "/page/fine"})
+    report = update_corpus(listed, tmp_path / "corpus")
+    odd, fine = report.sources
+    (problem,) = odd.problems
+    assert problem.reason == "bad_encoding" and repr(charset) in problem.message
+    assert len(fine.new) == 1
+    # Recorded: in the state file and in fetch.json, and the next run goes the same way.
+    assert state(tmp_path / "corpus").urls[normalize_url(hostile.url(path))].status == "bad_encoding"
+    written = json.loads(write_fetch_report(report, tmp_path / "out").read_text())
+    assert written["sources"][0]["problems"][0]["reason"] == "bad_encoding"
+    again = update_corpus(listed, tmp_path / "corpus", force=True)
+    assert [p.reason for p in again.problems] == ["bad_encoding"]
+
+
+@pytest.mark.parametrize("charset", ["rot13", "base64", "hex", "zlib", "uu", "bz2"])
+def test_non_text_codecs_are_not_charsets(charset: str) -> None:
+    with pytest.raises(EncodingProblem, match=f"'{charset}'"):
+        decode_html(b"<p>cafe</p>", charset)
+    with pytest.raises(EncodingProblem, match=f"'{charset}'"):
+        decode_html(f'<meta charset="{charset}"><p>cafe</p>'.encode(), None)
+
+
+# --- private addresses (SSRF) --------------------------------------------------------------
+
+
+def test_redirect_to_a_loopback_name_or_port_not_in_the_sources_is_refused(
+    hostile: HostileServer, site: FixtureSite, tmp_path: Path, loopback_only: list[tuple]
+) -> None:
+    to_localhost = f"/redirect?to=http://localhost:{hostile.port}/page/secret"
+    to_other_port = f"/redirect?to={site.url('/news/council-trees')}"
+    report = update_corpus(sources(hostile, {"url": to_localhost}, {"url": to_other_port}), tmp_path)
+    for source in report.sources:
+        (problem,) = source.problems
+        assert problem.reason == "private_address", problem.message
+        assert "sources.yaml" in problem.message
+    assert "localhost" in report.sources[0].problems[0].message
+    assert hostile.hits["/page/secret"] == 0 and site.hits["/news/council-trees"] == 0
+    assert list(tmp_path.glob("*.txt")) == []
+
+
+def test_redirect_within_a_host_named_in_the_sources_is_followed(hostile: HostileServer, tmp_path: Path) -> None:
+    path = f"/redirect?to={hostile.url('/page/moved')}"
+    source = only_source(update_corpus(sources(hostile, {"url": path}), tmp_path))
+    assert source.problems == [] and len(source.new) == 1
+
+
+def test_a_name_that_resolves_to_loopback_is_loopback(
+    hostile: HostileServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loopback_only: list[tuple]
+) -> None:
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        return real("127.0.0.1" if host == "intranet.example" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    secret = f"http://intranet.example:{hostile.port}/page/secret"
+    refused = only_source(update_corpus(sources(hostile, {"url": f"/redirect?to={secret}"}), tmp_path / "a"))
+    assert [p.reason for p in refused.problems] == ["private_address"]
+    assert "127.0.0.1" in refused.problems[0].message
+    assert hostile.hits["/page/secret"] == 0
+    # Named in the sources, the same name is fetched (at the address that was checked).
+    named = SourceList.model_validate({"settings": FAST.model_dump(), "sources": [{"url": secret}]})
+    assert len(only_source(update_corpus(named, tmp_path / "b")).new) == 1
+    assert hostile.hits["/page/secret"] == 1
+    assert loopback_only[-1][0] == "127.0.0.1"
+
+
+def test_feed_items_on_private_addresses_are_refused(
+    hostile: HostileServer, tmp_path: Path, loopback_only: list[tuple]
+) -> None:
+    trapped = [
+        f"http://localhost:{hostile.port}/page/a",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.1.2.3/admin",
+        f"http://[::1]:{hostile.port}/page/b",
+        "http://0.0.0.0/",
+    ]
+    allowed = hostile.url("/page/ok")
+    query = "&".join(f"item={quote(url, safe='')}" for url in [*trapped, allowed])
+    source = only_source(update_corpus(sources(hostile, {"url": f"/feed?{query}", "max_items": 10}), tmp_path))
+    assert sorted((p.url, p.reason) for p in source.problems) == sorted((url, "private_address") for url in trapped)
+    assert len(source.new) == 1
+    assert hostile.hits["/page/a"] == hostile.hits["/page/b"] == 0
+    assert {address[0] for address in loopback_only} == {"127.0.0.1"}
+
+
+def test_child_sitemap_on_a_private_address_is_refused_and_reported(
+    hostile: HostileServer, tmp_path: Path, loopback_only: list[tuple]
+) -> None:
+    child = f"http://localhost:{hostile.port}/sitemap-secret.xml"
+    source = only_source(
+        update_corpus(sources(hostile, {"url": f"/sitemap-index?child={quote(child, safe='')}"}), tmp_path)
+    )
+    assert [(p.url, p.reason) for p in source.problems] == [(child, "private_address")]
+    assert hostile.hits["/sitemap-secret.xml"] == 0
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("127.0.0.1", "loopback"), ("127.8.9.10", "loopback"), ("::1", "loopback"),
+        ("::ffff:127.0.0.1", "loopback"), ("10.0.0.1", "private"), ("172.16.5.4", "private"),
+        ("192.168.1.1", "private"), ("fd00::1", "private"), ("169.254.169.254", "link-local"),
+        ("fe80::1", "link-local"), ("0.0.0.0", "unspecified"), ("100.64.0.1", "private"),
+        ("224.0.0.1", "multicast"), ("93.184.215.14", None), ("2606:4700::1111", None),
+    ],
+)
+def test_addresses_are_told_apart_public_from_private(address: str, kind: str | None) -> None:
+    from figcheck.fetching.addresses import private_kind
+
+    assert private_kind(address) == kind
+
+
+# --- robots.txt ----------------------------------------------------------------------------
+
+ROBOTS = b"User-agent: *\nDisallow: /page/private\n"
+
+
+def test_page_disallowed_by_robots_txt_is_reported_and_never_requested(hostile: HostileServer, tmp_path: Path) -> None:
+    hostile.robots = ROBOTS
+    listed = sources(hostile, {"url": "/page/private"}, {"url": "/page/private/2"}, {"url": "/page/public"})
+    private, deeper, public = update_corpus(listed, tmp_path).sources
+    for source in (private, deeper):
+        (problem,) = source.problems
+        assert problem.reason == "robots_disallowed" and "robots.txt" in problem.message
+    assert len(public.new) == 1
+    assert hostile.hits["/page/private"] == hostile.hits["/page/private/2"] == 0
+    assert hostile.hits["/robots.txt"] == 1  # once per host per run
+    assert state(tmp_path).urls[normalize_url(hostile.url("/page/private"))].status == "robots_disallowed"
+
+
+def test_redirect_to_a_page_disallowed_by_robots_txt_is_not_followed(hostile: HostileServer, tmp_path: Path) -> None:
+    hostile.robots = ROBOTS
+    path = f"/redirect?to={hostile.url('/page/private')}"
+    (problem,) = only_source(update_corpus(sources(hostile, {"url": path}), tmp_path)).problems
+    assert (problem.url, problem.reason) == (hostile.url(path), "robots_disallowed")
+    assert hostile.url("/page/private") in problem.message and hostile.hits["/page/private"] == 0
+
+
+def test_robots_txt_group_for_figcheck_is_the_one_obeyed(hostile: HostileServer, tmp_path: Path) -> None:
+    hostile.robots = b"User-agent: figcheck\nDisallow: /page/not-for-figcheck\n\nUser-agent: *\nDisallow: /\n"
+    named, public = update_corpus(sources(hostile, {"url": "/page/not-for-figcheck"}, {"url": "/page/public"}),
+                                  tmp_path).sources
+    assert [p.reason for p in named.problems] == ["robots_disallowed"]
+    assert len(public.new) == 1 and hostile.hits["/page/not-for-figcheck"] == 0
+
+
+def test_feed_items_disallowed_by_robots_txt_are_reported(hostile: HostileServer, tmp_path: Path) -> None:
+    hostile.robots = ROBOTS
+    items = [hostile.url("/page/private"), hostile.url("/page/public")]
+    query = "&".join(f"item={quote(url, safe='')}" for url in items)
+    source = only_source(update_corpus(sources(hostile, {"url": f"/feed?{query}"}), tmp_path))
+    assert [(p.url, p.reason) for p in source.problems] == [(items[0], "robots_disallowed")]
+    assert len(source.new) == 1 and hostile.hits["/page/private"] == 0
+
+
+def test_robots_ignore_in_the_sources_file_overrides_robots_txt(hostile: HostileServer, tmp_path: Path) -> None:
+    hostile.robots = ROBOTS
+    source = only_source(update_corpus(sources(hostile, {"url": "/page/private", "robots": "ignore"}), tmp_path))
+    assert source.problems == [] and len(source.new) == 1
+    assert hostile.hits["/robots.txt"] == 0
+
+
+@pytest.mark.parametrize(
+    ("robots", "status", "allowed"),
+    [
+        (None, 404, True),  # no robots.txt: everything allowed
+        (b"", 200, True),
+        (b"User-agent: *\nDisallow: /\n", 200, False),
+        (b"oops", 503, False),  # a server error: assume everything disallowed (RFC 9309)
+        (b"nope", 403, True),  # unavailable (4xx): everything allowed (RFC 9309)
+    ],
+)
+def test_robots_txt_answers_are_read_as_the_robots_standard_says(
+    hostile: HostileServer, tmp_path: Path, robots: bytes | None, status: int, allowed: bool
+) -> None:
+    hostile.robots, hostile.robots_status = robots, status
+    source = only_source(update_corpus(sources(hostile, {"url": "/page/any"}, retries=0), tmp_path))
+    assert (len(source.new) == 1) is allowed
+    assert [p.reason for p in source.problems] == ([] if allowed else ["robots_disallowed"])
+
+
+def test_robots_field_in_the_sources_file_is_validated(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n  - url: https://a.example/\n    robots: ignore\n", encoding="utf-8")
+    assert load_sources(path).sources[0].robots == "ignore"
+    path.write_text("sources:\n  - url: https://a.example/\n    robots: never\n", encoding="utf-8")
+    with pytest.raises(SourcesError, match=r"line 3.*sources\[0\].*robots"):
+        load_sources(path)
+
+
+def test_shipped_sources_file_documents_the_robots_override() -> None:
+    text = (Path(__file__).parents[1] / "corpus" / "sources.yaml").read_text(encoding="utf-8")
+    assert "robots: ignore" in text
+
+
+# --- broken feeds --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fixture", ["feed_broken.rss", "feed_wrong_charset.rss"])
+def test_broken_feed_still_gives_its_items(fixture: str) -> None:
+    base = "http://news.example.org"
+    body = (FIXTURES / fixture).read_bytes().replace(b"{base}", base.encode())
+    listing = read_listing(body, f"{base}/feed.rss")
+    assert listing.kind == "rss"
+    assert [item.url for item in listing.items] == [
+        f"{base}/news/council-trees", f"{base}/news/harbour-bridge-reopens", f"{base}/news/withdrawn"
+    ]
+    # A date that cannot be read leaves the item undated, not dropped.
+    assert [item.published for item in listing.items] == [
+        datetime(2024, 3, 20, 14, 5, tzinfo=UTC), None, datetime(2024, 3, 1, 10, 0, tzinfo=UTC)
+    ]
+
+
+def test_broken_feed_is_fetched(site: FixtureSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = site.route
+
+    def with_broken_feed(path: str, headers: dict[str, str]):
+        if path == "/broken.rss":
+            return 200, {"Content-Type": "application/rss+xml"}, site.fixture("feed_broken.rss")
+        return original(path, headers)
+
+    monkeypatch.setattr(site, "route", with_broken_feed)
+    source = only_source(update_corpus(sources(site, {"url": "/broken.rss"}), tmp_path))
+    assert source.kind == "feed" and len(source.new) == 2
+    assert [(p.url, p.reason) for p in source.problems] == [(site.url("/news/withdrawn"), "http_404")]
+
+
+# --- logging, state files, exit status -----------------------------------------------------
+
+
+def test_fetch_messages_go_to_the_logger_given(site: FixtureSite, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("test.fetch.given")
+    with caplog.at_level(logging.INFO, logger="test.fetch.given"):
+        update_corpus(sources(site, {"url": "/nowhere"}, {"url": "/news/council-trees"}), tmp_path, logger=logger)
+    messages = [(r.name, r.levelno, r.getMessage()) for r in caplog.records if r.name == "test.fetch.given"]
+    assert any(level == logging.WARNING and "/nowhere" in text and "http_404" in text for _, level, text in messages)
+    assert any(level == logging.INFO and "/news/council-trees" in text for _, level, text in messages)
+
+
+def test_flow_logger_outside_a_run_is_the_module_logger() -> None:
+    from flows.fetch import run_logger
+
+    assert run_logger() is logging.getLogger("flows.fetch")
+
+
+@pytest.mark.prefect
+def test_fetch_flow_logs_failures_through_the_run_logger(
+    prefect_harness, site: FixtureSite, tmp_path: Path
+) -> None:
+    from flows.fetch import fetch_sources
+
+    path = tmp_path / "sources.yaml"
+    listed = sources(site, {"url": "/nowhere"}, {"url": "/news/council-trees"})
+    path.write_text(yaml.safe_dump(listed.model_dump(mode="json")), encoding="utf-8")
+    seen: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = seen.append  # type: ignore[method-assign]
+    for name in ("prefect.task_runs", "prefect.flow_runs"):
+        logging.getLogger(name).addHandler(handler)
+    try:
+        summary = fetch_sources(sources=str(path), corpus=str(tmp_path / "corpus"))
+    finally:
+        for name in ("prefect.task_runs", "prefect.flow_runs"):
+            logging.getLogger(name).removeHandler(handler)
+    assert summary["failed"] == 1
+    task_lines = [r.getMessage() for r in seen if r.name == "prefect.task_runs"]
+    assert any("/nowhere" in line and "http_404" in line for line in task_lines), task_lines
+    assert any("/news/council-trees" in line for line in task_lines), task_lines
+
+
+def test_fetch_state_files_are_ignored_by_git() -> None:
+    root = Path(__file__).parents[1]
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    for name in ("corpus/.fetch-state.json", "corpus/.fetch.lock", "corpus/.fetch-state.json.tmp123",
+                 "elsewhere/.fetch-state.json"):
+        result = subprocess.run(["git", "check-ignore", "-q", name], cwd=root, check=False)
+        assert result.returncode == 0, f"{name} is not ignored"
+    assert subprocess.run(["git", "check-ignore", "-q", "corpus/sources.yaml"], cwd=root, check=False).returncode == 1
+
+
+def test_fetch_command_fail_on_error_exits_0_when_nothing_failed(site: FixtureSite, tmp_path: Path) -> None:
+    from figcheck.cli.app import app
+    import figcheck.cli.fetch  # noqa: F401
+
+    path = tmp_path / "sources.yaml"
+    path.write_text(yaml.safe_dump(sources(site, {"url": "/news/council-trees"}).model_dump(mode="json")), encoding="utf-8")
+    result = CliRunner().invoke(app, ["fetch", "--sources", str(path), "--corpus", str(tmp_path / "c"), "--fail-on-error"])
+    assert result.exit_code == 0, result.output
+
+
+def test_an_unexpected_error_in_one_page_fails_that_page_only(
+    site: FixtureSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import figcheck.fetching.run as fetch_run
+
+    real = fetch_run.extract_article
+
+    def fragile(html: str, url: str):
+        if "harbour" in url:
+            raise RuntimeError("extractor tripped")
+        return real(html, url)
+
+    monkeypatch.setattr(fetch_run, "extract_article", fragile)
+    listed = sources(site, {"url": "/news/harbour-bridge-reopens"}, {"url": "/feed.rss", "max_items": 2})
+    page, feed = update_corpus(listed, tmp_path).sources
+    assert [(p.reason, p.message) for p in page.problems] == [("unexpected_error", "RuntimeError: extractor tripped")]
+    assert [(p.url, p.reason) for p in feed.problems] == [(site.url("/news/harbour-bridge-reopens"), "unexpected_error")]
+    assert len(feed.new) == 1

@@ -3,6 +3,12 @@
 Every download ends as a ``Download``, a ``NotModified`` (the server answered 304 to our
 ETag / Last-Modified) or a ``FetchProblem`` naming why it failed; nothing here raises for a
 page that cannot be had.
+
+What a hostile server cannot do: keep a request going past ``total_timeout`` (the deadline
+covers connecting, the headers and the body: every socket operation gets only the time that
+is left), make the body take more than ``max_bytes`` (counted after each layer of
+Content-Encoding), or make figcheck connect to a private address that sources.yaml does not
+name (checked on the resolved address of every connection, see ``addresses``).
 """
 
 from __future__ import annotations
@@ -12,16 +18,20 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 from pydantic import BaseModel, ConfigDict
 
 import figcheck
+from figcheck.fetching.addresses import TrustedHosts, private_kind
+from figcheck.fetching.content_coding import ACCEPT_ENCODING, BodyDecoder, ContentCodingError, TooLarge
 from figcheck.sources import FetchSettings
 
 ProblemReason = Literal[
@@ -38,8 +48,12 @@ ProblemReason = Literal[
     "not_html",
     "too_large",
     "bad_encoding",
+    "bad_content_encoding",
     "bad_listing",
     "no_text",
+    "private_address",
+    "robots_disallowed",
+    "unexpected_error",
 ]
 
 
@@ -91,6 +105,14 @@ class _RetryableStatus(Exception):
         self.retry_after = retry_after
 
 
+class _NextHop(Exception):
+    """A redirect to follow (the next request to send)."""
+
+    def __init__(self, request: httpx.Request) -> None:
+        super().__init__(str(request.url))
+        self.request = request
+
+
 class _Refused(Exception):
     """A download stopped on purpose (size cap, slow trickle): not worth retrying."""
 
@@ -98,6 +120,105 @@ class _Refused(Exception):
         super().__init__(message)
         self.reason = reason
         self.message = message
+
+
+# The moment the current request must be over by (per thread), set by PageFetcher around
+# each exchange and read by every socket operation of it.
+_DEADLINE: ContextVar[float | None] = ContextVar("figcheck_fetch_deadline", default=None)
+
+
+def _time_left(timeout: float | None, expired: type[Exception]) -> float | None:
+    """``timeout`` shortened to the time left before the deadline; ``expired`` once it has passed."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise expired("the total timeout has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write ends by the deadline of the request using it."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _time_left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _time_left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        stream = self._stream.start_tls(ssl_context, server_hostname, _time_left(timeout, httpcore.ConnectTimeout))
+        return _DeadlineStream(stream)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _GuardedBackend(httpcore.NetworkBackend):
+    """Opens connections only to addresses allowed for the host, within the request's deadline."""
+
+    def __init__(self, trusted: TrustedHosts) -> None:
+        self._trusted = trusted
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        try:
+            found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
+        if (host, port) not in self._trusted:
+            for address in addresses:
+                kind = private_kind(address)
+                if kind is not None:
+                    shown = f"{host}:{port}" + ("" if host == address else f" (which resolves to {address})")
+                    raise _Refused(
+                        "private_address",
+                        f"refused to connect to {shown}: a {kind} address, fetched only from hosts "
+                        f"named in sources.yaml",
+                    )
+        # Connect to the address just checked, never to a name looked up again.
+        error: httpcore.ConnectError | None = None
+        for address in addresses:
+            try:
+                stream = self._backend.connect_tcp(
+                    address, port, _time_left(timeout, httpcore.ConnectTimeout), local_address, socket_options
+                )
+            except httpcore.ConnectError as exc:
+                error = exc
+                continue
+            return _DeadlineStream(stream)
+        raise error or httpcore.ConnectError(f"no address found for {host}")
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        raise httpcore.ConnectError("figcheck does not fetch over unix sockets")
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class _GuardedTransport(httpx.HTTPTransport):
+    def __init__(self, trusted: TrustedHosts) -> None:
+        super().__init__(trust_env=False)
+        # httpx has no public way to choose the network backend: replace the pool it built
+        # with the same pool over the guarded backend.
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            network_backend=_GuardedBackend(trusted),
+        )
 
 
 class HostRateLimit:
@@ -126,13 +247,25 @@ def user_agent(settings: FetchSettings) -> str:
 
 
 class PageFetcher:
-    """One HTTP client shared by all downloads of a run (thread-safe); use as a context manager."""
+    """One HTTP client shared by all downloads of a run (thread-safe); use as a context manager.
 
-    def __init__(self, settings: FetchSettings | None = None, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    ``trusted_urls`` are the URLs of sources.yaml: their hosts may be on private addresses
+    (see ``addresses``). No proxy is used, whatever the environment says: a proxy would
+    resolve names itself, out of reach of that check.
+    """
+
+    def __init__(
+        self,
+        settings: FetchSettings | None = None,
+        *,
+        trusted_urls: Iterable[str] = (),
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.settings = settings or FetchSettings()
         self.rate_limit = HostRateLimit(self.settings.min_interval)
         self._sleep = sleep
         self._client = httpx.Client(
+            transport=_GuardedTransport(TrustedHosts(trusted_urls)),
             timeout=httpx.Timeout(
                 connect=self.settings.connect_timeout,
                 read=self.settings.read_timeout,
@@ -142,7 +275,7 @@ class PageFetcher:
             # Redirects are followed by hand, to apply the rate limit to every hop and to
             # tell a loop from a merely long chain.
             follow_redirects=False,
-            headers={"User-Agent": user_agent(self.settings)},
+            headers={"User-Agent": user_agent(self.settings), "Accept-Encoding": ACCEPT_ENCODING},
         )
 
     def __enter__(self) -> PageFetcher:
@@ -162,8 +295,13 @@ class PageFetcher:
         last_modified: str | None = None,
         max_bytes: int | None = None,
         accept: str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+        may_follow: Callable[[str], FetchProblem | None] | None = None,
     ) -> Outcome:
-        """Download ``url``, conditionally when a validator is given; retry only what may pass."""
+        """Download ``url``, conditionally when a validator is given; retry only what may pass.
+
+        ``may_follow`` is asked about every redirect target before it is requested (robots.txt);
+        a problem it returns ends the download.
+        """
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return FetchProblem(url=url, reason="invalid_url", message=f"not an http(s) URL: {url!r}")
@@ -177,7 +315,9 @@ class PageFetcher:
         for attempt in range(1, attempts + 1):
             delay = min(self.settings.backoff * 2 ** (attempt - 1), self.settings.max_backoff)
             try:
-                return self._get_once(url, headers, limit)
+                return self._get_once(url, headers, limit, may_follow)
+            except httpx.InvalidURL as exc:
+                return FetchProblem(url=url, reason="invalid_url", message=f"not a usable URL: {exc}")
             except _RetryableStatus as exc:
                 if attempt == attempts:
                     return FetchProblem(
@@ -215,36 +355,67 @@ class PageFetcher:
             self._sleep(delay)
         raise AssertionError("unreachable")
 
-    def _get_once(self, url: str, headers: dict[str, str], limit: int) -> Download | NotModified | FetchProblem:
+    def _get_once(
+        self, url: str, headers: dict[str, str], limit: int, may_follow: Callable[[str], FetchProblem | None] | None
+    ) -> Download | NotModified | FetchProblem:
         seen = [url]
         request = self._client.build_request("GET", url, headers=headers)
         while True:
             self.rate_limit.wait(request.url.host)
-            response = self._client.send(request, stream=True)
+            # The deadline starts after our own politeness wait, once per hop.
+            deadline = time.monotonic() + self.settings.total_timeout
+            token = _DEADLINE.set(deadline)
             try:
-                # httpx counts 304 among redirects; for us it is the answer to our validators.
-                if response.is_redirect and response.status_code != 304:
-                    next_request = response.next_request
-                    if next_request is None:
-                        return FetchProblem(url=url, reason="http_4xx", status=response.status_code,
-                                            message=f"HTTP {response.status_code} redirect without a Location")
-                    target = str(next_request.url)
-                    if next_request.url.scheme not in ("http", "https"):
-                        return FetchProblem(url=url, reason="invalid_url", status=response.status_code,
-                                            message=f"redirected to a non-web address: {target}")
-                    if target in seen:
-                        chain = " -> ".join([*seen, target])
-                        return FetchProblem(url=url, reason="redirect_loop", status=response.status_code,
-                                            message=f"redirect loop: {chain}")
-                    if len(seen) > self.settings.max_redirects:
-                        return FetchProblem(url=url, reason="too_many_redirects", status=response.status_code,
-                                            message=f"more than {self.settings.max_redirects} redirects")
-                    seen.append(target)
-                    request = next_request
-                    continue
-                return self._read(url, response, limit, tuple(seen[1:]))
+                return self._exchange(url, request, seen, limit, may_follow)
+            except _NextHop as hop:
+                request = hop.request
+            except httpx.TimeoutException:
+                if time.monotonic() >= deadline - 0.05:
+                    raise _Refused(
+                        "timeout",
+                        f"no complete answer within the total timeout of {self.settings.total_timeout:g} s "
+                        "(connecting, headers and body together)",
+                    ) from None
+                raise
             finally:
-                response.close()
+                _DEADLINE.reset(token)
+
+    def _exchange(
+        self,
+        url: str,
+        request: httpx.Request,
+        seen: list[str],
+        limit: int,
+        may_follow: Callable[[str], FetchProblem | None] | None,
+    ) -> Download | NotModified | FetchProblem:
+        """One request and its answer; a redirect to follow raises ``_NextHop``."""
+        response = self._client.send(request, stream=True)
+        try:
+            # httpx counts 304 among redirects; for us it is the answer to our validators.
+            if response.is_redirect and response.status_code != 304:
+                next_request = response.next_request
+                if next_request is None:
+                    return FetchProblem(url=url, reason="http_4xx", status=response.status_code,
+                                        message=f"HTTP {response.status_code} redirect without a Location")
+                target = str(next_request.url)
+                if next_request.url.scheme not in ("http", "https"):
+                    return FetchProblem(url=url, reason="invalid_url", status=response.status_code,
+                                        message=f"redirected to a non-web address: {target}")
+                if target in seen:
+                    chain = " -> ".join([*seen, target])
+                    return FetchProblem(url=url, reason="redirect_loop", status=response.status_code,
+                                        message=f"redirect loop: {chain}")
+                if len(seen) > self.settings.max_redirects:
+                    return FetchProblem(url=url, reason="too_many_redirects", status=response.status_code,
+                                        message=f"more than {self.settings.max_redirects} redirects")
+                if may_follow is not None and (refused := may_follow(target)) is not None:
+                    return refused.model_copy(update={"url": url, "status": response.status_code,
+                                                      "message": f"redirected to {target}: {refused.message}"})
+                seen.append(target)
+                raise _NextHop(next_request)
+            return self._read(url, response, limit, tuple(seen[1:]))
+        finally:
+            response.close()
 
     def _read(
         self, url: str, response: httpx.Response, limit: int, redirects: tuple[str, ...]
@@ -263,22 +434,25 @@ class PageFetcher:
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise _Refused("too_large", f"{int(declared)} bytes declared, more than the cap of {limit}")
-        deadline = time.monotonic() + self.settings.total_timeout
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise _Refused("too_large", f"more than the cap of {limit} bytes")
-            if time.monotonic() > deadline:
-                raise _Refused("timeout", f"still downloading after {self.settings.total_timeout:g} s")
-            chunks.append(chunk)
+        try:
+            decoder = BodyDecoder(response.headers.get("Content-Encoding"), limit)
+            size = 0
+            # Raw bytes, decoded here layer by layer: httpx would inflate a whole chunk at once.
+            for chunk in response.iter_raw():
+                size += len(chunk)
+                if size > limit:
+                    raise _Refused("too_large", f"more than the cap of {limit} bytes")
+                decoder.feed(chunk)
+        except TooLarge as exc:
+            raise _Refused("too_large", str(exc)) from None
+        except ContentCodingError as exc:
+            raise _Refused("bad_content_encoding", str(exc)) from None
         content_type = response.headers.get("Content-Type", "")
         return Download(
             url=url,
             final_url=str(response.url),
             status=status,
-            body=b"".join(chunks),
+            body=decoder.body(),
             content_type=content_type,
             charset=response.charset_encoding,
             etag=response.headers.get("ETag"),
@@ -342,8 +516,14 @@ def decode_html(body: bytes, header_charset: str | None) -> tuple[str, str]:
         codec = codecs.lookup(charset)
     except LookupError:
         raise EncodingProblem(f"unknown charset {charset!r} ({origin})") from None
+    # rot13, base64, hex, zlib... are codecs too, but they turn bytes into bytes or text into
+    # text: none of them is a character set a page can be written in.
+    if not getattr(codec, "_is_text_encoding", True):
+        raise EncodingProblem(f"charset {charset!r} ({origin}) is not a text encoding") from None
     try:
         return body.decode(codec.name), codec.name
+    except LookupError:
+        raise EncodingProblem(f"charset {charset!r} ({origin}) is not a text encoding") from None
     except UnicodeDecodeError as exc:
         raise EncodingProblem(
             f"bytes {exc.start}-{exc.end} are not valid {codec.name} ({origin} {charset!r}): {exc.reason}"

@@ -1,18 +1,25 @@
-"""Reading the article links out of RSS, Atom and sitemap files."""
+"""Reading the article links out of RSS, Atom and sitemap files.
+
+Feeds are read with feedparser, which copes with what is found in the wild (tags left
+open, HTML entities, unreadable dates, a wrong encoding declaration); sitemaps, a strict
+XML format, with lxml.
+"""
 
 from __future__ import annotations
 
+import io
+import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
+import feedparser
 from lxml import etree
 
 ListingKind = Literal["rss", "atom", "sitemap", "sitemap_index"]
 
-_ATOM = "{http://www.w3.org/2005/Atom}"
 _NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 
 
@@ -44,35 +51,39 @@ class Listing:
         return [item for _, item in ranked[:count]]
 
 
+_LISTING_ROOTS = ("rss", "RDF", "feed", "urlset", "sitemapindex")
+# The first element of a feed or sitemap that does not parse as XML.
+_ROOT_ELEMENT = re.compile(rb"^(?:\s|<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<(?:[A-Za-z0-9_-]+:)?([A-Za-z]+)[\s>/]", re.S)
+
+
 def looks_like_listing(body: bytes) -> bool:
     """True when the document's root element is a feed or a sitemap (rather than a web page)."""
     try:
-        return _root_name(_parse(body)) in ("rss", "RDF", "feed", "urlset", "sitemapindex")
+        return _root_name(_parse(body)) in _LISTING_ROOTS
     except ListingError:
-        return False
+        match = _ROOT_ELEMENT.match(body[:4096])
+        return bool(match) and match[1].decode("ascii") in _LISTING_ROOTS
 
 
-def read_listing(body: bytes, base_url: str) -> Listing:
-    """The items of an RSS 2.0 / RSS 1.0 / Atom feed, a sitemap or a sitemap index."""
-    root = _parse(body)
-    name = _root_name(root)
-    if name == "rss":
-        items = [_rss_item(item, base_url) for item in root.iter("item")]
-        kind: ListingKind = "rss"
-    elif name == "RDF":
-        items = [_rss_item(item, base_url) for item in root if _local(item.tag) == "item"]
-        kind = "rss"
-    elif name == "feed":
-        items = [_atom_entry(entry, base_url) for entry in root.iter(f"{_ATOM}entry")]
-        kind = "atom"
-    elif name == "urlset":
+def read_listing(body: bytes, base_url: str, content_type: str | None = None) -> Listing:
+    """The items of an RSS 2.0 / RSS 1.0 / Atom feed, a sitemap or a sitemap index.
+
+    ``content_type`` is the HTTP Content-Type, whose charset outranks the document's own
+    declaration.
+    """
+    try:
+        root: etree._Element | None = _parse(body)
+    except ListingError:
+        root = None
+    name = _root_name(root) if root is not None else None
+    if root is not None and name == "urlset":
         items = [_sitemap_url(url, base_url) for url in root if _local(url.tag) == "url"]
-        kind = "sitemap"
-    elif name == "sitemapindex":
+        kind: ListingKind = "sitemap"
+    elif root is not None and name == "sitemapindex":
         items = [_sitemap_url(entry, base_url) for entry in root if _local(entry.tag) == "sitemap"]
         kind = "sitemap_index"
     else:
-        raise ListingError(f"root element <{name}> is not an RSS, Atom or sitemap document")
+        kind, items = _read_feed(body, base_url, content_type)
     unique: dict[str, ListedItem] = {}
     for item in items:
         if item is not None and item.url not in unique:
@@ -114,27 +125,51 @@ def _absolute(link: str | None, base_url: str) -> str | None:
     return url if urlsplit(url).scheme in ("http", "https") else None
 
 
-def _rss_item(item: etree._Element, base_url: str) -> ListedItem | None:
-    link = _child_text(item, "link")
-    if link is None:
-        guid = next((child for child in item if _local(child.tag) == "guid"), None)
-        if guid is not None and guid.get("isPermaLink", "true") == "true":
-            link = (guid.text or "").strip() or None
-    url = _absolute(link, base_url)
-    if url is None:
-        return None
-    published = _rfc822(_child_text(item, "pubDate")) or _iso(_child_text(item, "date"))
-    return ListedItem(url=url, published=published, sort_date=published)
+def _read_feed(body: bytes, base_url: str, content_type: str | None) -> tuple[ListingKind, list[ListedItem | None]]:
+    feed = _feedparser(body, base_url, content_type)
+    if not (feed.version or feed.entries):
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            # A declaration naming an encoding the bytes are not in (UTF-16 over UTF-8 text):
+            # read the bytes as what they are.
+            feed = _feedparser(body, base_url, "application/xml; charset=utf-8")
+    if not (feed.version or feed.entries):
+        why = feed.get("bozo_exception")
+        raise ListingError("not an RSS, Atom or sitemap document" + (f" ({why})" if why else ""))
+    kind: ListingKind = "atom" if str(feed.version).startswith("atom") else "rss"
+    return kind, [_feed_entry(entry, base_url) for entry in feed.entries]
 
 
-def _atom_entry(entry: etree._Element, base_url: str) -> ListedItem | None:
-    links = [link for link in entry.iter(f"{_ATOM}link") if link.get("href")]
-    chosen = next((link for link in links if link.get("rel", "alternate") == "alternate"), None)
-    url = _absolute(chosen.get("href") if chosen is not None else None, base_url)
+def _feedparser(body: bytes, base_url: str, content_type: str | None) -> feedparser.FeedParserDict:
+    # A file object, never the bytes themselves: feedparser would take a string that looks
+    # like a URL or a path for one and open it.
+    headers = {"content-location": base_url, "content-type": content_type or "application/xml"}
+    return feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=False,
+                            resolve_relative_uris=False)
+
+
+def _feed_entry(entry: feedparser.FeedParserDict, base_url: str) -> ListedItem | None:
+    # feedparser gives an RSS guid marked as a permalink as the link when there is no <link>.
+    url = _absolute(entry.get("link"), base_url)
     if url is None:
         return None
-    published = _iso(_child_text(entry, "published"))
-    return ListedItem(url=url, published=published, sort_date=published or _iso(_child_text(entry, "updated")))
+    # Plain dict look-ups: FeedParserDict answers a missing "updated" with "published".
+    published = _moment(dict.get(entry, "published_parsed"))
+    updated = _moment(dict.get(entry, "updated_parsed"))
+    return ListedItem(url=url, published=published, sort_date=published or updated)
+
+
+def _moment(value: time.struct_time | None) -> datetime | None:
+    # feedparser gives dates as struct_time in UTC, or nothing when it cannot read them.
+    if value is None:
+        return None
+    try:
+        return datetime(*value[:6], tzinfo=UTC)
+    except (TypeError, ValueError):
+        return None
 
 
 def _sitemap_url(entry: etree._Element, base_url: str) -> ListedItem | None:
@@ -144,15 +179,6 @@ def _sitemap_url(entry: etree._Element, base_url: str) -> ListedItem | None:
     news = entry.find(f"{_NEWS}news")
     published = _iso(news.findtext(f"{_NEWS}publication_date")) if news is not None else None
     return ListedItem(url=url, published=published, sort_date=published or _iso(_child_text(entry, "lastmod")))
-
-
-def _rfc822(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return _aware(parsedate_to_datetime(value))
-    except (TypeError, ValueError):
-        return _iso(value)
 
 
 def _iso(value: str | None) -> datetime | None:

@@ -1,7 +1,8 @@
 """One fetch run: every due source downloaded, its articles stored, the outcome reported.
 
 A failing source or page never stops the run: it becomes a FetchProblem in the report,
-and the other sources are still fetched.
+and the other sources are still fetched. Each page's outcome is also logged, to the logger
+the caller gives (a flow gives its run logger, so the messages show with the run).
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ from figcheck.fetching.client import (
 )
 from figcheck.fetching.listings import ListedItem, Listing, ListingError, looks_like_listing, read_listing
 from figcheck.fetching.revisions import check_revisions
+from figcheck.fetching.robots import RobotsRules
 from figcheck.fetching.store import CorpusStore, FetchedPage, Stored, write_atomically
 from figcheck.records import Finding, LoadProblem
 from figcheck.sources import Source, SourceList
 
 log = logging.getLogger(__name__)
+Logger = logging.Logger | logging.LoggerAdapter
 
 REPORT_FILE = "fetch.json"
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
@@ -132,9 +135,48 @@ def collect_source(
     store: CorpusStore,
     fetcher: PageFetcher,
     on_page: Callable[[PageEvent], None] | None = None,
+    *,
+    robots: RobotsRules | None = None,
+    logger: Logger | None = None,
 ) -> SourceFetch:
-    """Download one source and, for a feed or sitemap, its newest items. Stores nothing."""
+    """Download one source and, for a feed or sitemap, its newest items. Stores nothing.
+
+    ``robots`` holds the run's robots.txt answers (one per host per run; a new one is made
+    if none is given). An unexpected error in one page becomes that page's problem.
+    """
+    logger = logger or log
+    robots = robots if robots is not None else RobotsRules(fetcher)
+
+    def notify(event: PageEvent) -> None:
+        _log_event(logger, event)
+        if on_page is not None:
+            on_page(event)
+
+    def refusal(url: str) -> FetchProblem | None:
+        return robots.refusal(url, source.url) if source.robots == "obey" else None
+
+    try:
+        return _collect(source, sources, store, fetcher, notify, refusal)
+    except Exception as exc:  # a bug or an input nobody foresaw: this source fails, the run goes on
+        logger.exception("unexpected error while fetching %s", source.url)
+        problem = _problem(source.url, source, "unexpected_error", f"{type(exc).__name__}: {exc}")
+        notify(problem)
+        return SourceFetch(source=source, problems=[problem])
+
+
+def _collect(
+    source: Source,
+    sources: SourceList,
+    store: CorpusStore,
+    fetcher: PageFetcher,
+    notify: Callable[[PageEvent], None],
+    refusal: Callable[[str], FetchProblem | None],
+) -> SourceFetch:
     result = SourceFetch(source=source)
+    if (refused := refusal(source.url)) is not None:
+        result.problems.append(refused)
+        notify(refused)
+        return result
     expects_listing = source.kind in ("feed", "sitemap")
     etag, last_modified = store.validators(source.url)
     answer = fetcher.get(
@@ -143,17 +185,18 @@ def collect_source(
         last_modified=last_modified,
         max_bytes=fetcher.settings.max_listing_bytes if expects_listing else None,
         accept=_LISTING_ACCEPT if expects_listing else "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+        may_follow=refusal,
     )
     if isinstance(answer, FetchProblem):
         result.problems.append(answer.model_copy(update={"source": source.url}))
-        _notify(on_page, result.problems[-1])
+        notify(result.problems[-1])
         return result
     if isinstance(answer, NotModified):
         listing = store.listing(source.url)
         if not listing:
             result.kind = "article"
             result.not_modified.append(answer)
-            _notify(on_page, answer)
+            notify(answer)
             return result
         result.kind = store.source_kind(source.url) or "feed"  # type: ignore[assignment]
         items = [ListedItem(url=url) for url in listing[: sources.max_items(source)]]
@@ -161,29 +204,38 @@ def collect_source(
         kind = _kind_of(answer, source)
         if isinstance(kind, FetchProblem):
             result.problems.append(kind)
-            _notify(on_page, kind)
+            notify(kind)
             return result
         if kind == "article":
             result.kind = "article"
             page = _page(answer, source, source.url)
             (result.pages if isinstance(page, FetchedPage) else result.problems).append(page)
-            _notify(on_page, page)
+            notify(page)
             return result
         try:
-            result.kind, listing_items = _listing_items(answer, source, fetcher)
+            result.kind, listing_items, child_problems = _listing_items(answer, source, fetcher, refusal)
         except ListingError as exc:
             problem = _problem(source.url, source, "bad_listing", f"cannot read the feed or sitemap: {exc}")
             result.problems.append(problem)
-            _notify(on_page, problem)
+            notify(problem)
             return result
+        for problem in child_problems:
+            result.problems.append(problem)
+            notify(problem)
         result.listing_download = answer
         items = _newest(listing_items, sources.max_items(source))
         result.listing = [item.url for item in items]
 
     def fetch_item(item: ListedItem) -> PageEvent:
-        etag, last_modified = store.validators(item.url)
-        outcome = fetcher.get(item.url, etag=etag, last_modified=last_modified)
-        return _page(outcome, source, item.url, item.published)
+        try:
+            if (refused := refusal(item.url)) is not None:
+                return refused
+            etag, last_modified = store.validators(item.url)
+            outcome = fetcher.get(item.url, etag=etag, last_modified=last_modified, may_follow=refusal)
+            return _page(outcome, source, item.url, item.published)
+        except Exception as exc:  # one page's surprise is that page's problem
+            log.exception("unexpected error while fetching %s", item.url)
+            return _problem(item.url, source, "unexpected_error", f"{type(exc).__name__}: {exc}")
 
     # Hosts are spaced by the fetcher's rate limit; threads only overlap different hosts'
     # waits and the text extraction.
@@ -195,13 +247,17 @@ def collect_source(
                 result.not_modified.append(event)
             else:
                 result.problems.append(event)
-            _notify(on_page, event)
+            notify(event)
     return result
 
 
-def _notify(on_page: Callable[[PageEvent], None] | None, event: PageEvent) -> None:
-    if on_page is not None:
-        on_page(event)
+def _log_event(logger: Logger, event: PageEvent) -> None:
+    if isinstance(event, FetchProblem):
+        logger.warning("fetch failed: %s (%s): %s", event.url, event.reason, event.message)
+    elif isinstance(event, NotModified):
+        logger.info("unchanged: %s", event.url)
+    else:
+        logger.info("fetched: %s", event.url)
 
 
 def _problem(url: str, source: Source, reason: str, message: str, status: int | None = None) -> FetchProblem:
@@ -230,23 +286,31 @@ def _kind_of(download: Download, source: Source) -> Literal["article", "listing"
 
 
 def _listing_items(
-    download: Download, source: Source, fetcher: PageFetcher
-) -> tuple[Literal["feed", "sitemap"], list[ListedItem]]:
-    listing = read_listing(download.body, download.final_url)
+    download: Download, source: Source, fetcher: PageFetcher, refusal: Callable[[str], FetchProblem | None]
+) -> tuple[Literal["feed", "sitemap"], list[ListedItem], list[FetchProblem]]:
+    """The items of a feed or sitemap (a sitemap index's children read), and the children that failed."""
+    listing = read_listing(download.body, download.final_url, download.content_type)
     if listing.kind in ("rss", "atom"):
-        return "feed", listing.items
+        return "feed", listing.items, []
     if listing.kind == "sitemap":
-        return "sitemap", listing.items
+        return "sitemap", listing.items, []
     items: list[ListedItem] = []
+    problems: list[FetchProblem] = []
     for child in listing.newest(fetcher.settings.max_child_sitemaps):
-        answer = fetcher.get(child.url, max_bytes=fetcher.settings.max_listing_bytes, accept=_LISTING_ACCEPT)
+        answer = refusal(child.url) or fetcher.get(
+            child.url, max_bytes=fetcher.settings.max_listing_bytes, accept=_LISTING_ACCEPT, may_follow=refusal
+        )
         if isinstance(answer, Download):
-            child_listing = read_listing(answer.body, answer.final_url)
+            try:
+                child_listing = read_listing(answer.body, answer.final_url, answer.content_type)
+            except ListingError as exc:
+                problems.append(_problem(child.url, source, "bad_listing", f"cannot read the child sitemap: {exc}"))
+                continue
             if child_listing.kind != "sitemap_index":  # one level of nesting, as the protocol allows
                 items += child_listing.items
         elif isinstance(answer, FetchProblem):
-            log.warning("child sitemap %s of %s: %s", child.url, source.url, answer.message)
-    return "sitemap", items
+            problems.append(answer.model_copy(update={"source": source.url}))
+    return "sitemap", items, problems
 
 
 def _newest(items: list[ListedItem], count: int) -> list[ListedItem]:
@@ -334,19 +398,21 @@ def update_corpus(
     fetcher: PageFetcher | None = None,
     on_page: Callable[[PageEvent], None] | None = None,
     clock: Callable[[], datetime] = now_utc,
+    logger: Logger | None = None,
 ) -> FetchReport:
     """Fetch every due source into ``corpus`` and report; ``force`` ignores ``every``."""
     started = clock()
     report = FetchReport(started=started, finished=started)
     own_fetcher = fetcher is None
-    fetcher = fetcher or PageFetcher(sources.settings)
+    fetcher = fetcher or PageFetcher(sources.settings, trusted_urls=sources.urls())
+    robots = RobotsRules(fetcher)
     try:
         with CorpusStore.locked(corpus) as store:
             for source in sources.sources:
                 if not force and not is_due(source, sources, store.last_run(source.url), clock()):
                     report.sources.append(SourceReport(url=source.url, kind=source.kind, status="not_due"))
                     continue
-                fetched = collect_source(source, sources, store, fetcher, on_page)
+                fetched = collect_source(source, sources, store, fetcher, on_page, robots=robots, logger=logger)
                 source_report, revisions = store_source(fetched, store, clock())
                 # Saved after every source, so an interrupted run keeps what it has stored.
                 store.save()
