@@ -3,7 +3,8 @@
 Within one article: part_exceeds_whole, qualifier_bounds, duration_vs_range, elapsed_time,
 anniversary, weekday, calendar_conversion, date_order, future_reference, and reference (against
 the curated table). Across articles: cross_source, which collects claims article by article and
-compares them within groups of the same fact or event.
+compares them within groups of the same fact or event, and consensus, which dates named events
+by the agreement of independent sources and flags the article that disagrees.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from types import ModuleType
 from checkers import (
     anniversary,
     calendar_conversion,
+    consensus,
     cross_source,
     date_order,
     duration_vs_range,
@@ -40,7 +42,7 @@ ARTICLE_CHECKS: tuple[ModuleType, ...] = (
     future_reference,
     reference,
 )
-CORPUS_CHECKS: tuple[ModuleType, ...] = (cross_source,)
+CORPUS_CHECKS: tuple[ModuleType, ...] = (cross_source, consensus)
 ALL_CHECKS: tuple[ModuleType, ...] = ARTICLE_CHECKS + CORPUS_CHECKS
 
 
@@ -71,6 +73,7 @@ class CheckRun:
         self.context = CheckContext(reference=reference_table)
         self.article_checks = [c for c in ARTICLE_CHECKS if names is None or c.NAME in names]
         self.cross = cross_source.CrossSource(reference_table) if names is None or cross_source.NAME in names else None
+        self.consensus = consensus.CorpusConsensus() if names is None or consensus.NAME in names else None
 
     def add_document(self, document: Document, claims: list[Claim]) -> list[Finding]:
         return self.add(article_of(document, claims, self.context.reference))
@@ -92,24 +95,28 @@ class CheckRun:
 
     def collect(self, article: Article) -> None:
         """Collects an article for the corpus-wide checks only (its own findings are known)."""
-        if self.cross is not None:
-            self.cross.add_entries(cross_source.Source(article.doc_id, article.fingerprint, article.publisher,
-                                                       article.title), self.cross_entries(article))
+        self.collect_entries(cross_source.Source(article.doc_id, article.fingerprint, article.publisher,
+                                                 article.title), self.cross_entries(article))
 
     def cross_entries(self, article: Article) -> list[cross_source.Entry]:
         """What the corpus-wide checks need of an article; may run in another process than
         ``collect_entries``, which merges them."""
         self.context.article = article
         found = cross_source.entries(article, self.context) if self.cross is not None else []
+        if self.consensus is not None:
+            found += consensus.entries(article, self.context)
         self.context.forget()
         return found
 
     def collect_entries(self, source: cross_source.Source, found: list[cross_source.Entry]) -> None:
         if self.cross is not None:
-            self.cross.add_entries(source, found)
+            self.cross.add_entries(source, [e for e in found if e.key[:1] != ("consensus",)])
+        if self.consensus is not None:
+            self.consensus.add_entries(source, found)
 
     def finish(self) -> list[Finding]:
-        return self.cross.findings() if self.cross is not None else []
+        findings = self.cross.findings() if self.cross is not None else []
+        return findings + (self.consensus.findings() if self.consensus is not None else [])
 
 
 def check_articles(

@@ -1,0 +1,358 @@
+"""An event's year that articles imply ("the 66th anniversary of the founding of the WPK",
+published in 2011, implies 1945; "66 years have passed since ...") must agree with the year that
+a clear majority of independent sources imply for the same event; an article that disagrees
+with at least three agreeing sources and 80% of all of them is flagged, quoting the consensus.
+An article and its near-copy, and one publisher's articles of one day, are one source."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from checkers.base import (
+    Article,
+    CheckContext,
+    date_bounds,
+    duration_years,
+    example,
+    finding,
+    rounding_years,
+    stated_interval,
+    years_between,
+)
+from checkers.cross_source import Entry, Source
+from figcheck.linking.consensus import Consensus, Witness, consensus, event_key, independent_groups
+from figcheck.records import AnniversaryValue, Claim, DurationValue, Finding
+
+NAME = "consensus"
+_TAG = "consensus"
+_MAX_PER_EVENT = 400  # readings kept per event: enough for any majority, bounded in memory
+_QUOTE_CHARS = 160
+# Words by which a sentence looks ahead to an anniversary still to come (next year's).
+_PROSPECTIVE = re.compile(
+    r"\b(?:will|shall|next year|coming|upcoming|forthcoming|prepar\w*|ahead of|approach\w*|"
+    r"(?:to|for) (?:mark|celebrate|greet|commemorate|observe|welcome|honou?r)\w*|towards?)\b",
+    re.IGNORECASE,
+)
+# "... has elapsed since", "It has been N years since", "N years ago": measured to the day of writing.
+_TO_NOW = re.compile(r"\b(?:ha(?:ve|s) (?:passed|elapsed|gone by|been)|it is|it's)\b", re.IGNORECASE)
+_PAST_PERFECT = re.compile(r"\bhad (?:passed|elapsed|gone by|been)\b", re.IGNORECASE)
+# Words by which a sentence speaks of the day of writing.
+_NOW = re.compile(r"\b(?:today|tonight|now|these days|at present|currently|this year)\b", re.IGNORECASE)
+# What introduces an anniversary as the occasion of the sentence's news, just before it
+# (maybe with an owner: "to mark the DPRK's 63rd anniversary").
+_OCCASION = re.compile(
+    r"\b(?:on the occasions? of|to (?:mark|celebrate|commemorate|greet|observe|hail|honou?r)|marking|"
+    r"in (?:commemoration|celebration|honou?r) of|on|for|at)\s+(?:the\s+)?(?-i:[A-Z][\w'’.-]*\s+){0,4}$",
+    re.IGNORECASE,
+)
+_NEAR_DAYS = 45  # a date this close to publication places the sentence in the news of the day
+
+
+# --- what an article gives ---------------------------------------------------------------
+
+
+def entries(article: Article, context: CheckContext) -> list[Entry]:
+    """The article's readings of named events' years, keyed by the event: anniversaries, and
+    "N years since <event>" measured to the day of writing. The key carries the publication
+    date and the years the sentence itself speaks of; the fact id is that of a reference fact
+    dating the event, if the table has one (then the table, not the corpus, judges it)."""
+    if article.published is None:
+        return []
+    out = []
+    for claim in article.claims:
+        phrase = _event_phrase(claim)
+        key = event_key(phrase)
+        if key is None:
+            continue
+        frames, stated = time_frames(claim, article)
+        fact = _dating_fact(claim, phrase, article, context)
+        out.append(Entry((_TAG, key, article.published.isoformat(), ",".join(map(str, frames)), int(stated)),
+                         fact, claim))
+    return out
+
+
+def _event_phrase(claim: Claim) -> str | None:
+    if claim.kind == "anniversary" and claim.confidence >= 0.6:
+        return claim.value.event
+    if claim.kind == "duration":
+        anchor = claim.value.anchor
+        if anchor is not None and anchor.claim_id is None and anchor.relation == "since" and anchor.text:
+            if _TO_NOW.search(claim.sentence) and not _PAST_PERFECT.search(claim.sentence):
+                return anchor.text
+    return None
+
+
+def time_frames(claim: Claim, article: Article) -> tuple[list[int], bool]:
+    """The years the claim's sentence speaks of, and whether it says so: the year of a date in
+    the sentence near the day of publication ("on Monday", "on June 2", "last year") or a year
+    it names; else the year of publication, unstated (a sentence may narrate an earlier
+    celebration: "the military parade celebrating the 65th anniversary")."""
+    assert article.published is not None
+    if claim.kind == "anniversary" and claim.value.observed_year:
+        return [claim.value.observed_year], True
+    frames: set[int] = set()
+    for other in article.claims:
+        if other.kind != "date" or other.sentence_start != claim.sentence_start or other.id == claim.id:
+            continue
+        bounds = date_bounds(other.value.timex)
+        if bounds is None or bounds[0].year != bounds[1].year:
+            continue
+        year = bounds[0].year
+        if abs((bounds[0] - article.published).days) <= _NEAR_DAYS:
+            frames.add(year)  # "on Monday", "on June 2": the news of the day
+        elif claim.kind == "anniversary" and abs(year + claim.value.ordinal - article.published.year) > 1:
+            # A date the sentence names is when it speaks ("in 1985, marking the 40th
+            # anniversary"), unless it is the event's own, N years before the time of writing.
+            frames.add(year)
+    if _NOW.search(claim.sentence):
+        frames.add(article.published.year)
+    if frames:
+        return sorted(frames), True
+    return [article.published.year], False
+
+
+def _dating_fact(claim: Claim, phrase: str, article: Article, context: CheckContext) -> str | None:
+    if context.reference is None:
+        return None
+    probe = claim.model_copy(update={"kind": "anniversary", "subject": phrase, "context": phrase, "sentence": phrase,
+                                     "value": AnniversaryValue(ordinal=1, event=phrase)})
+    for fact in context.reference.match(probe, named_in_article=article.named_facts):
+        if fact.kind in ("date", "date_range"):
+            return fact.id
+    return None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The years one claim can give its event: ``year`` under its most likely reading (None
+    when that is only a span, as for "N years since"), every year a reasonable reading allows
+    (a sentence that looks ahead to next year's anniversary, or names its own year), and
+    whether the sentence states the time it speaks of."""
+
+    year: int | None
+    allowed: frozenset[int]
+    stated: bool
+    how: str
+    # Whether the anniversary is the occasion of what the sentence reports ("met on Monday to
+    # mark the 61st anniversary"), rather than of another event it tells of ("photos of the
+    # parade celebrating the 65th anniversary").
+    occasion: bool = True
+
+
+def reading(claim: Claim, published: date, frames: list[int] | None = None, stated: bool = False) -> Reading | None:
+    value = claim.value
+    frames = frames or [published.year]
+    if isinstance(value, AnniversaryValue):
+        frame = published.year if published.year in frames or len(frames) > 1 else frames[0]
+        # Several years in the sentence: which one it speaks of is not known, so it gives none.
+        year = frame - value.ordinal if len(frames) == 1 or published.year in frames else None
+        allowed = {f - value.ordinal for f in frames}
+        if _PROSPECTIVE.search(claim.sentence):
+            allowed.update(y + 1 for y in list(allowed))
+        said = f"in {frame}" if stated and frame != published.year else f"published {published.isoformat()}"
+        lead = claim.sentence[: max(0, claim.start - claim.sentence_start)]
+        return Reading(year, frozenset(allowed), stated,
+                       f"{said}, the {claim.text} implies {frame} − {value.ordinal} = {year}",
+                       occasion=_OCCASION.search(lead) is not None)
+    if isinstance(value, DurationValue):
+        stated_years = duration_years(value.timex) or duration_years(value.low_timex)
+        if stated_years is None or not value.timex.endswith("Y"):
+            return None
+        lo, hi = stated_interval(stated_years, value.qualifier, duration_years(value.low_timex),
+                                 duration_years(value.high_timex), rounding=rounding_years(value.timex))
+        # Every year from which the time to publication can be what the text says.
+        allowed = set()
+        for year in range(published.year - int(min(hi, 3000)) - 1, published.year - int(max(lo, 0)) + 1):
+            bounds = date_bounds(str(year))
+            if bounds is None:
+                continue
+            least, most = years_between(bounds[1], published), years_between(bounds[0], published)
+            if most >= lo and least <= hi:
+                allowed.add(year)
+        if not allowed:
+            return None
+        span = f"{min(allowed)}" if len(allowed) == 1 else f"{min(allowed)}–{max(allowed)}"
+        return Reading(None, frozenset(allowed), True,
+                       f"published {published.isoformat()}, {claim.text} since implies {span}")
+    return None
+
+
+# --- what the corpus agrees on -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Member:
+    claim: Claim
+    witness: Witness
+    fact_id: str | None
+    frames: list[int]
+    stated: bool
+
+
+@dataclass(frozen=True)
+class EventConsensus:
+    """One event as the corpus dates it: the key, the consensus, and the readings behind it."""
+
+    key: str
+    consensus: Consensus | None
+    members: tuple[_Member, ...]
+    readings: tuple[Reading, ...]
+    fact_ids: frozenset[str]
+
+    def quotes(self, count: int = 2) -> list[tuple[str, str]]:
+        """(doc id, quote) of the first ``count`` independent sources that agree."""
+        out: list[tuple[str, str]] = []
+        seen_sources = set()
+        groups = independent_groups([m.witness for m in self.members])
+        for member, group, read in zip(self.members, groups, self.readings):
+            if self.consensus is None or read.year != self.consensus.year or group in seen_sources:
+                continue
+            seen_sources.add(group)
+            out.append((member.witness.doc_id, quote(member.claim)))
+            if len(out) == count:
+                break
+        return out
+
+    @property
+    def phrase(self) -> str:
+        """The event as one agreeing article words it."""
+        for member, read in zip(self.members, self.readings):
+            if self.consensus is not None and read.year == self.consensus.year:
+                return _event_phrase(member.claim) or self.key
+        return self.key
+
+
+def _other_time(read: Reading, agreed: int, published: date) -> str | None:
+    """Why a reading that disagrees may still be right, or None. A sentence that does not
+    say when it speaks may narrate an earlier celebration ("the parade celebrating the 65th
+    anniversary", read a year later): its anniversary then implies a later year than the
+    event's, never an earlier one; one year earlier is a celebration still to come."""
+    if read.year is None:
+        return None
+    gap = read.year - agreed
+    if gap > 0 and not (read.stated and read.occasion):
+        why = ("the anniversary is that of another event the sentence tells of, not the occasion of its news"
+               if read.stated else "the sentence does not say when it speaks")
+        return f"{why}, and it would be right of a celebration in {published.year - gap}"
+    if gap == -1 and not read.stated:
+        return f"the sentence does not say when it speaks, and it would be right of a celebration in {published.year + 1}"
+    return None
+
+
+def quote(claim: Claim) -> str:
+    """The claim's sentence, cut to about ``_QUOTE_CHARS`` characters around the claim."""
+    sentence = " ".join(claim.sentence.split())
+    if len(sentence) <= _QUOTE_CHARS:
+        return sentence
+    at = max(0, claim.start - claim.sentence_start)
+    begin = max(0, min(at - _QUOTE_CHARS // 3, len(sentence) - _QUOTE_CHARS))
+    piece = sentence[begin : begin + _QUOTE_CHARS]
+    return ("…" if begin else "") + piece.strip() + ("…" if begin + _QUOTE_CHARS < len(sentence) else "")
+
+
+@dataclass
+class CorpusConsensus:
+    """Collects readings article by article (from entries, which may come from other
+    processes), then dates each event by the agreement of independent sources."""
+
+    min_sources: int = 3
+    min_share: float = 0.8
+    events: dict[str, list[_Member]] = field(default_factory=lambda: defaultdict(list))
+
+    def add_entries(self, source: Source, found: list[Entry]) -> None:
+        for entry in found:
+            if not entry.key or entry.key[0] != _TAG:
+                continue
+            _, key, published, frames, stated = entry.key
+            members = self.events[key]
+            if len(members) < _MAX_PER_EVENT:
+                members.append(_Member(entry.claim, Witness(source.doc_id, source.publisher, published,
+                                                            source.fingerprint), entry.fact_id,
+                                       [int(y) for y in frames.split(",") if y], bool(stated)))
+
+    def dated_events(self) -> list[EventConsensus]:
+        out = []
+        for key, members in sorted(self.events.items()):
+            readings = [reading(m.claim, date.fromisoformat(m.witness.published), m.frames, m.stated) for m in members]
+            kept = [(m, r) for m, r in zip(members, readings) if r is not None]
+            if not kept:
+                continue
+            groups = independent_groups([m.witness for m, _ in kept])
+            # Only exact readings (anniversaries) vote; a span ("N years since") is checked.
+            by_source: dict[int, set[int]] = defaultdict(set)
+            for (_, read), group in zip(kept, groups):
+                if read.year is not None:
+                    by_source[group].add(read.year)
+            agreed = consensus(by_source.values(), min_sources=self.min_sources, min_share=self.min_share)
+            out.append(EventConsensus(key, agreed, tuple(m for m, _ in kept), tuple(r for _, r in kept),
+                                      frozenset(m.fact_id for m, _ in kept if m.fact_id)))
+        return out
+
+    def findings(self) -> list[Finding]:
+        out = []
+        for event in self.dated_events():
+            agreed = event.consensus
+            if agreed is None:
+                continue
+            quotes = event.quotes()
+            cited = " and ".join(f"“{text}” ({doc})" for doc, text in quotes)
+            for member, read in zip(event.members, event.readings):
+                if member.fact_id:
+                    continue  # the reference table dates this event: the table judges it
+                about = f"the year of {_event_phrase(member.claim)}"
+                if agreed.year in read.allowed:
+                    out.append(finding(NAME, "consistent", "info",
+                                       f"{read.how}; {agreed.describe()}: consistent.",
+                                       [member.claim], key=(event.key,)))
+                    continue
+                reason = _other_time(read, agreed.year, date.fromisoformat(member.witness.published))
+                if reason:
+                    out.append(finding(NAME, "unverifiable", "info",
+                                       f"{read.how} for {about}, while {agreed.describe()}; unverifiable, "
+                                       f"because {reason}.", [member.claim], key=(event.key,)))
+                    continue
+                out.append(finding(NAME, "discrepancy", "warning",
+                                   f"{read.how} for {about}, but {agreed.describe()}, e.g. {cited}.",
+                                   [member.claim], key=(event.key,), expected=str(agreed.year),
+                                   observed=", ".join(str(y) for y in sorted(read.allowed))))
+        return out
+
+
+EXAMPLES = [
+    example("Delegates met on Monday to mark the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "A reception was given on Tuesday for the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "Exhibitions open across the country on the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "Sixty-one years have passed since the founding of the Ruritanian Potters' Guild, the speaker said.",
+            published=("2011-03-07", "2011-03-08", "2011-03-09", "2011-03-10"),
+            expect=[("consistent", "info")] * 4),
+    example("Delegates met on Monday to mark the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "A reception was given on Tuesday for the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "Exhibitions open across the country on the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "Potters in Vell gathered on Thursday for the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "Veterans recalled on Friday the 65th anniversary of the founding of the Ruritanian Potters' Guild.",
+            published=("2011-03-07", "2011-03-08", "2011-03-09", "2011-03-10", "2011-03-11"),
+            expect=[("consistent", "info")] * 4 + [("discrepancy", "warning")], spans=("65th anniversary",),
+            note="four sources of five agree: 80%"),
+    example("Delegates met on Monday to mark the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "A reception was given on Tuesday for the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "Exhibitions open across the country on the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "Forty years have passed since the founding of the Ruritanian Potters' Guild, the speaker said.",
+            published=("2011-03-07", "2011-03-08", "2011-03-09", "2011-03-10"),
+            expect=[("consistent", "info")] * 3 + [("discrepancy", "warning")], spans=("Forty years",),
+            note="N years since an event the corpus dates"),
+    example("Delegates met on Monday to mark the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "A reception was given on Monday for the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "Exhibitions opened on Monday on the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "Veterans recalled on Monday the 65th anniversary of the founding of the Ruritanian Potters' Guild.",
+            published="2011-03-07", expect=[],
+            note="without a publisher every article is its own source: four sources, 3 of 4 agree, below 80%"),
+    example("Delegates met on Monday to mark the 61st anniversary of its founding.",
+            "A reception was given on Tuesday for the 61st anniversary of its founding.",
+            "Exhibitions open across the country on the 61st anniversary of its founding.",
+            "Veterans recalled on Friday the 65th anniversary of its founding.",
+            published=("2011-03-07", "2011-03-08", "2011-03-09", "2011-03-10"), expect=[],
+            note="'its founding' names no event that is the same in every article"),
+]
