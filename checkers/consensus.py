@@ -64,13 +64,11 @@ def entries(article: Article, context: CheckContext) -> list[Entry]:
     out = []
     for claim in article.claims:
         phrase = _event_phrase(claim)
-        key = event_key(phrase)
+        key = event_key(phrase, _following(claim, phrase)) if phrase else None
         if key is None:
             continue
-        frames, stated = time_frames(claim, article)
         fact = _dating_fact(claim, phrase, article, context)
-        out.append(Entry((_TAG, key, article.published.isoformat(), ",".join(map(str, frames)), int(stated)),
-                         fact, claim))
+        out.append(Entry((_TAG, key, article.published.isoformat(), time_frame(claim, article).encode()), fact, claim))
     return out
 
 
@@ -85,15 +83,39 @@ def _event_phrase(claim: Claim) -> str | None:
     return None
 
 
-def time_frames(claim: Claim, article: Article) -> tuple[list[int], bool]:
-    """The years the claim's sentence speaks of, and whether it says so: the year of a date in
-    the sentence near the day of publication ("on Monday", "on June 2", "last year") or a year
-    it names; else the year of publication, unstated (a sentence may narrate an earlier
-    celebration: "the military parade celebrating the 65th anniversary")."""
+def _following(claim: Claim, phrase: str) -> str:
+    """The words of the claim's sentence after its event phrase."""
+    at = claim.sentence.find(phrase, max(0, claim.start - claim.sentence_start))
+    return claim.sentence[at + len(phrase):] if at >= 0 else ""
+
+
+@dataclass(frozen=True)
+class TimeFrame:
+    """The years a claim's sentence speaks of: ``news``, the years of its dates near the day of
+    publication ("on Monday", "on June 2", "last year", "now"), which say when the sentence
+    speaks; ``named``, years of other dates it names, which may be when the anniversary fell
+    ("created in 1985 marking the 40th anniversary") or belong to another clause."""
+
+    news: tuple[int, ...] = ()
+    named: tuple[int, ...] = ()
+
+    def encode(self) -> str:
+        return ",".join(map(str, self.news)) + "|" + ",".join(map(str, self.named))
+
+    @classmethod
+    def decode(cls, text: str) -> TimeFrame:
+        news, _, named = text.partition("|")
+        return cls(tuple(int(y) for y in news.split(",") if y), tuple(int(y) for y in named.split(",") if y))
+
+
+def time_frame(claim: Claim, article: Article) -> TimeFrame:
+    """The time frame of the claim's sentence (see TimeFrame); an anniversary placed in a year by
+    the text ("the 60th anniversary in 2013") is of that year."""
     assert article.published is not None
     if claim.kind == "anniversary" and claim.value.observed_year:
-        return [claim.value.observed_year], True
-    frames: set[int] = set()
+        return TimeFrame(news=(claim.value.observed_year,))
+    news: set[int] = set()
+    named: set[int] = set()
     for other in article.claims:
         if other.kind != "date" or other.sentence_start != claim.sentence_start or other.id == claim.id:
             continue
@@ -101,17 +123,14 @@ def time_frames(claim: Claim, article: Article) -> tuple[list[int], bool]:
         if bounds is None or bounds[0].year != bounds[1].year:
             continue
         year = bounds[0].year
-        if abs((bounds[0] - article.published).days) <= _NEAR_DAYS:
-            frames.add(year)  # "on Monday", "on June 2": the news of the day
+        if abs((bounds[0] - article.published).days) <= _NEAR_DAYS or other.value.resolved_from:
+            news.add(year)
         elif claim.kind == "anniversary" and abs(year + claim.value.ordinal - article.published.year) > 1:
-            # A date the sentence names is when it speaks ("in 1985, marking the 40th
-            # anniversary"), unless it is the event's own, N years before the time of writing.
-            frames.add(year)
+            # Not the event's own date, N years before the time of writing.
+            named.add(year)
     if _NOW.search(claim.sentence):
-        frames.add(article.published.year)
-    if frames:
-        return sorted(frames), True
-    return [article.published.year], False
+        news.add(article.published.year)
+    return TimeFrame(tuple(sorted(news)), tuple(sorted(named)))
 
 
 def _dating_fact(claim: Claim, phrase: str, article: Article, context: CheckContext) -> str | None:
@@ -128,10 +147,10 @@ def _dating_fact(claim: Claim, phrase: str, article: Article, context: CheckCont
 @dataclass(frozen=True)
 class Reading:
     """The years one claim can give its event: ``year`` under its most likely reading (None
-    when that is only a span, as for "N years since"), every year a reasonable reading allows
-    (a sentence that looks ahead to next year's anniversary, or names its own year), and
-    whether the sentence states the time it speaks of."""
+    when that is not one year: "N years since", or a sentence of several years), every year a
+    reasonable reading allows, and whether the sentence states the time it speaks of."""
 
+    kind: str
     year: int | None
     allowed: frozenset[int]
     stated: bool
@@ -142,20 +161,21 @@ class Reading:
     occasion: bool = True
 
 
-def reading(claim: Claim, published: date, frames: list[int] | None = None, stated: bool = False) -> Reading | None:
+def reading(claim: Claim, published: date, frame: TimeFrame | None = None) -> Reading | None:
     value = claim.value
-    frames = frames or [published.year]
+    frame = frame or TimeFrame()
     if isinstance(value, AnniversaryValue):
-        frame = published.year if published.year in frames or len(frames) > 1 else frames[0]
-        # Several years in the sentence: which one it speaks of is not known, so it gives none.
-        year = frame - value.ordinal if len(frames) == 1 or published.year in frames else None
-        allowed = {f - value.ordinal for f in frames}
+        news = frame.news or (published.year,)
+        when = published.year if published.year in news else news[0] if len(news) == 1 else None
+        year = when - value.ordinal if when is not None else None
+        allowed = {y - value.ordinal for y in news + frame.named}
         if _PROSPECTIVE.search(claim.sentence):
             allowed.update(y + 1 for y in list(allowed))
-        said = f"in {frame}" if stated and frame != published.year else f"published {published.isoformat()}"
+        said = f"in {when}" if when is not None and when != published.year else f"published {published.isoformat()}"
         lead = claim.sentence[: max(0, claim.start - claim.sentence_start)]
-        return Reading(year, frozenset(allowed), stated,
-                       f"{said}, the {claim.text} implies {frame} − {value.ordinal} = {year}",
+        implied = f"implies {when} − {value.ordinal} = {year}" if year is not None else (
+            f"implies one of {', '.join(map(str, sorted(allowed)))}")
+        return Reading("anniversary", year, frozenset(allowed), bool(frame.news), f"{said}, the {claim.text} {implied}",
                        occasion=_OCCASION.search(lead) is not None)
     if isinstance(value, DurationValue):
         stated_years = duration_years(value.timex) or duration_years(value.low_timex)
@@ -175,7 +195,7 @@ def reading(claim: Claim, published: date, frames: list[int] | None = None, stat
         if not allowed:
             return None
         span = f"{min(allowed)}" if len(allowed) == 1 else f"{min(allowed)}–{max(allowed)}"
-        return Reading(None, frozenset(allowed), True,
+        return Reading("elapsed", None, frozenset(allowed), True,
                        f"published {published.isoformat()}, {claim.text} since implies {span}")
     return None
 
@@ -188,8 +208,7 @@ class _Member:
     claim: Claim
     witness: Witness
     fact_id: str | None
-    frames: list[int]
-    stated: bool
+    frame: TimeFrame
 
 
 @dataclass(frozen=True)
@@ -207,7 +226,8 @@ class EventConsensus:
         out: list[tuple[str, str]] = []
         seen_sources = set()
         groups = independent_groups([m.witness for m in self.members])
-        for member, group, read in zip(self.members, groups, self.readings):
+        ranked = sorted(zip(self.members, groups, self.readings), key=lambda item: not item[2].stated)
+        for member, group, read in ranked:
             if self.consensus is None or read.year != self.consensus.year or group in seen_sources:
                 continue
             seen_sources.add(group)
@@ -230,8 +250,10 @@ def _other_time(read: Reading, agreed: int, published: date) -> str | None:
     say when it speaks may narrate an earlier celebration ("the parade celebrating the 65th
     anniversary", read a year later): its anniversary then implies a later year than the
     event's, never an earlier one; one year earlier is a celebration still to come."""
-    if read.year is None:
+    if read.kind != "anniversary":
         return None
+    if read.year is None:
+        return "the sentence names several years and which one it speaks of is not known"
     gap = read.year - agreed
     if gap > 0 and not (read.stated and read.occasion):
         why = ("the anniversary is that of another event the sentence tells of, not the occasion of its news"
@@ -249,8 +271,13 @@ def quote(claim: Claim) -> str:
         return sentence
     at = max(0, claim.start - claim.sentence_start)
     begin = max(0, min(at - _QUOTE_CHARS // 3, len(sentence) - _QUOTE_CHARS))
-    piece = sentence[begin : begin + _QUOTE_CHARS]
-    return ("…" if begin else "") + piece.strip() + ("…" if begin + _QUOTE_CHARS < len(sentence) else "")
+    end = begin + _QUOTE_CHARS
+    # Whole words only: move the cuts to the spaces around them.
+    if begin:
+        begin = sentence.find(" ", begin) + 1 or begin
+    if end < len(sentence):
+        end = sentence.rfind(" ", begin, end) if sentence.rfind(" ", begin, end) > begin else end
+    return ("…" if begin else "") + sentence[begin:end].strip() + ("…" if end < len(sentence) else "")
 
 
 @dataclass
@@ -266,17 +293,17 @@ class CorpusConsensus:
         for entry in found:
             if not entry.key or entry.key[0] != _TAG:
                 continue
-            _, key, published, frames, stated = entry.key
+            _, key, published, frame = entry.key
             members = self.events[key]
             if len(members) < _MAX_PER_EVENT:
                 members.append(_Member(entry.claim, Witness(source.doc_id, source.publisher, published,
                                                             source.fingerprint), entry.fact_id,
-                                       [int(y) for y in frames.split(",") if y], bool(stated)))
+                                       TimeFrame.decode(frame)))
 
     def dated_events(self) -> list[EventConsensus]:
         out = []
         for key, members in sorted(self.events.items()):
-            readings = [reading(m.claim, date.fromisoformat(m.witness.published), m.frames, m.stated) for m in members]
+            readings = [reading(m.claim, date.fromisoformat(m.witness.published), m.frame) for m in members]
             kept = [(m, r) for m, r in zip(members, readings) if r is not None]
             if not kept:
                 continue

@@ -23,7 +23,7 @@ EVENT_NOUNS = frozenset(words(
     "conclusion armistice election assumption declaration uprising war battle revolution "
     "agreement treaty statement accord pact independence unification reunification massacre "
     "incident entry dispatch visit meeting congress conference occupation annexation invasion "
-    "completion construction accession promulgation enactment appointment march"
+    "completion construction accession promulgation enactment appointment"
 ))
 # Capitalised words that name no one thing on their own: "the Party", "the President".
 _GENERIC_CAPITALS = frozenset(
@@ -45,14 +45,27 @@ _MONTHS = frozenset(
 _DEMONYM_ENDINGS = ("ean", "ese", "ian", "ish", "can", "ench")
 
 
-def event_key(phrase: str | None) -> str | None:
+# Head nouns that stand for a thing whose own name follows elsewhere ("the publication of Kim
+# Il Sung's work \"...\""): different works, speeches or letters would share one key.
+_VAGUE_HEADS = frozenset(words(
+    "work works speech letter article book instruction order message talk treatise report song film "
+    "document thing event day"
+))
+# Words with which a sentence goes on naming the event after the phrase ends: the phrase was cut
+# short ("Kim Jong Il's election" + "as chairman of ...") and may name several events.
+_CONTINUES = re.compile(r"\s*(?:as|at|to|of|for|from|into|over|between)\b", re.IGNORECASE)
+
+
+def event_key(phrase: str | None, following: str = "") -> str | None:
     """The key under which readings of one event meet across articles, or None when the phrase
     does not name an event specifically enough to be the same event everywhere it is written.
 
     Specific enough means a proper name and an event noun ("the founding of the Workers' Party
     of Korea", "Korea's liberation", "the October 4 declaration"), or a proper name alone that
     is the thing founded ("the Korean Children's Union", "the DPRK"). Never a bare "the war",
-    "its founding" or "the Korean people's victory". The key is the phrase's words, folded,
+    "its founding" or "the Korean people's victory", nor a phrase the sentence goes on naming
+    (``following`` is the text after it: "... election" + " as chairman of ..."), nor one whose
+    head stands for a thing named elsewhere ("Kim Il Sung's work"). The key is the phrase's words, folded,
     singular, without articles and prepositions, in sorted order, so that "the birth of Kim Il
     Sung" and "Kim Il Sung's birth" meet, while "Kim Jong Il's election" and "General Secretary
     Kim Jong Il's election" stay apart (conservative: a split key costs sources, a merged one
@@ -62,6 +75,8 @@ def event_key(phrase: str | None) -> str | None:
         return None
     tokens = _TOKEN.findall(phrase)
     if not tokens or any(t.casefold() in _POINTING for t in tokens):
+        return None
+    if _CONTINUES.match(following) or words(tokens[-1])[-1:] and words(tokens[-1])[-1] in _VAGUE_HEADS:
         return None
     folded = words(phrase)
     content = [w for w in folded if w not in _KEY_STOPWORDS]
