@@ -142,7 +142,8 @@ class Witness:
         """One publisher's articles of one day: one desk's work, not independent sources."""
         if not self.publisher or not self.published:
             return None
-        return _PUBLISHER_KEY.sub("", self.publisher.casefold()), self.published
+        name = self.publisher.casefold().strip().removeprefix("the ")
+        return _PUBLISHER_KEY.sub("", name), self.published
 
 
 def near_copies(a: frozenset[int], b: frozenset[int]) -> bool:
