@@ -1,10 +1,10 @@
 """The consistency checks, one rule per module, and the runner that applies them to a corpus.
 
 Within one article: part_exceeds_whole, qualifier_bounds, duration_vs_range, elapsed_time,
-anniversary, weekday, calendar_conversion, date_order, future_reference, and reference (against
-the curated table). Across articles: cross_source, which collects claims article by article and
-compares them within groups of the same fact or event, and consensus, which dates named events
-by the agreement of independent sources and flags the article that disagrees.
+anniversary, weekday, calendar_conversion, date_order, future_reference, reference (against the
+curated table) and dateline. Across articles: cross_source, which collects claims article by
+article and compares them within groups of the same fact or event, and consensus, which dates
+named events by the agreement of independent sources and flags the article that disagrees.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from checkers import (
     consensus,
     cross_source,
     date_order,
+    dateline,
     duration_vs_range,
     elapsed_time,
     future_reference,
@@ -41,6 +42,7 @@ ARTICLE_CHECKS: tuple[ModuleType, ...] = (
     date_order,
     future_reference,
     reference,
+    dateline,
 )
 CORPUS_CHECKS: tuple[ModuleType, ...] = (cross_source, consensus)
 ALL_CHECKS: tuple[ModuleType, ...] = ARTICLE_CHECKS + CORPUS_CHECKS
@@ -61,6 +63,7 @@ def article_of(document: Document, claims: list[Claim], reference_table: Referen
         publisher=meta.publisher,
         fingerprint=fingerprint(document.text),
         named_facts=reference_table.named_in(document.text) if reference_table is not None else None,
+        dateline=dateline.dateline_date(document),
     )
 
 
