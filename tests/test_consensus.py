@@ -146,7 +146,7 @@ def test_the_outlier_is_a_warning_quoting_the_consensus(table: ReferenceTable) -
     assert [c.text for c in warning.claims] == ["65th anniversary"]
     assert warning.claims[0].doc_id == "doc-4"
     assert warning.expected == "1950" and warning.observed == "1946"
-    assert "4 of 5 independent sources give 1950" in warning.message
+    assert "4 of 4 other independent sources give 1950" in warning.message
     assert warning.message.count("(doc-") == 2  # two example quotes, each with its article id
 
 

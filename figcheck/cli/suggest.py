@@ -81,7 +81,7 @@ def candidate(event: EventConsensus) -> Candidate | None:
     agreed = event.consensus
     if agreed is None or event.fact_ids:
         return None
-    quotes = event.quotes(2)
+    quotes = event.quotes()
     if not quotes:
         return None
     subject, prop, keyword = subject_and_property(event.phrase)

@@ -29,7 +29,8 @@ EVENT_NOUNS = frozenset(words(
 _GENERIC_CAPITALS = frozenset(
     "the a an party army republic state government president leader general secretary chairman "
     "marshal comrade day people committee union association front movement council assembly "
-    "revolution war university school great dear respected supreme premier"
+    "revolution war university school great dear respected supreme premier law constitution declaration "
+    "treaty agreement statement accord conference congress festival games"
     .split()
 )
 # Words that make an event phrase point back to something named elsewhere: "his birth", "its
@@ -80,7 +81,7 @@ def event_key(phrase: str | None, following: str = "") -> str | None:
         return None
     folded = words(phrase)
     content = [w for w in folded if w not in _KEY_STOPWORDS]
-    if not content:
+    if not content or all(len(w) < 2 for w in content):
         return None
     has_event_noun = any(w in EVENT_NOUNS for w in content)
     proper = _proper_name(tokens)
@@ -101,8 +102,9 @@ def _proper_name(tokens: Sequence[str]) -> bool:
         capital = bare[:1].isupper()
         if capital and bare.casefold() in _MONTHS and index + 1 < len(tokens) and tokens[index + 1][:1].isdigit():
             return True
-        if capital and len(bare) >= 2 and bare.isupper() and bare.isalpha():
-            return True  # an acronym: "WPK", "DPRK", "KCU"
+        letters = bare.replace(".", "")
+        if capital and len(letters) >= 2 and letters.isupper() and letters.isalpha():
+            return True  # an acronym: "WPK", "DPRK", "KCU", "U.S"
         if capital and bare.casefold() not in ("the", "a", "an"):
             run += 1
             if run >= 2:
@@ -200,9 +202,12 @@ class Consensus:
     sources: int  # independent sources that give any year
     years: tuple[tuple[int, int], ...]  # (year, sources giving it), most given first
 
-    def describe(self) -> str:
+    def describe(self, others: bool = False) -> str:
+        """ "4 of 5 independent sources give 1950 (years given: 1950 (4), 1946 (1))"; with
+        ``others``, of the sources other than the one judged."""
         spread = ", ".join(f"{year} ({n})" for year, n in self.years)
-        return f"{self.agreeing} of {self.sources} independent sources give {self.year} (years given: {spread})"
+        which = "other independent sources" if others else "independent sources"
+        return f"{self.agreeing} of {self.sources} {which} give {self.year} (years given: {spread})"
 
 
 def consensus(
