@@ -76,7 +76,7 @@ class CheckRun:
         self.context = CheckContext(reference=reference_table)
         self.article_checks = [c for c in ARTICLE_CHECKS if names is None or c.NAME in names]
         self.cross = cross_source.CrossSource(reference_table) if names is None or cross_source.NAME in names else None
-        self.consensus = consensus.CorpusConsensus() if names is None or consensus.NAME in names else None
+        self.consensus = consensus.CorpusConsensus(reference=reference_table) if names is None or consensus.NAME in names else None
 
     def add_document(self, document: Document, claims: list[Claim]) -> list[Finding]:
         return self.add(article_of(document, claims, self.context.reference))

@@ -25,6 +25,7 @@ from checkers.base import (
 from checkers.cross_source import Entry, Source
 from figcheck.linking.consensus import Consensus, Witness, consensus, event_key, independent_groups
 from figcheck.records import AnniversaryValue, Claim, DurationValue, Finding
+from figcheck.reference import fact_ref
 
 NAME = "consensus"
 _TAG = "consensus"
@@ -307,6 +308,9 @@ class CorpusConsensus:
     min_sources: int = 3
     min_share: float = 0.8
     events: dict[str, list[_Member]] = field(default_factory=lambda: defaultdict(list))
+    # The table the entries' fact ids come from: "N years since" an event it dates is checked
+    # against it here when the elapsed_time check does not measure it to publication.
+    reference: object = None
 
     def add_entries(self, source: Source, found: list[Entry]) -> None:
         for entry in found:
@@ -348,7 +352,11 @@ class CorpusConsensus:
         for event in self.dated_events():
             for member, read, group in zip(event.members, event.readings, event.groups):
                 if member.fact_id:
-                    continue  # the reference table dates this event: the table judges it
+                    # The table dates the event: anniversaries are the anniversary check's, and
+                    # so is time since it when measured to publication by the extraction.
+                    if read.kind == "elapsed" and member.claim.value.anchor.to != "publication":
+                        out.extend(self._against_fact(member, read, event.key))
+                    continue
                 others = self._agreement(years for g, years in event.source_years.items() if g != group)
                 agreed = event.consensus if event.consensus and event.consensus.year in read.allowed else others
                 if agreed is None:
@@ -371,6 +379,23 @@ class CorpusConsensus:
                                    [member.claim], key=(event.key,), expected=str(agreed.year),
                                    observed=", ".join(str(y) for y in sorted(read.allowed))))
         return out
+
+
+    def _against_fact(self, member: _Member, read: Reading, key: str) -> list[Finding]:
+        fact = self.reference.get(member.fact_id) if self.reference is not None else None
+        if fact is None:
+            return []
+        timex = str(fact.value.start) if fact.kind == "date_range" else str(fact.value)
+        bounds = date_bounds(timex)
+        if bounds is None:
+            return []
+        label = f"{fact.subject}, {fact.property} ({timex}, reference {fact.id})"
+        if bounds[0].year in read.allowed:
+            return [finding(NAME, "consistent", "info", f"{read.how}; {label}: consistent.", [member.claim],
+                            key=(key,), reference=fact_ref(fact))]
+        return [finding(NAME, "discrepancy", "warning", f"{read.how}, but {label}.", [member.claim], key=(key,),
+                        reference=fact_ref(fact), expected=str(bounds[0].year),
+                        observed=", ".join(str(y) for y in sorted(read.allowed)))]
 
 
 EXAMPLES = [

@@ -211,3 +211,16 @@ def test_entries_travel_as_the_pipeline_caches_them(table: ReferenceTable) -> No
         rebuilt = [Entry(tuple(key), fact_id, claims[index]) for key, fact_id, index in stored]
         merger.collect_entries(Source(article.doc_id, article.fingerprint, article.publisher, article.title), rebuilt)
     assert sorted(f.id for f in merger.finish()) == sorted(f.id for f in direct)
+
+
+def test_years_since_an_event_the_table_dates_when_elapsed_time_does_not_measure_it(table: ReferenceTable) -> None:
+    right = ("2011-07-27", "Daily Star", "It has been 58 years since the signing of the Korean War armistice.")
+    wrong = ("2011-07-28", "Evening Post", "It has been 50 years since the signing of the Korean War armistice.")
+    findings = _findings([right, wrong], table)
+    assert _verdicts(findings) == [("consistent", "info"), ("discrepancy", "warning")]
+    warning = next(f for f in findings if f.verdict == "discrepancy")
+    assert warning.claims[0].text == "50 years" and warning.expected == "1953"
+    assert warning.reference is not None and warning.reference.fact_id == "korean-war-armistice-signed"
+    # Measured to publication by the extraction ("have passed"): elapsed_time's, not repeated here.
+    assert _findings([("2011-07-27", "Daily Star",
+                       "Fifty years have passed since the signing of the Korean War armistice.")], table) == []
