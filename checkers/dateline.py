@@ -35,9 +35,17 @@ def _month_day() -> re.Pattern[str]:
                       re.IGNORECASE)
 
 
-@functools.cache
-def _hint() -> re.Pattern[str]:
-    return re.compile(_month_day().pattern + r"[^\n]{0,60}?(?:--|—|–)", re.IGNORECASE)
+_DASH = re.compile(r"--|—|–")
+_HEAD_CHARS = 2000  # a dateline opens the story: the page's header comes before it at most
+
+
+def _may_open_with_dateline(text: str) -> bool:
+    """Whether a dash near the top of the text follows a month and day ("Nov. 23 (Yonhap) --"):
+    a cheap test before reading the page's layout."""
+    for dash in _DASH.finditer(text, 0, _HEAD_CHARS):
+        if _month_day().search(text, max(0, dash.start() - 80), dash.start()):
+            return True
+    return False
 
 
 def dateline_date(document: Document) -> date | None:
@@ -52,7 +60,7 @@ def dateline_date(document: Document) -> date | None:
         return _dated(month, int(found.group("day")), int(found.group("year")) if found.group("year") else None,
                       published)
     # Reading the page is costly: only when a dated dateline may open it.
-    if _hint().search(document.text, 0, 2000) is None:
+    if not _may_open_with_dateline(document.text):
         return None
     line = read_page(document.text).dateline
     if line is None or line.month is None or line.day is None:
