@@ -43,6 +43,7 @@ def test_a_proper_name_with_an_event_noun_or_a_name_alone_gives_a_key(phrase: st
 @pytest.mark.parametrize("phrase", [
     "the war", "its founding", "his birth", "the victory", "the Korean people's victory",
     "the founding of the Party", "the school's opening", "Kim Il Sung's work", "",
+    "the Academy of Koryo Medicine was founded in the DPRK", "the Vell wall built by the city",
 ])
 def test_a_phrase_that_names_no_one_event_gives_no_key(phrase: str) -> None:
     assert event_key(phrase) is None

@@ -38,6 +38,9 @@ _GENERIC_CAPITALS = frozenset(
 _POINTING = frozenset("his her its their our my your this that these those same such".split())
 # Words that carry no part of the event's identity in a key.
 _KEY_STOPWORDS = frozenset(words("of in on at for by to and with from s"))
+_NAME_JOINERS = frozenset("the a an of and for in on de".split())
+# A phrase with a verb is a clause ("the Academy was founded in the DPRK"), not an event's name.
+_CLAUSE = re.compile(r"\b(?:was|were|is|are|has|have|had|been|be)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W_][\w'’.-]*")
 _MONTHS = frozenset(
     "january february march april may june july august september october november december".split()
@@ -75,7 +78,7 @@ def event_key(phrase: str | None, following: str = "") -> str | None:
     if not phrase:
         return None
     tokens = _TOKEN.findall(phrase)
-    if not tokens or any(t.casefold() in _POINTING for t in tokens):
+    if not tokens or any(t.casefold() in _POINTING for t in tokens) or _CLAUSE.search(phrase):
         return None
     if _CONTINUES.match(following) or words(tokens[-1])[-1:] and words(tokens[-1])[-1] in _VAGUE_HEADS:
         return None
@@ -118,10 +121,10 @@ def _proper_name(tokens: Sequence[str]) -> bool:
 
 
 def _is_name(tokens: Sequence[str]) -> bool:
-    """Whether the phrase is itself a name, its last word capitalised ("the Korean Children's
-    Union", "Kim Il Sung University"): the anniversary of a thing founded."""
-    last = tokens[-1].rstrip(".")
-    return last[:1].isupper() or (last.isupper() and last.isalpha())
+    """Whether the phrase is itself a name, every word capitalised but its articles and
+    prepositions ("the Korean Children's Union", "Kim Il Sung University", "the DPRK"): the
+    anniversary of a thing founded."""
+    return all(t[:1].isupper() or t.casefold() in _NAME_JOINERS for t in tokens) and tokens[-1][:1].isupper()
 
 
 # --- independent sources -----------------------------------------------------------------
