@@ -113,3 +113,21 @@ def test_a_missing_corpus_is_a_clear_error(tmp_path: Path, reference: Path) -> N
     result = _suggest(tmp_path / "nowhere", reference)
     assert result.exit_code == 2
     assert "nowhere: no such corpus folder or file" in result.stderr
+
+
+def test_an_event_the_table_dates_under_the_same_name_is_not_suggested(tmp_path: Path, reference: Path) -> None:
+    # "The 63rd anniversary of the DPRK" names no founding, so it matches no fact of the table;
+    # but the table dates the DPRK (an alias of its subject) to 1948 already.
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for number, (paper, day, weekday) in enumerate([("Daily Star", "2011-09-05", "Monday"),
+                                                     ("Evening Post", "2011-09-06", "Tuesday"),
+                                                     ("Morning Herald", "2011-09-07", "Wednesday")]):
+        (folder / f"a{number}.txt").write_text(
+            f"Delegates met on {weekday} to mark the 63rd anniversary of the DPRK.\n\n"
+            f"Potters met on {weekday} to mark the 61st anniversary of the founding of the Ruritanian Potters' Guild.\n",
+            encoding="utf-8")
+        (folder / f"a{number}.meta.yaml").write_text(f"publisher: {paper}\npublished: {day}\n", encoding="utf-8")
+    result = _suggest(folder, reference, "--json")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["subject"] for line in result.stdout.splitlines()] == ["Ruritanian Potters' Guild"]

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from checkers import article_of
-from checkers.base import CheckContext
+from checkers.base import CheckContext, date_bounds
 from checkers.consensus import CorpusConsensus, EventConsensus, entries
 from checkers.cross_source import Source
 from figcheck.cli.app import fail, warn
@@ -110,6 +110,28 @@ def subject_and_property(phrase: str) -> tuple[str, str, str | None]:
     return _LEADING_ARTICLE.sub("", phrase), noun, noun
 
 
+def not_in_table(found: list[Candidate], table) -> list[Candidate]:
+    """The candidates the table does not date already under the same name (its subject or an
+    alias) in the same year, one per subject and year (the best backed), best backed first.
+    The entries of a dated event carry the fact; this catches the anniversary of a name ("the
+    63rd anniversary of the DPRK") that the table's fact on the founding does not match."""
+    dated: set[tuple[tuple[str, ...], int]] = set()
+    for fact in table:
+        if fact.kind not in ("date", "date_range"):
+            continue
+        bounds = date_bounds(str(fact.value.start) if fact.kind == "date_range" else str(fact.value))
+        if bounds is not None:
+            dated.update((words(name), bounds[0].year) for name in fact.names())
+    best: dict[tuple[tuple[str, ...], int], Candidate] = {}
+    for item in found:
+        key = (words(item.subject), item.year)
+        if key in dated:
+            continue
+        if key not in best or (item.agreeing, -len(item.event)) > (best[key].agreeing, -len(best[key].event)):
+            best[key] = item
+    return sorted(best.values(), key=lambda c: (-c.agreeing, c.event))
+
+
 def _documents(corpus: Path) -> Iterator[Document | LoadProblem]:
     """A corpus folder's articles, or a ``.jsonl[.gz]`` file's, one bad article reported and
     skipped."""
@@ -160,7 +182,7 @@ def suggest(
         if read % _PROGRESS_EVERY == 0:
             print(f"figcheck: read {read} articles", file=sys.stderr, flush=True)
     found = [c for c in (candidate(event) for event in collected.dated_events()) if c is not None]
-    found.sort(key=lambda c: (-c.agreeing, c.event))
+    found = not_in_table(found, table)
     print(f"figcheck: {read} articles read ({problems} unreadable); {len(found)} candidate facts", file=sys.stderr)
     for item in found:
         if as_json:
