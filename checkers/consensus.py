@@ -177,7 +177,9 @@ def reading(claim: Claim, published: date, frame: TimeFrame | None = None) -> Re
         when = published.year if published.year in news else news[0] if len(news) == 1 else None
         year = when - value.ordinal if when is not None else None
         allowed = {y - value.ordinal for y in news + frame.named}
-        if _PROSPECTIVE.search(claim.sentence):
+        if not frame.news and _PROSPECTIVE.search(claim.sentence):
+            # Next year's anniversary, looked ahead to; not when a date places the sentence
+            # in the news of the day ("met on Monday to mark the 62nd anniversary").
             allowed.update(y + 1 for y in list(allowed))
         said = f"in {when}" if when is not None and when != published.year else f"published {published.isoformat()}"
         lead = claim.sentence[: max(0, claim.start - claim.sentence_start)]

@@ -225,3 +225,9 @@ def test_years_since_an_event_the_table_dates_when_elapsed_time_does_not_measure
     # Measured to publication by the extraction ("have passed"): elapsed_time's, not repeated here.
     assert _findings([("2011-07-27", "Daily Star",
                        "Fifty years have passed since the signing of the Korean War armistice.")], table) == []
+
+
+def test_an_anniversary_one_too_many_on_the_day_is_a_warning_not_next_years(table: ReferenceTable) -> None:
+    wrong = ("2011-03-11", "Village Voice", f"Veterans met on Friday to mark the 62nd anniversary of {GUILD}.")
+    findings = _findings(AGREEING + [wrong], table)
+    assert _verdicts(findings) == [("consistent", "info")] * 4 + [("discrepancy", "warning")]
