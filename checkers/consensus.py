@@ -57,6 +57,7 @@ _OCCASION = re.compile(
 _JOINED = re.compile(r"\band\s+(?:the\s+)?$", re.IGNORECASE)
 _ANNIVERSARY_BEFORE = re.compile(r"\b\w+(?:st|nd|rd|th)\s+(?:\w+\s+)?(?:anniversary|birthday)\b", re.IGNORECASE)
 _NEAR_DAYS = 45  # a date this close to publication places the sentence in the news of the day
+_YEAR_END_MONTHS = 3  # from October, next year's early anniversaries are prepared for
 
 
 # --- what an article gives ---------------------------------------------------------------
@@ -106,14 +107,19 @@ class TimeFrame:
 
     news: tuple[int, ...] = ()
     named: tuple[int, ...] = ()
+    # Whether the day the sentence speaks of (or, without one, of publication) is in the last
+    # months of its year, when the next year's early anniversaries are being prepared for.
+    year_end: bool = False
 
     def encode(self) -> str:
-        return ",".join(map(str, self.news)) + "|" + ",".join(map(str, self.named))
+        years = ",".join(map(str, self.news)) + "|" + ",".join(map(str, self.named))
+        return years + ("|end" if self.year_end else "|")
 
     @classmethod
     def decode(cls, text: str) -> TimeFrame:
-        news, _, named = text.partition("|")
-        return cls(tuple(int(y) for y in news.split(",") if y), tuple(int(y) for y in named.split(",") if y))
+        news, named, end = (text.split("|") + ["", ""])[:3]
+        return cls(tuple(int(y) for y in news.split(",") if y), tuple(int(y) for y in named.split(",") if y),
+                   end == "end")
 
 
 def time_frame(claim: Claim, article: Article) -> TimeFrame:
@@ -124,6 +130,7 @@ def time_frame(claim: Claim, article: Article) -> TimeFrame:
         return TimeFrame(news=(claim.value.observed_year,))
     news: set[int] = set()
     named: set[int] = set()
+    days = [article.published]
     for other in article.claims:
         if other.kind != "date" or other.sentence_start != claim.sentence_start or other.id == claim.id:
             continue
@@ -131,14 +138,19 @@ def time_frame(claim: Claim, article: Article) -> TimeFrame:
         if bounds is None or bounds[0].year != bounds[1].year:
             continue
         year = bounds[0].year
-        if abs((bounds[0] - article.published).days) <= _NEAR_DAYS or other.value.resolved_from:
-            news.add(year)
+        precise = (bounds[1] - bounds[0]).days <= 31
+        if precise and (abs((bounds[0] - article.published).days) <= _NEAR_DAYS or other.value.resolved_from):
+            news.add(year)  # "on Monday", "on June 2", "on December 24 last year"
+            days.append(bounds[1])
         elif claim.kind == "anniversary" and abs(year + claim.value.ordinal - article.published.year) > 1:
-            # Not the event's own date, N years before the time of writing.
+            # A year ("in 1985", "last year") or a date not of the news, and not the event's
+            # own, N years before the time of writing.
             named.add(year)
     if _NOW.search(claim.sentence):
         news.add(article.published.year)
-    return TimeFrame(tuple(sorted(news)), tuple(sorted(named)))
+    spoken = days[1:] if len(days) > 1 else days
+    year_end = any(day.month >= 13 - _YEAR_END_MONTHS for day in spoken)
+    return TimeFrame(tuple(sorted(news)), tuple(sorted(named)), year_end)
 
 
 def _dating_fact(claim: Claim, phrase: str, article: Article, context: CheckContext) -> str | None:
@@ -177,9 +189,10 @@ def reading(claim: Claim, published: date, frame: TimeFrame | None = None) -> Re
         when = published.year if published.year in news else news[0] if len(news) == 1 else None
         year = when - value.ordinal if when is not None else None
         allowed = {y - value.ordinal for y in news + frame.named}
-        if not frame.news and _PROSPECTIVE.search(claim.sentence):
-            # Next year's anniversary, looked ahead to; not when a date places the sentence
-            # in the news of the day ("met on Monday to mark the 62nd anniversary").
+        if (not frame.news or frame.year_end) and _PROSPECTIVE.search(claim.sentence):
+            # Next year's anniversary, looked ahead to ("on December 24 ... to commemorate the
+            # 70th birth anniversary" of February); not when a date places the sentence in the
+            # news of a day earlier in the year ("met on Monday to mark the 62nd anniversary").
             allowed.update(y + 1 for y in list(allowed))
         said = f"in {when}" if when is not None and when != published.year else f"published {published.isoformat()}"
         lead = claim.sentence[: max(0, claim.start - claim.sentence_start)]

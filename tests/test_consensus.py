@@ -231,3 +231,11 @@ def test_an_anniversary_one_too_many_on_the_day_is_a_warning_not_next_years(tabl
     wrong = ("2011-03-11", "Village Voice", f"Veterans met on Friday to mark the 62nd anniversary of {GUILD}.")
     findings = _findings(AGREEING + [wrong], table)
     assert _verdicts(findings) == [("consistent", "info")] * 4 + [("discrepancy", "warning")]
+
+
+def test_next_years_anniversary_prepared_for_late_in_the_year(table: ReferenceTable) -> None:
+    ahead = ("2012-03-05", "Village Voice",
+             f"A seminar took place on December 24 last year to commemorate the 62nd anniversary of {GUILD}.")
+    review = ("2012-01-18", "Town Crier",
+              f"The meeting reviewed last year's work and the plans to mark the 62nd anniversary of {GUILD}.")
+    assert _verdicts(_findings(AGREEING + [ahead, review], table)) == [("consistent", "info")] * 6
