@@ -1,8 +1,9 @@
-"""An event's year that articles imply ("the 66th anniversary of the founding of the WPK",
-published in 2011, implies 1945; "66 years have passed since ...") must agree with the year that
-a clear majority of independent sources imply for the same event; an article that disagrees
-with at least three agreeing sources and 80% of all of them is flagged, quoting the consensus.
-An article and its near-copy, and one publisher's articles of one day, are one source."""
+"""The year an article implies for a named event ("the 66th anniversary of the founding of the
+WPK", published in 2011, implies 1945; "66 years have passed since ...") must agree with the year
+other independent sources agree on: when at least three of them, and 80% of them, give one year,
+an article that implies another is flagged, quoting them. An article and its near-copy, and one
+publisher's articles of one day, are one source. A sentence that does not say when it speaks
+(it may tell of an earlier celebration) is only noted."""
 
 from __future__ import annotations
 
@@ -187,6 +188,8 @@ def reading(claim: Claim, published: date, frame: TimeFrame | None = None) -> Re
     if isinstance(value, AnniversaryValue):
         news = frame.news or (published.year,)
         when = published.year if published.year in news else news[0] if len(news) == 1 else None
+        if frame.named and not frame.news:
+            when = None  # "in 1985 marking the 40th anniversary", "last year": which time is not known
         year = when - value.ordinal if when is not None else None
         allowed = {y - value.ordinal for y in news + frame.named}
         if (not frame.news or frame.year_end) and _PROSPECTIVE.search(claim.sentence):
@@ -288,7 +291,7 @@ def _other_time(read: Reading, agreed: int, published: date) -> str | None:
     if read.kind != "anniversary":
         return None
     if read.year is None:
-        return "the sentence names several years and which one it speaks of is not known"
+        return "the sentence names other years and which one it speaks of is not known"
     gap = read.year - agreed
     if gap > 0 and not (read.stated and read.occasion):
         why = ("the anniversary is that of another event the sentence tells of, not the occasion of its news"
