@@ -35,6 +35,8 @@ def table() -> ReferenceTable:
     "the Korean Children's Union",
     "the DPRK",
     "the birth of Kim Il Sung",
+    "the September 11 attacks",
+    "the Great Hanshin earthquake",
 ])
 def test_a_proper_name_with_an_event_noun_or_a_name_alone_gives_a_key(phrase: str) -> None:
     assert event_key(phrase)

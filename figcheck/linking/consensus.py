@@ -23,7 +23,8 @@ EVENT_NOUNS = frozenset(words(
     "conclusion armistice election assumption declaration uprising war battle revolution "
     "agreement treaty statement accord pact independence unification reunification massacre "
     "incident entry dispatch visit meeting congress conference occupation annexation invasion "
-    "completion construction accession promulgation enactment appointment"
+    "completion construction accession promulgation enactment appointment attack bombing assassination "
+    "earthquake explosion accident crash landing coup"
 ))
 # Capitalised words that name no one thing on their own: "the Party", "the President".
 _GENERIC_CAPITALS = frozenset(
