@@ -160,8 +160,7 @@ def suggest(
     ] = 3,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line instead of text.")] = False,
 ) -> None:
-    """List facts a corpus dates by consensus that the reference table lacks, each with the
-    `figcheck facts add` command that would accept it."""
+    """List the facts a corpus dates by consensus that the table lacks, each with its `facts add` command."""
     if not corpus.exists():
         fail(f"{corpus}: no such corpus folder or file")
     table = _load(reference)
