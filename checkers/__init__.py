@@ -1,9 +1,10 @@
 """The consistency checks, one rule per module, and the runner that applies them to a corpus.
 
 Within one article: part_exceeds_whole, qualifier_bounds, duration_vs_range, elapsed_time,
-anniversary, weekday, calendar_conversion, date_order, future_reference, and reference (against
-the curated table). Across articles: cross_source, which collects claims article by article and
-compares them within groups of the same fact or event.
+anniversary, weekday, calendar_conversion, date_order, future_reference, reference (against the
+curated table) and dateline. Across articles: cross_source, which collects claims article by
+article and compares them within groups of the same fact or event, and consensus, which dates
+named events by the agreement of independent sources and flags the article that disagrees.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from types import ModuleType
 from checkers import (
     anniversary,
     calendar_conversion,
+    consensus,
     cross_source,
     date_order,
+    dateline,
     duration_vs_range,
     elapsed_time,
     future_reference,
@@ -39,8 +42,9 @@ ARTICLE_CHECKS: tuple[ModuleType, ...] = (
     date_order,
     future_reference,
     reference,
+    dateline,
 )
-CORPUS_CHECKS: tuple[ModuleType, ...] = (cross_source,)
+CORPUS_CHECKS: tuple[ModuleType, ...] = (cross_source, consensus)
 ALL_CHECKS: tuple[ModuleType, ...] = ARTICLE_CHECKS + CORPUS_CHECKS
 
 
@@ -59,6 +63,7 @@ def article_of(document: Document, claims: list[Claim], reference_table: Referen
         publisher=meta.publisher,
         fingerprint=fingerprint(document.text),
         named_facts=reference_table.named_in(document.text) if reference_table is not None else None,
+        dateline=dateline.dateline_date(document),
     )
 
 
@@ -71,6 +76,7 @@ class CheckRun:
         self.context = CheckContext(reference=reference_table)
         self.article_checks = [c for c in ARTICLE_CHECKS if names is None or c.NAME in names]
         self.cross = cross_source.CrossSource(reference_table) if names is None or cross_source.NAME in names else None
+        self.consensus = consensus.CorpusConsensus(reference=reference_table) if names is None or consensus.NAME in names else None
 
     def add_document(self, document: Document, claims: list[Claim]) -> list[Finding]:
         return self.add(article_of(document, claims, self.context.reference))
@@ -92,24 +98,28 @@ class CheckRun:
 
     def collect(self, article: Article) -> None:
         """Collects an article for the corpus-wide checks only (its own findings are known)."""
-        if self.cross is not None:
-            self.cross.add_entries(cross_source.Source(article.doc_id, article.fingerprint, article.publisher,
-                                                       article.title), self.cross_entries(article))
+        self.collect_entries(cross_source.Source(article.doc_id, article.fingerprint, article.publisher,
+                                                 article.title), self.cross_entries(article))
 
     def cross_entries(self, article: Article) -> list[cross_source.Entry]:
         """What the corpus-wide checks need of an article; may run in another process than
         ``collect_entries``, which merges them."""
         self.context.article = article
         found = cross_source.entries(article, self.context) if self.cross is not None else []
+        if self.consensus is not None:
+            found += consensus.entries(article, self.context)
         self.context.forget()
         return found
 
     def collect_entries(self, source: cross_source.Source, found: list[cross_source.Entry]) -> None:
         if self.cross is not None:
-            self.cross.add_entries(source, found)
+            self.cross.add_entries(source, [e for e in found if e.key[:1] != ("consensus",)])
+        if self.consensus is not None:
+            self.consensus.add_entries(source, found)
 
     def finish(self) -> list[Finding]:
-        return self.cross.findings() if self.cross is not None else []
+        findings = self.cross.findings() if self.cross is not None else []
+        return findings + (self.consensus.findings() if self.consensus is not None else [])
 
 
 def check_articles(

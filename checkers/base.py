@@ -36,6 +36,8 @@ class Article:
     # Reference facts the article names specifically somewhere ("Korean War"): a claim that
     # says only "the war" may be matched to those.
     named_facts: frozenset[str] | None = None
+    # The date of the article's dateline ("Pyongyang, September 5"), when it has one.
+    dateline: date | None = None
 
     def __post_init__(self) -> None:
         self.by_id = {c.id: c for c in self.claims}

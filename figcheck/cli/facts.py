@@ -339,3 +339,6 @@ def _reason(detail: Mapping[str, Any]) -> str:
     if detail.get("type") == "missing":
         return "is required"
     return str(detail.get("msg", "is not valid")).removeprefix("Value error, ")
+
+
+from figcheck.cli import suggest  # noqa: E402,F401  (registers `facts suggest`)

@@ -1,0 +1,452 @@
+"""The year an article implies for a named event ("the 66th anniversary of the founding of the
+WPK", published in 2011, implies 1945; "66 years have passed since ...") must agree with the year
+other independent sources agree on: when at least three of them, and 80% of them, give one year,
+an article that implies another is flagged, quoting them. An article and its near-copy, and one
+publisher's articles of one day, are one source. A sentence that does not say when it speaks
+(it may tell of an earlier celebration) is only noted."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from checkers.base import (
+    Article,
+    CheckContext,
+    date_bounds,
+    duration_years,
+    example,
+    finding,
+    rounding_years,
+    stated_interval,
+    years_between,
+)
+from checkers.cross_source import Entry, Source
+from figcheck.linking.consensus import Consensus, Witness, consensus, event_key, independent_groups
+from figcheck.records import AnniversaryValue, Claim, DurationValue, Finding
+from figcheck.reference import fact_ref
+
+NAME = "consensus"
+_TAG = "consensus"
+_MAX_PER_EVENT = 400  # readings kept per event: enough for any majority, bounded in memory
+_QUOTE_CHARS = 160
+# Words by which a sentence looks ahead to an anniversary still to come (next year's).
+_PROSPECTIVE = re.compile(
+    r"\b(?:will|shall|next year|coming|upcoming|forthcoming|prepar\w*|ahead of|approach\w*|"
+    r"(?:to|for) (?:mark|celebrate|greet|commemorate|observe|welcome|honou?r)\w*|towards?)\b",
+    re.IGNORECASE,
+)
+# "... has elapsed since", "It has been N years since", "N years ago": measured to the day of writing.
+_TO_NOW = re.compile(r"\b(?:ha(?:ve|s) (?:passed|elapsed|gone by|been)|it is|it's)\b", re.IGNORECASE)
+_PAST_PERFECT = re.compile(r"\bhad (?:passed|elapsed|gone by|been)\b", re.IGNORECASE)
+# Words by which a sentence speaks of the day of writing.
+_NOW = re.compile(r"\b(?:today|tonight|now|these days|at present|currently|this year)\b", re.IGNORECASE)
+# What introduces an anniversary as the occasion of the sentence's news, just before it
+# (maybe with an owner: "to mark the DPRK's 63rd anniversary").
+_OCCASION = re.compile(
+    r"(?:\b(?:on the occasions? of|to (?:celebrate|commemorate|greet|observe|hail|honou?r)|mark(?:s|ed|ing)?|"
+    r"in (?:commemoration|celebration|honou?r) of|on|for|at|dedicat\w+(?:\s+[\w'’-]+){0,4}\s+to|"
+    r"run-up to|(?:day|days|week) (?:before|after))"
+    r"|(?:day|\d)\s*,)"  # "on Wednesday, the 11th anniversary": the day is the anniversary
+    r"\s+(?:the\s+)?(?-i:[A-Z][\w'’.-]*\s+){0,4}$",
+    re.IGNORECASE,
+)
+# An anniversary joined to one before it ("to mark the 12th anniversary of X and the 5th
+# anniversary of Y") is introduced as that one is.
+_JOINED = re.compile(r"\band\s+(?:the\s+)?$", re.IGNORECASE)
+_ANNIVERSARY_BEFORE = re.compile(r"\b\w+(?:st|nd|rd|th)\s+(?:\w+\s+)?(?:anniversary|birthday)\b", re.IGNORECASE)
+_NEAR_DAYS = 45  # a date this close to publication places the sentence in the news of the day
+_YEAR_END_MONTHS = 3  # from October, next year's early anniversaries are prepared for
+
+
+# --- what an article gives ---------------------------------------------------------------
+
+
+def entries(article: Article, context: CheckContext) -> list[Entry]:
+    """The article's readings of named events' years, keyed by the event: anniversaries, and
+    "N years since <event>" measured to the day of writing. The key carries the publication
+    date and the years the sentence itself speaks of; the fact id is that of a reference fact
+    dating the event, if the table has one (then the table, not the corpus, judges it)."""
+    if article.published is None:
+        return []
+    out = []
+    for claim in article.claims:
+        phrase = _event_phrase(claim)
+        key = event_key(phrase, _following(claim, phrase)) if phrase else None
+        if key is None:
+            continue
+        fact = _dating_fact(claim, phrase, article, context)
+        out.append(Entry((_TAG, key, article.published.isoformat(), time_frame(claim, article).encode()), fact, claim))
+    return out
+
+
+def _event_phrase(claim: Claim) -> str | None:
+    if claim.kind == "anniversary" and claim.confidence >= 0.6:
+        return claim.value.event
+    if claim.kind == "duration":
+        anchor = claim.value.anchor
+        if anchor is not None and anchor.claim_id is None and anchor.relation == "since" and anchor.text:
+            if _TO_NOW.search(claim.sentence) and not _PAST_PERFECT.search(claim.sentence):
+                return anchor.text
+    return None
+
+
+def _following(claim: Claim, phrase: str) -> str:
+    """The words of the claim's sentence after its event phrase."""
+    at = claim.sentence.find(phrase, max(0, claim.start - claim.sentence_start))
+    return claim.sentence[at + len(phrase):] if at >= 0 else ""
+
+
+@dataclass(frozen=True)
+class TimeFrame:
+    """The years a claim's sentence speaks of: ``news``, the years of its dates near the day of
+    publication ("on Monday", "on June 2", "last year", "now"), which say when the sentence
+    speaks; ``named``, years of other dates it names, which may be when the anniversary fell
+    ("created in 1985 marking the 40th anniversary") or belong to another clause."""
+
+    news: tuple[int, ...] = ()
+    named: tuple[int, ...] = ()
+    # Whether the day the sentence speaks of (or, without one, of publication) is in the last
+    # months of its year, when the next year's early anniversaries are being prepared for.
+    year_end: bool = False
+
+    def encode(self) -> str:
+        years = ",".join(map(str, self.news)) + "|" + ",".join(map(str, self.named))
+        return years + ("|end" if self.year_end else "|")
+
+    @classmethod
+    def decode(cls, text: str) -> TimeFrame:
+        news, named, end = (text.split("|") + ["", ""])[:3]
+        return cls(tuple(int(y) for y in news.split(",") if y), tuple(int(y) for y in named.split(",") if y),
+                   end == "end")
+
+
+def time_frame(claim: Claim, article: Article) -> TimeFrame:
+    """The time frame of the claim's sentence (see TimeFrame); an anniversary placed in a year by
+    the text ("the 60th anniversary in 2013") is of that year."""
+    assert article.published is not None
+    if claim.kind == "anniversary" and claim.value.observed_year:
+        return TimeFrame(news=(claim.value.observed_year,))
+    news: set[int] = set()
+    named: set[int] = set()
+    days = [article.published]
+    for other in article.claims:
+        if other.kind != "date" or other.sentence_start != claim.sentence_start or other.id == claim.id:
+            continue
+        bounds = date_bounds(other.value.timex)
+        if bounds is None or bounds[0].year != bounds[1].year:
+            continue
+        year = bounds[0].year
+        precise = (bounds[1] - bounds[0]).days <= 31
+        if precise and (abs((bounds[0] - article.published).days) <= _NEAR_DAYS or other.value.resolved_from):
+            news.add(year)  # "on Monday", "on June 2", "on December 24 last year"
+            days.append(bounds[1])
+        elif claim.kind == "anniversary" and abs(year + claim.value.ordinal - article.published.year) > 1:
+            # A year ("in 1985", "last year") or a date not of the news, and not the event's
+            # own, N years before the time of writing.
+            named.add(year)
+    if _NOW.search(claim.sentence):
+        news.add(article.published.year)
+    spoken = days[1:] if len(days) > 1 else days
+    year_end = any(day.month >= 13 - _YEAR_END_MONTHS for day in spoken)
+    return TimeFrame(tuple(sorted(news)), tuple(sorted(named)), year_end)
+
+
+def _dating_fact(claim: Claim, phrase: str, article: Article, context: CheckContext) -> str | None:
+    if context.reference is None:
+        return None
+    probe = claim.model_copy(update={"kind": "anniversary", "subject": phrase, "context": phrase, "sentence": phrase,
+                                     "value": AnniversaryValue(ordinal=1, event=phrase)})
+    for fact in context.reference.match(probe, named_in_article=article.named_facts):
+        if fact.kind in ("date", "date_range"):
+            return fact.id
+    return None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The years one claim can give its event: ``year`` under its most likely reading (None
+    when that is not one year: "N years since", or a sentence of several years), every year a
+    reasonable reading allows, and whether the sentence states the time it speaks of."""
+
+    kind: str
+    year: int | None
+    allowed: frozenset[int]
+    stated: bool
+    how: str
+    # Whether the anniversary is the occasion of what the sentence reports ("met on Monday to
+    # mark the 61st anniversary"), rather than of another event it tells of ("photos of the
+    # parade celebrating the 65th anniversary").
+    occasion: bool = True
+
+
+def reading(claim: Claim, published: date, frame: TimeFrame | None = None) -> Reading | None:
+    value = claim.value
+    frame = frame or TimeFrame()
+    if isinstance(value, AnniversaryValue):
+        news = frame.news or (published.year,)
+        when = published.year if published.year in news else news[0] if len(news) == 1 else None
+        if frame.named and not frame.news:
+            when = None  # "in 1985 marking the 40th anniversary", "last year": which time is not known
+        year = when - value.ordinal if when is not None else None
+        allowed = {y - value.ordinal for y in news + frame.named}
+        if (not frame.news or frame.year_end) and _PROSPECTIVE.search(claim.sentence):
+            # Next year's anniversary, looked ahead to ("on December 24 ... to commemorate the
+            # 70th birth anniversary" of February); not when a date places the sentence in the
+            # news of a day earlier in the year ("met on Monday to mark the 62nd anniversary").
+            allowed.update(y + 1 for y in list(allowed))
+        said = f"in {when}" if when is not None and when != published.year else f"published {published.isoformat()}"
+        lead = claim.sentence[: max(0, claim.start - claim.sentence_start)]
+        implied = f"implies {when} − {value.ordinal} = {year}" if year is not None else (
+            f"implies one of {', '.join(map(str, sorted(allowed)))}")
+        return Reading("anniversary", year, frozenset(allowed), bool(frame.news), f"{said}, the {claim.text} {implied}",
+                       occasion=_introduced_as_occasion(lead))
+    if isinstance(value, DurationValue):
+        stated_years = duration_years(value.timex) or duration_years(value.low_timex)
+        if stated_years is None or not value.timex.endswith("Y"):
+            return None
+        lo, hi = stated_interval(stated_years, value.qualifier, duration_years(value.low_timex),
+                                 duration_years(value.high_timex), rounding=rounding_years(value.timex))
+        # Every year from which the time to publication can be what the text says.
+        allowed = set()
+        for year in range(published.year - int(min(hi, 3000)) - 1, published.year - int(max(lo, 0)) + 1):
+            bounds = date_bounds(str(year))
+            if bounds is None:
+                continue
+            least, most = years_between(bounds[1], published), years_between(bounds[0], published)
+            if most >= lo and least <= hi:
+                allowed.add(year)
+        if not allowed:
+            return None
+        span = f"{min(allowed)}" if len(allowed) == 1 else f"{min(allowed)}–{max(allowed)}"
+        return Reading("elapsed", None, frozenset(allowed), True,
+                       f"published {published.isoformat()}, {claim.text} since implies {span}")
+    return None
+
+
+# --- what the corpus agrees on -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Member:
+    claim: Claim
+    witness: Witness
+    fact_id: str | None
+    frame: TimeFrame
+
+
+@dataclass(frozen=True)
+class EventConsensus:
+    """One event as the corpus dates it: the key, the consensus, and the readings behind it."""
+
+    key: str
+    consensus: Consensus | None
+    members: tuple[_Member, ...]
+    readings: tuple[Reading, ...]
+    fact_ids: frozenset[str]
+    groups: tuple[int, ...] = ()  # the independent source of each member
+    source_years: dict[int, frozenset[int]] = field(default_factory=dict)  # years each source gives
+
+    def quotes(self, year: int | None = None, count: int = 2) -> list[tuple[str, str]]:
+        """(doc id, quote) of the first ``count`` independent sources that give ``year`` (the
+        consensus by default), those whose sentence states its time first."""
+        year = year if year is not None else self.consensus.year if self.consensus else None
+        out: list[tuple[str, str]] = []
+        seen_sources = set()
+        ranked = sorted(zip(self.members, self.groups, self.readings), key=lambda item: not item[2].stated)
+        for member, group, read in ranked:
+            if year is None or read.year != year or group in seen_sources:
+                continue
+            seen_sources.add(group)
+            out.append((member.witness.doc_id, quote(member.claim)))
+            if len(out) == count:
+                break
+        return out
+
+    @property
+    def phrase(self) -> str:
+        """The event as one agreeing article words it."""
+        for member, read in zip(self.members, self.readings):
+            if self.consensus is not None and read.year == self.consensus.year:
+                return _event_phrase(member.claim) or self.key
+        return self.key
+
+
+def _introduced_as_occasion(lead: str) -> bool:
+    """Whether the words before an anniversary introduce it as the occasion of the news."""
+    if _JOINED.search(lead):
+        earlier = list(_ANNIVERSARY_BEFORE.finditer(lead))
+        if earlier:
+            lead = lead[: earlier[-1].start()]
+    return _OCCASION.search(lead) is not None
+
+
+def _other_time(read: Reading, agreed: int, published: date) -> str | None:
+    """Why a reading that disagrees may still be right, or None. A sentence that does not
+    say when it speaks may narrate an earlier celebration ("the parade celebrating the 65th
+    anniversary", read a year later): its anniversary then implies a later year than the
+    event's, never an earlier one; one year earlier is a celebration still to come."""
+    if read.kind != "anniversary":
+        return None
+    if read.year is None:
+        return "the sentence names other years and which one it speaks of is not known"
+    gap = read.year - agreed
+    if gap > 0 and not (read.stated and read.occasion):
+        why = ("the anniversary is that of another event the sentence tells of, not the occasion of its news"
+               if read.stated else "the sentence does not say when it speaks")
+        return f"{why}, and it would be right of a celebration in {published.year - gap}"
+    if gap == -1 and not read.stated:
+        return f"the sentence does not say when it speaks, and it would be right of a celebration in {published.year + 1}"
+    return None
+
+
+def quote(claim: Claim) -> str:
+    """The claim's sentence, cut to about ``_QUOTE_CHARS`` characters around the claim."""
+    sentence = " ".join(claim.sentence.split())
+    if len(sentence) <= _QUOTE_CHARS:
+        return sentence
+    at = max(0, claim.start - claim.sentence_start)
+    begin = max(0, min(at - _QUOTE_CHARS // 3, len(sentence) - _QUOTE_CHARS))
+    end = begin + _QUOTE_CHARS
+    # Whole words only: move the cuts to the spaces around them.
+    if begin:
+        begin = sentence.find(" ", begin) + 1 or begin
+    if end < len(sentence):
+        end = sentence.rfind(" ", begin, end) if sentence.rfind(" ", begin, end) > begin else end
+    return ("…" if begin else "") + sentence[begin:end].strip() + ("…" if end < len(sentence) else "")
+
+
+@dataclass
+class CorpusConsensus:
+    """Collects readings article by article (from entries, which may come from other
+    processes), then dates each event by the agreement of independent sources."""
+
+    min_sources: int = 3
+    min_share: float = 0.8
+    events: dict[str, list[_Member]] = field(default_factory=lambda: defaultdict(list))
+    # The table the entries' fact ids come from: "N years since" an event it dates is checked
+    # against it here when the elapsed_time check does not measure it to publication.
+    reference: object = None
+
+    def add_entries(self, source: Source, found: list[Entry]) -> None:
+        for entry in found:
+            if not entry.key or entry.key[0] != _TAG:
+                continue
+            _, key, published, frame = entry.key
+            members = self.events[key]
+            if len(members) < _MAX_PER_EVENT:
+                members.append(_Member(entry.claim, Witness(source.doc_id, source.publisher, published,
+                                                            source.fingerprint), entry.fact_id,
+                                       TimeFrame.decode(frame)))
+
+    def dated_events(self) -> list[EventConsensus]:
+        out = []
+        for key, members in sorted(self.events.items()):
+            readings = [reading(m.claim, date.fromisoformat(m.witness.published), m.frame) for m in members]
+            kept = [(m, r) for m, r in zip(members, readings) if r is not None]
+            if not kept:
+                continue
+            groups = independent_groups([m.witness for m, _ in kept])
+            # Only exact readings (anniversaries) vote; a span ("N years since") is checked.
+            by_source: dict[int, set[int]] = defaultdict(set)
+            for (_, read), group in zip(kept, groups):
+                if read.year is not None:
+                    by_source[group].add(read.year)
+            out.append(EventConsensus(key, self._agreement(by_source.values()), tuple(m for m, _ in kept),
+                                      tuple(r for _, r in kept), frozenset(m.fact_id for m, _ in kept if m.fact_id),
+                                      tuple(groups), {g: frozenset(ys) for g, ys in by_source.items()}))
+        return out
+
+    def _agreement(self, source_years) -> Consensus | None:
+        return consensus(source_years, min_sources=self.min_sources, min_share=self.min_share)
+
+    def findings(self) -> list[Finding]:
+        """Each reading against the consensus of the other independent sources (its own source
+        left out, so that one wrong figure cannot hide in a small group): consistent, a
+        warning, or unverifiable when another time of the sentence would explain it."""
+        out = []
+        for event in self.dated_events():
+            for member, read, group in zip(event.members, event.readings, event.groups):
+                if member.fact_id:
+                    # The table dates the event: anniversaries are the anniversary check's, and
+                    # so is time since it when measured to publication by the extraction.
+                    if read.kind == "elapsed" and member.claim.value.anchor.to != "publication":
+                        out.extend(self._against_fact(member, read, event.key))
+                    continue
+                others = self._agreement(years for g, years in event.source_years.items() if g != group)
+                agreed = event.consensus if event.consensus and event.consensus.year in read.allowed else others
+                if agreed is None:
+                    continue
+                about = f"the year of {_event_phrase(member.claim)}"
+                said = agreed.describe(others=agreed is others)
+                if agreed.year in read.allowed:
+                    out.append(finding(NAME, "consistent", "info", f"{read.how}; {said}: consistent.",
+                                       [member.claim], key=(event.key,)))
+                    continue
+                reason = _other_time(read, agreed.year, date.fromisoformat(member.witness.published))
+                if reason:
+                    out.append(finding(NAME, "unverifiable", "info",
+                                       f"{read.how} for {about}, while {said}; unverifiable, because {reason}.",
+                                       [member.claim], key=(event.key,)))
+                    continue
+                cited = " and ".join(f"“{text}” ({doc})" for doc, text in event.quotes(agreed.year))
+                out.append(finding(NAME, "discrepancy", "warning",
+                                   f"{read.how} for {about}, but {said}, e.g. {cited}.",
+                                   [member.claim], key=(event.key,), expected=str(agreed.year),
+                                   observed=", ".join(str(y) for y in sorted(read.allowed))))
+        return out
+
+
+    def _against_fact(self, member: _Member, read: Reading, key: str) -> list[Finding]:
+        fact = self.reference.get(member.fact_id) if self.reference is not None else None
+        if fact is None:
+            return []
+        timex = str(fact.value.start) if fact.kind == "date_range" else str(fact.value)
+        bounds = date_bounds(timex)
+        if bounds is None:
+            return []
+        label = f"{fact.subject}, {fact.property} ({timex}, reference {fact.id})"
+        if bounds[0].year in read.allowed:
+            return [finding(NAME, "consistent", "info", f"{read.how}; {label}: consistent.", [member.claim],
+                            key=(key,), reference=fact_ref(fact))]
+        return [finding(NAME, "discrepancy", "warning", f"{read.how}, but {label}.", [member.claim], key=(key,),
+                        reference=fact_ref(fact), expected=str(bounds[0].year),
+                        observed=", ".join(str(y) for y in sorted(read.allowed)))]
+
+
+EXAMPLES = [
+    example("Delegates met on Monday to mark the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "A reception was given on Tuesday for the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "Exhibitions open across the country on the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "Sixty-one years have passed since the founding of the Ruritanian Potters' Guild, the speaker said.",
+            published=("2011-03-07", "2011-03-08", "2011-03-09", "2011-03-10"),
+            expect=[("consistent", "info")] * 4),
+    example("Delegates met on Monday to mark the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "A reception was given on Tuesday for the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "Exhibitions open across the country on the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "Potters in Vell gathered on Thursday for the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "Veterans recalled on Friday the 65th anniversary of the founding of the Ruritanian Potters' Guild.",
+            published=("2011-03-07", "2011-03-08", "2011-03-09", "2011-03-10", "2011-03-11"),
+            expect=[("consistent", "info")] * 4 + [("discrepancy", "warning")], spans=("65th anniversary",),
+            note="four sources of five agree: 80%"),
+    example("Delegates met on Monday to mark the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "A reception was given on Tuesday for the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "Exhibitions open across the country on the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "Forty years have passed since the founding of the Ruritanian Potters' Guild, the speaker said.",
+            published=("2011-03-07", "2011-03-08", "2011-03-09", "2011-03-10"),
+            expect=[("consistent", "info")] * 3 + [("discrepancy", "warning")], spans=("Forty years",),
+            note="N years since an event the corpus dates"),
+    example("Delegates met on Monday to mark the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "A reception was given on Monday for the 61st anniversary of the founding of the Ruritanian Potters' Guild.",
+            "Veterans recalled on Monday the 65th anniversary of the founding of the Ruritanian Potters' Guild.",
+            published="2011-03-07", expect=[],
+            note="two sources that agree are not a consensus, against the third or with it"),
+    example("Delegates met on Monday to mark the 61st anniversary of its founding.",
+            "A reception was given on Tuesday for the 61st anniversary of its founding.",
+            "Exhibitions open across the country on the 61st anniversary of its founding.",
+            "Veterans recalled on Friday the 65th anniversary of its founding.",
+            published=("2011-03-07", "2011-03-08", "2011-03-09", "2011-03-10"), expect=[],
+            note="'its founding' names no event that is the same in every article"),
+]
