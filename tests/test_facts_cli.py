@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 import figcheck.cli.facts as facts_cli
+import figcheck.reference.editing as editing
 from figcheck.cli import app
 from figcheck.reference import ReferenceTable
 
@@ -82,7 +83,7 @@ def test_check_lists_every_problem(runner: CliRunner, folder: Path) -> None:
     text = text.replace("  value: 533\n", "  value: lots\n")
     path.write_text(text, encoding="utf-8")
     (folder / "extra.yaml").write_text(
-        "- id: korean-war-started\n  subject: s\n  property: p\n  kind: count\n  value: 1\n"
+        "- id: korean-war-started\n  subject: S\n  property: p\n  kind: count\n  value: 1\n"
         "  references:\n  - stated_in: x\n",
         encoding="utf-8",
     )
@@ -266,7 +267,8 @@ def test_interactive_add_asks_for_what_is_missing(
     assert (folder / "test_war.yaml").exists()
 
 
-def test_locked_table_is_refused(runner: CliRunner, folder: Path) -> None:
+def test_locked_table_is_refused(runner: CliRunner, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(editing, "LOCK_WAIT_SECONDS", 0.2)
     (folder / ".lock").write_text("otherhost pid 42\n", encoding="utf-8")
     before = snapshot(folder)
     result = facts(runner, folder, "add", *GOOD)
