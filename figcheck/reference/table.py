@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.composer import Composer, ComposerError
-from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+from ruamel.yaml.composer import Composer
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 
@@ -161,6 +161,10 @@ def _read_texts(folder: Path) -> tuple[dict[Path, str], list[Problem]]:
     return texts, problems
 
 
+class _Refused(MarkedYAMLError):
+    """YAML that parses but that the table does not accept (an alias, an impossible date)."""
+
+
 class _NoAliasComposer(Composer):
     """Refuses aliases (``*name``): a few lines of them can stand for billions of values
     ("billion laughs"), and a fact is short enough to write out in full."""
@@ -168,7 +172,7 @@ class _NoAliasComposer(Composer):
     def compose_node(self, parent: object, index: object) -> object:
         if self.parser.check_event(AliasEvent):
             event = self.parser.peek_event()
-            raise ComposerError(
+            raise _Refused(
                 None,
                 None,
                 f"an alias (*{event.anchor}) is not allowed in the reference table: write the value out in full",
@@ -184,8 +188,11 @@ class _DateConstructor(RoundTripConstructor):
         try:
             return super().construct_yaml_timestamp(node, values)
         except ValueError as error:
-            raise ConstructorError(
-                None, None, f"{node.value!r} is not a date: {error}", node.start_mark  # type: ignore[attr-defined]
+            raise _Refused(
+                None,
+                None,
+                f"{node.value!r} is not a date ({error}); write a date that exists, e.g. \"1950-02-28\"",
+                node.start_mark,  # type: ignore[attr-defined]
             ) from None
 
 
@@ -227,7 +234,8 @@ def _facts_from_text(path: Path, text: str) -> tuple[list[tuple[ReferenceFact, F
         if isinstance(error, MarkedYAMLError) and error.problem_mark is not None:
             line = error.problem_mark.line + 1
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        return [], [Problem(name, f"is not valid YAML: {problem}", line=line)]
+        message = problem if isinstance(error, _Refused) else f"is not valid YAML: {problem}"
+        return [], [Problem(name, message, line=line)]
     if entries is None:
         return [], []
     if not isinstance(entries, list):
