@@ -391,3 +391,18 @@ def test_unwritable_folder_is_left_as_it_was(runner: CliRunner, folder: Path, mo
     assert result.exit_code == 1
     assert "Permission denied" in result.stderr
     assert snapshot(folder) == before
+
+
+def test_a_lock_of_a_dead_writer_is_taken_over_and_said_so(runner: CliRunner, folder: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(finished.stdout)
+    (folder / ".lock").write_text(f"{socket.gethostname()} pid {dead}\n", encoding="utf-8")
+    result = facts(runner, folder, "add", *GOOD)
+    assert result.exit_code == 0, result.output
+    assert f"took over the reference table's lock {folder / '.lock'}: left by process {dead}" in result.stderr
+    assert not (folder / ".lock").exists()
+    assert ReferenceTable.load(folder).get("un-command-established") is not None
