@@ -451,10 +451,9 @@ def complete_document(document: Document) -> Document:
 
 
 def count_corpus(path: Path, *, follow_symlinks: bool = False) -> int:
-    """How many entries ``iter_corpus`` will yield at most, cheaply: the articles of a
-    folder (without reading them), the non-blank lines of a JSON-lines file (without
-    parsing them), 1 for an article file. Problems a folder's listing finds are counted
-    too; a JSON-lines file that cannot be read to its end counts what could be read."""
+    """How many items ``iter_corpus`` yields, found cheaply: for a folder its listing (no
+    article is read), for a JSON-lines file one per non-blank line (no line is parsed), plus
+    one when the file cannot be read to its end; 1 for an article file."""
     path = Path(path)
     form = corpus_form(path)
     if form == "article":
@@ -462,13 +461,17 @@ def count_corpus(path: Path, *, follow_symlinks: bool = False) -> int:
     if form == "folder":
         articles, problems = list_articles(path, follow_symlinks=follow_symlinks)
         return len(articles) + len(problems)
-    count = 0
     try:
-        with _open_binary(path) as stream:
+        stream = _open_binary(path)
+    except OSError as error:
+        raise DocumentError(path, f"cannot read the file: {_os_reason(error)}") from None
+    count = 0
+    with stream:
+        try:
             for line in stream:
                 count += bool(line.strip())
-    except (OSError, EOFError, zlib.error):
-        pass
+        except (OSError, EOFError, zlib.error):
+            count += 1
     return count
 
 

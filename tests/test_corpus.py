@@ -410,6 +410,7 @@ def test_odd_entries_of_a_folder_are_listed_not_skipped(tmp_path: Path) -> None:
     assert "FIFO" in problems["pipe.txt"]
     assert "a folder, not a file" in problems["folder.txt"] and "a folder, not a file" in problems["odd.meta.yaml"]
     assert "outside the corpus folder" in problems["outside.txt"] and "--follow-symlinks" in problems["outside.txt"]
+    assert count_corpus(corpus) == len(items)
     followed = list(iter_corpus(corpus, follow_symlinks=True))
     assert [item.doc_id for item in followed if isinstance(item, Document)] == ["good", "inside", "outside"]
 
@@ -462,6 +463,7 @@ def test_each_bad_jsonl_line_is_reported_and_the_rest_is_read(tmp_path: Path) ->
     assert "must be a JSON object" in problems["8"]
     assert "line 10: not valid UTF-8" in problems["10"]
     assert all(message.startswith(f"{path}: line ") for message in problems.values())
+    assert count_corpus(path) == len(items)
 
 
 def test_a_truncated_gzip_reports_where_it_ends_and_keeps_what_came_before(tmp_path: Path) -> None:
@@ -473,7 +475,7 @@ def test_a_truncated_gzip_reports_where_it_ends_and_keeps_what_came_before(tmp_p
     assert documents and [d.doc_id for d in documents] == [f"a-{n}" for n in range(len(documents))]
     [problem] = [item for item in items if isinstance(item, LoadProblem)]
     assert f"line {len(documents) + 1}: the file ends early (truncated)" in problem.message
-    assert count_corpus(path) >= len(documents)
+    assert count_corpus(path) == len(items)
 
 
 def test_jsonl_metadata_fields_are_those_of_a_meta_file(tmp_path: Path) -> None:
