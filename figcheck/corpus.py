@@ -177,8 +177,7 @@ def read_meta(path: Path) -> DocumentMeta:
         source = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise DocumentError(path, f"not valid UTF-8 at byte offset {error.start}: {error.reason}") from None
-    if "*" in source:
-        _refuse_aliases(source, path)
+    _check_shape(source, path)
     loader = _MetaLoader(source)
     try:
         node = loader.get_single_node()
@@ -201,12 +200,27 @@ def read_meta(path: Path) -> DocumentMeta:
     return _validated_meta(data, path, lines)
 
 
-def _refuse_aliases(source: str, path: Path) -> None:
-    """A metadata file is a few plain fields: an alias (``*name``) has no use there, and a
-    few lines of them can stand for billions of values ("billion laughs")."""
+# A metadata file is a mapping of plain fields; a list in it is one level deeper. Deeper
+# nesting is refused before it is built: libyaml's composer recurses once per level and a
+# file of a few thousand brackets would overflow the C stack and end the process.
+_MAX_META_DEPTH = 8
+
+
+def _check_shape(source: str, path: Path) -> None:
+    """Refuses, by line, what no metadata file needs and a hostile one could use: aliases
+    (``*name``: a few lines of them can stand for billions of values) and deep nesting."""
+    depth = 0
     try:
         for event in yaml.parse(source, Loader=_BaseLoader):
-            if isinstance(event, yaml.AliasEvent):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > _MAX_META_DEPTH:
+                    raise DocumentError(
+                        path, f"line {event.start_mark.line + 1}: nested too deeply for a metadata file"
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
                 raise DocumentError(
                     path,
                     f"line {event.start_mark.line + 1}: an alias (*{event.anchor}) is not allowed in a "

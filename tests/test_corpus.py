@@ -580,3 +580,27 @@ def test_the_archive_reads_with_its_own_ids() -> None:
     documents = list(islice(iter_corpus(ARCHIVE), 300))
     assert [document.doc_id for document in documents] == [str(doc_id) for doc_id in expected]
     assert all(isinstance(document, Document) and document.meta.publisher for document in documents)
+
+
+@pytest.mark.parametrize(
+    "value", ["[" * 50_000 + "]" * 50_000, "{a: " * 50_000 + "b" + "}" * 50_000, "\n" + "- " * 50_000 + "x"]
+)
+def test_deeply_nested_metadata_is_refused_not_a_crash(tmp_path: Path, value: str) -> None:
+    # libyaml's composer recurses once per level: built, this would end the process.
+    write(tmp_path / "a.txt", BODY)
+    write(tmp_path / "a.meta.yaml", f"title: {value}\n")
+    with pytest.raises(DocumentError, match=r"a\.meta\.yaml: line [12]: nested too deeply for a metadata file"):
+        load_document(tmp_path / "a.txt")
+
+
+def test_extract_names_each_problem_once(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from figcheck.cli import app
+
+    write(tmp_path / "a.txt", BODY)
+    write(tmp_path / "b.meta.yaml", "title: Orphan\n")
+    result = CliRunner().invoke(app, ["extract", str(tmp_path)])
+    assert result.exit_code == 2
+    meta = str(tmp_path / "b.meta.yaml")
+    assert result.stderr.count(meta) == 1 and "metadata without an article" in result.stderr

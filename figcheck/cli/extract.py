@@ -70,7 +70,7 @@ def extract(
     out = sys.stdout
     for item in _documents(paths, when, follow_symlinks=follow_symlinks):
         if isinstance(item, LoadProblem):
-            warn(f"{item.path}: {item.message}")
+            warn(item.message)
             failed = True
             continue
         for claim in extract_claims(item):
