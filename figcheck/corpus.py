@@ -201,14 +201,19 @@ def read_meta(path: Path) -> DocumentMeta:
 
 
 # A metadata file is a mapping of plain fields; a list in it is one level deeper. Deeper
-# nesting is refused before it is built: libyaml's composer recurses once per level and a
-# file of a few thousand brackets would overflow the C stack and end the process.
+# nesting is refused before it is built: libyaml's composer recurses once per level, and
+# tens of thousands of levels overflow the C stack and end the process.
 _MAX_META_DEPTH = 8
+# A file this short cannot nest deep enough to matter (each level takes a character), so
+# the check is spared where nearly every metadata file is, unless it holds an alias.
+_SHALLOW_ENOUGH = 2048
 
 
 def _check_shape(source: str, path: Path) -> None:
     """Refuses, by line, what no metadata file needs and a hostile one could use: aliases
     (``*name``: a few lines of them can stand for billions of values) and deep nesting."""
+    if len(source) < _SHALLOW_ENOUGH and "*" not in source:
+        return
     depth = 0
     try:
         for event in yaml.parse(source, Loader=_BaseLoader):
