@@ -563,7 +563,7 @@ def iter_jsonl_documents(path: Path, limit: int | None = None) -> Iterator[Docum
     that wants all of them or none: the first bad line raises DocumentError naming it."""
     for item in iter_jsonl(path, limit=limit):
         if isinstance(item, LoadProblem):
-            raise DocumentError(item.path, item.message.removeprefix(f"{path}: "))
+            raise DocumentError(path, item.message.removeprefix(f"{path}: "))
         yield item
 
 
