@@ -1,17 +1,25 @@
 """Loads articles and their metadata into Documents: from corpus folders, single files,
 text in hand and JSON-lines collections, marking page furniture and inferring what the
-metadata leaves out."""
+metadata leaves out. `iter_corpus` reads a corpus whatever its form.
+
+Offsets: a claim's ``start`` and ``end`` index into ``Document.text``. For an article file
+that is ``Path(article).read_text(encoding="utf-8")``; for an article of a JSON-lines file
+it is the line's ``text`` field exactly as decoded from the JSON (no newline translation)."""
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import json
+import os
 import re
+import stat
+import zlib
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -52,13 +60,18 @@ def load_document(path: Path, *, published: date | datetime | None = None) -> Do
     The text is exactly what ``path.read_text(encoding="utf-8")`` gives: claim offsets index
     into it. ``published`` overrides the metadata file's date.
     """
-    path = Path(path)
+    return _load_document(Path(path), published=published)
+
+
+def _load_document(path: Path, *, published: date | datetime | None = None, read_pages: bool = True) -> Document:
     text = read_article_text(path)
     meta_path = meta_path_for(path)
-    meta = read_meta(meta_path) if meta_path.is_file() else DocumentMeta()
+    # Anything by the metadata's name is read, so that a folder or a FIFO there is
+    # reported under its own name rather than passed over.
+    meta = read_meta(meta_path) if os.path.lexists(meta_path) else DocumentMeta()
     if published is not None:
         meta = _with_published(meta, published, path)
-    return document_from_text(text, path.stem, meta, str(path))
+    return _document(text, path.stem, meta, str(path), read_pages=read_pages)
 
 
 def document_from_text(
@@ -66,8 +79,14 @@ def document_from_text(
 ) -> Document:
     """A Document for text already in hand (standard input, a fetched page): its furniture
     marked, and the title, date and dateline the metadata lacks inferred from the text."""
+    return _document(text, doc_id, meta, path, read_pages=True)
+
+
+def _document(text: str, doc_id: str, meta: DocumentMeta | None, path: str | None, *, read_pages: bool) -> Document:
     if not text.strip():
         raise DocumentError(path or doc_id, "the article is empty (no text besides white space)")
+    if not read_pages:
+        return Document(doc_id=doc_id, text=text, meta=meta or DocumentMeta(), path=path)
     layout = read_page(text)
     return Document(
         doc_id=doc_id,
@@ -81,21 +100,52 @@ def document_from_text(
 def read_article_text(path: Path) -> str:
     """The article's text as ``path.read_text(encoding="utf-8")`` gives it, or a DocumentError
     saying why it cannot be read (naming the byte where the encoding breaks)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise DocumentError(path, f"cannot read the file: {error.strerror or error}") from None
+    return decode_article(_read_regular_file(path, "the file"), path)
+
+
+def decode_article(raw: bytes, name: str | Path) -> str:
+    """Article bytes as ``read_text(encoding="utf-8")`` gives them, or a DocumentError
+    naming ``name`` and the byte where the encoding breaks."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         raise DocumentError(
-            path,
+            name,
             f"not valid UTF-8 at byte offset {error.start} (line {line}): {error.reason}; "
             "save the article as UTF-8",
         ) from None
     # The universal-newline translation read_text applies, so offsets agree with it.
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_regular_file(path: Path, what: str) -> bytes:
+    # Checked before opening: opening a FIFO waits for a writer that may never come.
+    try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise DocumentError(path, f"cannot read {what}: {_not_a_file(mode)}")
+        return path.read_bytes()
+    except OSError as error:
+        raise DocumentError(path, f"cannot read {what}: {_os_reason(error)}") from None
+
+
+def _not_a_file(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "it is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "it is a FIFO (named pipe), not a regular file"
+    if stat.S_ISSOCK(mode):
+        return "it is a socket, not a regular file"
+    return "it is a device, not a regular file"
+
+
+def _os_reason(error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "a symbolic link loop"
+    if error.errno == errno.ENOENT:
+        return "a broken symbolic link or a missing file"
+    return str(error.strerror or error)
 
 
 def meta_path_for(article: Path) -> Path:
@@ -122,16 +172,18 @@ _MetaLoader.add_constructor(
 
 def read_meta(path: Path) -> DocumentMeta:
     """Reads and validates a ``.meta.yaml`` file; errors name the file, line and field."""
+    raw = _read_regular_file(path, "the metadata file")
     try:
-        source = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise DocumentError(path, f"cannot read the metadata file: {error.strerror or error}") from None
+        source = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise DocumentError(path, f"not valid UTF-8 at byte offset {error.start}: {error.reason}") from None
+    _check_shape(source, path)
     loader = _MetaLoader(source)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except RecursionError:
+        raise DocumentError(path, "not valid YAML: nested too deeply") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
@@ -146,6 +198,42 @@ def read_meta(path: Path) -> DocumentMeta:
         raise DocumentError(path, "a metadata file must be a mapping of field: value lines")
     lines = _key_lines(node, path)
     return _validated_meta(data, path, lines)
+
+
+# A metadata file is a mapping of plain fields; a list in it is one level deeper. Deeper
+# nesting is refused before it is built: libyaml's composer recurses once per level, and
+# tens of thousands of levels overflow the C stack and end the process.
+_MAX_META_DEPTH = 8
+# A file this short cannot nest deep enough to matter (each level takes a character), so
+# the check is spared where nearly every metadata file is, unless it holds an alias.
+_SHALLOW_ENOUGH = 2048
+
+
+def _check_shape(source: str, path: Path) -> None:
+    """Refuses, by line, what no metadata file needs and a hostile one could use: aliases
+    (``*name``: a few lines of them can stand for billions of values) and deep nesting."""
+    if len(source) < _SHALLOW_ENOUGH and "*" not in source:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(source, Loader=_BaseLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > _MAX_META_DEPTH:
+                    raise DocumentError(
+                        path, f"line {event.start_mark.line + 1}: nested too deeply for a metadata file"
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                raise DocumentError(
+                    path,
+                    f"line {event.start_mark.line + 1}: an alias (*{event.anchor}) is not allowed in a "
+                    "metadata file: write the value out",
+                )
+    except yaml.YAMLError:
+        # Reported with its line by the reading proper.
+        return
 
 
 def _key_lines(node: yaml.MappingNode, path: Path) -> dict[str, int]:
@@ -260,46 +348,156 @@ def _day(value: date | datetime) -> date:
 # --- folders -----------------------------------------------------------------------------
 
 
-def list_articles(folder: Path) -> tuple[list[Path], list[LoadProblem]]:
-    """The articles (top-level ``*.txt``) of a corpus folder in file-name order, and each
-    metadata file that has no article beside it, as a problem naming it."""
+def list_articles(folder: Path, *, follow_symlinks: bool = False) -> tuple[list[Path], list[LoadProblem]]:
+    """The articles (top-level ``*.txt``) of a corpus folder in file-name order, and, as
+    problems naming them: each metadata file with no article beside it, and each entry
+    named like an article or its metadata that cannot be one (a folder, a FIFO, a
+    symbolic link loop or a broken link). A symbolic link to a file outside the folder is
+    refused too, unless ``follow_symlinks``: a corpus is what its folder holds.
+
+    An article whose metadata is refused here is listed as a problem, not as an article.
+    """
     folder = Path(folder)
     if not folder.exists():
         raise DocumentError(folder, "no such corpus folder")
     if not folder.is_dir():
         raise DocumentError(folder, "not a folder (a corpus is a folder of .txt articles)")
-    articles = sorted(
-        path for path in folder.iterdir()
-        if path.suffix == ARTICLE_SUFFIX and not path.name.startswith(".") and path.is_file()
-    )
-    if not articles:
+    root = folder.resolve()
+    try:
+        with os.scandir(folder) as scan:
+            entries = {entry.name: entry for entry in scan if not entry.name.startswith(".")}
+    except OSError as error:
+        raise DocumentError(folder, f"cannot list the folder: {_os_reason(error)}") from None
+    articles: list[Path] = []
+    problems: list[LoadProblem] = []
+    candidates = 0
+    for name in sorted(entries):
+        if not name.endswith(ARTICLE_SUFFIX):
+            continue
+        candidates += 1
+        path = folder / name
+        refused = _entry_problem(entries[name], path, root, follow_symlinks)
+        meta_name = name.removesuffix(ARTICLE_SUFFIX) + META_SUFFIX
+        if refused is None and meta_name in entries:
+            refused = _entry_problem(entries[meta_name], folder / meta_name, root, follow_symlinks)
+        if refused is None:
+            articles.append(path)
+        else:
+            problems.append(refused)
+    if not candidates:
         raise DocumentError(folder, f"no articles (*{ARTICLE_SUFFIX} files) in this folder")
-    article_stems = {path.stem for path in articles}
-    orphans = []
-    for meta in sorted(folder.glob(f"*{META_SUFFIX}")):
-        stem = meta.name.removesuffix(META_SUFFIX)
-        if stem not in article_stems and not meta.name.startswith("."):
+    for name in sorted(entries):
+        stem = name.removesuffix(META_SUFFIX)
+        if name.endswith(META_SUFFIX) and stem + ARTICLE_SUFFIX not in entries:
+            meta = folder / name
             message = f"{meta}: metadata without an article (no {stem}{ARTICLE_SUFFIX} beside it)"
-            orphans.append(LoadProblem(path=str(meta), message=message))
-    return articles, orphans
+            problems.append(LoadProblem(path=str(meta), message=message))
+    return articles, problems
 
 
-def iter_corpus(folder: Path) -> Iterator[Document | LoadProblem]:
-    """The articles of a corpus folder in file-name order, each a Document or, when it cannot
-    be loaded, a LoadProblem naming the file; then metadata files with no article."""
-    articles, orphans = list_articles(folder)
-    for path in articles:
+def _entry_problem(entry: os.DirEntry[str], path: Path, root: Path, follow_symlinks: bool) -> LoadProblem | None:
+    """Why a folder entry cannot be read as a file of the corpus, or None when it can."""
+
+    def problem(reason: str) -> LoadProblem:
+        return LoadProblem(path=str(path), message=f"{path}: {reason}; not read")
+
+    try:
+        if entry.is_symlink():
+            try:
+                target = Path(os.path.realpath(path, strict=True))
+            except OSError as error:
+                return problem(_os_reason(error))
+            if not follow_symlinks and not target.is_relative_to(root):
+                return problem(
+                    f"a symbolic link to {target}, outside the corpus folder (pass --follow-symlinks to read it)"
+                )
+        if entry.is_file():
+            return None
+        return problem(_not_a_file(os.stat(path).st_mode))
+    except OSError as error:
+        return problem(_os_reason(error))
+
+
+def corpus_form(path: Path) -> str:
+    """How a corpus is stored: "jsonl" (a .jsonl or .jsonl.gz file, an article a line),
+    "folder" (of .txt articles) or "article" (one .txt file)."""
+    path = Path(path)
+    if path.name.endswith((".jsonl", ".jsonl.gz")):
+        return "jsonl"
+    if path.is_dir():
+        return "folder"
+    return "article" if path.name.endswith(ARTICLE_SUFFIX) or os.path.lexists(path) else "folder"
+
+
+def iter_corpus(
+    path: Path, *, follow_symlinks: bool = False, read_pages: bool = True
+) -> Iterator[Document | LoadProblem]:
+    """Every article of a corpus, whatever its form (see ``corpus_form``), in order: each a
+    Document or, when it cannot be loaded, a LoadProblem naming the file (and the line of
+    a JSON-lines file); one bad article never stops the others.
+
+    Raises DocumentError only when the corpus itself cannot be read at all (no such path,
+    a folder with no articles, a file that cannot be opened). With ``read_pages=False``
+    the Documents carry their text and metadata as given, without page furniture marked or
+    metadata inferred: ``complete_document`` does that later, where the work is done.
+    """
+    path = Path(path)
+    form = corpus_form(path)
+    if form == "jsonl":
+        yield from iter_jsonl(path, read_pages=read_pages)
+        return
+    if form == "article":
+        if not path.exists() and not path.is_symlink():
+            raise DocumentError(path, "no such file or folder")
         try:
-            yield load_document(path)
+            yield _load_document(path, read_pages=read_pages)
         except DocumentError as error:
             yield LoadProblem(path=error.path, message=str(error))
-    yield from orphans
+        return
+    articles, problems = list_articles(path, follow_symlinks=follow_symlinks)
+    for article in articles:
+        try:
+            yield _load_document(article, read_pages=read_pages)
+        except DocumentError as error:
+            yield LoadProblem(path=error.path, message=str(error))
+    yield from problems
 
 
-def load_corpus(folder: Path) -> CorpusLoad:
-    """Every article of a corpus folder; one bad article never stops the others."""
+def complete_document(document: Document) -> Document:
+    """A Document read with ``read_pages=False``, with its page furniture marked and the
+    metadata it lacks inferred, as ``iter_corpus`` gives it by default."""
+    return document_from_text(document.text, document.doc_id, document.meta, document.path)
+
+
+def count_corpus(path: Path, *, follow_symlinks: bool = False) -> int:
+    """How many items ``iter_corpus`` yields, found cheaply: for a folder its listing (no
+    article is read), for a JSON-lines file one per non-blank line (no line is parsed), plus
+    one when the file cannot be read to its end; 1 for an article file."""
+    path = Path(path)
+    form = corpus_form(path)
+    if form == "article":
+        return 1
+    if form == "folder":
+        articles, problems = list_articles(path, follow_symlinks=follow_symlinks)
+        return len(articles) + len(problems)
+    try:
+        stream = _open_binary(path)
+    except OSError as error:
+        raise DocumentError(path, f"cannot read the file: {_os_reason(error)}") from None
+    count = 0
+    with stream:
+        try:
+            for line in stream:
+                count += bool(line.strip())
+        except (OSError, EOFError, zlib.error):
+            count += 1
+    return count
+
+
+def load_corpus(folder: Path, *, follow_symlinks: bool = False) -> CorpusLoad:
+    """Every article of a corpus; one bad article never stops the others."""
     loaded = CorpusLoad()
-    for item in iter_corpus(folder):
+    for item in iter_corpus(folder, follow_symlinks=follow_symlinks):
         if isinstance(item, Document):
             loaded.documents.append(item)
         else:
@@ -309,74 +507,125 @@ def load_corpus(folder: Path) -> CorpusLoad:
 
 # --- JSON-lines collections --------------------------------------------------------------
 
+# Fields of a JSON-lines article besides ``id`` and ``text``: those of a ``.meta.yaml``,
+# and ``source``, which JSON-lines collections often use for the publisher.
+_JSONL_META_FIELDS = tuple(sorted(set(DocumentMeta.model_fields) - DERIVED_META_FIELDS))
+# A ``\udXXX`` escape: the line may hold half a surrogate pair, which no text can.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
-def iter_jsonl_documents(path: Path, limit: int | None = None) -> Iterator[Document]:
-    """The articles of a ``.jsonl`` or ``.jsonl.gz`` file, one JSON object a line with
-    ``id``, ``title``, ``source``, ``published``, ``url`` and ``text``.
 
-    A line that is not such an article raises DocumentError naming the file and line.
+def iter_jsonl(path: Path, *, read_pages: bool = True, limit: int | None = None) -> Iterator[Document | LoadProblem]:
+    """The articles of a ``.jsonl`` or ``.jsonl.gz`` file, one JSON object a line: ``id``,
+    ``text``, and the metadata fields of a ``.meta.yaml`` (``title``, ``publisher`` or
+    ``source``, ``published``, ``url``, ...; other fields are ignored). A line that is not
+    such an article is a LoadProblem naming the file and line, and the next line is read;
+    a file that ends early (a truncated .gz) is a LoadProblem after its last whole line.
+    A line without an ``id`` is ``<file stem>-<line number>``.
     """
     path = Path(path)
     stem = path.name.removesuffix(".gz").removesuffix(".jsonl")
     seen: dict[str, int] = {}
     count = 0
+    number = 0
     try:
-        with _open_text(path) as lines:
-            for number, line in enumerate(lines, start=1):
+        stream = _open_binary(path)
+    except OSError as error:
+        raise DocumentError(path, f"cannot read the file: {_os_reason(error)}") from None
+    with stream:
+        try:
+            for number, raw in enumerate(stream, start=1):
                 if limit is not None and count >= limit:
                     return
-                if not line.strip():
+                if not raw.strip():
                     continue
-                document = _jsonl_document(line, path, number, stem)
+                try:
+                    document = _jsonl_document(raw, path, number, stem, read_pages)
+                except DocumentError as error:
+                    yield LoadProblem(path=f"{path}:{number}", message=str(error))
+                    continue
                 if document.doc_id in seen:
-                    raise DocumentError(
-                        path, f"line {number}: id {document.doc_id!r} is already used on line {seen[document.doc_id]}"
-                    )
+                    message = f"{path}: line {number}: id {document.doc_id!r} is already used on line {seen[document.doc_id]}"
+                    yield LoadProblem(path=f"{path}:{number}", message=message)
+                    continue
                 seen[document.doc_id] = number
                 count += 1
                 yield document
-    except OSError as error:
-        raise DocumentError(path, f"cannot read the file: {error.strerror or error}") from None
-    except UnicodeDecodeError as error:
-        raise DocumentError(path, f"not valid UTF-8: {error.reason}") from None
+        except (OSError, EOFError, zlib.error) as error:
+            reason = "the file ends early (truncated)" if isinstance(error, EOFError) else f"cannot be read: {error}"
+            yield LoadProblem(
+                path=f"{path}:{number + 1}",
+                message=f"{path}: line {number + 1}: {reason}; the {number} lines before it were read",
+            )
 
 
-def _open_text(path: Path) -> TextIO:
+def iter_jsonl_documents(path: Path, limit: int | None = None) -> Iterator[Document]:
+    """The articles of a ``.jsonl`` or ``.jsonl.gz`` file (see ``iter_jsonl``), for code
+    that wants all of them or none: the first bad line raises DocumentError naming it."""
+    for item in iter_jsonl(path, limit=limit):
+        if isinstance(item, LoadProblem):
+            raise DocumentError(path, item.message.removeprefix(f"{path}: "))
+        yield item
+
+
+def _open_binary(path: Path) -> BinaryIO:
     if path.name.endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8")
-    return path.open(encoding="utf-8")
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
 
 
-def _jsonl_document(line: str, path: Path, number: int, stem: str) -> Document:
+def _jsonl_document(raw: bytes, path: Path, number: int, stem: str, read_pages: bool) -> Document:
+    def bad(message: str) -> DocumentError:
+        return DocumentError(path, f"line {number}: {message}")
+
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise bad(f"not valid UTF-8 at byte {error.start} of the line: {error.reason}") from None
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
-        raise DocumentError(path, f"line {number}: not valid JSON: {error.msg} (column {error.colno})") from None
+        raise bad(f"not valid JSON: {error.msg} (column {error.colno})") from None
+    except RecursionError:
+        raise bad("not valid JSON here: nested too deeply") from None
+    except ValueError as error:
+        # A number of thousands of digits, which Python refuses to convert.
+        raise bad(f"not valid JSON here: {error}") from None
     if not isinstance(record, dict):
-        raise DocumentError(path, f"line {number}: an article must be a JSON object")
+        raise bad("an article must be a JSON object")
+    if _SURROGATE_ESCAPE.search(raw):
+        for field, value in record.items():
+            if isinstance(value, str) and not _encodable(value):
+                raise bad(f"field {field!r}: holds half a surrogate pair (a \\ud800-\\udfff escape), which is not text")
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise DocumentError(path, f"line {number}: field 'text': missing or empty")
+        raise bad("field 'text': missing or empty")
     doc_id = record.get("id")
     if doc_id is None:
         doc_id = f"{stem}-{number}"
-    elif not isinstance(doc_id, str | int) or not str(doc_id).strip():
-        raise DocumentError(path, f"line {number}: field 'id': must be a non-empty string, not {doc_id!r}")
-    fields = {
-        "title": record.get("title"),
-        "publisher": record.get("source"),
-        "published": record.get("published"),
-        "url": record.get("url"),
-        "language": record.get("language", "en"),
-    }
+    elif isinstance(doc_id, bool) or not isinstance(doc_id, str | int) or not str(doc_id).strip():
+        raise bad(f"field 'id': must be a non-empty string, not {doc_id!r}")
+    fields = {field: record[field] for field in _JSONL_META_FIELDS if field in record}
+    if "publisher" not in fields and "source" in record:
+        fields["publisher"] = record["source"]
+    fields.setdefault("language", "en")
     try:
         meta = DocumentMeta.model_validate(fields)
     except ValidationError as error:
         item = error.errors()[0]
-        field = "source" if item["loc"][0] == "publisher" else item["loc"][0]
+        field = str(item["loc"][0]) if item["loc"] else "?"
+        if field == "publisher" and "publisher" not in record:
+            field = "source"
         message = item["msg"].removeprefix("Value error, ")
-        raise DocumentError(path, f"line {number}: field {field!r}: {message}") from None
-    return document_from_text(text, str(doc_id), meta, f"{path}:{number}")
+        raise bad(f"field {field!r}: {message}") from None
+    return _document(text, str(doc_id), meta, f"{path}:{number}", read_pages=read_pages)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # --- identity ----------------------------------------------------------------------------

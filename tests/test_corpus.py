@@ -14,7 +14,9 @@ from shared_data import SHARED, require_shared
 
 from figcheck.corpus import (
     DocumentError,
+    complete_document,
     content_hash,
+    count_corpus,
     corpus_version,
     document_from_text,
     document_hash,
@@ -379,3 +381,228 @@ def test_corpus_version_follows_content_not_order() -> None:
     assert document_hash(a) == document_hash(document_from_text(f"Alpha\n\n{BODY}", "a"))
     assert document_hash(a) != document_hash(document_from_text(f"Alpha\n\n{BODY}", "a2"))
     assert content_hash("abc") == "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+# --- hostile folders -----------------------------------------------------------------------
+
+
+def _problems_by_name(items: list[Document | LoadProblem]) -> dict[str, str]:
+    return {Path(item.path).name: item.message for item in items if isinstance(item, LoadProblem)}
+
+
+def test_odd_entries_of_a_folder_are_listed_not_skipped(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write(corpus / "good.txt", BODY)
+    os.symlink("loop.txt", corpus / "loop.txt")
+    os.symlink("nowhere.txt", corpus / "broken.txt")
+    os.mkfifo(corpus / "pipe.txt")
+    (corpus / "folder.txt").mkdir()
+    write(corpus / "odd.txt", BODY)
+    (corpus / "odd.meta.yaml").mkdir()
+    outside = write(tmp_path / "outside.txt", BODY)
+    os.symlink(outside, corpus / "outside.txt")
+    os.symlink("good.txt", corpus / "inside.txt")
+    items = list(iter_corpus(corpus))
+    assert [item.doc_id for item in items if isinstance(item, Document)] == ["good", "inside"]
+    problems = _problems_by_name(items)
+    assert sorted(problems) == ["broken.txt", "folder.txt", "loop.txt", "odd.meta.yaml", "outside.txt", "pipe.txt"]
+    assert "symbolic link loop" in problems["loop.txt"]
+    assert "broken symbolic link" in problems["broken.txt"]
+    assert "FIFO" in problems["pipe.txt"]
+    assert "a folder, not a file" in problems["folder.txt"] and "a folder, not a file" in problems["odd.meta.yaml"]
+    assert "outside the corpus folder" in problems["outside.txt"] and "--follow-symlinks" in problems["outside.txt"]
+    assert count_corpus(corpus) == len(items)
+    followed = list(iter_corpus(corpus, follow_symlinks=True))
+    assert [item.doc_id for item in followed if isinstance(item, Document)] == ["good", "inside", "outside"]
+
+
+def test_metadata_that_cannot_be_read_is_reported_under_its_own_name(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", BODY)
+    write(tmp_path / "a.meta.yaml", b"title: caf\xe9\n")
+    [problem] = list(iter_corpus(tmp_path))
+    assert isinstance(problem, LoadProblem)
+    assert problem.path.endswith("a.meta.yaml") and "not valid UTF-8" in problem.message
+    with pytest.raises(DocumentError, match=r"a\.meta\.yaml: cannot read the metadata file: it is a FIFO"):
+        (tmp_path / "a.meta.yaml").unlink()
+        os.mkfifo(tmp_path / "a.meta.yaml")
+        load_document(tmp_path / "a.txt")
+
+
+def test_aliases_in_metadata_are_refused_with_their_line(tmp_path: Path) -> None:
+    laughs = 'publisher: &a "lol"\nvia: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\ntitle: [*b, *b, *b, *b, *b, *b]\n'
+    write(tmp_path / "a.txt", BODY)
+    write(tmp_path / "a.meta.yaml", laughs)
+    with pytest.raises(DocumentError, match=r"a\.meta\.yaml: line 2: an alias \(\*a\) is not allowed"):
+        load_document(tmp_path / "a.txt")
+
+
+# --- hostile JSON lines --------------------------------------------------------------------
+
+
+def test_each_bad_jsonl_line_is_reported_and_the_rest_is_read(tmp_path: Path) -> None:
+    lines = [
+        json.dumps(RECORDS[0]),
+        "[" * 100_000 + "]" * 100_000,
+        '{"id": "big", "text": "x", "count": ' + "9" * 5000 + "}",
+        '{"id": "half", "text": "a \\ud800 b"}',
+        '{"id": "pair", "text": "Emoji \\ud83d\\ude00 are text. The ministry hired 1,204 nurses."}',
+        "{not json",
+        json.dumps({"id": "x-1", "text": BODY}),
+        '"just a string"',
+        json.dumps(RECORDS[1]),
+    ]
+    path = write(tmp_path / "articles.jsonl", "\n".join(lines).encode("utf-8") + b"\n\xff\xfe\n")
+    items = list(iter_corpus(path))
+    assert [item.doc_id for item in items if isinstance(item, Document)] == ["x-1", "pair", "x-2"]
+    problems = {item.path.rsplit(":", 1)[1]: item.message for item in items if isinstance(item, LoadProblem)}
+    assert sorted(problems, key=int) == ["2", "3", "4", "6", "7", "8", "10"]
+    assert "nested too deeply" in problems["2"]
+    assert "line 3: not valid JSON here" in problems["3"] and "digits" in problems["3"]
+    assert "field 'text': holds half a surrogate pair" in problems["4"]
+    assert "line 6: not valid JSON" in problems["6"]
+    assert "id 'x-1' is already used on line 1" in problems["7"]
+    assert "must be a JSON object" in problems["8"]
+    assert "line 10: not valid UTF-8" in problems["10"]
+    assert all(message.startswith(f"{path}: line ") for message in problems.values())
+    assert count_corpus(path) == len(items)
+
+
+def test_a_truncated_gzip_reports_where_it_ends_and_keeps_what_came_before(tmp_path: Path) -> None:
+    payload = "".join(json.dumps({**RECORDS[0], "id": f"a-{n}"}) + "\n" for n in range(200)).encode("utf-8")
+    whole = gzip.compress(payload)
+    path = write(tmp_path / "articles.jsonl.gz", whole[: len(whole) // 2])
+    items = list(iter_corpus(path))
+    documents = [item for item in items if isinstance(item, Document)]
+    assert documents and [d.doc_id for d in documents] == [f"a-{n}" for n in range(len(documents))]
+    [problem] = [item for item in items if isinstance(item, LoadProblem)]
+    assert f"line {len(documents) + 1}: the file ends early (truncated)" in problem.message
+    assert count_corpus(path) == len(items)
+
+
+def test_jsonl_metadata_fields_are_those_of_a_meta_file(tmp_path: Path) -> None:
+    record = {
+        "id": 7, "text": BODY, "title": "Floods", "publisher": "Example News", "author": "A. Writer",
+        "via": "Wire", "published": "2011-01-01T09:30:00+09:00", "url": "https://example.org/7",
+        "language": "en", "dateline": "SEOUL", "unknown": "ignored",
+    }  # fmt: skip
+    path = write(tmp_path / "a.jsonl", json.dumps(record) + "\n")
+    [document] = iter_corpus(path)
+    meta = document.meta
+    assert (document.doc_id, meta.title, meta.publisher, meta.author, meta.via, meta.dateline) == (
+        "7", "Floods", "Example News", "A. Writer", "Wire", "SEOUL"
+    )
+    assert meta.published == datetime(2011, 1, 1, 9, 30, tzinfo=KST)
+
+
+def test_jsonl_offsets_index_the_text_field(tmp_path: Path) -> None:
+    from figcheck.extraction import extract_claims
+
+    text = "Rescuers said\r\n1,200 people were evacuated on 25 June 1950.\r\n"
+    path = write(tmp_path / "a.jsonl", json.dumps({"id": "crlf", "text": text}) + "\n")
+    [document] = iter_corpus(path)
+    assert document.text == text
+    claims = extract_claims(document)
+    assert len(claims) >= 2
+    for claim in claims:
+        assert text[claim.start : claim.end] == claim.text
+
+
+def test_documents_can_be_read_now_and_completed_later(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", f"Floods Hit the Valley\n\n{BODY}")
+    write(tmp_path / "b.txt", BODY)
+    complete = list(iter_corpus(tmp_path))
+    raw = list(iter_corpus(tmp_path, read_pages=False))
+    assert [d.meta.title for d in raw] == [None, None]
+    assert [complete_document(d) for d in raw] == complete
+    assert count_corpus(tmp_path) == 2 and count_corpus(tmp_path / "a.txt") == 1
+
+
+# --- figcheck extract on corpora of every form ---------------------------------------------
+
+
+def test_extract_reads_a_jsonl_file_with_its_ids(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from figcheck.cli import app
+
+    lines = [json.dumps(RECORDS[0]), "{broken", json.dumps(RECORDS[1])]
+    path = write(tmp_path / "a.jsonl.gz", gzip.compress(("\n".join(lines) + "\n").encode("utf-8")))
+    result = CliRunner().invoke(app, ["extract", str(path)])
+    assert result.exit_code == 2
+    claims = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {claim["doc_id"] for claim in claims} == {"x-1", "x-2"}
+    texts = {record["id"]: record["text"] for record in RECORDS}
+    for claim in claims:
+        assert texts[claim["doc_id"]][claim["start"] : claim["end"]] == claim["text"]
+    assert f"{path}: line 2: not valid JSON" in result.stderr
+
+
+def test_extract_of_latin1_on_standard_input_says_what_a_file_gets(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from figcheck.cli import app
+
+    latin1 = "Caf\u00e9 owners said 1,200 people came.\n".encode("latin-1")
+    as_file = CliRunner().invoke(app, ["extract", str(write(tmp_path / "a.txt", latin1))])
+    from_stdin = CliRunner().invoke(app, ["extract", "-"], input=latin1)
+    assert as_file.exit_code == from_stdin.exit_code == 2
+    assert "Traceback" not in from_stdin.output and isinstance(from_stdin.exception, SystemExit)
+    reason = "not valid UTF-8 at byte offset 3 (line 1): invalid continuation byte; save the article as UTF-8"
+    assert f"{tmp_path / 'a.txt'}: {reason}" in as_file.stderr
+    assert f"standard input: {reason}" in from_stdin.stderr
+
+
+def test_extract_refuses_a_link_out_of_the_folder_unless_asked(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from figcheck.cli import app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write(corpus / "a.txt", BODY)
+    os.symlink(write(tmp_path / "secret.txt", "The vault holds 1,200 bars.\n"), corpus / "b.txt")
+    refused = CliRunner().invoke(app, ["extract", str(corpus)])
+    assert refused.exit_code == 2 and "outside the corpus folder" in refused.stderr
+    assert {json.loads(line)["doc_id"] for line in refused.stdout.splitlines()} == {"a"}
+    followed = CliRunner().invoke(app, ["extract", "--follow-symlinks", str(corpus)])
+    assert followed.exit_code == 0
+    assert {json.loads(line)["doc_id"] for line in followed.stdout.splitlines()} == {"a", "b"}
+
+
+ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "kcna-2011-2012.jsonl.gz"
+
+
+@pytest.mark.skipif(not ARCHIVE.exists(), reason=f"the shared archive is not here ({ARCHIVE})")
+def test_the_archive_reads_with_its_own_ids() -> None:
+    from itertools import islice
+
+    with gzip.open(ARCHIVE, "rt", encoding="utf-8") as lines:
+        expected = [json.loads(line)["id"] for line in islice(lines, 300)]
+    documents = list(islice(iter_corpus(ARCHIVE), 300))
+    assert [document.doc_id for document in documents] == [str(doc_id) for doc_id in expected]
+    assert all(isinstance(document, Document) and document.meta.publisher for document in documents)
+
+
+@pytest.mark.parametrize(
+    "value", ["[" * 50_000 + "]" * 50_000, "{a: " * 50_000 + "b" + "}" * 50_000, "\n" + "- " * 50_000 + "x"]
+)
+def test_deeply_nested_metadata_is_refused_not_a_crash(tmp_path: Path, value: str) -> None:
+    # libyaml's composer recurses once per level: built, this would end the process.
+    write(tmp_path / "a.txt", BODY)
+    write(tmp_path / "a.meta.yaml", f"title: {value}\n")
+    with pytest.raises(DocumentError, match=r"a\.meta\.yaml: line [12]: nested too deeply for a metadata file"):
+        load_document(tmp_path / "a.txt")
+
+
+def test_extract_names_each_problem_once(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from figcheck.cli import app
+
+    write(tmp_path / "a.txt", BODY)
+    write(tmp_path / "b.meta.yaml", "title: Orphan\n")
+    result = CliRunner().invoke(app, ["extract", str(tmp_path)])
+    assert result.exit_code == 2
+    meta = str(tmp_path / "b.meta.yaml")
+    assert result.stderr.count(meta) == 1 and "metadata without an article" in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import figcheck.cli.facts as facts_cli
+import figcheck.reference.editing as editing
 from figcheck.cli import app
 from figcheck.reference import ReferenceTable
 
@@ -82,7 +84,7 @@ def test_check_lists_every_problem(runner: CliRunner, folder: Path) -> None:
     text = text.replace("  value: 533\n", "  value: lots\n")
     path.write_text(text, encoding="utf-8")
     (folder / "extra.yaml").write_text(
-        "- id: korean-war-started\n  subject: s\n  property: p\n  kind: count\n  value: 1\n"
+        "- id: korean-war-started\n  subject: S\n  property: p\n  kind: count\n  value: 1\n"
         "  references:\n  - stated_in: x\n",
         encoding="utf-8",
     )
@@ -241,32 +243,115 @@ def test_missing_fields_without_a_terminal_are_named(runner: CliRunner, folder: 
     assert snapshot(folder) == before
 
 
-def test_interactive_add_asks_for_what_is_missing(
+def test_interactive_add_asks_for_everything_a_fact_needs(
     runner: CliRunner, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(facts_cli, "stdin_is_terminal", lambda: True)
-    answers = "\n".join(
-        [
-            "war-length-stated",  # id
-            "Test war",  # subject
-            "length",  # property
-            "weeks",  # kind: refused, asked again
-            "duration",
-            "P2Y",  # value
-            "A history",  # stated in
-            "the war, fighting",  # aliases
-            "",  # keywords: none
-        ]
-    )
-    result = facts(runner, folder, "add", input=answers + "\n")
+    answers = [
+        "war-length-stated",  # id
+        "Test war",  # subject
+        "length",  # property
+        "duration",  # kind
+        "P2Y",  # value
+        "A history",  # stated in
+        "https://example.org/history",  # source URL
+        "The war lasted two years",  # quote
+        "2026-01-02",  # retrieved
+        "preferred",  # rank
+        "the war, fighting",  # aliases
+        "",  # keywords: none
+    ]
+    result = facts(runner, folder, "add", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
-    assert "Kind must be one of" in result.output
+    for question in ("Source URL", "Quote from the source", "Retrieved on", "Rank"):
+        assert question in result.output
     added = ReferenceTable.load(folder).get("war-length-stated")
-    assert (added.kind, added.value, added.aliases, added.keywords) == ("duration", "P2Y", ["the war", "fighting"], [])
+    assert (added.kind, added.value, added.aliases, added.keywords, added.rank) == (
+        "duration", "P2Y", ["the war", "fighting"], [], "preferred"
+    )
+    source = added.references[0]
+    assert (source.stated_in, source.url, source.quote, source.retrieved.isoformat()) == (
+        "A history", "https://example.org/history", "The war lasted two years", "2026-01-02"
+    )
     assert (folder / "test_war.yaml").exists()
 
 
-def test_locked_table_is_refused(runner: CliRunner, folder: Path) -> None:
+def test_a_bad_answer_is_asked_again_and_keeps_the_others(
+    runner: CliRunner, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(facts_cli, "stdin_is_terminal", lambda: True)
+    answers = [
+        "korean-war-armistice-signed",  # id: taken, asked again
+        "Not An Id",  # refused again
+        "truce-talks-began",
+        "truce talks",  # subject in lower case: fine until the aliases
+        "began",  # property
+        "weeks",  # kind: refused
+        "date",
+        "1951-02-30",  # value: no such day
+        "July 1951",  # not a date of the form asked
+        "1951-07-10",
+        "A history",  # stated in
+        "example.org/truce",  # URL without a scheme: refused
+        "https://example.org/truce",
+        "",  # quote: none
+        "10 July 1951",  # retrieved: refused
+        "",  # retrieved: today
+        "top",  # rank: refused
+        "",  # rank: normal
+        "the talks",  # aliases: still no capitalised name, asked again
+        "Kaesong talks, the talks",
+        "began, opened",  # keywords
+    ]
+    result = facts(runner, folder, "add", input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    for complaint in (
+        "a fact with id 'korean-war-armistice-signed' already exists; try again",
+        "is not a fact id",
+        "the kind must be one of",
+        "no such day",
+        "must start with https://",
+        "is not a date written YYYY-MM-DD",
+        "the rank must be one of",
+        "no name of the subject is capitalised",
+    ):
+        assert complaint in result.output
+    added = ReferenceTable.load(folder).get("truce-talks-began")
+    assert (added.subject, added.kind, added.value, added.rank) == ("truce talks", "date", "1951-07-10", "normal")
+    assert (added.aliases, added.keywords) == (["Kaesong talks", "the talks"], ["began", "opened"])
+    source = added.references[0]
+    assert (source.url, source.quote, source.retrieved) == ("https://example.org/truce", None, date.today())
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "complaint"),
+    [
+        ("--subject", "Korean War\n- id: smuggled", "--subject: contains a line break (U+000A)"),
+        ("--source-quote", "a\x1bquote", "--source-quote: contains a control character (U+001B)"),
+        ("--alias", "UN\u2028C", "--alias: contains a line break (U+2028)"),
+    ],
+)
+def test_a_control_character_in_a_flag_is_named(
+    runner: CliRunner, folder: Path, flag: str, value: str, complaint: str
+) -> None:
+    before = snapshot(folder)
+    result = facts(runner, folder, "add", *replaced(GOOD, flag, value))
+    assert result.exit_code == 2
+    assert complaint in result.stderr and "nothing was written" in result.stderr
+    assert snapshot(folder) == before
+
+
+def test_a_fact_no_claim_could_match_is_refused_with_the_reason(runner: CliRunner, folder: Path) -> None:
+    before = snapshot(folder)
+    arguments = replaced(without(GOOD, "--alias"), "--subject", "the united nations command")
+    result = facts(runner, folder, "add", *arguments)
+    assert result.exit_code == 2
+    assert "no name of the subject is capitalised" in result.stderr
+    assert snapshot(folder) == before
+
+
+def test_locked_table_is_refused(runner: CliRunner, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(editing, "LOCK_WAIT_SECONDS", 0.2)
     (folder / ".lock").write_text("otherhost pid 42\n", encoding="utf-8")
     before = snapshot(folder)
     result = facts(runner, folder, "add", *GOOD)
@@ -306,3 +391,18 @@ def test_unwritable_folder_is_left_as_it_was(runner: CliRunner, folder: Path, mo
     assert result.exit_code == 1
     assert "Permission denied" in result.stderr
     assert snapshot(folder) == before
+
+
+def test_a_lock_of_a_dead_writer_is_taken_over_and_said_so(runner: CliRunner, folder: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(finished.stdout)
+    (folder / ".lock").write_text(f"{socket.gethostname()} pid {dead}\n", encoding="utf-8")
+    result = facts(runner, folder, "add", *GOOD)
+    assert result.exit_code == 0, result.output
+    assert f"took over the reference table's lock {folder / '.lock'}: left by process {dead}" in result.stderr
+    assert not (folder / ".lock").exists()
+    assert ReferenceTable.load(folder).get("un-command-established") is not None

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import figcheck.reference.editing as editing
 from figcheck.extraction import extract_claims
 from figcheck.records import Document
 from figcheck.records import (
@@ -628,7 +629,8 @@ def test_add_to_a_broken_table_is_refused(folder: Path) -> None:
     assert snapshot(folder) == before
 
 
-def test_locked_table_is_left_alone(folder: Path) -> None:
+def test_locked_table_is_left_alone(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(editing, "LOCK_WAIT_SECONDS", 0.2)
     (folder / ".lock").write_text("otherhost pid 1\n")
     before = snapshot(folder)
     with pytest.raises(TableBusy, match="locked.*otherhost pid 1"):
@@ -665,3 +667,285 @@ def test_add_keeps_the_file_mode(folder: Path) -> None:
     path.chmod(0o640)
     add_fact(folder, fact(id="anything", subject="Korean War"))
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+# --- hostile files and fields ---------------------------------------------------------------
+
+
+BILLION_LAUGHS = """\
+- id: laughs
+  subject: Korean War
+  property: started
+  kind: date
+  value: "1950-06-25"
+  notes: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+  keywords: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+  aliases: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+  unit: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+  as_of: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+  added_by: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+  rank: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+  low: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+  high: [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+  references:
+  - stated_in: A history
+"""
+
+
+def test_aliases_are_refused_naming_file_and_line(folder: Path) -> None:
+    write(folder, "laughs.yaml", BILLION_LAUGHS)
+    problems = check_folder(folder)
+    assert [(Path(p.path).name, p.line) for p in problems] == [("laughs.yaml", 7)]
+    assert "alias (*a) is not allowed" in problems[0].message
+    with pytest.raises(ReferenceTableError, match="laughs.yaml:7"):
+        ReferenceTable.load(folder)
+    before = snapshot(folder)
+    with pytest.raises(FactRejected, match="laughs.yaml:7"):
+        add_fact(folder, fact(id="anything", subject="Korean War"))
+    assert snapshot(folder) == before
+
+
+def test_an_alias_in_a_new_fields_text_is_written_as_text(folder: Path) -> None:
+    hostile = "&a [*a, *a]"
+    add_fact(folder, fact(id="anything", subject="Korean War", notes=hostile))
+    assert ReferenceTable.load(folder).get("anything").notes == hostile
+
+
+def test_deep_nesting_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    write(tmp_path, "deep.yaml", "- id: deep\n  notes: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    problems = check_folder(tmp_path)
+    assert len(problems) == 1 and "deep.yaml:2" in str(problems[0]) and "depth" in problems[0].message
+
+
+def test_an_impossible_unquoted_date_names_its_line(tmp_path: Path) -> None:
+    write(tmp_path, "dates.yaml", GOOD_ENTRY.replace('value: "1950-06-25"', "value: 1950-02-30"))
+    problems = check_folder(tmp_path)
+    assert len(problems) == 1
+    assert (Path(problems[0].path).name, problems[0].line) == ("dates.yaml", 5)
+    assert "1950-02-30" in problems[0].message and "not a date" in problems[0].message
+
+
+def test_a_fact_no_claim_could_match_is_refused(folder: Path) -> None:
+    write(folder, "lower.yaml", GOOD_ENTRY.replace("subject: Korean War", "subject: the war"))
+    problems = check_folder(folder)
+    assert len(problems) == 1
+    assert (Path(problems[0].path).name, problems[0].line, problems[0].field) == ("lower.yaml", 2, "subject")
+    assert "capitalised" in problems[0].message and "no claim would ever be matched" in problems[0].message
+    (folder / "lower.yaml").unlink()
+    before = snapshot(folder)
+    with pytest.raises(FactRejected, match="capitalised"):
+        add_fact(folder, fact(id="lower-case", subject="the war", aliases=["the fighting"]))
+    assert snapshot(folder) == before
+    # One capitalised alias is enough: the lower-case names then count where it is named.
+    add_fact(folder, fact(id="lower-case", subject="the war", aliases=["Fatherland War"]))
+
+
+SMUGGLED = """x
+- id: smuggled-fact
+  subject: Korean War
+  property: smuggled
+  kind: count
+  value: 1
+  references:
+  - stated_in: nowhere"""
+
+
+@pytest.mark.parametrize("field", ["subject", "property", "notes", "unit", "added_by"])
+def test_a_line_break_in_a_field_cannot_smuggle_a_fact(folder: Path, field: str) -> None:
+    before = snapshot(folder)
+    fields = {"subject": "Korean War", field: ("Korean War " if field == "subject" else "") + SMUGGLED}
+    with pytest.raises(FactRejected, match=rf"field '{field}' contains a line break \(U\+000A\)"):
+        add_fact(folder, fact(id="anything", **fields))
+    assert snapshot(folder) == before
+
+
+def test_a_line_break_in_a_source_or_phrase_is_refused(folder: Path) -> None:
+    before = snapshot(folder)
+    hostile = fact(
+        id="anything",
+        subject="Korean War",
+        keywords=["fine", "bad\u2028word"],
+        references=[{"stated_in": "A book", "quote": "one\rtwo"}],
+    )
+    with pytest.raises(FactRejected) as refused:
+        add_fact(folder, hostile)
+    assert "field 'keywords[1]' contains a line break (U+2028)" in str(refused.value)
+    assert "field 'references[0].quote' contains a line break (U+000D)" in str(refused.value)
+    assert snapshot(folder) == before
+    with pytest.raises(FactRejected, match="--file"):
+        add_fact(folder, fact(id="anything", subject="Korean War"), file_name="a\nb.yaml")
+    assert snapshot(folder) == before
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# Text as hostile as it comes: YAML's indicators, quotes, comment and document markers,
+# every kind of line break and control character, surrogates, and ordinary words.
+_hostile_text = st.lists(
+    st.one_of(
+        st.sampled_from(list("-:#&*!|>'\"%@`{}[],?\n\r\t\x00\x1b\x85\u2028\u2029\ufeff \\")),
+        st.sampled_from(["\n- id: smuggled\n", "\n---\n", "\n...\n", "Korean War", "...", "---", "- ", "*a", "&a "]),
+        st.characters(),
+    ),
+    max_size=20,
+).map("".join)
+
+
+_writable_text = _hostile_text.filter(lambda text: editing.unwritable_character(text) is None)
+_FIELDS = ("subject", "property", "alias", "keyword", "quote", "stated_in", "notes", "unit")
+
+
+def _fact_with(field: str, text: str) -> ReferenceFact | None:
+    from pydantic import ValidationError
+
+    fields: dict[str, object] = {"id": "hostile-fact", "subject": "Korean War", "property": "p"}
+    source: dict[str, object] = {"stated_in": "A source"}
+    if field == "subject":
+        fields["subject"] = "Korean War " + text
+    elif field in ("alias", "keyword"):
+        fields[f"{field}s"] = [text]
+    elif field in ("quote", "stated_in"):
+        source[field] = text
+    else:
+        fields[field] = text
+    try:
+        return fact(**fields, references=[source])
+    except ValidationError:
+        return None
+
+
+def _add_to_a_copy(new: ReferenceFact) -> None:
+    """Adds ``new`` to a copy of the seeded table: either refused, leaving every byte as it
+    was, or the table read back is the old one plus exactly ``new``."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as temporary:
+        copy = Path(temporary) / "reference_data"
+        shutil.copytree(SEEDED, copy)
+        before = snapshot(copy)
+        expected = {f.id: f for f in ReferenceTable.load(copy)}
+        try:
+            add_fact(copy, new, wait=0)
+        except FactRejected:
+            assert snapshot(copy) == before
+            raise
+        after = {f.id: f for f in ReferenceTable.load(copy)}
+        assert after == {**expected, new.id: new}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(_FIELDS), text=_hostile_text)
+def test_no_field_can_write_anything_but_its_own_fact(field: str, text: str) -> None:
+    new = _fact_with(field, text)
+    if new is None:
+        return
+    try:
+        _add_to_a_copy(new)
+    except FactRejected as refused:
+        # Refused only for a character no file may hold, named with its field.
+        assert editing.unwritable_fields(new) and "field '" in str(refused)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(_FIELDS), text=_writable_text)
+def test_any_writable_text_is_written_and_read_back_as_given(field: str, text: str) -> None:
+    new = _fact_with(field, text)
+    if new is not None:
+        _add_to_a_copy(new)
+
+
+# --- the lock ------------------------------------------------------------------------------
+
+import signal  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+_HOLD_THE_LOCK = """
+import sys, time
+from pathlib import Path
+from figcheck.reference import TableLock
+TableLock(Path(sys.argv[1])).__enter__()
+print("locked", flush=True)
+time.sleep(60)
+"""
+_ADD_ONE = """
+import sys
+from pathlib import Path
+from figcheck.reference import ReferenceFact, add_fact
+number = sys.argv[2]
+fact = ReferenceFact.model_validate({
+    "id": f"concurrent-{number}", "subject": f"Writer {number}", "property": "count",
+    "kind": "count", "value": int(number), "references": [{"stated_in": "A test"}],
+})
+add_fact(Path(sys.argv[1]), fact, file_name="concurrent.yaml")
+"""
+
+
+def _python(code: str, *arguments: str, **options: object) -> subprocess.Popen:
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-c", code, *arguments], env=environment, **options)  # type: ignore[call-overload]
+
+
+def test_a_lock_left_by_a_killed_writer_is_taken_over(folder: Path) -> None:
+    holder = _python(_HOLD_THE_LOCK, str(folder), stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        assert (folder / ".lock").read_text() == f"{socket.gethostname()} pid {holder.pid}\n"
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+        holder.stdout.close()
+    notices: list[str] = []
+    add_fact(folder, fact(id="after-the-kill", subject="Korean War"), wait=0, notice=notices.append)
+    assert ReferenceTable.load(folder).get("after-the-kill") is not None
+    assert len(notices) == 1 and "took over" in notices[0] and f"process {holder.pid}, which no longer runs" in notices[0]
+    assert not (folder / ".lock").exists()
+    assert not [path.name for path in folder.iterdir() if path.name.startswith(".lock")]
+
+
+def test_an_old_empty_lock_is_taken_over_and_a_new_one_is_not(folder: Path) -> None:
+    lock = folder / ".lock"
+    lock.write_text("")
+    with pytest.raises(TableBusy, match="locked"):
+        add_fact(folder, fact(id="too-soon", subject="Korean War"), wait=0.3)
+    assert lock.exists()
+    an_hour_ago = time.time() - 3600
+    os.utime(lock, (an_hour_ago, an_hour_ago))
+    notices: list[str] = []
+    add_fact(folder, fact(id="later", subject="Korean War"), wait=0, notice=notices.append)
+    assert len(notices) == 1 and "an empty lock file" in notices[0]
+    assert not lock.exists()
+
+
+def test_a_lock_of_another_host_or_a_live_process_is_never_taken_over(folder: Path) -> None:
+    lock = folder / ".lock"
+    for holder in ("otherhost pid 1", f"{socket.gethostname()} pid {os.getpid()}"):
+        lock.write_text(holder + "\n")
+        with pytest.raises(TableBusy, match=f"locked.*{holder}"):
+            add_fact(folder, fact(id="refused", subject="Korean War"), wait=0.2)
+        assert lock.read_text() == holder + "\n"
+
+
+def test_a_writer_waits_for_the_lock_to_be_released(folder: Path) -> None:
+    held = editing.TableLock(folder)
+    held.__enter__()
+    release = threading.Timer(0.5, held.__exit__, args=(None, None, None))
+    release.start()
+    try:
+        add_fact(folder, fact(id="waited", subject="Korean War"), wait=10)
+    finally:
+        release.join()
+    assert ReferenceTable.load(folder).get("waited") is not None
+
+
+def test_concurrent_adds_all_land(folder: Path) -> None:
+    writers = [_python(_ADD_ONE, str(folder), str(number), stderr=subprocess.PIPE, text=True) for number in range(1, 7)]
+    errors = [writer.communicate(timeout=120)[1] for writer in writers]
+    assert [writer.returncode for writer in writers] == [0] * 6, errors
+    table = ReferenceTable.load(folder)
+    assert sorted(f.id for f in table if f.id.startswith("concurrent-")) == [f"concurrent-{n}" for n in range(1, 7)]
+    assert not (folder / ".lock").exists()

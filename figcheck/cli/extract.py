@@ -11,7 +11,14 @@ import typer
 from pydantic import ValidationError
 
 from figcheck.cli.app import app, fail, warn
-from figcheck.corpus import DocumentError, document_from_text, iter_corpus, load_document
+from figcheck.corpus import (
+    DocumentError,
+    corpus_form,
+    decode_article,
+    document_from_text,
+    iter_corpus,
+    load_document,
+)
 from figcheck.extraction import extract_claims
 from figcheck.records import Document, DocumentMeta, LoadProblem
 
@@ -31,7 +38,9 @@ def extract(
     paths: Annotated[
         list[str],
         typer.Argument(
-            help="Article files (.txt; metadata from a .meta.yaml beside each), corpus folders, or - for standard input.",
+            help="Article files (.txt; metadata from a .meta.yaml beside each), corpus folders, JSON-lines "
+            "files (.jsonl or .jsonl.gz: one article a line, with id, text and metadata fields; offsets index "
+            "into the line's text field), or - for standard input.",
             show_default=False,
         ),
     ],
@@ -42,19 +51,26 @@ def extract(
             "'the 71st anniversary'; overrides the metadata.",
         ),
     ] = None,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks", help="Read symbolic links in a corpus folder that lead outside it (refused by default)."
+        ),
+    ] = False,
 ) -> None:
     """Extract every quantitative claim (counts, dates, date ranges, durations, anniversaries).
 
     Prints one claim per line as JSON, with its exact character offsets into the article file.
-    A folder is read as a corpus: a broken article is reported on stderr and the others go on.
+    A folder or a JSON-lines file is read as a corpus: a broken article (or line) is reported on
+    stderr and the others go on.
     Exit code 2 when an input cannot be read at all.
     """
     when = _parse_published(published)
     failed = False
     out = sys.stdout
-    for item in _documents(paths, when):
+    for item in _documents(paths, when, follow_symlinks=follow_symlinks):
         if isinstance(item, LoadProblem):
-            warn(f"{item.path}: {item.message}")
+            warn(item.message)
             failed = True
             continue
         for claim in extract_claims(item):
@@ -65,27 +81,33 @@ def extract(
         raise typer.Exit(2)
 
 
-def _documents(paths: list[str], published: date | datetime | None) -> Iterator[Document | LoadProblem]:
+def _documents(
+    paths: list[str], published: date | datetime | None, *, follow_symlinks: bool = False
+) -> Iterator[Document | LoadProblem]:
     for raw in paths:
         if raw == "-":
-            text = sys.stdin.read()
+            try:
+                text = decode_article(sys.stdin.buffer.read(), "standard input")
+            except DocumentError as exc:
+                fail(str(exc))
             if not text.strip():
                 fail("standard input is empty")
             yield document_from_text(text, "stdin", DocumentMeta(published=published) if published else None)
             continue
         path = Path(raw)
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             fail(f"{raw}: no such file or folder")
-        if path.is_dir():
+        if corpus_form(path) == "article":
+            # A file named on its own is not a corpus: a file that cannot be read ends the run.
             try:
-                for item in iter_corpus(path):
-                    if published is not None and isinstance(item, Document):
-                        item.meta.published = published
-                    yield item
+                yield load_document(path, published=published)
             except DocumentError as exc:
                 fail(str(exc))
             continue
         try:
-            yield load_document(path, published=published)
+            for item in iter_corpus(path, follow_symlinks=follow_symlinks):
+                if published is not None and isinstance(item, Document):
+                    item.meta.published = published
+                yield item
         except DocumentError as exc:
             fail(str(exc))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import getpass
+import re
 import sys
 from collections.abc import Mapping
 from datetime import date
@@ -31,6 +32,8 @@ from figcheck.reference import (
     render_value,
     table_files,
 )
+from figcheck.reference.editing import unwritable_fields
+from figcheck.reference.values import unwritable_character
 
 facts_app = typer.Typer(
     name="facts",
@@ -222,13 +225,17 @@ def add(
     keyword: Annotated[
         list[str] | None, typer.Option(help="A word of the property that claims use (repeatable).")
     ] = None,
-    rank: Annotated[str, typer.Option(help=f"One of {', '.join(RANKS)}.")] = "normal",
+    rank: Annotated[
+        str | None, typer.Option(help=f"One of {', '.join(RANKS)} (default: normal).", show_default=False)
+    ] = None,
     source_stated_in: Annotated[
         str | None, typer.Option("--source-stated-in", help="Where it is stated: publication and title.")
     ] = None,
     source_url: Annotated[str | None, typer.Option("--source-url", help="Address of the source.")] = None,
     source_quote: Annotated[str | None, typer.Option("--source-quote", help="A short quote stating the fact.")] = None,
-    retrieved: Annotated[str | None, typer.Option(help="When the source was read (YYYY-MM-DD).")] = None,
+    retrieved: Annotated[
+        str | None, typer.Option(help="When the source was read (YYYY-MM-DD; at a terminal the default is today).")
+    ] = None,
     notes: Annotated[str | None, typer.Option(help="Anything a checker or reader should know.")] = None,
     added_by: Annotated[str | None, typer.Option("--added-by", help="Who adds it (default: the login name).")] = None,
     file: Annotated[
@@ -256,17 +263,32 @@ def add(
         "stated_in": source_stated_in,
     }
     missing = [name for name, entered in given.items() if entered is None or not str(entered).strip()]
-    aliases, keywords = list(alias or []), list(keyword or [])
+    optional: dict[str, Any] = {
+        "url": source_url,
+        "quote": source_quote,
+        "retrieved": retrieved,
+        "rank": rank,
+        "aliases": alias or None,
+        "keywords": keyword or None,
+    }
     if missing:
         if not stdin_is_terminal():
             flags = ", ".join(_FLAGS[name] for name in missing)
             fail(f"missing or blank: {flags} (standard input is not a terminal, so they cannot be asked for)")
-        given.update(_ask(missing))
-        if not aliases:
-            aliases = _ask_list("Other names of the subject (comma-separated, blank for none)")
-        if not keywords:
-            keywords = _ask_list("Words claims use for this property (comma-separated, blank for none)")
-    source = {"stated_in": given["stated_in"], "url": source_url, "retrieved": retrieved, "quote": source_quote}
+        # Everything a fact needs is asked for, each question again until its answer is
+        # valid, so one mistyped answer never costs the others.
+        taken = {known.id for known in _load(reference)}
+        answers = {**given, **optional}
+        for name in [*missing, *(name for name, entered in optional.items() if entered is None)]:
+            answers[name] = _ask(name, answers, taken)
+        given = {name: answers[name] for name in given}
+        optional = {name: answers[name] for name in optional}
+    source = {
+        "stated_in": given["stated_in"],
+        "url": optional["url"],
+        "retrieved": optional["retrieved"],
+        "quote": optional["quote"],
+    }
     entered: dict[str, Any] = {
         "id": given["id"],
         "subject": given["subject"],
@@ -278,9 +300,9 @@ def add(
         "tolerance": tolerance,
         "unit": unit,
         "as_of": as_of,
-        "aliases": aliases,
-        "keywords": keywords,
-        "rank": rank,
+        "aliases": list(optional["aliases"] or []),
+        "keywords": list(optional["keywords"] or []),
+        "rank": optional["rank"] or "normal",
         "references": [{key: part for key, part in source.items() if part is not None}],
         "notes": notes,
         "added_by": added_by or _login_name(),
@@ -291,6 +313,10 @@ def add(
     except ValidationError as error:
         reasons = "\n".join(f"  {_flag_of(detail['loc'])}: {_reason(detail)}" for detail in error.errors())
         fail(f"the fact is not valid; nothing was written:\n{reasons}")
+    unwritable = unwritable_fields(fact)
+    if unwritable:
+        reasons = "\n".join(f"  {_flag_of(_loc(field))}: {reason}" for field, reason in unwritable)
+        fail(f"the fact is not valid; nothing was written:\n{reasons}")
     try:
         path = add_fact(reference, fact, file_name=file, keep_both=keep_both)
     except FactRejected as error:
@@ -300,27 +326,97 @@ def add(
     typer.echo(f"added {fact.id} to {_relative(path)}")
 
 
-def _ask(missing: list[str]) -> dict[str, str]:
-    prompts = {
-        "id": "Id (e.g. korean-war-armistice-signed)",
+# The questions `facts add` asks at a terminal, in the order asked.
+_QUESTIONS: Mapping[str, str] = {
+    "id": "Id (e.g. korean-war-armistice-signed)",
+    "subject": "Subject (as a proper name, e.g. Korean War)",
+    "property": "Property (e.g. armistice signed)",
+    "kind": f"Kind ({', '.join(FACT_KINDS)})",
+    "value": "Value",
+    "stated_in": "Stated in (publication and title)",
+    "url": "Source URL (blank if none)",
+    "quote": "Quote from the source stating the fact (blank if none)",
+    "retrieved": "Retrieved on (YYYY-MM-DD)",
+    "rank": f"Rank ({', '.join(RANKS)})",
+    "aliases": "Other names of the subject (comma-separated, blank for none)",
+    "keywords": "Words claims use for this property (comma-separated, blank for none)",
+}
+_VALUE_FORMS: Mapping[str, str] = {
+    "count": "Value (a number, e.g. 661736)",
+    "date": "Value (a date: 1950, 1950-06 or 1950-06-25)",
+    "date_range": "Value (START/END, e.g. 1950-06-25/1953-07-27)",
+    "duration": "Value (ISO 8601, e.g. P3Y or P1Y6M)",
+}
+_DEFAULTS: Mapping[str, Any] = {"rank": "normal"}
+_LISTS = ("aliases", "keywords")
+
+
+def _ask(name: str, answers: Mapping[str, Any], taken: set[str]) -> Any:
+    """Asks for one field until the answer is valid; a blank answer to an optional
+    question means none."""
+    question = _VALUE_FORMS.get(answers.get("kind") or "", _QUESTIONS[name]) if name == "value" else _QUESTIONS[name]
+    default = date.today().isoformat() if name == "retrieved" else _DEFAULTS.get(name, "")
+    while True:
+        answer = typer.prompt(question, default=default, show_default=bool(default)).strip()
+        parsed: Any = [part.strip() for part in answer.split(",") if part.strip()] if name in _LISTS else answer
+        problem = _answer_problem(name, parsed, answers, taken)
+        if problem is None:
+            if name not in _REQUIRED and not parsed:
+                return None
+            return parsed
+        typer.echo(f"  {problem}; try again")
+
+
+_REQUIRED = ("id", "subject", "property", "kind", "value", "stated_in")
+
+
+def _answer_problem(name: str, answer: Any, answers: Mapping[str, Any], taken: set[str]) -> str | None:
+    """Why an answer to one question cannot be used, or None."""
+    if name in _REQUIRED and not answer:
+        return "this one is needed"
+    for text in answer if isinstance(answer, list) else [answer]:
+        character = unwritable_character(text)
+        if character:
+            return f"it contains {character}"
+    if name == "id" and answer in taken:
+        return f"a fact with id {answer!r} already exists"
+    if name == "kind" and answer not in FACT_KINDS:
+        return f"the kind must be one of {', '.join(FACT_KINDS)}"
+    if name == "rank" and answer not in RANKS:
+        return f"the rank must be one of {', '.join(RANKS)}"
+    if name == "url" and answer and not answer.startswith(("https://", "http://")):
+        return "the URL must start with https:// or http://"
+    if name == "retrieved":
+        try:
+            date.fromisoformat(answer)
+        except ValueError:
+            return f"{answer!r} is not a date written YYYY-MM-DD"
+    trial: dict[str, Any] = {
+        "id": "a",
         "subject": "Subject",
-        "property": "Property",
-        "kind": f"Kind ({', '.join(FACT_KINDS)})",
-        "value": "Value",
-        "stated_in": "Stated in (publication and title)",
+        "property": "property",
+        "kind": answers.get("kind") or "count",
+        "value": answers.get("value") or 1,
+        "references": [{"stated_in": "a source"}],
     }
-    answers: dict[str, str] = {}
-    for name in missing:
-        answer = typer.prompt(prompts[name]).strip()
-        while name == "kind" and answer not in FACT_KINDS:
-            answer = typer.prompt(f"Kind must be one of {', '.join(FACT_KINDS)}").strip()
-        answers[name] = answer
-    return answers
-
-
-def _ask_list(question: str) -> list[str]:
-    answer = typer.prompt(question, default="", show_default=False)
-    return [part.strip() for part in answer.split(",") if part.strip()]
+    if name in ("id", "subject", "property", "kind", "value", "aliases", "keywords"):
+        trial[name] = answer
+        if name == "kind":
+            trial.pop("value")
+    if name == "aliases" and not any(
+        character.isupper() for phrase in [answers.get("subject") or "", *answer] for character in phrase
+    ):
+        return (
+            "no name of the subject is capitalised, so no claim would ever be matched to this fact: "
+            "give a capitalised alias (a proper name)"
+        )
+    try:
+        ReferenceFact.model_validate(trial)
+    except ValidationError as error:
+        details = [detail for detail in error.errors() if detail["loc"] and detail["loc"][0] == name]
+        if details:
+            return _reason(details[0])
+    return None
 
 
 def _login_name() -> str | None:
@@ -328,6 +424,11 @@ def _login_name() -> str | None:
         return getpass.getuser()
     except (KeyError, OSError):
         return None
+
+
+def _loc(field: str) -> tuple[Any, ...]:
+    # "references[0].quote" -> ("references", 0, "quote")
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"[.\[\]]+", field) if part)
 
 
 def _flag_of(loc: tuple[Any, ...]) -> str:

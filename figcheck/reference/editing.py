@@ -6,9 +6,11 @@ import io
 import os
 import re
 import socket
+import sys
+import time
 import unicodedata
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -18,7 +20,8 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from figcheck import files
 from figcheck.records import SourceRef
 from figcheck.reference.facts import ReferenceFact, _folded, render_value, same_property, values_agree
-from figcheck.reference.table import ReferenceTable, _facts_from_texts, _read_texts, _yaml
+from figcheck.reference.table import ReferenceTable, _facts_from_texts, _read_texts, _yaml, unmatchable_names
+from figcheck.reference.values import unwritable_character
 
 # Created with O_EXCL beside the facts while a writer holds the table; see `TableLock`.
 LOCK_NAME = ".lock"
@@ -35,40 +38,130 @@ class TableWriteFailed(OSError):
     """The file could not be written; it is left as it was."""
 
 
+# How long an add waits for another writer to finish before giving up.
+LOCK_WAIT_SECONDS = 10.0
+# A lock file still empty after this long was left by a writer killed between creating it
+# and writing its pid (a live writer writes the pid at once).
+EMPTY_LOCK_STALE_SECONDS = 5.0
+
+
+def _say_on_stderr(message: str) -> None:
+    print(f"figcheck: {message}", file=sys.stderr)
+
+
 class TableLock:
     """Holds ``<folder>/.lock`` while a writer reads, checks and rewrites the table.
 
     The lock file is created with O_EXCL, so two writers cannot both hold it, on any
     file system, and a person can see who holds it (the file names the host and
-    process). It is removed on release; one left behind by a killed writer is removed
-    by hand, as the error message says.
+    process). It is removed on release. A writer that finds it held waits, with backoff,
+    up to ``wait`` seconds. A lock left by a killed writer is taken over, and ``notice``
+    says so: one naming a process of this host that no longer runs, or one still empty
+    after EMPTY_LOCK_STALE_SECONDS. A lock naming another host is never taken over:
+    this host cannot know whether that writer still runs.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(
+        self, folder: Path, *, wait: float | None = None, notice: Callable[[str], None] = _say_on_stderr
+    ) -> None:
         self.path = Path(folder) / LOCK_NAME
+        self.wait = LOCK_WAIT_SECONDS if wait is None else wait
+        self.notice = notice
+        self._identity: tuple[int, int] | None = None
 
     def __enter__(self) -> TableLock:
-        try:
-            descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            holder = ""
+        deadline = time.monotonic() + self.wait
+        delay = 0.02
+        while True:
             try:
-                holder = self.path.read_text(encoding="utf-8").strip()
-            except OSError:
-                pass
-            raise TableBusy(
-                f"the reference table is locked by another writer ({self.path}"
-                f"{': ' + holder if holder else ''}); try again, or delete {self.path} if no figcheck is running"
-            ) from None
-        except OSError as error:
-            reason = error.strerror or error
-            raise TableWriteFailed(f"cannot lock the reference table ({self.path}): {reason}") from None
-        with os.fdopen(descriptor, "w", encoding="utf-8") as lock:
-            lock.write(f"{socket.gethostname()} pid {os.getpid()}\n")
-        return self
+                descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                holder, stale = self._holder()
+                if stale is not None and self._take_over(stale):
+                    continue
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TableBusy(
+                        f"the reference table is locked by another writer ({self.path}"
+                        f"{': ' + holder if holder else ''}); try again, or delete {self.path} if no figcheck "
+                        "is running"
+                    ) from None
+                time.sleep(min(delay, remaining))
+                delay = min(delay * 2, 0.5)
+                continue
+            except OSError as error:
+                reason = error.strerror or error
+                raise TableWriteFailed(f"cannot lock the reference table ({self.path}): {reason}") from None
+            with os.fdopen(descriptor, "w", encoding="utf-8") as lock:
+                lock.write(f"{socket.gethostname()} pid {os.getpid()}\n")
+                lock.flush()
+                status = os.fstat(lock.fileno())
+            self._identity = (status.st_dev, status.st_ino)
+            return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.path.unlink(missing_ok=True)
+        # Only our own lock: never one another writer made after taking over ours.
+        try:
+            status = os.stat(self.path)
+        except OSError:
+            return
+        if (status.st_dev, status.st_ino) == self._identity:
+            self.path.unlink(missing_ok=True)
+
+    def _holder(self) -> tuple[str, tuple[str, os.stat_result] | None]:
+        """Who holds the lock as its file says, and why it is stale (with the file's
+        identity) when its writer is known to be gone."""
+        try:
+            with open(self.path, "rb") as lock:
+                status = os.fstat(lock.fileno())
+                raw = lock.read(200)
+        except OSError:
+            return "", None
+        holder = raw.decode("utf-8", "replace").strip()
+        if not holder:
+            age = time.time() - status.st_mtime
+            if age >= EMPTY_LOCK_STALE_SECONDS:
+                return holder, (f"an empty lock file {age:.0f} s old", status)
+            return holder, None
+        found = re.fullmatch(r"(\S+) pid (\d+)", holder)
+        if found is None or found[1] != socket.gethostname():
+            return holder, None
+        if _process_exists(int(found[2])):
+            return holder, None
+        return holder, (f"left by process {found[2]}, which no longer runs", status)
+
+    def _take_over(self, stale: tuple[str, os.stat_result]) -> bool:
+        reason, status = stale
+        # Moved aside first, then checked: if another writer took it over and made a new
+        # lock in between, that one is put back rather than removed.
+        aside = self.path.with_name(f"{LOCK_NAME}.stale.{os.getpid()}")
+        try:
+            os.rename(self.path, aside)
+        except OSError:
+            return False
+        moved = os.stat(aside)
+        if (moved.st_dev, moved.st_ino) != (status.st_dev, status.st_ino):
+            try:
+                os.link(aside, self.path)
+            except OSError:
+                pass
+            aside.unlink(missing_ok=True)
+            return False
+        aside.unlink(missing_ok=True)
+        self.notice(f"took over the reference table's lock {self.path}: {reason}")
+        return True
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return True
+    return True
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -103,21 +196,29 @@ def add_fact(
     *,
     file_name: str | None = None,
     keep_both: bool = False,
+    wait: float | None = None,
+    notice: Callable[[str], None] = _say_on_stderr,
 ) -> Path:
     """Append ``fact`` to a topic file of the table in ``folder`` and return that file.
 
-    Refused (FactRejected) when the table already has a problem, the id is taken, or the
-    fact contradicts a preferred fact on the same subject and property. ``keep_both``
-    keeps a contradicting fact beside the preferred one; it must then not be preferred
-    itself: the preferred fact stays the one claims are checked against until a person
-    changes the ranks. The file keeps its comments and order, and is replaced atomically
-    under the table lock, so a refused or failed add leaves every file byte for byte as
-    it was.
+    Refused (FactRejected) when a field holds a character no file may (a line break, a
+    control character), the table already has a problem, the id is taken, no name of the
+    subject could ever be matched, or the fact contradicts a preferred fact on the same
+    subject and property. ``keep_both`` keeps a contradicting fact beside the preferred
+    one; it must then not be preferred itself: the preferred fact stays the one claims are
+    checked against until a person changes the ranks. The file keeps its comments and
+    order, and is replaced atomically under the table lock (waiting up to ``wait`` seconds
+    for another writer, see TableLock), so a refused or failed add leaves every file byte
+    for byte as it was. Before anything is written, the new file is read back: it must
+    hold exactly the facts it held before, in order, and then this fact, equal to it.
     """
     folder = Path(folder)
+    refuse_unwritable(fact)
+    if file_name is not None:
+        file_name = _file_name(file_name)
     if not folder.is_dir():
         raise FactRejected(f"no reference table at {folder} (not a folder)")
-    with TableLock(folder):
+    with TableLock(folder, wait=wait, notice=notice):
         texts, problems = _read_texts(folder)
         located, more = _facts_from_texts(texts)
         problems += more
@@ -130,22 +231,55 @@ def add_fact(
             (existing for existing, _ in located), locations={existing.id: where for existing, where in located}
         )
         _refuse_conflicts(table, fact, keep_both=keep_both)
-        path = folder / _file_name(file_name) if file_name else choose_file(table, fact, folder)
+        unmatchable = unmatchable_names(fact)
+        if unmatchable:
+            raise FactRejected(unmatchable)
+        path = folder / file_name if file_name else choose_file(table, fact, folder)
         old_text = texts.get(path, "")
         new_text = _appended(path, old_text, fact)
         # The file as it will be written must read back as the table plus this one fact.
         changed = {**texts, path: new_text}
         after, after_problems = _facts_from_texts(changed)
-        if after_problems or [f.id for f, where in after if where.path == path][-1:] != [fact.id]:
+        before_in_file = [existing for existing, where in located if where.path == path]
+        after_in_file = [existing for existing, where in after if where.path == path]
+        if after_problems or len(after) != len(located) + 1 or after_in_file != [*before_in_file, fact]:
             raise FactRejected(
-                "the fact would not read back as written:\n" + "\n".join(f"  {problem}" for problem in after_problems)
+                "the fact would not read back as written"
+                + "".join(f"\n  {problem}" for problem in after_problems)
             )
         write_atomically(path, new_text)
         return path
 
 
+def unwritable_fields(fact: ReferenceFact) -> list[tuple[str, str]]:
+    """Each field of ``fact`` (``subject``, ``references[0].quote``) holding a character no
+    file of the table may hold, with the reason."""
+    found: list[tuple[str, str]] = []
+
+    def visit(value: object, where: str) -> None:
+        if isinstance(value, str):
+            character = unwritable_character(value)
+            if character:
+                found.append((where, f"contains {character}; write it on one line, without control characters"))
+        elif isinstance(value, Mapping):
+            for key, part in value.items():
+                visit(part, f"{where}.{key}" if where else str(key))
+        elif isinstance(value, list | tuple):
+            for number, part in enumerate(value):
+                visit(part, f"{where}[{number}]")
+
+    visit(fact.model_dump(mode="json", exclude_none=True), "")
+    return found
+
+
+def refuse_unwritable(fact: ReferenceFact) -> None:
+    unwritable = unwritable_fields(fact)
+    if unwritable:
+        raise FactRejected("; ".join(f"field {field!r} {reason}" for field, reason in unwritable))
+
+
 def _file_name(name: str) -> str:
-    if Path(name).name != name or name.startswith("."):
+    if Path(name).name != name or name.startswith(".") or unwritable_character(name):
         raise FactRejected(f"--file takes a file name inside the reference folder, not a path: {name!r}")
     return name if name.endswith((".yaml", ".yml")) else f"{name}.yaml"
 
@@ -254,6 +388,6 @@ def _scalar(value: object) -> object:
 def _needs_quotes(text: str) -> bool:
     try:
         plain = _yaml().load(text) if text else None
-    except YAMLError:
+    except (YAMLError, ValueError, RecursionError):
         return True
     return not isinstance(plain, str) or str(plain) != text or "\n" in text

@@ -9,7 +9,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 
 from figcheck.linking.names import NameIndex
 from figcheck.records import Claim
@@ -158,9 +161,53 @@ def _read_texts(folder: Path) -> tuple[dict[Path, str], list[Problem]]:
     return texts, problems
 
 
+class _Refused(MarkedYAMLError):
+    """YAML that parses but that the table does not accept (an alias, an impossible date)."""
+
+
+class _NoAliasComposer(Composer):
+    """Refuses aliases (``*name``): a few lines of them can stand for billions of values
+    ("billion laughs"), and a fact is short enough to write out in full."""
+
+    def compose_node(self, parent: object, index: object) -> object:
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.peek_event()
+            raise _Refused(
+                None,
+                None,
+                f"an alias (*{event.anchor}) is not allowed in the reference table: write the value out in full",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+class _DateConstructor(RoundTripConstructor):
+    """Says where a date that cannot exist (an unquoted 1950-02-30) is written."""
+
+    def construct_yaml_timestamp(self, node: object, values: object = None) -> object:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError as error:
+            raise _Refused(
+                None,
+                None,
+                f"{node.value!r} is not a date ({error}); write a date that exists, e.g. \"1950-02-28\"",
+                node.start_mark,  # type: ignore[attr-defined]
+            ) from None
+
+
+_DateConstructor.add_constructor("tag:yaml.org,2002:timestamp", _DateConstructor.construct_yaml_timestamp)
+
+# Facts are flat: a list of mappings, with short lists and source mappings inside.
+_MAX_DEPTH = 20
+
+
 def _yaml() -> YAML:
     # One style for every file, so a file written back differs only where it was changed.
     yaml = YAML()
+    yaml.Composer = _NoAliasComposer
+    yaml.Constructor = _DateConstructor
+    yaml.max_depth = _MAX_DEPTH
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=2, offset=0)
     yaml.width = 4096
@@ -182,12 +229,13 @@ def _facts_from_text(path: Path, text: str) -> tuple[list[tuple[ReferenceFact, F
     name = str(path)
     try:
         entries = _yaml().load(text)
-    except (YAMLError, ValueError) as error:
+    except (YAMLError, ValueError, RecursionError) as error:
         line = None
         if isinstance(error, MarkedYAMLError) and error.problem_mark is not None:
             line = error.problem_mark.line + 1
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        return [], [Problem(name, f"is not valid YAML: {problem}", line=line)]
+        message = problem if isinstance(error, _Refused) else f"is not valid YAML: {problem}"
+        return [], [Problem(name, message, line=line)]
     if entries is None:
         return [], []
     if not isinstance(entries, list):
@@ -218,8 +266,27 @@ def _facts_from_text(path: Path, text: str) -> tuple[list[tuple[ReferenceFact, F
                     )
                 )
             continue
+        unmatchable = unmatchable_names(fact)
+        if unmatchable:
+            subject_line = _field_line(entry, ("subject",)) or line
+            problems.append(
+                Problem(name, unmatchable, fact_id=fact.id, entry=number, line=subject_line, field="subject")
+            )
         located.append((fact, FactLocation(path, line or 0, number)))
     return located, problems
+
+
+def unmatchable_names(fact: ReferenceFact) -> str | None:
+    """Why no claim could ever be matched to ``fact``, or None. A name written all in lower
+    case ("the war") only counts in an article that names the fact by a capitalised name
+    too ("the Korean War"), so a fact with no capitalised name is never matched."""
+    if any(character.isupper() for name in fact.names() for character in name):
+        return None
+    return (
+        f"no name of the subject is capitalised ({', '.join(repr(name) for name in fact.names())}), so no claim "
+        "would ever be matched to this fact: write the subject (or an alias) as a proper name, "
+        "e.g. 'Korean War' rather than 'the war'"
+    )
 
 
 def _plain(node: object) -> object:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from calendar import monthrange
 from collections.abc import Mapping
 from datetime import date
@@ -116,3 +117,26 @@ def _parse_date_span(value: object) -> object:
         return value
     raise ValueError(f"a date range must be a mapping with start and end, or START/END; not {value!r}")
 
+
+
+# Characters no field of a fact may hold: line breaks and other control characters would
+# let one field end the entry (or the file's header comment) and write another; a lone
+# surrogate cannot be written as UTF-8; a byte-order mark inside text hides in every editor.
+_UNWRITABLE_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+
+
+def unwritable_character(text: str) -> str | None:
+    """The first character of ``text`` that no fact may hold, described ("a line break
+    (U+000A)"), or None when every character can be written."""
+    for character in text:
+        category = unicodedata.category(character)
+        if category in _UNWRITABLE_CATEGORIES or character == "\ufeff":
+            code = f"U+{ord(character):04X}"
+            if character in "\n\r\x85" or category in ("Zl", "Zp"):
+                return f"a line break ({code})"
+            if character == "\t":
+                return f"a tab ({code})"
+            if category == "Cs":
+                return f"a lone surrogate ({code}), which is not a character"
+            return f"a control character ({code})"
+    return None
