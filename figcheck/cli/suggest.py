@@ -20,7 +20,7 @@ from checkers.consensus import CorpusConsensus, EventConsensus, entries
 from checkers.cross_source import Source
 from figcheck.cli.app import fail, warn
 from figcheck.cli.facts import ReferenceFolder, _load, facts_app
-from figcheck.corpus import DocumentError, _jsonl_document, _open_text, iter_corpus
+from figcheck.corpus import DocumentError, iter_corpus
 from figcheck.extraction import extract_claims
 from figcheck.linking.consensus import EVENT_NOUNS
 from figcheck.linking.words import words
@@ -135,21 +135,10 @@ def not_in_table(found: list[Candidate], table) -> list[Candidate]:
 def _documents(corpus: Path) -> Iterator[Document | LoadProblem]:
     """A corpus folder's articles, or a ``.jsonl[.gz]`` file's, one bad article reported and
     skipped."""
-    if corpus.is_dir():
-        yield from iter_corpus(corpus)
-        return
-    stem = corpus.name.removesuffix(".gz").removesuffix(".jsonl")
     try:
-        with _open_text(corpus) as lines:
-            for number, line in enumerate(lines, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    yield _jsonl_document(line, corpus, number, stem)
-                except DocumentError as error:
-                    yield LoadProblem(path=f"{corpus}:{number}", message=str(error))
-    except (OSError, UnicodeDecodeError) as error:
-        yield LoadProblem(path=str(corpus), message=f"{corpus}: cannot read: {error}")
+        yield from iter_corpus(corpus)
+    except DocumentError as error:
+        yield LoadProblem(path=str(error.path), message=str(error))
 
 
 def suggest(
