@@ -3,11 +3,13 @@ keywords of the facts, with an index built once per table."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from figcheck.linking.cues import load_cues
 from figcheck.linking.words import words
 from figcheck.records import Claim
 from figcheck.reference.facts import COMPATIBLE_KINDS, FACT_KINDS, RANKS, ReferenceFact
@@ -62,16 +64,43 @@ def _placed_phrases_in(index: Mapping[str, list[_Phrase]], text: tuple[str, ...]
 # one thing: "the founding of the DPRK" does; "the establishment of diplomatic relations
 # between the DPRK and Pakistan" is not the founding of the DPRK.
 _PROXIMITY = 2
+# Words that may join a keyword to the name after it: "the founding of the DPRK".
+_JOINING = frozenset({"of", "s"})
 
 
-def _bound(placed: list[tuple[int, _Phrase]], fact: int) -> bool:
+def _ends_phrase(text: tuple[str, ...], end: int, fact_words: frozenset[str]) -> bool:
+    """Whether a name ends its noun phrase at ``end``: "the DPRK" in "the founding of the DPRK on
+    ..." does; in "the DPRK-Germany diplomatic ties" or "the Sino-DPRK Stamp Society" it is a
+    modifier of another noun, and what is founded is that noun."""
+    if end >= len(text):
+        return True
+    following = text[end]
+    return following in load_cues_boundaries() or following.isdigit() or following in fact_words
+
+
+def _heads_phrase(text: tuple[str, ...], start: int, fact_words: frozenset[str]) -> bool:
+    """Whether a name before its keyword is the noun the keyword is about: "the DPRK founding",
+    not "the Provisional People's Committee of North Korea was founded" (the committee was)."""
+    if start >= 2 and text[start - 1] == "of" and text[start - 2] not in fact_words:
+        return False
+    return True
+
+
+def _bound(placed: list[tuple[int, _Phrase]], fact: int, text: tuple[str, ...], fact_words: frozenset[str]) -> bool:
     names = [(start, start + len(p.words)) for start, p in placed if p.fact == fact and p.role == _NAME]
     keywords = [(start, start + len(p.words)) for start, p in placed if p.fact == fact and p.role == _KEYWORD]
-    return any(
-        k_start - n_end <= _PROXIMITY and n_start - k_end <= _PROXIMITY
-        for n_start, n_end in names
-        for k_start, k_end in keywords
-    )
+    for n_start, n_end in names:
+        for k_start, k_end in keywords:
+            if k_end <= n_start:  # "the founding of the DPRK"
+                gap = text[k_end:n_start]
+                if len(gap) <= _PROXIMITY and set(gap) <= _JOINING | fact_words and _ends_phrase(text, n_end, fact_words):
+                    return True
+            elif n_end <= k_start:  # "the DPRK founding", "the DPRK was founded"
+                if k_start - n_end <= _PROXIMITY and _heads_phrase(text, n_start, fact_words):
+                    return True
+            else:  # the keyword is inside the name, or the name inside the keyword
+                return True
+    return False
 
 
 class NameIndex:
@@ -80,6 +109,8 @@ class NameIndex:
     def __init__(self, facts: Sequence[ReferenceFact]) -> None:
         self.facts = tuple(facts)
         self._index: dict[str, dict[str, list[_Phrase]]] = {kind: defaultdict(list) for kind in FACT_KINDS}
+        # Every word of a fact's names and keywords: "of" between two of them joins, not parts.
+        self._fact_words = [frozenset(w for phrase in (*f.names(), *f.keywords) for w in words(phrase)) for f in self.facts]
         for position, fact in enumerate(self.facts):
             for role, phrases in ((_NAME, fact.names()), (_KEYWORD, fact.keywords)):
                 seen: set[tuple[str, ...]] = set()
@@ -123,7 +154,6 @@ class NameIndex:
         near = words(claim.context)
         if claim.kind == "anniversary":
             near += words(getattr(claim.value, "event", None))
-        sentence = words(claim.sentence)
         hits: dict[int, _Hits] = defaultdict(_Hits)
         dated = claim.kind in ("date", "date_range", "anniversary")
         bound: set[int] = set()
@@ -135,7 +165,8 @@ class NameIndex:
                 fields = (subject, words(claim.context), words(getattr(claim.value, "event", None)))
                 for field in fields:
                     placed = list(_placed_phrases_in(index, field))
-                    bound.update(p.fact for _, p in placed if _bound(placed, p.fact))
+                    bound.update(p.fact for _, p in placed
+                                 if p.fact not in bound and _bound(placed, p.fact, field, self._fact_words[p.fact]))
             for phrase in _phrases_in(index, subject):
                 if phrase.role == _NAME:
                     hits[phrase.fact].name_in_subject = True
@@ -148,17 +179,13 @@ class NameIndex:
                     hits[phrase.fact].saw_name(phrase, near=True)
                 else:
                     hits[phrase.fact].keyword_near = True
-            for phrase in _phrases_in(index, sentence):
-                if phrase.role == _NAME:
-                    hits[phrase.fact].name_elsewhere = True
-                    hits[phrase.fact].saw_name(phrase, near=False)
-                else:
-                    hits[phrase.fact].keyword_in_sentence = True
         matched: list[tuple[int, int, str, ReferenceFact]] = []
         for position, found in hits.items():
             fact = self.facts[position]
-            if fact.kind in ("count", "duration") and subject:
-                named = found.name_in_subject
+            if fact.kind in ("count", "duration"):
+                # What is counted or lasts is the figure's own noun, or its own clause when it
+                # has none ("the war lasted three years"), never a name elsewhere in the sentence.
+                named = found.name_in_subject if subject else found.name_near
             elif claim.kind in ("date", "date_range", "anniversary"):
                 # A sentence can name several events; a date belongs to the one in its clause.
                 named = found.name_near
@@ -167,15 +194,36 @@ class NameIndex:
             if named and not found.specific_name:
                 if named_in_article is not None and fact.id not in named_in_article:
                     named = False
-                elif _inside_other_name(claim, fact):
+                elif _inside_other_name(claim, fact) or _qualified_otherwise(claim, fact):
                     named = False
-            worded = found.keyword_near or found.keyword_in_sentence or not fact.keywords
+            worded = found.keyword_near or not fact.keywords
             if dated and fact.keywords:
                 # A date's event is named and described together: "the outbreak of the war".
                 worded = position in bound
             if named and worded:
                 matched.append((-found.score, -found.longest_name, RANKS.index(fact.rank), fact.id, fact))
         return [fact for *_, fact in sorted(matched, key=lambda entry: entry[:4])]
+
+
+_QUALIFIER = re.compile(r"^\s+(?:between|with|of|among|by)\s+(?:the\s+)?((?:[A-Z][\w'’.-]*|and|the|south|north|\s)+)")
+
+
+def _qualified_otherwise(claim: Claim, fact: ReferenceFact) -> bool:
+    """Whether a common-word name is narrowed to another thing by the names after it: "the
+    treaty between south Korea and the U.S." is not the treaty between China and the DPRK."""
+    text = " ".join(t for t in (claim.subject, claim.context, getattr(claim.value, "event", None)) if t)
+    known = " ".join((fact.subject, *fact.names())).casefold()
+    for name in fact.names():
+        if any(ch.isupper() for ch in name):
+            continue
+        for m in re.finditer(rf"(?i)\b{re.escape(name)}\b", text):
+            q = _QUALIFIER.match(text, m.end())
+            if not q:
+                continue
+            parties = [w for w in re.findall(r"[A-Z][\w'’.-]*", q.group(1)) if w.rstrip(".").casefold() not in ("the",)]
+            if parties and not all(w.rstrip(".").casefold() in known for w in parties):
+                return True
+    return False
 
 
 def _inside_other_name(claim: Claim, fact: ReferenceFact) -> bool:
@@ -192,3 +240,12 @@ def _inside_other_name(claim: Claim, fact: ReferenceFact) -> bool:
             if not before or not before[-1][:1].isupper() or before[-1].lower() in ("the", "a", "an"):
                 return False
     return seen
+
+
+def load_cues_boundaries() -> frozenset[str]:
+    return _boundaries()
+
+
+@functools.cache
+def _boundaries() -> frozenset[str]:
+    return frozenset(load_cues().phrase_boundaries)

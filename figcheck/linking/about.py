@@ -1,0 +1,181 @@
+"""What a figure is about: a date's own event and the offsets that place it relative to another
+("a day after the proclamation"), a count's own noun and unit, and the whole a part belongs to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from figcheck.linking.cues import load_cues, pattern
+from figcheck.linking.sentences import Clause, Sentence, Sentences
+from figcheck.linking.words import words
+from figcheck.records import Claim, CountValue, DurationValue
+
+# The preposition that attaches a date to the word before it ("published on", "founded in").
+_DATE_PREPOSITION = re.compile(r"(?:\b(?:on|in|of|dated|at|since|from)\s*)$", re.IGNORECASE)
+_LAST_WORD = re.compile(r"([A-Za-z][\w'’-]*)\W*$")
+_OFFSET = re.compile(r"^(?P<amount>.*?)\b(?P<relation>after|before|following|prior to|later than|earlier than)\b\s+(?P<event>.+)$",
+                     re.IGNORECASE)
+_STEM = 5
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A date placed relative to an event: "Sept. 10, 1948, a day after the proclamation of ...".
+    ``days`` is signed: the date is ``days`` after the event (negative: before it)."""
+
+    days: float
+    event: str
+    duration: Claim
+    # Half the unit of the offset ("two years": half a year), in days: how far off it may be.
+    slack_days: float
+
+
+@dataclass(frozen=True)
+class DateAbout:
+    """What a date dates: the words of its own clause, the word that attaches it ("published",
+    "founded"), and an offset to another event if the text gives one."""
+
+    clause: str
+    event_word: str | None
+    offset: Offset | None
+
+
+def date_about(claim: Claim, sentence: Sentence) -> DateAbout:
+    clause = sentence.clause(claim)
+    offset = _offset(claim, clause, sentence)
+    own = clause.lead if offset is not None else clause.text
+    return DateAbout(own, _event_word(clause), offset)
+
+
+def _event_word(clause: Clause) -> str | None:
+    """The word a date is attached to: "published" in "published on September 9, 1983"."""
+    m = _DATE_PREPOSITION.search(clause.lead)
+    if not m:
+        return None
+    w = _LAST_WORD.search(clause.lead[: m.start()])
+    if not w or not w.group(1)[:1].islower():
+        return None
+    return w.group(1).lower()
+
+
+def event_word_fits(word: str | None, phrases: tuple[str, ...] | list[str]) -> bool:
+    """Whether the word a date is attached to can name the event of one of ``phrases`` (a fact's
+    keywords): "founded" fits "founding", "published" does not. Words that only place a date
+    ("was", "held", "took place") are not event words and fit anything."""
+    if word is None or word in _PLACING_WORDS or not re.search(r"(?:ed|en|ing|ion|ment|ure|al)$", word):
+        return True
+    stem = word[:_STEM]
+    return any(w[:_STEM] == stem for phrase in phrases for w in words(phrase))
+
+
+_PLACING_WORDS = frozenset({"was", "were", "held", "born", "dated", "happened", "occurred", "place", "began",
+                            "started", "begun", "opened", "ended", "took"})
+
+
+def _offset(claim: Claim, clause: Clause, sentence: Sentence) -> Offset | None:
+    m = _OFFSET.match(clause.trail)
+    if not m:
+        return None
+    trail_at = sentence.text.find(clause.trail, claim.end - sentence.start) + sentence.start
+    for other in sentence.claims:
+        if other.kind != "duration" or not trail_at <= other.start < trail_at + m.start("relation"):
+            continue
+        value = other.value
+        assert isinstance(value, DurationValue)
+        days = _duration_days(value.timex)
+        if days is None:
+            return None
+        sign = -1 if m.group("relation").lower() in ("before", "prior to", "earlier than") else 1
+        return Offset(sign * days, m.group("event").strip(), other, _duration_days(value.timex[:-1] + "1" + value.timex[-1]) / 2)
+    return None
+
+
+_UNIT_DAYS = {"Y": 365.2425, "M": 30.436875, "W": 7.0, "D": 1.0}
+
+
+def _duration_days(timex: str) -> float | None:
+    m = re.fullmatch(r"P(\d+(?:\.\d+)?)([YMWD])", timex)
+    return float(m.group(1)) * _UNIT_DAYS[m.group(2)] if m else None
+
+
+# --- counts ------------------------------------------------------------------------------
+
+
+def measure_of(claim: Claim) -> str | None:
+    """The unit that makes a count a measurement ("mm", "degrees", "times", "pct"), if any."""
+    value = claim.value
+    if isinstance(value, CountValue) and value.unit:
+        return value.unit
+    subject = claim.subject or ""
+    m = pattern("measure_words").search(subject)
+    if m and subject[: m.start()].strip() == "":
+        return m.group(0).lower()
+    return None
+
+
+def head(subject: str | None) -> str | None:
+    """The noun a count counts: the last word of its subject before "of", singular."""
+    if not subject:
+        return None
+    folded = words(subject.split(" of ")[0])
+    return folded[-1] if folded else None
+
+
+def modifiers(claim: Claim) -> frozenset[str]:
+    """The subject's words besides its head ("young", "working" in "young and working people")."""
+    found = set(words(claim.subject)) - {head(claim.subject), "and", "of", "or"}
+    return frozenset(w for w in found if not w.isdigit())
+
+
+def whole_of(part: Claim, sentences: Sentences, by_id: dict[str, Claim]) -> Claim | None:
+    """The whole a part belongs to. The extractor's choice is kept when the part counts the
+    same kind of thing as it, or something it can contain; when it does not and an earlier
+    figure of the sentence counts what the part counts ("300 million saplings of 50 species
+    including 900,000 zelkova saplings"), that figure is the whole. Percentages of different
+    bases ("25 pct of total trade, including 40 pct of trade in machines") have no whole."""
+    whole = by_id.get(part.part_of or "")
+    if whole is None:
+        return None
+    part_unit, whole_unit = measure_of(part), measure_of(whole)
+    if part_unit or whole_unit:
+        if part_unit != whole_unit or _base(part) != _base(whole):
+            return None
+    part_head = head(part.subject)
+    if part_head is None or part_head == head(whole.subject):
+        return whole
+    for other in reversed(sentences.of(part).claims):
+        if other.kind == "count" and other.start < part.start and other.id != whole.id and head(other.subject) == part_head:
+            return other
+    return whole
+
+
+def _base(claim: Claim) -> tuple[str, ...]:
+    """What a share is a share of: "of total trade" → ("total", "trade")."""
+    text = f"{claim.subject or ''} {claim.context or ''}"
+    m = re.search(r"\bof\s+(?:the\s+)?([\w\s-]+)", text)
+    return words(m.group(1)) if m else ()
+
+
+def refers_back(claim: Claim) -> bool:
+    """Whether the figure's own words point back to one given before ("such young people")."""
+    return bool(pattern("referring_back").search(f"{claim.context or ''} {claim.subject or ''}"))
+
+
+_PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*)*)")
+_NOT_PLACE = frozenset({"I", "The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "This", "That",
+                        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"})
+
+
+def proper_names(text: str) -> frozenset[str]:
+    """The capitalised names in a text, except at its start: places, companies, countries."""
+    found = set()
+    for m in _PROPER.finditer(text):
+        name = m.group(1).rstrip(".")
+        if name and name not in _NOT_PLACE and not name.isdigit():
+            found.add(name.lower())
+    return frozenset(found)
+
+
+def is_measure_word(word: str) -> bool:
+    return word.lower() in set(load_cues().measure_words)
