@@ -16,7 +16,8 @@ from checkers.base import (
     span_years,
     stated_interval,
 )
-from figcheck.records import Claim, DateValue, DurationValue, Finding
+from figcheck.linking.cues import load_cues
+from figcheck.records import Claim, DurationValue, Finding
 from figcheck.reference import fact_ref
 
 NAME = "elapsed_time"
@@ -35,6 +36,14 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         if anchor is None or anchor.relation not in ("after", "since", "ago"):
             continue
         start, start_label, start_claims, fact = _from(article, claim, context)
+        if anchor.relation == "since" and _activity(claim, context):
+            # "for three years since 2008": how long something went on, which can be no longer
+            # than the time since it began, but may be shorter.
+            if article.published is None or start is None:
+                continue
+            findings.append(_compare_activity(claim, value, start, start_label, article.published,
+                                              [claim, *start_claims], fact))
+            continue
         if anchor.to == "publication" or anchor.relation == "ago":
             if article.published is None:
                 continue
@@ -69,21 +78,41 @@ def _from(article: Article, claim: Claim, context: CheckContext):
         return bounds, target.text, [target], None
     if context.reference is None or not anchor.text:
         return None, None, [], None
-    probe = claim.model_copy(
-        update={
-            "kind": "date",
-            "value": DateValue(timex="XXXX"),
-            "subject": anchor.text,
-            "context": anchor.text,
-            "sentence": anchor.text,
-        }
-    )
-    for fact in context.reference.match(probe):
+    for fact in context.links.event_facts(anchor.text, claim):
         if fact.kind == "date":
             bounds = date_bounds(str(fact.value))
             if bounds:
                 return bounds, f"{fact.subject}, {fact.property} ({fact.value}, reference {fact.id})", [], fact
     return None, None, [], None
+
+
+def _activity(claim: Claim, context: CheckContext) -> bool:
+    """Whether the duration is the length of an activity ("worked for three years since 2008")
+    rather than the time elapsed since its start ("three years have passed since 2008")."""
+    lead = context.links.sentences.of(claim).before(claim).rstrip()
+    last = lead.rsplit(None, 1)[-1].lower() if lead else ""
+    if last in ("nearly", "almost", "about", "over", "some", "more", "than", "around"):
+        lead = lead[: len(lead) - len(last)].rstrip()
+        last = lead.rsplit(None, 1)[-1].lower() if lead else ""
+    return last in set(load_cues().activity_duration)
+
+
+def _compare_activity(claim, value, start, start_label, published, claims, fact):
+    least, most = span_years(start, (published, published))
+    stated = duration_years(value.timex) or duration_years(value.low_timex)
+    if stated is None:
+        return finding(NAME, "unverifiable", "info", f"{claim.text}: no length to compare.", claims)
+    lo, _ = stated_interval(stated, value.qualifier, duration_years(value.low_timex), duration_years(value.high_timex),
+                            rounding=rounding_years(value.timex))
+    reference = fact_ref(fact) if fact else None
+    arithmetic = f"from {start_label} to publication on {published.isoformat()} is at most {describe_years(most)}"
+    if lo <= most:
+        return finding(NAME, "consistent", "info",
+                       f"for {claim.text} since: a length of activity, no longer than the time since it began "
+                       f"({arithmetic}): consistent.", claims, reference=reference)
+    return finding(NAME, "discrepancy", "warning",
+                   f"for {claim.text} since, but {arithmetic}: it cannot have gone on that long yet.",
+                   claims, expected=f"at most {describe_years(most)}", observed=claim.text, reference=reference)
 
 
 def _measured_to(article: Article, claim: Claim, anchors: set[str | None]) -> Claim | None:
@@ -132,4 +161,8 @@ EXAMPLES = [
             published="2010-05-01", expect=[("discrepancy", "warning")]),
     example("The war began on June 25, 1950. The army took the city three days after the outbreak of the war.",
             published="2010-05-01", expect=[], note="the city's fall is not dated: nothing to measure to"),
+    example("The regime spied on civilians for three years since 2008.", published="2012-04-05",
+            expect=[("consistent", "info")], note="a length of activity, not the time elapsed since 2008"),
+    example("The regime spied on civilians for six years since 2008.", published="2012-04-05",
+            expect=[("discrepancy", "warning")], spans=("six years",)),
 ]

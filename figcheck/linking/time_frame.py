@@ -64,9 +64,8 @@ def _stated_date(claim: Claim, sentence: Sentence, published: date | None) -> Ti
     best = None
     # A date inside the anniversary's own "of ..." phrase dates the event, not the sentence.
     event = claim.value.event if isinstance(claim.value, AnniversaryValue) else ""
-    event_end = claim.end + len(event) + 24
     for other in sentence.claims:
-        if other.kind != "date" or other.id == claim.id or claim.end <= other.start < event_end:
+        if other.kind != "date" or other.id == claim.id or (event and other.text in event):
             continue
         value = other.value
         assert isinstance(value, DateValue)
