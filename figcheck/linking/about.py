@@ -41,10 +41,33 @@ class DateAbout:
     offset: Offset | None
 
 
+_RELATION_START = re.compile(r"^(?:after|before|since|following|prior to|until|till|ahead of|preceding|"
+                             r"later|earlier)\b", re.IGNORECASE)
+# A lead that commemorates ("the celebrations of the 80th birthday of ... in April 1992"): the
+# date is the commemoration's, not the event's.
+_COMMEMORATION = re.compile(r"\b(?:\d+(?:st|nd|rd|th)|anniversary|birthday|centenary|centennial|jubilee)\b",
+                            re.IGNORECASE)
+# A lead that leaves the date to open its clause ("On June 25, 1950, the war broke out", "said
+# that on Sept. 9, 1948, the President founded ..."): its event is told after it.
+_OPENING = re.compile(r"^(?:(?:.*\b(?:that|and|but|then))?\s*(?:on|in|at|by|during|from|since)?\s*)$", re.IGNORECASE)
+_GLOSS_LEAD = re.compile(r"([^,;:(\[\"“”—]*)\(\s*$")
+
+
 def date_about(claim: Claim, sentence: Sentence) -> DateAbout:
+    """A date's own clause is the one leading up to it; the one after it only when the date
+    opens its sentence or clause, and never when that one places it relative to something else
+    ("after the liberation of Korea") or when the lead commemorates an earlier event."""
     clause = sentence.clause(claim)
+    gloss = _GLOSS_LEAD.search(sentence.before(claim))
+    if gloss:
+        # "the Fatherland Liberation War (1950-1953)": a bracketed date glosses the name before it.
+        return DateAbout(gloss.group(1).strip(), None, None)
     offset = _offset(claim, clause, sentence)
-    own = clause.lead if offset is not None else clause.text
+    if _COMMEMORATION.search(clause.lead):
+        return DateAbout("", None, offset)
+    own = clause.lead
+    if offset is None and _OPENING.match(clause.lead) and not _RELATION_START.match(clause.trail):
+        own = clause.text
     return DateAbout(own, _event_word(clause), offset)
 
 

@@ -15,6 +15,7 @@ class TimeFrameCues(BaseModel):
 
     forthcoming: list[str]
     present: list[str]
+    purpose: list[str]
     ceremony: list[str]
     narrated: list[str]
     last_year: list[str]

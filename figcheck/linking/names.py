@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from figcheck.linking.cues import load_cues
-from figcheck.linking.words import words
+from figcheck.linking.words import hyphen_joined, words
 from figcheck.records import Claim
 from figcheck.reference.facts import COMPATIBLE_KINDS, FACT_KINDS, RANKS, ReferenceFact
 
@@ -64,39 +64,48 @@ def _placed_phrases_in(index: Mapping[str, list[_Phrase]], text: tuple[str, ...]
 # one thing: "the founding of the DPRK" does; "the establishment of diplomatic relations
 # between the DPRK and Pakistan" is not the founding of the DPRK.
 _PROXIMITY = 2
-# Words that may join a keyword to the name after it: "the founding of the DPRK".
-_JOINING = frozenset({"of", "s"})
+# Nouns that a name before them modifies: "the DPRK diplomatic ties", "the DPRK Stamp Society".
+_MODIFIED = frozenset(words("tie ties relation relations relationship diplomatic friendship society association "
+                            "committee federation union embassy delegation border joint stamp research treaty "
+                            "agreement government team club company corporation group"))
 
 
-def _ends_phrase(text: tuple[str, ...], end: int, fact_words: frozenset[str]) -> bool:
+def _ends_phrase(text: tuple[str, ...], joined: tuple[bool, ...], end: int, fact_words: frozenset[str]) -> bool:
     """Whether a name ends its noun phrase at ``end``: "the DPRK" in "the founding of the DPRK on
-    ..." does; in "the DPRK-Germany diplomatic ties" or "the Sino-DPRK Stamp Society" it is a
-    modifier of another noun, and what is founded is that noun."""
+    ..." does; in "the DPRK-Germany diplomatic ties" or "the DPRK Stamp Society" it modifies
+    another noun, and what is founded is that noun."""
     if end >= len(text):
         return True
+    if end < len(joined) and joined[end]:
+        return False
     following = text[end]
-    return following in load_cues_boundaries() or following.isdigit() or following in fact_words
+    if following in fact_words or following.isdigit() or following in load_cues_boundaries():
+        return True
+    return following not in _MODIFIED
 
 
-def _heads_phrase(text: tuple[str, ...], start: int, fact_words: frozenset[str]) -> bool:
+def _heads_phrase(text: tuple[str, ...], joined: tuple[bool, ...], start: int, fact_words: frozenset[str]) -> bool:
     """Whether a name before its keyword is the noun the keyword is about: "the DPRK founding",
-    not "the Provisional People's Committee of North Korea was founded" (the committee was)."""
+    not "the Provisional People's Committee of North Korea was founded" (the committee was),
+    nor "the Sino-DPRK society was founded"."""
+    if start < len(joined) and joined[start]:
+        return False
     if start >= 2 and text[start - 1] == "of" and text[start - 2] not in fact_words:
         return False
     return True
 
 
-def _bound(placed: list[tuple[int, _Phrase]], fact: int, text: tuple[str, ...], fact_words: frozenset[str]) -> bool:
+def _bound(placed: list[tuple[int, _Phrase]], fact: int, text: tuple[str, ...], joined: tuple[bool, ...],
+           fact_words: frozenset[str]) -> bool:
     names = [(start, start + len(p.words)) for start, p in placed if p.fact == fact and p.role == _NAME]
     keywords = [(start, start + len(p.words)) for start, p in placed if p.fact == fact and p.role == _KEYWORD]
     for n_start, n_end in names:
         for k_start, k_end in keywords:
             if k_end <= n_start:  # "the founding of the DPRK"
-                gap = text[k_end:n_start]
-                if len(gap) <= _PROXIMITY and set(gap) <= _JOINING | fact_words and _ends_phrase(text, n_end, fact_words):
+                if n_start - k_end <= _PROXIMITY and _ends_phrase(text, joined, n_end, fact_words):
                     return True
             elif n_end <= k_start:  # "the DPRK founding", "the DPRK was founded"
-                if k_start - n_end <= _PROXIMITY and _heads_phrase(text, n_start, fact_words):
+                if k_start - n_end <= _PROXIMITY and _heads_phrase(text, joined, n_start, fact_words):
                     return True
             else:  # the keyword is inside the name, or the name inside the keyword
                 return True
@@ -152,6 +161,9 @@ class NameIndex:
             return []
         subject = words(claim.subject)
         near = words(claim.context)
+        if claim.kind == "duration":
+            # "three-year war": the figure's own words carry the keyword ("year war").
+            near = words(f"{claim.text} {claim.subject or ''} {claim.context or ''}")
         if claim.kind == "anniversary":
             near += words(getattr(claim.value, "event", None))
         hits: dict[int, _Hits] = defaultdict(_Hits)
@@ -162,11 +174,12 @@ class NameIndex:
             if dated:
                 # Each field on its own: joined, the end of one would stand next to the start
                 # of the next and make pairs the text never wrote.
-                fields = (subject, words(claim.context), words(getattr(claim.value, "event", None)))
-                for field in fields:
+                raw_fields = (claim.subject, claim.context, getattr(claim.value, "event", None))
+                for raw in raw_fields:
+                    field, joined = words(raw), hyphen_joined(raw)
                     placed = list(_placed_phrases_in(index, field))
                     bound.update(p.fact for _, p in placed
-                                 if p.fact not in bound and _bound(placed, p.fact, field, self._fact_words[p.fact]))
+                                 if p.fact not in bound and _bound(placed, p.fact, field, joined, self._fact_words[p.fact]))
             for phrase in _phrases_in(index, subject):
                 if phrase.role == _NAME:
                     hits[phrase.fact].name_in_subject = True

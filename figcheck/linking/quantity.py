@@ -40,15 +40,15 @@ def same_quantity(a: Claim, b: Claim, sentences: Sentences) -> QuantityLink:
     if head(a.subject) is None or head(a.subject) != head(b.subject):
         return QuantityLink(False, "different things counted")
     sentence_a, sentence_b = sentences.of(a), sentences.of(b)
+    later = b if b.start > a.start else a
     places_a, places_b = proper_names(sentence_a.text), proper_names(sentence_b.text)
-    if places_a and places_b and not (places_a & places_b):
+    if places_a != places_b and not refers_back(later):
         return QuantityLink(False, "different places or subjects named "
                                    f"({', '.join(sorted(places_a)[:3])} / {', '.join(sorted(places_b)[:3])})")
     dates_a = {c.value.timex for c in sentence_a.claims if c.kind == "date"}
     dates_b = {c.value.timex for c in sentence_b.claims if c.kind == "date"}
     if dates_a and dates_b and not (dates_a & dates_b):
         return QuantityLink(False, "different dates")
-    later = b if b.start > a.start else a
     if refers_back(later):
         return QuantityLink(True, f"{later.text} refers back to the figure before")
     shared_modifiers = modifiers(a) & modifiers(b)

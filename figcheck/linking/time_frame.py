@@ -29,6 +29,16 @@ class TimeFrame:
 
 
 def frame_of(claim: Claim, sentence: Sentence, published: date | None) -> TimeFrame:
+    frame = _frame(claim, sentence, published)
+    if frame.years and frame.kind != "forthcoming" and pattern("time_frame.purpose").search(sentence.text):
+        # "formed on July 5 to commemorate the 100th ...": a purpose can look a year ahead.
+        ahead = frame.years[-1] + 1
+        return TimeFrame(frame.kind, (*frame.years, ahead), frame.certain,
+                         f"{frame.reason}, or the year after for what it prepares")
+    return frame
+
+
+def _frame(claim: Claim, sentence: Sentence, published: date | None) -> TimeFrame:
     value = claim.value
     if isinstance(value, AnniversaryValue) and value.observed_year:
         return TimeFrame("stated", (value.observed_year,), True, f"the sentence places it in {value.observed_year}")
@@ -49,6 +59,8 @@ def frame_of(claim: Claim, sentence: Sentence, published: date | None) -> TimeFr
                          f"the sentence looks ahead ({pattern('time_frame.forthcoming').search(text).group(0)!r})")
     cue = _nearest_cue(text, at)
     if cue is None:
+        if pattern("time_frame.purpose").search(text):
+            return TimeFrame("forthcoming", (year, year + 1), False, "the sentence names a purpose, this year's or next")
         return TimeFrame("unknown", (), False, "the sentence does not say when it speaks of")
     kind, word = cue
     if kind == "narrated":
