@@ -3,6 +3,8 @@ anniversary" of an event in 1950 is right (1950 + 71 = 2021)."""
 
 from __future__ import annotations
 
+import re
+
 from checkers.base import Article, CheckContext, date_bounds, example, finding
 from figcheck.records import AnniversaryValue, Claim, Finding
 from figcheck.reference import fact_ref
@@ -29,9 +31,11 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         falls = event_year + value.ordinal
         reference = fact_ref(fact) if fact else None
         sum_text = f"the {claim.text} of {value.event}: {label} is in {event_year}, so it falls in {event_year} + {value.ordinal} = {falls}"
-        if falls in frame.years or (frame.kind in ("news", "unknown", "narrated") and article.published
-                                    and falls == article.published.year):
-            where = "the year the sentence speaks of" if falls in frame.years else "the year of publication"
+        names_year = re.search(rf"(?<!\d){falls}(?!\d)", claim.sentence) is not None
+        if falls in frame.years or names_year or (frame.kind in ("news", "unknown", "narrated") and article.published
+                                                  and falls == article.published.year):
+            where = ("the year the sentence speaks of" if falls in frame.years
+                     else "a year the sentence names" if names_year else "the year of publication")
             findings.append(finding(NAME, "consistent", "info", f"{sum_text}, {where} ({frame.reason}): consistent.",
                                     [claim], reference=reference))
             continue

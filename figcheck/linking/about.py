@@ -110,7 +110,7 @@ def _offset(claim: Claim, clause: Clause, sentence: Sentence) -> Offset | None:
         if days is None:
             return None
         sign = -1 if m.group("relation").lower() in ("before", "prior to", "earlier than") else 1
-        return Offset(sign * days, m.group("event").strip(), other, _duration_days(value.timex[:-1] + "1" + value.timex[-1]) / 2)
+        return Offset(sign * days, m.group("event").strip(), other, _duration_days(f"P1{value.timex[-1]}") / 2)
     return None
 
 

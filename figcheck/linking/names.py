@@ -67,7 +67,8 @@ _PROXIMITY = 2
 # Nouns that a name before them modifies: "the DPRK diplomatic ties", "the DPRK Stamp Society".
 _MODIFIED = frozenset(words("tie ties relation relations relationship diplomatic friendship society association "
                             "committee federation union embassy delegation border joint stamp research treaty "
-                            "agreement government team club company corporation group"))
+                            "agreement government team club company corporation group regime system mechanism "
+                            "line zone commission"))
 
 
 def _ends_phrase(text: tuple[str, ...], joined: tuple[bool, ...], end: int, fact_words: frozenset[str]) -> bool:
@@ -90,7 +91,7 @@ def _heads_phrase(text: tuple[str, ...], joined: tuple[bool, ...], start: int, f
     nor "the Sino-DPRK society was founded"."""
     if start < len(joined) and joined[start]:
         return False
-    if start >= 2 and text[start - 1] == "of" and text[start - 2] not in fact_words:
+    if start >= 2 and text[start - 1] == "of" and not any(text[start - 2][:5] == w[:5] for w in fact_words):
         return False
     return True
 
@@ -107,7 +108,7 @@ def _bound(placed: list[tuple[int, _Phrase]], fact: int, text: tuple[str, ...], 
             elif n_end <= k_start:  # "the DPRK founding", "the DPRK was founded"
                 if k_start - n_end <= _PROXIMITY and _heads_phrase(text, joined, n_start, fact_words):
                     return True
-            else:  # the keyword is inside the name, or the name inside the keyword
+            elif _ends_phrase(text, joined, n_end, fact_words):  # one inside the other: "armistice"
                 return True
     return False
 
@@ -163,7 +164,8 @@ class NameIndex:
         near = words(claim.context)
         if claim.kind == "duration":
             # "three-year war": the figure's own words carry the keyword ("year war").
-            near = words(f"{claim.text} {claim.subject or ''} {claim.context or ''}")
+            # A separator no word can match keeps phrases from spanning the two.
+            near = words(f"{claim.text} {claim.subject or ''}") + ("|",) + words(claim.context)
         if claim.kind == "anniversary":
             near += words(getattr(claim.value, "event", None))
         hits: dict[int, _Hits] = defaultdict(_Hits)

@@ -30,6 +30,11 @@ class TimeFrame:
 
 def frame_of(claim: Claim, sentence: Sentence, published: date | None) -> TimeFrame:
     frame = _frame(claim, sentence, published)
+    ahead = pattern("time_frame.forthcoming").search(sentence.text)
+    if frame.years and frame.kind == "stated" and ahead:
+        # "sent an appeal on Oct. 23 for ... the 60th anniversary": the sentence's day, looking ahead.
+        return TimeFrame("forthcoming", (*frame.years, frame.years[-1] + 1), False,
+                         f"{frame.reason}, looking ahead ({ahead.group(0)!r})")
     if frame.years and frame.kind != "forthcoming" and pattern("time_frame.purpose").search(sentence.text):
         # "formed on July 5 to commemorate the 100th ...": a purpose can look a year ahead.
         ahead = frame.years[-1] + 1
@@ -91,7 +96,7 @@ def _stated_date(claim: Claim, sentence: Sentence, published: date | None) -> Ti
         return None
     _, year, other, value = best
     if value.resolved_from:
-        if published is not None and year == published.year and not value.relative:
+        if published is not None and year == published.year:
             return TimeFrame("news", (year,), True, f"the sentence dates it {other.text!r}, in the news of the day")
         return TimeFrame("stated", (year,), True, f"the sentence places it in {year} ({other.text!r})")
     return TimeFrame("stated", (year,), True, f"the sentence places it in {year} ({other.text!r})")
