@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from figcheck.linking.cues import load_cues
-from figcheck.linking.words import hyphen_joined, words
+from figcheck.linking.words import capitalised, hyphen_joined, words
 from figcheck.records import Claim
 from figcheck.reference.facts import COMPATIBLE_KINDS, FACT_KINDS, RANKS, ReferenceFact
 
@@ -71,7 +71,8 @@ _MODIFIED = frozenset(words("tie ties relation relations relationship diplomatic
                             "line zone commission"))
 
 
-def _ends_phrase(text: tuple[str, ...], joined: tuple[bool, ...], end: int, fact_words: frozenset[str]) -> bool:
+def _ends_phrase(text: tuple[str, ...], joined: tuple[bool, ...], end: int, fact_words: frozenset[str],
+                 capitals: tuple[bool, ...] = ()) -> bool:
     """Whether a name ends its noun phrase at ``end``: "the DPRK" in "the founding of the DPRK on
     ..." does; in "the DPRK-Germany diplomatic ties" or "the DPRK Stamp Society" it modifies
     another noun, and what is founded is that noun."""
@@ -79,6 +80,8 @@ def _ends_phrase(text: tuple[str, ...], joined: tuple[bool, ...], end: int, fact
         return True
     if end < len(joined) and joined[end]:
         return False
+    if end < len(capitals) and capitals[end] and capitals[end - 1] and text[end] not in fact_words:
+        return False  # "Kim Il Sung Socialist Youth League": the name goes on
     following = text[end]
     if following in fact_words or following.isdigit() or following in load_cues_boundaries():
         return True
@@ -97,18 +100,18 @@ def _heads_phrase(text: tuple[str, ...], joined: tuple[bool, ...], start: int, f
 
 
 def _bound(placed: list[tuple[int, _Phrase]], fact: int, text: tuple[str, ...], joined: tuple[bool, ...],
-           fact_words: frozenset[str]) -> bool:
+           fact_words: frozenset[str], capitals: tuple[bool, ...] = ()) -> bool:
     names = [(start, start + len(p.words)) for start, p in placed if p.fact == fact and p.role == _NAME]
     keywords = [(start, start + len(p.words)) for start, p in placed if p.fact == fact and p.role == _KEYWORD]
     for n_start, n_end in names:
         for k_start, k_end in keywords:
             if k_end <= n_start:  # "the founding of the DPRK"
-                if n_start - k_end <= _PROXIMITY and _ends_phrase(text, joined, n_end, fact_words):
+                if n_start - k_end <= _PROXIMITY and _ends_phrase(text, joined, n_end, fact_words, capitals):
                     return True
             elif n_end <= k_start:  # "the DPRK founding", "the DPRK was founded"
                 if k_start - n_end <= _PROXIMITY and _heads_phrase(text, joined, n_start, fact_words):
                     return True
-            elif _ends_phrase(text, joined, n_end, fact_words):  # one inside the other: "armistice"
+            elif _ends_phrase(text, joined, n_end, fact_words, capitals):  # one inside the other: "armistice"
                 return True
     return False
 
@@ -178,10 +181,10 @@ class NameIndex:
                 # of the next and make pairs the text never wrote.
                 raw_fields = (claim.subject, claim.context, getattr(claim.value, "event", None))
                 for raw in raw_fields:
-                    field, joined = words(raw), hyphen_joined(raw)
+                    field, joined, capitals = words(raw), hyphen_joined(raw), capitalised(raw)
                     placed = list(_placed_phrases_in(index, field))
-                    bound.update(p.fact for _, p in placed
-                                 if p.fact not in bound and _bound(placed, p.fact, field, joined, self._fact_words[p.fact]))
+                    bound.update(p.fact for _, p in placed if p.fact not in bound
+                                 and _bound(placed, p.fact, field, joined, self._fact_words[p.fact], capitals))
             for phrase in _phrases_in(index, subject):
                 if phrase.role == _NAME:
                     hits[phrase.fact].name_in_subject = True

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from figcheck.linking.about import head, measure_of, modifiers, proper_names, refers_back
+from figcheck.linking.cues import pattern
 from figcheck.linking.sentences import Sentences
 from figcheck.linking.words import words
 from figcheck.records import Claim
@@ -45,6 +46,9 @@ def same_quantity(a: Claim, b: Claim, sentences: Sentences) -> QuantityLink:
     if places_a != places_b and not refers_back(later):
         return QuantityLink(False, "different places or subjects named "
                                    f"({', '.join(sorted(places_a)[:3])} / {', '.join(sorted(places_b)[:3])})")
+    ahead = pattern("time_frame.forthcoming")
+    if bool(ahead.search(sentence_a.text)) != bool(ahead.search(sentence_b.text)):
+        return QuantityLink(False, "one figure is a plan or a goal, the other what happened")
     dates_a = {c.value.timex for c in sentence_a.claims if c.kind == "date"}
     dates_b = {c.value.timex for c in sentence_b.claims if c.kind == "date"}
     if dates_a and dates_b and not (dates_a & dates_b):

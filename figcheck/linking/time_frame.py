@@ -31,7 +31,7 @@ class TimeFrame:
 def frame_of(claim: Claim, sentence: Sentence, published: date | None) -> TimeFrame:
     frame = _frame(claim, sentence, published)
     ahead = pattern("time_frame.forthcoming").search(sentence.text)
-    if frame.years and frame.kind == "stated" and ahead:
+    if frame.years and frame.kind in ("stated", "news") and ahead:
         # "sent an appeal on Oct. 23 for ... the 60th anniversary": the sentence's day, looking ahead.
         return TimeFrame("forthcoming", (*frame.years, frame.years[-1] + 1), False,
                          f"{frame.reason}, looking ahead ({ahead.group(0)!r})")
