@@ -66,7 +66,9 @@ def _frame(claim: Claim, sentence: Sentence, published: date | None) -> TimeFram
     if cue is None:
         if pattern("time_frame.purpose").search(text):
             return TimeFrame("forthcoming", (year, year + 1), False, "the sentence names a purpose, this year's or next")
-        return TimeFrame("unknown", (), False, "the sentence does not say when it speaks of")
+        # No tense to go by: a news article most likely speaks of its own day.
+        return TimeFrame("unknown", (year,), False,
+                         "the sentence does not say when it speaks of, so most likely of the day of publication")
     kind, word = cue
     if kind == "narrated":
         return TimeFrame("narrated", (), False,
