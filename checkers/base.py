@@ -89,6 +89,7 @@ class CheckContext:
                 published=article.published if article is not None else None,
                 reference=self.reference,
                 named_facts=article.named_facts if article is not None else None,
+                title=article.title if article is not None else None,
             )
         return self._links
 

@@ -27,6 +27,7 @@ class ArticleLinks:
     published: date | None = None
     reference: ReferenceTable | None = None
     named_facts: frozenset[str] | None = None
+    title: str | None = None
     _facts: dict[tuple[str, str | None], list[ReferenceFact]] = field(default_factory=dict)
     _frames: dict[str, TimeFrame] = field(default_factory=dict)
     _dates: dict[str, DateAbout] = field(default_factory=dict)
@@ -102,4 +103,4 @@ class ArticleLinks:
     # --- one quantity -------------------------------------------------------------------------
 
     def same_quantity(self, a: Claim, b: Claim) -> QuantityLink:
-        return same_quantity(a, b, self.sentences)
+        return same_quantity(a, b, self.sentences, self.title)

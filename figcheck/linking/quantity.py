@@ -26,7 +26,7 @@ class QuantityLink:
     reason: str
 
 
-def same_quantity(a: Claim, b: Claim, sentences: Sentences) -> QuantityLink:
+def same_quantity(a: Claim, b: Claim, sentences: Sentences, title: str | None = None) -> QuantityLink:
     """Whether ``a`` and ``b`` count or measure one quantity, and why (or why not)."""
     if a.kind != "count" or b.kind != "count":
         return QuantityLink(False, "not two counts")
@@ -41,9 +41,18 @@ def same_quantity(a: Claim, b: Claim, sentences: Sentences) -> QuantityLink:
     if head(a.subject) is None or head(a.subject) != head(b.subject):
         return QuantityLink(False, "different things counted")
     sentence_a, sentence_b = sentences.of(a), sentences.of(b)
+    in_headline = [c for c in (a, b) if is_headline(c, title)]
+    if len(in_headline) == 1:
+        # A headline restates its story's figure: "Boeing to Cut More Than 2,000 Employees".
+        body = b if in_headline[0] is a else a
+        shared = _headline_words(in_headline[0]) & set(words(sentences.of(body).text))
+        if shared:
+            return QuantityLink(True, f"the headline's {head(a.subject)} ({', '.join(sorted(shared)[:3])}) in the story")
+        return QuantityLink(False, "the headline and the figure share no words")
     later = b if b.start > a.start else a
     places_a, places_b = proper_names(sentence_a.text), proper_names(sentence_b.text)
-    if places_a != places_b and not refers_back(later):
+    near_modifiers = modifiers(a) & modifiers(b) if sentences.distance(a, b) <= 1 else frozenset()
+    if places_a != places_b and not refers_back(later) and not near_modifiers:
         return QuantityLink(False, "different places or subjects named "
                                    f"({', '.join(sorted(places_a)[:3])} / {', '.join(sorted(places_b)[:3])})")
     ahead = pattern("time_frame.forthcoming")
@@ -67,3 +76,23 @@ def same_quantity(a: Claim, b: Claim, sentences: Sentences) -> QuantityLink:
 def _content(claim: Claim) -> set[str]:
     return {w for w in words(f"{claim.subject or ''} {claim.context or ''}") if w not in _FUNCTION and len(w) > 2
             and not w.isdigit()}
+
+
+_TITLE_WORD = __import__("re").compile(r"[A-Za-z][\w'’-]{3,}")
+
+
+def is_headline(claim: Claim, title: str | None) -> bool:
+    """Whether a claim is in the article's headline: its sentence is the title, or a first line
+    in title case."""
+    sentence = claim.sentence.strip()
+    if title and sentence == title.strip():
+        return True
+    if claim.sentence_start != 0:
+        return False
+    long_words = _TITLE_WORD.findall(sentence)
+    return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
+
+
+def _headline_words(claim: Claim) -> set[str]:
+    return {w for w in words(claim.sentence) if w not in _FUNCTION and len(w) > 3 and not w.isdigit()
+            and w != head(claim.subject)}
