@@ -50,6 +50,8 @@ _COMMEMORATION = re.compile(r"\b(?:\d+(?:st|nd|rd|th)|anniversary|birthday|cente
 # A lead that leaves the date to open its clause ("On June 25, 1950, the war broke out", "said
 # that on Sept. 9, 1948, the President founded ..."): its event is told after it.
 _OPENING = re.compile(r"^(?:(?:.*\b(?:that|and|but|then))?\s*(?:on|in|at|by|during|from|since)?\s*)$", re.IGNORECASE)
+# "... is the day when the DPRK was founded": the clause after "when" tells the date's event.
+_DAY_WHEN = re.compile(r"^(?:is|was|marks|marked|became)\s+(?:the|a)\s+(?:day|date|year|month)$", re.IGNORECASE)
 _GLOSS_LEAD = re.compile(r"([^,;:(\[\"“”—]*)\(\s*$")
 
 
@@ -66,8 +68,17 @@ def date_about(claim: Claim, sentence: Sentence) -> DateAbout:
     if _COMMEMORATION.search(clause.lead):
         return DateAbout("", None, offset)
     own = clause.lead
-    if offset is None and _OPENING.match(clause.lead) and not _RELATION_START.match(clause.trail):
+    opening = _OPENING.match(clause.lead) or len(clause.lead.split()) <= 2
+    if offset is None and opening and not _RELATION_START.match(clause.trail):
         own = clause.text
+        if _DAY_WHEN.match(clause.trail):
+            rest = sentence.after(claim)
+            at = rest.find(clause.trail) + len(clause.trail)
+            own = f"{clause.lead} {rest[at:].split(',')[0]}".strip()
+    # A name right after the date is what it dates: "the 1950-53 Korean War".
+    subject = claim.subject or ""
+    if subject and sentence.after(claim).lstrip(" -–").startswith(subject):
+        own = f"{own} {subject}".strip()
     return DateAbout(own, _event_word(clause), offset)
 
 

@@ -168,7 +168,9 @@ class NameIndex:
         if claim.kind == "duration":
             # "three-year war": the figure's own words carry the keyword ("year war").
             # A separator no word can match keeps phrases from spanning the two.
-            near = words(f"{claim.text} {claim.subject or ''}") + ("|",) + words(claim.context)
+            # "ten year-long war", "twelve years of war": the words right after it count too.
+            after = claim.sentence[claim.end - claim.sentence_start :][:24]
+            near = words(f"{claim.text} {after}") + ("|",) + words(f"{claim.subject or ''}") + ("|",) + words(claim.context)
         if claim.kind == "anniversary":
             near += words(getattr(claim.value, "event", None))
         hits: dict[int, _Hits] = defaultdict(_Hits)
