@@ -31,7 +31,8 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         falls = event_year + value.ordinal
         reference = fact_ref(fact) if fact else None
         sum_text = f"the {claim.text} of {value.event}: {label} is in {event_year}, so it falls in {event_year} + {value.ordinal} = {falls}"
-        names_year = re.search(rf"(?<!\d){falls}(?!\d)", claim.sentence) is not None
+        names_year = falls in links.sentences.of(claim).once(
+            "years", lambda c=claim: {int(y) for y in re.findall(r"(?<!\d)\d{4}(?!\d)", c.sentence)})
         if falls in frame.years or names_year or (frame.kind in ("news", "unknown", "narrated") and article.published
                                                   and falls == article.published.year):
             where = ("the year the sentence speaks of" if falls in frame.years

@@ -41,7 +41,8 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
 def _range_for(duration: Claim, ranges: list[Claim]) -> Claim | None:
     # "the three-year-long Fatherland Liberation War (June 25, 1950-July 27, 1953)": the range
     # in brackets right after the duration's own subject dates it.
-    rest = duration.sentence[duration.end - duration.sentence_start :]
+    at = duration.end - duration.sentence_start
+    rest = duration.sentence[at : at + 240]
     lead = len(rest) - len(rest.lstrip(" -"))
     if duration.subject and rest[lead:].startswith(duration.subject):
         after_subject = rest[lead + len(duration.subject) :]

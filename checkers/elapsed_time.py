@@ -53,7 +53,7 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         else:
             if not start_claims:
                 continue  # only the text's own date makes a guessed end point worth comparing
-            target = _measured_to(article, claim, anchors)
+            target = _measured_to(article, claim, anchors, context)
             if target is None:
                 continue
             end = date_bounds(target.value.timex)
@@ -115,17 +115,17 @@ def _compare_activity(claim, value, start, start_label, published, claims, fact)
                    claims, expected=f"at most {describe_years(most)}", observed=claim.text, reference=reference)
 
 
-def _measured_to(article: Article, claim: Claim, anchors: set[str | None]) -> Claim | None:
+def _measured_to(article: Article, claim: Claim, anchors: set[str | None], context: CheckContext) -> Claim | None:
     """ "The war was ... less than five years after liberation": measured to the last date the
     article named before, within a few sentences, that is not itself a duration's anchor."""
-    sentence_starts = sorted({c.sentence_start for c in article.claims if c.sentence_start <= claim.sentence_start})
-    window = set(sentence_starts[-_LOOKBACK_SENTENCES:])
-    candidates = [
-        c for c in article.claims
-        if c.kind == "date" and c.start < claim.start and c.sentence_start in window and c.id not in anchors
-        and date_bounds(c.value.timex) and c.value.resolved_from is None
-    ]
-    return candidates[-1] if candidates else None
+    sentences = context.links.sentences
+    window = [*sentences.previous(claim, _LOOKBACK_SENTENCES - 1), sentences.of(claim)]
+    for sentence in reversed(window):
+        for c in reversed(sentence.claims_between(sentence.start, claim.start)):
+            if (c.kind == "date" and c.id not in anchors and c.value.resolved_from is None
+                    and date_bounds(c.value.timex)):
+                return c
+    return None
 
 
 def _compare(claim, value, start, start_label, end, end_label, claims, fact):

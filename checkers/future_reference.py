@@ -21,18 +21,21 @@ _LEAD_WORDS = 14
 
 
 def _names_an_event(claim) -> bool:
-    after = claim.sentence[claim.end - claim.sentence_start :].lstrip()
+    at = claim.end - claim.sentence_start
+    after = claim.sentence[at : at + 8].lstrip()
     return claim.value.timex.isdigit() and after[:1].isupper()
 
 
-def _lead(claim, article: Article) -> str:
+def _lead(claim, context: CheckContext) -> str:
     """The words of the clause just before the date, back to the previous date or comma."""
     at = claim.start - claim.sentence_start
-    lead = claim.sentence[:at]
+    lead_from = max(0, at - 240)
+    lead = claim.sentence[lead_from:at]
     cut = max(lead.rfind(","), lead.rfind(";"))
-    for other in article.claims:
-        if other.kind == "date" and other.sentence_start == claim.sentence_start and other.end <= claim.start:
-            cut = max(cut, other.end - claim.sentence_start)
+    sentence = context.links.sentences.of(claim)
+    for other in sentence.claims_between(claim.sentence_start + lead_from, claim.start):
+        if other.kind == "date" and other.end <= claim.start:
+            cut = max(cut, other.end - claim.sentence_start - lead_from)
     return " ".join(lead[cut + 1 :].split()[-_LEAD_WORDS:])
 
 
@@ -72,7 +75,7 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         if _names_an_event(claim):
             continue  # "the 2014 FIFA World Cup": the year is part of a name
         # The words leading up to the date say how it is spoken of: "was signed on", "will open on".
-        lead = _lead(claim, article)
+        lead = _lead(claim, context)
         if _FUTURE.search(lead) or _PROSPECTIVE.search(lead) or _forward(lead) or not _past_verb_dates(lead):
             continue
         findings.append(finding(NAME, "discrepancy", "warning",

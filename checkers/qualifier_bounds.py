@@ -4,6 +4,7 @@ the same quantity ("81,858"): 81,858 > 80,000."""
 from __future__ import annotations
 
 from checkers.base import Article, CheckContext, count_interval, example, finding, fmt
+from figcheck.linking.about import head
 from figcheck.records import Finding
 
 NAME = "qualifier_bounds"
@@ -23,8 +24,12 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
     exact = [c for c in counts if c.qualifier == "exact"]
     findings = []
     links = context.links
+    by_head: dict[str | None, list] = {}
+    for e in exact:
+        by_head.setdefault(head(e.subject), []).append(e)
     for q in qualified:
-        for e in exact:
+        # Only figures of the same noun can be one quantity: no need to pair the rest.
+        for e in by_head.get(head(q.subject), []):
             if not links.same_quantity(q, e).same:
                 continue
             low, high = count_interval(q.value)

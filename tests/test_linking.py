@@ -70,3 +70,28 @@ def test_linking_example(case: LinkingCase, table: ReferenceTable) -> None:
             verdicts = [(f.verdict, f.severity) for f in mine if f.check == expect.check]
             assert any(v == expect.verdict and (expect.severity is None or s == expect.severity) for v, s in verdicts), \
                 [f.message for f in mine]
+
+
+def _linking_seconds(n: int, table: ReferenceTable) -> float:
+    import time
+
+    text = "Delegates marked " + ", ".join(
+        f"the {k % 90 + 10}th anniversary of the founding of the DPRK on March {k % 28 + 1}, 2011 for {k % 9 + 2} years"
+        for k in range(n)
+    ) + "."
+    document = document_from_text(text, "dense", DocumentMeta(published="2011-06-01", title="Dense"))
+    claims = extract_claims(document)
+    article = Article(doc_id="dense", claims=claims, published=document.meta.published_date,
+                      named_facts=table.named_in(text))
+    start = time.perf_counter()
+    CheckRun(table).add_article(article)
+    return time.perf_counter() - start
+
+
+def test_linking_time_grows_linearly_with_the_claims_of_a_sentence(table: ReferenceTable) -> None:
+    """Four times the figures in one sentence may take about four times as long, not sixteen
+    (a bounded ratio, not a timing: the machine's speed cancels out)."""
+    _linking_seconds(20, table)  # warm caches and imports
+    small = min(_linking_seconds(60, table) for _ in range(2))
+    large = min(_linking_seconds(240, table) for _ in range(2))
+    assert large / small < 9, (small, large)

@@ -111,9 +111,10 @@ def _offset(claim: Claim, clause: Clause, sentence: Sentence) -> Offset | None:
     m = _OFFSET.match(clause.trail)
     if not m:
         return None
-    trail_at = sentence.text.find(clause.trail, claim.end - sentence.start) + sentence.start
-    for other in sentence.claims:
-        if other.kind != "duration" or not trail_at <= other.start < trail_at + m.start("relation"):
+    end = claim.end - sentence.start
+    trail_at = sentence.text.find(clause.trail, end, end + len(clause.trail) + 8) + sentence.start
+    for other in sentence.claims_between(trail_at, trail_at + m.start("relation")):
+        if other.kind != "duration":
             continue
         value = other.value
         assert isinstance(value, DurationValue)

@@ -169,7 +169,8 @@ class NameIndex:
             # "three-year war": the figure's own words carry the keyword ("year war").
             # A separator no word can match keeps phrases from spanning the two.
             # "ten year-long war", "twelve years of war": the words right after it count too.
-            after = claim.sentence[claim.end - claim.sentence_start :][:24]
+            at = claim.end - claim.sentence_start
+            after = claim.sentence[at : at + 24]
             near = words(f"{claim.text} {after}") + ("|",) + words(f"{claim.subject or ''}") + ("|",) + words(claim.context)
         if claim.kind == "anniversary":
             near += words(getattr(claim.value, "event", None))

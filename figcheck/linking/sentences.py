@@ -14,6 +14,10 @@ from figcheck.records import Claim
 _CUT = re.compile(r"[,;:(\[\"“”—]|\s-\s|\b(?:which|who|whom|whose|when|while|where|whereas)\b")
 
 
+# How much of a sentence around a figure the questions about it read.
+_NEAR_CHARS = 240
+
+
 @dataclass(frozen=True)
 class Clause:
     """The words of a sentence that belong to one figure: the clause leading up to it and the
@@ -34,6 +38,8 @@ class Sentence:
     claims: list[Claim] = field(default_factory=list)
     _cuts: list[tuple[int, int]] | None = None
     _cut_starts: list[int] = field(default_factory=list)
+    # Answers about the whole sentence, computed once by whoever asks first.
+    memo: dict[str, object] = field(default_factory=dict)
 
     def cuts(self) -> list[tuple[int, int]]:
         """(start, end) of every cut in the sentence, in order: computed once."""
@@ -67,11 +73,26 @@ class Sentence:
         trail_to = cuts[k][0] if k < len(cuts) else len(self.text)
         return Clause(self.text[lead_from:at].strip(), self.text[trail_from:trail_to].strip())
 
-    def before(self, claim: Claim) -> str:
-        return self.text[: claim.start - self.start]
+    def once(self, key: str, compute):
+        """``compute()`` for this sentence, computed the first time only."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
-    def after(self, claim: Claim) -> str:
-        return self.text[claim.end - self.start :]
+    def claims_between(self, start: int, end: int) -> list[Claim]:
+        """The sentence's claims starting in [start, end), by bisection."""
+        starts = self.once("claim_starts", lambda: [c.start for c in self.claims])
+        return self.claims[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+
+    def before(self, claim: Claim, limit: int = _NEAR_CHARS) -> str:
+        """The text just before the claim, at most ``limit`` characters of it (a bounded slice:
+        a sentence of thousands of figures is not copied once per figure)."""
+        at = claim.start - self.start
+        return self.text[max(0, at - limit) : at]
+
+    def after(self, claim: Claim, limit: int = _NEAR_CHARS) -> str:
+        at = claim.end - self.start
+        return self.text[at : at + limit]
 
 
 class Sentences:

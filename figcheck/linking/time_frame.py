@@ -5,6 +5,7 @@ mark" (a narrated past whose year the sentence does not give), "calls for commem
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -28,14 +29,54 @@ class TimeFrame:
     reason: str
 
 
+@dataclass(frozen=True)
+class _SentenceCues:
+    """The time cues of one sentence, found once however many figures it holds."""
+
+    last_year: bool
+    next_year: bool
+    forthcoming: str | None
+    purpose: bool
+    # (start, kind, word) of tense cues, in text order, none inside a longer one.
+    tense: tuple[tuple[int, str, str], ...]
+    # (start, claim) of the sentence's dates that carry a year, in text order.
+    dates: tuple[tuple[int, Claim], ...]
+
+
+def _cues(sentence: Sentence) -> _SentenceCues:
+    def compute() -> _SentenceCues:
+        text = sentence.text
+        ahead = pattern("time_frame.forthcoming").search(text)
+        spans = sorted(
+            (m.start(), -m.end(), kind, m.group(0))
+            for kind in ("narrated", "ceremony", "present")
+            for m in pattern(f"time_frame.{kind}").finditer(text)
+        )
+        tense = []
+        reach = -1
+        for start, neg_end, kind, word in spans:  # longest first at each start
+            if -neg_end <= reach:
+                continue  # inside a longer cue ("opened" in "was opened")
+            reach = max(reach, -neg_end)
+            tense.append((start, kind, word))
+        dates = tuple((c.start, c) for c in sentence.claims
+                      if c.kind == "date" and isinstance(c.value, DateValue) and c.value.timex[:4].isdigit())
+        return _SentenceCues(bool(pattern("time_frame.last_year").search(text)),
+                             bool(pattern("time_frame.next_year").search(text)),
+                             ahead.group(0) if ahead else None,
+                             bool(pattern("time_frame.purpose").search(text)), tuple(tense), dates)
+
+    return sentence.once("time_cues", compute)
+
+
 def frame_of(claim: Claim, sentence: Sentence, published: date | None) -> TimeFrame:
     frame = _frame(claim, sentence, published)
-    ahead = pattern("time_frame.forthcoming").search(sentence.text)
+    ahead = _cues(sentence).forthcoming
     if frame.years and frame.kind in ("stated", "news") and ahead:
         # "sent an appeal on Oct. 23 for ... the 60th anniversary": the sentence's day, looking ahead.
         return TimeFrame("forthcoming", (*frame.years, frame.years[-1] + 1), False,
-                         f"{frame.reason}, looking ahead ({ahead.group(0)!r})")
-    if frame.years and frame.kind != "forthcoming" and pattern("time_frame.purpose").search(sentence.text):
+                         f"{frame.reason}, looking ahead ({ahead!r})")
+    if frame.years and frame.kind != "forthcoming" and _cues(sentence).purpose:
         # "formed on July 5 to commemorate the 100th ...": a purpose can look a year ahead.
         ahead = frame.years[-1] + 1
         return TimeFrame(frame.kind, (*frame.years, ahead), frame.certain,
@@ -53,18 +94,17 @@ def _frame(claim: Claim, sentence: Sentence, published: date | None) -> TimeFram
     if published is None:
         return TimeFrame("unknown", (), False, "the article's date is not known")
     year = published.year
-    text = sentence.text
+    cues = _cues(sentence)
     at = claim.start - sentence.start
-    if pattern("time_frame.last_year").search(text):
+    if cues.last_year:
         return TimeFrame("stated", (year - 1,), True, f"the sentence speaks of last year ({year - 1})")
-    if pattern("time_frame.next_year").search(text):
+    if cues.next_year:
         return TimeFrame("forthcoming", (year + 1,), True, f"the sentence speaks of next year ({year + 1})")
-    if pattern("time_frame.forthcoming").search(text):
-        return TimeFrame("forthcoming", (year, year + 1), False,
-                         f"the sentence looks ahead ({pattern('time_frame.forthcoming').search(text).group(0)!r})")
-    cue = _nearest_cue(text, at)
+    if cues.forthcoming:
+        return TimeFrame("forthcoming", (year, year + 1), False, f"the sentence looks ahead ({cues.forthcoming!r})")
+    cue = _nearest_cue(cues.tense, at)
     if cue is None:
-        if pattern("time_frame.purpose").search(text):
+        if cues.purpose:
             return TimeFrame("forthcoming", (year, year + 1), False, "the sentence names a purpose, this year's or next")
         # No tense to go by: a news article most likely speaks of its own day.
         return TimeFrame("unknown", (year,), False,
@@ -78,44 +118,34 @@ def _frame(claim: Claim, sentence: Sentence, published: date | None) -> TimeFram
     return TimeFrame("news", (year,), False, f"the sentence reports a ceremony ({word!r}), most likely the news of the day")
 
 
+_NEAREST_DATES = 3
+
+
 def _stated_date(claim: Claim, sentence: Sentence, published: date | None) -> TimeFrame | None:
     """A date in the same sentence places it: "in 1972", or "on March 1" of the news of the day."""
-    best = None
+    dates = _cues(sentence).dates
+    if not dates:
+        return None
     # A date inside the anniversary's own "of ..." phrase dates the event, not the sentence.
     event = claim.value.event if isinstance(claim.value, AnniversaryValue) else ""
-    for other in sentence.claims:
-        if other.kind != "date" or other.id == claim.id or (event and other.text in event):
-            continue
-        value = other.value
-        assert isinstance(value, DateValue)
-        year = value.timex[:4]
-        if not year.isdigit():
-            continue
-        distance = abs(other.start - claim.start)
-        if best is None or distance < best[0]:
-            best = (distance, int(year), other, value)
-    if best is None:
+    i = bisect.bisect_left(dates, claim.start, key=lambda d: d[0])
+    nearby = dates[max(0, i - _NEAREST_DATES) : i + _NEAREST_DATES]
+    candidates = [c for _, c in nearby if c.id != claim.id and not (event and c.text in event)]
+    if not candidates:
         return None
-    _, year, other, value = best
-    if value.resolved_from:
-        if published is not None and year == published.year:
-            return TimeFrame("news", (year,), True, f"the sentence dates it {other.text!r}, in the news of the day")
-        return TimeFrame("stated", (year,), True, f"the sentence places it in {year} ({other.text!r})")
+    other = min(candidates, key=lambda c: abs(c.start - claim.start))
+    value = other.value
+    assert isinstance(value, DateValue)
+    year = int(value.timex[:4])
+    if value.resolved_from and published is not None and year == published.year:
+        return TimeFrame("news", (year,), True, f"the sentence dates it {other.text!r}, in the news of the day")
     return TimeFrame("stated", (year,), True, f"the sentence places it in {year} ({other.text!r})")
 
 
-def _nearest_cue(text: str, at: int) -> tuple[str, str] | None:
+def _nearest_cue(tense: tuple[tuple[int, str, str], ...], at: int) -> tuple[str, str] | None:
     """The tense cue nearest before the figure (failing that, nearest after it)."""
-    found: list[tuple[int, str, str]] = []
-    for kind in ("narrated", "ceremony", "present"):
-        for m in pattern(f"time_frame.{kind}").finditer(text):
-            found.append((m.start(), kind, m.group(0)))
-    before = [f for f in found if f[0] < at]
-    if before:
-        _, kind, word = max(before)
-        return kind, word
-    after = [f for f in found if f[0] >= at]
-    if after:
-        _, kind, word = min(after)
-        return kind, word
-    return None
+    if not tense:
+        return None
+    i = bisect.bisect_left(tense, at, key=lambda t: t[0])
+    _, kind, word = tense[i - 1] if i > 0 else tense[0]
+    return kind, word
