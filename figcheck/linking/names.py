@@ -116,12 +116,16 @@ def _bound(placed: list[tuple[int, _Phrase]], fact: int, text: tuple[str, ...], 
     return False
 
 
+_SENTENCE_CACHE = 512
+
+
 class NameIndex:
     """The names and keywords of a table's facts, indexed by first word, per fact kind."""
 
     def __init__(self, facts: Sequence[ReferenceFact]) -> None:
         self.facts = tuple(facts)
         self._index: dict[str, dict[str, list[_Phrase]]] = {kind: defaultdict(list) for kind in FACT_KINDS}
+        self._by_sentence: dict[tuple[str, str], list[_Phrase]] = {}
         # Every word of a fact's names and keywords: "of" between two of them joins, not parts.
         self._fact_words = [frozenset(w for phrase in (*f.names(), *f.keywords) for w in words(phrase)) for f in self.facts]
         for position, fact in enumerate(self.facts):
@@ -134,6 +138,17 @@ class NameIndex:
                     seen.add(phrase_words)
                     specific = any(ch.isupper() for ch in phrase)
                     self._index[fact.kind][phrase_words[0]].append(_Phrase(phrase_words, position, role, specific))
+
+    def _sentence_phrases(self, kind: str, sentence: str) -> list[_Phrase]:
+        """The phrases of one kind in a sentence, found once per sentence however many figures
+        ask (the cache holds the sentences of about one article)."""
+        key = (kind, sentence)
+        found = self._by_sentence.get(key)
+        if found is None:
+            if len(self._by_sentence) > _SENTENCE_CACHE:
+                self._by_sentence.clear()
+            found = self._by_sentence[key] = list(_phrases_in(self._index[kind], words(sentence)))
+        return found
 
     def named_in(self, text: str) -> frozenset[str]:
         """The ids of the facts an article names specifically ("Korean War", not just "war")."""
@@ -174,6 +189,8 @@ class NameIndex:
             near = words(f"{claim.text} {after}") + ("|",) + words(f"{claim.subject or ''}") + ("|",) + words(claim.context)
         if claim.kind == "anniversary":
             near += words(getattr(claim.value, "event", None))
+        # A figure the extractor gave no words of its own: its sentence is all there is.
+        bare = claim.kind in ("count", "duration") and not subject and not claim.context
         hits: dict[int, _Hits] = defaultdict(_Hits)
         dated = claim.kind in ("date", "date_range", "anniversary")
         bound: set[int] = set()
@@ -194,7 +211,7 @@ class NameIndex:
                     hits[phrase.fact].saw_name(phrase, near=True)
                 else:
                     hits[phrase.fact].keyword_near = True
-            for phrase in _phrases_in(index, near):
+            for phrase in (self._sentence_phrases(kind, claim.sentence) if bare else _phrases_in(index, near)):
                 if phrase.role == _NAME:
                     hits[phrase.fact].name_elsewhere = True
                     hits[phrase.fact].saw_name(phrase, near=True)
