@@ -69,8 +69,12 @@ def _from(article: Article, claim: Claim, context: CheckContext):
     """The date a duration is measured from: the date claim it names, or failing that the
     reference fact its anchor words match ("since the outbreak of the war")."""
     anchor = claim.value.anchor
-    if anchor.claim_id and anchor.claim_id in article.by_id:
-        target = article.by_id[anchor.claim_id]
+    target_id = anchor.claim_id
+    if target_id is None and anchor.relation == "ago":
+        apposed = context.links.apposed_date(claim)
+        target_id = apposed.id if apposed is not None else None
+    if target_id and target_id in article.by_id:
+        target = article.by_id[target_id]
         if getattr(target.value, "resolved_from", None):
             return None, None, [], None  # "last year", "June 27" with a guessed year: no evidence
         timex = target.value.timex if target.kind == "date" else target.value.start_timex
@@ -155,6 +159,11 @@ EXAMPLES = [
             expect=[("discrepancy", "warning")], spans=("more than five years",)),
     example("He said he had served in the army more than 50 years ago, in 1952.",
             published="2009-11-23", expect=[]),
+    example("The firm was founded in 1952, 35 years ago, and went public in 1968.",
+            published="1987-04-08", expect=[("consistent", "info")]),
+    example("The firm was founded in 1952, 45 years ago, and went public in 1968.",
+            published="1987-04-08", expect=[("discrepancy", "warning")], spans=("45 years",),
+            note="a date and the 'N years ago' set beside it are one time"),
     example("Twenty years have passed since the plant opened in March 1990.",
             published="2010-05-01", expect=[("consistent", "info")]),
     example("Ten years have passed since the plant opened in March 1990.",

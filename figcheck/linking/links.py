@@ -44,6 +44,15 @@ class ArticleLinks:
             found = self._dates[claim.id] = date_about(claim, self.sentences.of(claim))
         return found
 
+    def apposed_date(self, claim: Claim) -> Claim | None:
+        """The date set right beside a figure, a comma apart: "founded in 1952, 35 years ago"."""
+        sentence = self.sentences.of(claim)
+        for other in reversed(sentence.claims_between(claim.start - 64, claim.start)):
+            if other.kind == "date" and 0 <= claim.start - other.end <= 3 \
+                    and sentence.text[other.end - sentence.start : claim.start - sentence.start].strip() in (",", ""):
+                return other
+        return None
+
     def whole(self, part: Claim) -> Claim | None:
         """The whole a part is a part of, when the text ties them (see ``about.whole_of``)."""
         return whole_of(part, self.sentences, self.by_id) if part.part_of else None
