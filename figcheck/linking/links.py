@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from figcheck.linking.about import DateAbout, date_about, event_word_fits, whole_of
 from figcheck.linking.quantity import QuantityLink, same_quantity
 from figcheck.linking.sentences import Sentences
-from figcheck.linking.time_frame import TimeFrame, frame_of
+from figcheck.linking.time_frame import TimeFrame, date_tense, frame_of
 from figcheck.records import AnniversaryValue, Claim, DateValue
 
 if TYPE_CHECKING:
@@ -108,6 +108,10 @@ class ArticleLinks:
         if found is None:
             found = self._frames[claim.id] = frame_of(claim, self.sentences.of(claim), self.published)
         return found
+
+    def date_tense(self, claim: Claim) -> TimeFrame:
+        """How a date is spoken of: a narrated past, looking ahead, a name, or not told."""
+        return date_tense(claim, self.sentences.of(claim))
 
     # --- one quantity -------------------------------------------------------------------------
 

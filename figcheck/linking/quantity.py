@@ -5,9 +5,16 @@ quantities."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from figcheck.linking.about import head, measure_of, modifiers, proper_names, refers_back
+from figcheck.linking.about import (
+    head,
+    measure_of,
+    modifiers,
+    proper_names,
+    refers_back,
+)
 from figcheck.linking.cues import pattern
 from figcheck.linking.sentences import Sentences
 from figcheck.linking.words import words
@@ -78,7 +85,7 @@ def _content(claim: Claim) -> set[str]:
             and not w.isdigit()}
 
 
-_TITLE_WORD = __import__("re").compile(r"[A-Za-z][\w'’-]{3,}")
+_TITLE_WORD = re.compile(r"[A-Za-z][\w'’-]{3,}")
 
 
 def is_headline(claim: Claim, title: str | None) -> bool:

@@ -6,6 +6,7 @@ mark" (a narrated past whose year the sentence does not give), "calls for commem
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -149,3 +150,56 @@ def _nearest_cue(tense: tuple[tuple[int, str, str], ...], at: int) -> tuple[str,
     i = bisect.bisect_left(tense, at, key=lambda t: t[0])
     _, kind, word = tense[i - 1] if i > 0 else tense[0]
     return kind, word
+
+
+# --- the tense a date is spoken of in -----------------------------------------------------
+
+# Lower-case only: a headline's capitalised words ("Uninterrupted Power Supply") are no verbs.
+_PAST = re.compile(r"\b(?:was|were|had|did|began|held|died|arrived|took place|broke out|[a-z]{3,}ed)\b")
+_FUTURE = re.compile(r"\b(?:will|shall|would|plans?|planned|scheduled|expected|due|upcoming|next|to be|"
+                     r"is to|are to|until|till|set to|aims?|hopes?|targets?|deadline)\b", re.IGNORECASE)
+_PROSPECTIVE = re.compile(r"\b(?:to|for|before|\w+ing|(?:is|are|will be|be) \w+ed)\b", re.IGNORECASE)
+_TIME_OF_YEAR = re.compile(r"(?i)\s*\bthe\s+(?:year|end\s+of|spring\s+of|summer\s+of|autumn\s+of|winter\s+of)\s*$")
+_AGENT = re.compile(r"(?i)^\s*by\b.*?(?=\b(?:on|in|at)\s*$)")
+_DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her)\b", re.IGNORECASE)
+_LEAD_WORDS = 14
+_LEAD_CHARS = 240
+
+
+def date_tense(claim: Claim, sentence: Sentence) -> TimeFrame:
+    """How a date is spoken of, from the words leading up to it: "was signed on" (a narrated
+    past), "will open on", "toward the year 2012", "by 2024" (looking ahead), "the 2014 World
+    Cup" (a name), or nothing that tells."""
+    at = claim.end - sentence.start
+    if isinstance(claim.value, DateValue) and claim.value.timex.isdigit() and sentence.text[at : at + 8].lstrip()[:1].isupper():
+        return TimeFrame("unknown", (), False, "the year is part of a name")
+    lead = _lead(claim, sentence)
+    if _FUTURE.search(lead) or _PROSPECTIVE.search(lead):
+        return TimeFrame("forthcoming", (), False, "the words before it look ahead")
+    bare = _TIME_OF_YEAR.sub("", lead)[-24:]
+    forward = pattern("forward_before_date").search(bare)
+    if forward is not None and not bare[forward.end():].strip():
+        return TimeFrame("forthcoming", (), False, f"a target date ({forward.group(0)!r})")
+    last = None
+    for m in _PAST.finditer(lead):
+        last = m
+    if last is None:
+        return TimeFrame("unknown", (), False, "no past-tense verb dates it")
+    # An agent ("released by the news agency (KCNA) on") does not come between verb and date.
+    gap = _AGENT.sub(" ", lead[last.end():])
+    if len(gap.split()) > 4 or _DETERMINER.search(gap):
+        # "initiated a conference in Pyongyang in April": the date is the conference's.
+        return TimeFrame("unknown", (), False, "the date belongs to a noun, not to the past-tense verb")
+    return TimeFrame("narrated", (), True, f"{last.group(0)!r} dates it")
+
+
+def _lead(claim: Claim, sentence: Sentence) -> str:
+    """The words of the clause just before the date, back to the previous date or comma."""
+    at = claim.start - sentence.start
+    lead_from = max(0, at - _LEAD_CHARS)
+    lead = sentence.text[lead_from:at]
+    cut = max(lead.rfind(","), lead.rfind(";"))
+    for other in sentence.claims_between(sentence.start + lead_from, claim.start):
+        if other.kind == "date" and other.end <= claim.start:
+            cut = max(cut, other.end - sentence.start - lead_from)
+    return " ".join(lead[cut + 1 :].split()[-_LEAD_WORDS:])
