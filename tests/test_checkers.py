@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checkers import ALL_CHECKS, CheckRun, rule_of
+from checkers import ALL_CHECKS, CheckRun, merge_findings, rule_of
 from checkers.base import Example
 from figcheck.corpus import document_from_text, load_corpus
 from figcheck.extraction import extract_claims
@@ -29,7 +29,7 @@ def _run(documents, table: ReferenceTable, only: set[str] | None = None) -> list
     findings = []
     for document in documents:
         findings.extend(run.add_document(document, extract_claims(document)))
-    return findings + run.finish()
+    return merge_findings(findings + run.finish())
 
 
 CASES = [
@@ -115,7 +115,7 @@ def test_an_edited_figure_is_caught(tmp_path: Path, table: ReferenceTable, stem:
 
     caught = [
         f for f in findings
-        if f.check == check and f.verdict == "discrepancy"
+        if check in {f.check, *(m.check for m in f.merged)} and f.verdict == "discrepancy"
         and any(c.doc_id == stem and c.start < changed.stop and changed.start < c.end for c in f.claims)
     ]
     assert caught, [f"{f.check}: {f.message}" for f in findings if f.verdict == "discrepancy"]
@@ -129,14 +129,12 @@ def test_one_discrepancy_per_wrong_figure(tmp_path: Path, table: ReferenceTable)
         path = edited / f"{stem}.txt"
         path.write_text(path.read_text(encoding="utf-8").replace(before, after, 1), encoding="utf-8")
     findings = [f for f in _run(load_corpus(edited).documents, table) if f.verdict == "discrepancy"]
-    article_findings = [f for f in findings if f.check != "cross_source"]
-    firsts = Counter(f.claims[0].claim_id for f in article_findings)
-    assert all(n == 1 for n in firsts.values()), [f.message for f in article_findings]
+    firsts = Counter(f.claims[0].claim_id for f in findings)
+    assert all(n == 1 for n in firsts.values()), [f.message for f in findings]
     assert len({e[2] for e in EDITS}) <= len(findings)
 
 
 def test_merged_findings_keep_every_check_and_reason() -> None:
-    from checkers import merge_findings
     from figcheck.records import ClaimRef
 
     ref = ClaimRef(claim_id="c-1", doc_id="d", start=0, end=4, text="1950")
