@@ -25,22 +25,13 @@ class FrameExpectation(_Strict):
     years: list[int] | None = None
 
 
-class QuantityExpectation(_Strict):
-    with_: str
-    same: bool
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    @classmethod
-    def from_yaml(cls, data: dict[str, Any]) -> QuantityExpectation:
-        return cls(with_=data.get("with"), same=data.get("same"))
-
-
 class Expectation(_Strict):
     facts: list[str] | None = None
     offset_days: float | None = None
     frame: FrameExpectation | None = None
+    # {with: <text of the other claim>, same: true | false}
     same_quantity: dict[str, Any] | None = None
+    # The text of the whole a part belongs to; null for none; absent: not asked.
     whole: str | None = "__unset__"
     check: str | None = None
     verdict: Literal["consistent", "discrepancy", "unverifiable", "none"] | None = None
