@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from figcheck.linking import ArticleLinks
+from figcheck.linking.time_frame import dates_the_news
 from figcheck.records import Claim, ClaimRef, CountValue, Finding, Severity, Verdict
 from figcheck.reference import timex_bounds
 
@@ -151,14 +152,8 @@ def fingerprint(text: str) -> frozenset[int]:
 
 
 def about_the_news(claim: Claim, published: date | None, recent_years: int = 1) -> bool:
-    """A date resolved against the publication date, or in its year, dates the news of the day
-    (a commemoration, a visit), not a historical event, even when its sentence names one."""
-    if claim.kind != "date" or published is None:
-        return False
-    if claim.value.resolved_from:
-        return True
-    bounds = date_bounds(claim.value.timex)
-    return bounds is not None and bounds[1].year >= published.year - recent_years
+    """A date of the news of the day, not of a historical event (``figcheck.linking.time_frame``)."""
+    return dates_the_news(claim, published, recent_years)
 
 
 # --- dates -------------------------------------------------------------------------------

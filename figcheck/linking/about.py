@@ -214,3 +214,22 @@ def proper_names(text: str) -> frozenset[str]:
 
 def is_measure_word(word: str) -> bool:
     return word.lower() in set(load_cues().measure_words)
+
+
+def range_of(duration: Claim, ranges: list[Claim], sentence: Sentence) -> Claim | None:
+    """The date range a stated length measures: the range in brackets right after the
+    duration's own subject ("the three-year-long war (June 25, 1950-July 27, 1953)"), else the
+    nearest range whose subject is the same noun ("the 1950-53 war ... the three-year war")."""
+    rest = sentence.after(duration)
+    lead = len(rest) - len(rest.lstrip(" -"))
+    subject = duration.subject or ""
+    if subject and rest[lead:].startswith(subject):
+        after_subject = rest[lead + len(subject) :]
+        bracket = duration.end + lead + len(subject) + (len(after_subject) - len(after_subject.lstrip()))
+        if after_subject.lstrip().startswith("("):
+            inside = [r for r in sentence.claims_between(bracket + 1, bracket + 8) if r.kind == "date_range"]
+            if inside:
+                return inside[0]
+    noun = head(subject)
+    same = [r for r in ranges if r.subject and head(r.subject) == noun]
+    return min(same, key=lambda r: abs(r.start - duration.start)) if same else None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from figcheck.linking.about import DateAbout, date_about, event_word_fits, whole_of
+from figcheck.linking.about import DateAbout, date_about, event_word_fits, range_of, whole_of
 from figcheck.linking.quantity import QuantityLink, same_quantity
 from figcheck.linking.sentences import Sentences
 from figcheck.linking.time_frame import TimeFrame, date_tense, frame_of
@@ -43,6 +43,10 @@ class ArticleLinks:
         if found is None:
             found = self._dates[claim.id] = date_about(claim, self.sentences.of(claim))
         return found
+
+    def range_of(self, duration: Claim, ranges: list[Claim]) -> Claim | None:
+        """The date range a stated length measures (see ``about.range_of``)."""
+        return range_of(duration, ranges, self.sentences.of(duration))
 
     def apposed_date(self, claim: Claim) -> Claim | None:
         """The date set right beside a figure, a comma apart: "founded in 1952, 35 years ago"."""

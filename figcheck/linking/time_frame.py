@@ -203,3 +203,19 @@ def _lead(claim: Claim, sentence: Sentence) -> str:
         if other.kind == "date" and other.end <= claim.start:
             cut = max(cut, other.end - sentence.start - lead_from)
     return " ".join(lead[cut + 1 :].split()[-_LEAD_WORDS:])
+
+
+def dates_the_news(claim: Claim, published: date | None, recent_years: int = 1) -> bool:
+    """A date resolved against the publication date, or in its year, dates the news of the day
+    (a commemoration, a visit), not a historical event, even when its sentence names one."""
+    if claim.kind != "date" or published is None or not isinstance(claim.value, DateValue):
+        return False
+    if claim.value.resolved_from:
+        return True
+    from figcheck.reference.values import timex_bounds  # the reference package imports linking
+
+    try:
+        last = timex_bounds(claim.value.timex)[1]
+    except ValueError:
+        return False  # not on a calendar ("XXXX-10-25")
+    return last.year >= published.year - recent_years
