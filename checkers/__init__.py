@@ -28,7 +28,7 @@ from checkers import (
     weekday,
 )
 from checkers.base import Article, CheckContext, fingerprint
-from figcheck.records import Claim, Document, Finding
+from figcheck.records import Claim, Document, Finding, MergedFinding
 from figcheck.reference import ReferenceTable
 
 ARTICLE_CHECKS: tuple[ModuleType, ...] = (
@@ -94,7 +94,7 @@ class CheckRun:
         for check in self.article_checks:
             findings.extend(check.check(article, self.context))
         self.context.forget()
-        return findings
+        return merge_findings(findings)
 
     def collect(self, article: Article) -> None:
         """Collects an article for the corpus-wide checks only (its own findings are known)."""
@@ -122,6 +122,49 @@ class CheckRun:
         return findings + (self.consensus.findings() if self.consensus is not None else [])
 
 
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def merge_findings(findings: list[Finding]) -> list[Finding]:
+    """One discrepancy per wrong figure: the discrepancies whose flagged figure (their first
+    claim) is the same are merged into the most severe of them, which keeps the others' checks
+    and reasons in ``merged`` and in its message, and lists every claim they name."""
+    groups: dict[str, list[Finding]] = {}
+    out: list[Finding | str] = []
+    for f in findings:
+        if f.verdict != "discrepancy" or not f.claims:
+            out.append(f)
+            continue
+        key = f.claims[0].claim_id
+        if key not in groups:
+            groups[key] = []
+            out.append(key)
+        groups[key].append(f)
+    merged: list[Finding] = []
+    for item in out:
+        if isinstance(item, Finding):
+            merged.append(item)
+            continue
+        group = groups[item]
+        if len(group) == 1:
+            merged.append(group[0])
+            continue
+        primary, *others = sorted(group, key=lambda f: _SEVERITY_RANK[f.severity])  # stable: check order
+        claims = list(primary.claims)
+        seen = {c.claim_id for c in claims}
+        for other in others:
+            claims.extend(c for c in other.claims if c.claim_id not in seen)
+            seen.update(c.claim_id for c in other.claims)
+        also = " ".join(f"Also {o.check} ({o.severity}): {o.message}" for o in others)
+        merged.append(primary.model_copy(update={
+            "claims": claims,
+            "message": f"{primary.message} {also}",
+            "merged": [*primary.merged, *(MergedFinding(id=o.id, check=o.check, severity=o.severity, message=o.message)
+                                         for o in others)],
+        }))
+    return merged
+
+
 def check_articles(
     articles: Iterable[Article], reference_table: ReferenceTable | None, only: Iterable[str] | None = None
 ) -> list[Finding]:
@@ -129,8 +172,8 @@ def check_articles(
     findings: list[Finding] = []
     for article in articles:
         findings.extend(run.add(article))
-    findings.extend(run.finish())
-    return findings
+    # A figure flagged in its article and across articles is still one discrepancy.
+    return merge_findings([*findings, *run.finish()])
 
 
-__all__ = ["ALL_CHECKS", "ARTICLE_CHECKS", "CORPUS_CHECKS", "Article", "CheckRun", "article_of", "check_articles", "rule_of"]
+__all__ = ["ALL_CHECKS", "ARTICLE_CHECKS", "CORPUS_CHECKS", "Article", "CheckRun", "article_of", "check_articles", "merge_findings", "rule_of"]

@@ -10,74 +10,67 @@ from figcheck.records import AnniversaryValue, Claim, Finding
 from figcheck.reference import fact_ref
 
 NAME = "anniversary"
-# Words by which a text looks ahead to an anniversary still to come.
-_PROSPECTIVE = re.compile(
-    r"\b(?:will|shall|next year|coming|upcoming|forthcoming|prepar\w*|ahead of|"
-    r"to (?:mark|celebrate|greet|commemorate|observe|welcome|honou?r)|towards?)\b",
-    re.IGNORECASE,
-)
 
 
 def check(article: Article, context: CheckContext) -> list[Finding]:
     findings = []
+    links = context.links
     for claim in article.claims:
         if claim.kind != "anniversary":
             continue
         value = claim.value
         assert isinstance(value, AnniversaryValue)
-        year = value.observed_year or (article.published.year if article.published else None)
-        if year is None:
-            continue
-        implied = year - value.ordinal
-        said = f"in {value.observed_year}" if value.observed_year else f"published {article.published.isoformat()}"
-        event_year, label, claims, fact = _event_year(article, claim, value, context, implied)
-        if event_year is not None and not value.observed_year:
-            # An article may look ahead to next year's anniversary ("to mark the 100th birth
-            # anniversary" in 2011), or back to one of a year it names ("in 2002 on the 90th").
-            falls = event_year + value.ordinal
-            if (falls == year + 1 and _PROSPECTIVE.search(claim.sentence)) or str(falls) in claim.sentence:
-                findings.append(finding(NAME, "consistent", "info",
-                                        f"{said}; the {claim.text} of {value.event}: {label} is in {event_year}, "
-                                        f"so it falls in {event_year} + {value.ordinal} = {falls}, "
-                                        f"{'the year after publication' if falls == year + 1 else 'the year the sentence names'}: consistent.",
-                                        [claim], reference=fact_ref(fact) if fact else None))
-                continue
+        frame = links.frame(claim)
+        event_year, label, fact = _event_year(claim, value, context, frame.years)
         if event_year is None:
+            said = f"published {article.published.isoformat()}" if article.published else "publication date unknown"
             findings.append(finding(NAME, "unverifiable", "info",
-                                    f"{said}; the {value.ordinal}th anniversary of {value.event} implies an event in "
-                                    f"{implied}; no date for the event was found to compare.", [claim]))
+                                    f"{said}; the {claim.text} of {value.event}: no date for the event was found "
+                                    "to compare.", [claim]))
             continue
-        arithmetic = f"{said}; the {claim.text} of {value.event} implies {year} − {value.ordinal} = {implied}; {label} is in {event_year}"
+        falls = event_year + value.ordinal
         reference = fact_ref(fact) if fact else None
-        if event_year == implied:
-            findings.append(finding(NAME, "consistent", "info", f"{arithmetic}: consistent.", [claim, *claims],
-                                    reference=reference))
+        sum_text = f"the {claim.text} of {value.event}: {label} is in {event_year}, so it falls in {event_year} + {value.ordinal} = {falls}"
+        names_year = falls in links.sentences.of(claim).once(
+            "years", lambda c=claim: {int(y) for y in re.findall(r"(?<!\d)\d{4}(?!\d)", c.sentence)})
+        if falls in frame.years or names_year or (frame.kind in ("news", "unknown", "narrated") and article.published
+                                                  and falls == article.published.year):
+            where = ("the year the sentence speaks of" if falls in frame.years
+                     else "a year the sentence names" if names_year else "the year of publication")
+            findings.append(finding(NAME, "consistent", "info", f"{sum_text}, {where} ({frame.reason}): consistent.",
+                                    [claim], reference=reference))
+            continue
+        if not frame.years:
+            findings.append(finding(NAME, "unverifiable", "info",
+                                    f"{sum_text}; unverifiable, because {frame.reason}.", [claim], reference=reference))
+            continue
+        year = frame.years[0]
+        right = year - event_year
+        if frame.kind == "forthcoming":
+            right_text = " or ".join(f"{y - event_year}th" for y in frame.years)
         else:
-            severity = "error" if (fact is None or fact.rank == "preferred") else "warning"
-            findings.append(finding(NAME, "discrepancy", severity,
-                                    f"{arithmetic}: the {year - event_year}th anniversary would be right.",
-                                    [claim, *claims], expected=f"{year - event_year}th anniversary",
-                                    observed=claim.text, reference=reference))
+            right_text = f"{right}th"
+        preferred = fact is None or fact.rank == "preferred"
+        severity = "error" if frame.certain and preferred else "warning"
+        findings.append(finding(NAME, "discrepancy", severity,
+                                f"{sum_text}, but {frame.reason}: the {right_text} anniversary would be right.",
+                                [claim], expected=f"{right_text} anniversary", observed=claim.text, reference=reference))
     return findings
 
 
-def _event_year(article: Article, claim: Claim, value: AnniversaryValue, context: CheckContext, implied: int):
-    """The year of the event from the reference facts its words match; where several facts
-    date it (an event celebrated from two founding dates), the one that fits is taken."""
-    if context.reference is None:
-        return None, None, [], None
-    # Match on the event words only: the rest of the sentence often names other things.
-    probe = claim.model_copy(update={"subject": value.event, "context": value.event, "sentence": value.event})
+def _event_year(claim: Claim, value: AnniversaryValue, context: CheckContext, years: tuple[int, ...]):
+    """The year of the event from the reference facts its "of ..." phrase names; where several
+    facts date it (an event celebrated from two founding dates), the one that fits is taken."""
     dated = []
-    for fact in context.reference.match(probe, named_in_article=article.named_facts):
+    for fact in context.links.facts(claim):
         timex = str(fact.value.start) if fact.kind == "date_range" else str(fact.value)
         bounds = date_bounds(timex) if fact.kind in ("date", "date_range") else None
         if bounds:
             dated.append((bounds[0].year, f"{fact.subject}, {fact.property} ({timex}, reference {fact.id})", fact))
     if not dated:
-        return None, None, [], None
-    year, label, fact = next((d for d in dated if d[0] == implied), dated[0])
-    return year, label, [], fact
+        return None, None, None
+    fitting = [d for d in dated if d[0] + value.ordinal in years]
+    return fitting[0] if fitting else dated[0]
 
 
 EXAMPLES = [

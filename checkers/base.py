@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from figcheck.linking import ArticleLinks
+from figcheck.linking.time_frame import dates_the_news
 from figcheck.records import Claim, ClaimRef, CountValue, Finding, Severity, Verdict
 from figcheck.reference import timex_bounds
 
@@ -72,35 +74,35 @@ def example(
 
 @dataclass
 class CheckContext:
-    """What a checker may consult besides the article: the reference table, with the facts
-    each claim matches looked up once and shared by every checker."""
+    """What a checker may consult besides the article: the reference table, and the linking
+    decisions for the article being checked (``figcheck.linking``), made once and shared by
+    every checker."""
 
     reference: ReferenceTable | None = None
     article: Article | None = None
-    _matches: dict[str, list] = field(default_factory=dict)
+    _links: ArticleLinks | None = None
+
+    @property
+    def links(self) -> ArticleLinks:
+        """The linking decisions for the article being checked."""
+        article = self.article
+        if self._links is None or article is None or self._links.claims is not article.claims:
+            self._links = ArticleLinks(
+                article.claims if article is not None else [],
+                published=article.published if article is not None else None,
+                reference=self.reference,
+                named_facts=article.named_facts if article is not None else None,
+                title=article.title if article is not None else None,
+            )
+        return self._links
 
     def matches(self, claim: Claim, whole: Claim | None = None) -> list:
-        """The facts ``claim`` matches, best first. A part ("Of them twelve were honored with
-        the title of Hero") is what its words say, not its whole: it is matched on its
-        subject and context together, and never to the facts its whole matches."""
-        if self.reference is None:
-            return []
-        found = self._matches.get(claim.id)
-        if found is None:
-            probe = claim
-            if whole is not None and claim.context:
-                probe = claim.model_copy(update={"subject": f"{claim.subject or ''} {claim.context}".strip()})
-            named = self.article.named_facts if self.article is not None else None
-            found = self.reference.match(probe, named_in_article=named)
-            if whole is not None:
-                taken = {f.id for f in self.matches(whole)}
-                found = [f for f in found if f.id not in taken]
-            self._matches[claim.id] = found
-        return found
+        """The facts ``claim`` is about, best first (``ArticleLinks.facts``)."""
+        return self.links.facts(claim, whole)
 
     def forget(self) -> None:
-        """Drops the cached matches of the article just checked (memory stays bounded)."""
-        self._matches.clear()
+        """Drops the links of the article just checked (memory stays bounded)."""
+        self._links = None
 
 
 # --- findings ----------------------------------------------------------------------------
@@ -152,14 +154,8 @@ def fingerprint(text: str) -> frozenset[int]:
 
 
 def about_the_news(claim: Claim, published: date | None, recent_years: int = 1) -> bool:
-    """A date resolved against the publication date, or in its year, dates the news of the day
-    (a commemoration, a visit), not a historical event, even when its sentence names one."""
-    if claim.kind != "date" or published is None:
-        return False
-    if claim.value.resolved_from:
-        return True
-    bounds = date_bounds(claim.value.timex)
-    return bounds is not None and bounds[1].year >= published.year - recent_years
+    """A date of the news of the day, not of a historical event (``figcheck.linking.time_frame``)."""
+    return dates_the_news(claim, published, recent_years)
 
 
 # --- dates -------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from checkers.base import (
     span_years,
     stated_interval,
 )
-from figcheck.extraction.phrases import head_noun
 from figcheck.records import Claim, DateRangeValue, DurationValue, Finding
 
 NAME = "duration_vs_range"
@@ -31,28 +30,11 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         assert isinstance(value, DurationValue)
         if value.anchor is not None or claim.context == "age":
             continue
-        target = _range_for(claim, ranges)
+        target = context.links.range_of(claim, ranges)
         if target is None:
             continue
         findings.append(_compare(claim, value, target))
     return findings
-
-
-def _range_for(duration: Claim, ranges: list[Claim]) -> Claim | None:
-    # "the three-year-long Fatherland Liberation War (June 25, 1950-July 27, 1953)": the range
-    # in brackets right after the duration's own subject dates it.
-    rest = duration.sentence[duration.end - duration.sentence_start :]
-    lead = len(rest) - len(rest.lstrip(" -"))
-    if duration.subject and rest[lead:].startswith(duration.subject):
-        after_subject = rest[lead + len(duration.subject) :]
-        bracket = duration.end + lead + len(duration.subject) + (len(after_subject) - len(after_subject.lstrip()))
-        if after_subject.lstrip().startswith("("):
-            inside = [r for r in ranges if r.sentence_start == duration.sentence_start and 0 <= r.start - bracket - 1 <= 6]
-            if inside:
-                return inside[0]
-    head = head_noun(duration.subject)
-    same = [r for r in ranges if r.subject and head_noun(r.subject) == head]
-    return min(same, key=lambda r: abs(r.start - duration.start)) if same else None
 
 
 def _compare(duration: Claim, value: DurationValue, target: Claim) -> object:

@@ -16,7 +16,8 @@ from checkers.base import (
     span_years,
     stated_interval,
 )
-from figcheck.records import Claim, DateValue, DurationValue, Finding
+from figcheck.linking.cues import load_cues
+from figcheck.records import Claim, DurationValue, Finding
 from figcheck.reference import fact_ref
 
 NAME = "elapsed_time"
@@ -35,6 +36,14 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         if anchor is None or anchor.relation not in ("after", "since", "ago"):
             continue
         start, start_label, start_claims, fact = _from(article, claim, context)
+        if anchor.relation == "since" and _activity(claim, context):
+            # "for three years since 2008": how long something went on, which can be no longer
+            # than the time since it began, but may be shorter.
+            if article.published is None or start is None:
+                continue
+            findings.append(_compare_activity(claim, value, start, start_label, article.published,
+                                              [claim, *start_claims], fact))
+            continue
         if anchor.to == "publication" or anchor.relation == "ago":
             if article.published is None:
                 continue
@@ -44,7 +53,7 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         else:
             if not start_claims:
                 continue  # only the text's own date makes a guessed end point worth comparing
-            target = _measured_to(article, claim, anchors)
+            target = _measured_to(article, claim, anchors, context)
             if target is None:
                 continue
             end = date_bounds(target.value.timex)
@@ -60,8 +69,12 @@ def _from(article: Article, claim: Claim, context: CheckContext):
     """The date a duration is measured from: the date claim it names, or failing that the
     reference fact its anchor words match ("since the outbreak of the war")."""
     anchor = claim.value.anchor
-    if anchor.claim_id and anchor.claim_id in article.by_id:
-        target = article.by_id[anchor.claim_id]
+    target_id = anchor.claim_id
+    if target_id is None and anchor.relation == "ago":
+        apposed = context.links.apposed_date(claim)
+        target_id = apposed.id if apposed is not None else None
+    if target_id and target_id in article.by_id:
+        target = article.by_id[target_id]
         if getattr(target.value, "resolved_from", None):
             return None, None, [], None  # "last year", "June 27" with a guessed year: no evidence
         timex = target.value.timex if target.kind == "date" else target.value.start_timex
@@ -69,16 +82,7 @@ def _from(article: Article, claim: Claim, context: CheckContext):
         return bounds, target.text, [target], None
     if context.reference is None or not anchor.text:
         return None, None, [], None
-    probe = claim.model_copy(
-        update={
-            "kind": "date",
-            "value": DateValue(timex="XXXX"),
-            "subject": anchor.text,
-            "context": anchor.text,
-            "sentence": anchor.text,
-        }
-    )
-    for fact in context.reference.match(probe):
+    for fact in context.links.event_facts(anchor.text, claim):
         if fact.kind == "date":
             bounds = date_bounds(str(fact.value))
             if bounds:
@@ -86,17 +90,46 @@ def _from(article: Article, claim: Claim, context: CheckContext):
     return None, None, [], None
 
 
-def _measured_to(article: Article, claim: Claim, anchors: set[str | None]) -> Claim | None:
+def _activity(claim: Claim, context: CheckContext) -> bool:
+    """Whether the duration is the length of an activity ("worked for three years since 2008")
+    rather than the time elapsed since its start ("three years have passed since 2008")."""
+    lead = context.links.sentences.of(claim).before(claim).rstrip()
+    last = lead.rsplit(None, 1)[-1].lower() if lead else ""
+    if last in ("nearly", "almost", "about", "over", "some", "more", "than", "around"):
+        lead = lead[: len(lead) - len(last)].rstrip()
+        last = lead.rsplit(None, 1)[-1].lower() if lead else ""
+    return last in set(load_cues().activity_duration)
+
+
+def _compare_activity(claim, value, start, start_label, published, claims, fact):
+    least, most = span_years(start, (published, published))
+    stated = duration_years(value.timex) or duration_years(value.low_timex)
+    if stated is None:
+        return finding(NAME, "unverifiable", "info", f"{claim.text}: no length to compare.", claims)
+    lo, _ = stated_interval(stated, value.qualifier, duration_years(value.low_timex), duration_years(value.high_timex),
+                            rounding=rounding_years(value.timex))
+    reference = fact_ref(fact) if fact else None
+    arithmetic = f"from {start_label} to publication on {published.isoformat()} is at most {describe_years(most)}"
+    if lo <= most:
+        return finding(NAME, "consistent", "info",
+                       f"for {claim.text} since: a length of activity, no longer than the time since it began "
+                       f"({arithmetic}): consistent.", claims, reference=reference)
+    return finding(NAME, "discrepancy", "warning",
+                   f"for {claim.text} since, but {arithmetic}: it cannot have gone on that long yet.",
+                   claims, expected=f"at most {describe_years(most)}", observed=claim.text, reference=reference)
+
+
+def _measured_to(article: Article, claim: Claim, anchors: set[str | None], context: CheckContext) -> Claim | None:
     """ "The war was ... less than five years after liberation": measured to the last date the
     article named before, within a few sentences, that is not itself a duration's anchor."""
-    sentence_starts = sorted({c.sentence_start for c in article.claims if c.sentence_start <= claim.sentence_start})
-    window = set(sentence_starts[-_LOOKBACK_SENTENCES:])
-    candidates = [
-        c for c in article.claims
-        if c.kind == "date" and c.start < claim.start and c.sentence_start in window and c.id not in anchors
-        and date_bounds(c.value.timex) and c.value.resolved_from is None
-    ]
-    return candidates[-1] if candidates else None
+    sentences = context.links.sentences
+    window = [*sentences.previous(claim, _LOOKBACK_SENTENCES - 1), sentences.of(claim)]
+    for sentence in reversed(window):
+        for c in reversed(sentence.claims_between(sentence.start, claim.start)):
+            if (c.kind == "date" and c.id not in anchors and c.value.resolved_from is None
+                    and date_bounds(c.value.timex)):
+                return c
+    return None
 
 
 def _compare(claim, value, start, start_label, end, end_label, claims, fact):
@@ -126,10 +159,19 @@ EXAMPLES = [
             expect=[("discrepancy", "warning")], spans=("more than five years",)),
     example("He said he had served in the army more than 50 years ago, in 1952.",
             published="2009-11-23", expect=[]),
+    example("The firm was founded in 1952, 35 years ago, and went public in 1968.",
+            published="1987-04-08", expect=[("consistent", "info")]),
+    example("The firm was founded in 1952, 45 years ago, and went public in 1968.",
+            published="1987-04-08", expect=[("discrepancy", "warning")], spans=("45 years",),
+            note="a date and the 'N years ago' set beside it are one time"),
     example("Twenty years have passed since the plant opened in March 1990.",
             published="2010-05-01", expect=[("consistent", "info")]),
     example("Ten years have passed since the plant opened in March 1990.",
             published="2010-05-01", expect=[("discrepancy", "warning")]),
     example("The war began on June 25, 1950. The army took the city three days after the outbreak of the war.",
             published="2010-05-01", expect=[], note="the city's fall is not dated: nothing to measure to"),
+    example("The regime spied on civilians for three years since 2008.", published="2012-04-05",
+            expect=[("consistent", "info")], note="a length of activity, not the time elapsed since 2008"),
+    example("The regime spied on civilians for six years since 2008.", published="2012-04-05",
+            expect=[("discrepancy", "warning")], spans=("six years",)),
 ]

@@ -13,9 +13,12 @@ NAME = "part_exceeds_whole"
 
 def check(article: Article, context: CheckContext) -> list[Finding]:
     parts_of: dict[str, list[Claim]] = defaultdict(list)
+    links = context.links
     for claim in article.claims:
         if claim.kind == "count" and claim.part_of in article.by_id:
-            parts_of[claim.part_of].append(claim)
+            whole = links.whole(claim)
+            if whole is not None:
+                parts_of[whole.id].append(claim)
     findings = []
     for whole_id, parts in parts_of.items():
         whole = article.by_id[whole_id]
@@ -88,5 +91,17 @@ EXAMPLES = [
     example(
         "During the war 533 DPRK Heroes (5 twice Heroes) were produced.",
         expect=[("consistent", "info")],
+    ),
+    example(
+        "Over 300 million saplings of more than 50 species including over 900,000 pine saplings were planted.",
+        published="2020-03-01",
+        expect=[("consistent", "info")],
+        note="the pine saplings are among the saplings, not among the species",
+    ),
+    example(
+        "Exports made up 25 pct of total trade, including 40 pct of trade in machines.",
+        published="2020-03-01",
+        expect=[],
+        note="shares of different bases are not part and whole",
     ),
 ]

@@ -3,16 +3,12 @@ the same quantity ("81,858"): 81,858 > 80,000."""
 
 from __future__ import annotations
 
-import re
-
 from checkers.base import Article, CheckContext, count_interval, example, finding, fmt
-from figcheck.extraction.phrases import head_noun
-from figcheck.records import Claim, CountValue, Finding
+from figcheck.linking.about import head
+from figcheck.records import Finding
 
 NAME = "qualifier_bounds"
 _QUALIFIED = {"more_than", "at_least", "less_than", "at_most", "approx"}
-_WORD = re.compile(r"[a-z]{3,}")
-_FUNCTION = frozenset("the and for with from that this have has had were was are such".split())
 _WORDING = {
     "more_than": "more than",
     "at_least": "at least",
@@ -27,9 +23,14 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
     qualified = [c for c in counts if c.qualifier in _QUALIFIED]
     exact = [c for c in counts if c.qualifier == "exact"]
     findings = []
+    links = context.links
+    by_head: dict[str | None, list] = {}
+    for e in exact:
+        by_head.setdefault(head(e.subject), []).append(e)
     for q in qualified:
-        for e in exact:
-            if not _same_quantity(q, e):
+        # Only figures of the same noun can be one quantity: no need to pair the rest.
+        for e in by_head.get(head(q.subject), []):
+            if not links.same_quantity(q, e).same:
                 continue
             low, high = count_interval(q.value)
             value = e.value.value
@@ -50,25 +51,6 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
                             [q, e], expected=bound, observed=fmt(value))
                 )
     return findings
-
-
-def _same_quantity(a: Claim, b: Claim) -> bool:
-    assert isinstance(a.value, CountValue) and isinstance(b.value, CountValue)
-    if a.value.unit or b.value.unit or a.part_of or b.part_of:
-        return False  # measures (hectares, tons) in one article are rarely the same quantity
-    if a.sentence_start == b.sentence_start:
-        return False  # one sentence listing figures lists different things
-    if head_noun(a.subject) != head_noun(b.subject):
-        return False
-    # The head noun alone ("people") is too weak: another word must be shared as well.
-    head = head_noun(a.subject)
-    words_a = _words(a.subject, a.context) - {head, f"{head}s"}
-    words_b = _words(b.subject, b.context) - {head, f"{head}s"}
-    return bool(words_a & words_b)
-
-
-def _words(*texts: str | None) -> set[str]:
-    return {w for t in texts if t for w in _WORD.findall(t.lower()) if w not in _FUNCTION}
 
 
 EXAMPLES = [
@@ -101,5 +83,21 @@ EXAMPLES = [
         "More than 1,000 people attended the rally. Police said 200 people were injured.",
         expect=[],
         note="same head noun, nothing else shared: not the same quantity",
+    ),
+    example(
+        "It rained more than 100 mm in Kaesong on Monday. The rainfall was 62 mm in Haeju.",
+        expect=[],
+        note="measurements of one unit at different places are different quantities",
+    ),
+    example(
+        "Floods in Peru killed at least 55 people since May. In Chile 32 people were killed.",
+        expect=[],
+        note="the same count in different countries",
+    ),
+    example(
+        "Acme Corp said its sales rose to 220 mln dlrs from 110 mln dlrs. Rival Zenith Inc had about 150 "
+        "mln dlrs in sales.",
+        expect=[],
+        note="figures of different companies",
     ),
 ]

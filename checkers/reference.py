@@ -4,13 +4,14 @@ ends, lengths within the rounding people use."""
 
 from __future__ import annotations
 
-import re
+from datetime import timedelta
 
 from checkers.base import (
     Article,
     CheckContext,
     about_the_news,
     count_interval,
+    date_bounds,
     dates_nest,
     duration_years,
     example,
@@ -29,12 +30,18 @@ _CHECKED_KINDS = ("count", "date", "date_range", "duration")
 def check(article: Article, context: CheckContext) -> list[Finding]:
     if context.reference is None:
         return []
+    links = context.links
     findings = []
     for claim in article.claims:
         if claim.kind not in _CHECKED_KINDS or claim.confidence < 0.6 or about_the_news(claim, article.published):
             continue
-        whole = article.by_id.get(claim.part_of) if claim.part_of else None
-        facts = [f for f in context.matches(claim, whole) if f.kind == claim.kind and not _relative_to(claim, f)]
+        whole = links.whole(claim) if claim.part_of else None
+        if claim.kind == "date":
+            offset = _offset_finding(claim, links)
+            if offset is not None:
+                findings.append(offset)
+                continue
+        facts = [f for f in context.matches(claim, whole) if f.kind == claim.kind]
         if not facts:
             continue
         agreeing = [f for f in facts if agrees(claim, f)]
@@ -61,22 +68,32 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
     return findings
 
 
-_RELATION = re.compile(r"\b(?:after|before|since|following|prior to|until|till|ahead of|preceding)\b", re.IGNORECASE)
-
-
-def _relative_to(claim: Claim, fact: ReferenceFact) -> bool:
-    """ "founded on January 17, 1946 after liberation of Korea": the fact's event is what the
-    date is placed after or before, not what it dates."""
-    if claim.kind not in ("date", "date_range"):
-        return False
-    sentence = claim.sentence.lower()
-    at = claim.start - claim.sentence_start
-    for name in fact.names():
-        for m in re.finditer(rf"\b{re.escape(name.lower())}\b", sentence):
-            lo, hi = (m.end(), at) if m.start() < at else (at + len(claim.text), m.start())
-            if not _RELATION.search(sentence, lo, hi):
-                return False
-    return True
+def _offset_finding(claim: Claim, links) -> Finding | None:
+    """A date placed after or before a dated event ("Sept. 10, 1948, a day after the
+    proclamation of the DPRK founding"): the offset is arithmetic to do, not a mismatch."""
+    about = links.date_about(claim)
+    offset = about.offset
+    if offset is None:
+        return None
+    bounds = date_bounds(claim.value.timex)
+    for fact in links.event_facts(offset.event, claim):
+        fact_bounds = date_bounds(str(fact.value.start) if fact.kind == "date_range" else str(fact.value))
+        if bounds is None or fact_bounds is None:
+            continue
+        shift = timedelta(days=offset.days)
+        slack = timedelta(days=offset.slack_days)
+        low, high = fact_bounds[0] + shift - slack, fact_bounds[1] + shift + slack
+        arithmetic = (f"{claim.text} is {offset.duration.text} {'after' if offset.days >= 0 else 'before'} "
+                      f"{_describe(fact)}: {fact_bounds[0].isoformat()} {'+' if offset.days >= 0 else '−'} "
+                      f"{offset.duration.text} is {(fact_bounds[0] + shift).isoformat()}")
+        claims = [claim, offset.duration]
+        if bounds[0] <= high and low <= bounds[1]:
+            return finding(NAME, "consistent", "info", f"{arithmetic}: consistent.", claims, key=(fact.id, "offset"),
+                           reference=fact_ref(fact))
+        return finding(NAME, "discrepancy", "warning", f"{arithmetic}, not {claim.value.timex}.", claims,
+                       key=(fact.id, "offset"), reference=fact_ref(fact),
+                       expected=(fact_bounds[0] + shift).isoformat(), observed=claim.value.timex)
+    return None
 
 
 def _describe(fact: ReferenceFact) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from checkers import ALL_CHECKS, CheckRun, article_of, rule_of
+from checkers import ALL_CHECKS, CheckRun, article_of, merge_findings, rule_of
 from checkers.cross_source import Entry, Source
 from figcheck.corpus import META_SUFFIX, DocumentError, list_articles, load_document
 from figcheck.extraction import EXTRACTOR_VERSION, extract_claims
@@ -349,7 +349,7 @@ class CorpusRun:
         """Runs the cross-article checks and writes findings.json, claims.jsonl, report.md and
         report.html into ``out``, and a copy of them under ``runs/<run id>/``."""
         self._close()
-        self.findings.extend(self.checks.finish())
+        self.findings = merge_findings([*self.findings, *self.checks.finish()])
         self._claims_file.close()
         if self.cache:
             self.cache.close()

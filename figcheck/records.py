@@ -238,6 +238,16 @@ class FactRef(Record):
     sources: list[SourceRef]
 
 
+class MergedFinding(Record):
+    """Another check's finding on the same figure, merged into the one reported for it: one
+    discrepancy per wrong figure, with every check's reason kept."""
+
+    id: str
+    check: str
+    severity: Severity
+    message: str
+
+
 class Finding(Record):
     id: str
     check: str
@@ -248,6 +258,9 @@ class Finding(Record):
     reference: FactRef | None = None
     expected: str | None = None
     observed: str | None = None
+    # The findings of other checks on the same figure, merged into this one (``check`` is the
+    # check whose finding is the most severe).
+    merged: list[MergedFinding] = Field(default_factory=list)
 
     @staticmethod
     def make_id(check: str, *keys: object) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checkers import ALL_CHECKS, CheckRun, rule_of
+from checkers import ALL_CHECKS, CheckRun, merge_findings, rule_of
 from checkers.base import Example
 from figcheck.corpus import document_from_text, load_corpus
 from figcheck.extraction import extract_claims
@@ -29,7 +29,7 @@ def _run(documents, table: ReferenceTable, only: set[str] | None = None) -> list
     findings = []
     for document in documents:
         findings.extend(run.add_document(document, extract_claims(document)))
-    return findings + run.finish()
+    return merge_findings(findings + run.finish())
 
 
 CASES = [
@@ -115,7 +115,38 @@ def test_an_edited_figure_is_caught(tmp_path: Path, table: ReferenceTable, stem:
 
     caught = [
         f for f in findings
-        if f.check == check and f.verdict == "discrepancy"
+        if check in {f.check, *(m.check for m in f.merged)} and f.verdict == "discrepancy"
         and any(c.doc_id == stem and c.start < changed.stop and changed.start < c.end for c in f.claims)
     ]
     assert caught, [f"{f.check}: {f.message}" for f in findings if f.verdict == "discrepancy"]
+
+
+def test_one_discrepancy_per_wrong_figure(tmp_path: Path, table: ReferenceTable) -> None:
+    """Every edit at once in one copy: no figure is reported by two discrepancies."""
+    edited = tmp_path / "corpus"
+    shutil.copytree(CORPUS, edited, ignore=shutil.ignore_patterns("raw", "sources.yaml", ".*"))
+    for stem, before, after, _ in EDITS:
+        path = edited / f"{stem}.txt"
+        path.write_text(path.read_text(encoding="utf-8").replace(before, after, 1), encoding="utf-8")
+    findings = [f for f in _run(load_corpus(edited).documents, table) if f.verdict == "discrepancy"]
+    firsts = Counter(f.claims[0].claim_id for f in findings)
+    assert all(n == 1 for n in firsts.values()), [f.message for f in findings]
+    assert len({e[2] for e in EDITS}) <= len(findings)
+
+
+def test_merged_findings_keep_every_check_and_reason() -> None:
+    from figcheck.records import ClaimRef
+
+    ref = ClaimRef(claim_id="c-1", doc_id="d", start=0, end=4, text="1950")
+    other = ClaimRef(claim_id="c-2", doc_id="d", start=9, end=13, text="1953")
+    first = Finding(id="f-1", check="reference", verdict="discrepancy", severity="warning", message="off by a year",
+                    claims=[ref])
+    second = Finding(id="f-2", check="anniversary", verdict="discrepancy", severity="error", message="wrong ordinal",
+                     claims=[ref, other])
+    apart = Finding(id="f-3", check="weekday", verdict="discrepancy", severity="error", message="not a Monday",
+                    claims=[other])
+    merged = merge_findings([first, second, apart])
+    assert [f.id for f in merged] == ["f-2", "f-3"]
+    assert merged[0].check == "anniversary" and merged[0].severity == "error"
+    assert [(m.check, m.message) for m in merged[0].merged] == [("reference", "off by a year")]
+    assert "off by a year" in merged[0].message and {c.claim_id for c in merged[0].claims} == {"c-1", "c-2"}

@@ -3,12 +3,14 @@ keywords of the facts, with an index built once per table."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from figcheck.linking.words import words
+from figcheck.linking.cues import load_cues
+from figcheck.linking.words import capitalised, hyphen_joined, words
 from figcheck.records import Claim
 from figcheck.reference.facts import COMPATIBLE_KINDS, FACT_KINDS, RANKS, ReferenceFact
 
@@ -62,16 +64,59 @@ def _placed_phrases_in(index: Mapping[str, list[_Phrase]], text: tuple[str, ...]
 # one thing: "the founding of the DPRK" does; "the establishment of diplomatic relations
 # between the DPRK and Pakistan" is not the founding of the DPRK.
 _PROXIMITY = 2
+# Nouns that a name before them modifies: "the DPRK diplomatic ties", "the DPRK Stamp Society".
+_MODIFIED = frozenset(words("tie ties relation relations relationship diplomatic friendship society association "
+                            "committee federation union embassy delegation border joint stamp research treaty "
+                            "agreement government team club company corporation group regime system mechanism "
+                            "line zone commission"))
 
 
-def _bound(placed: list[tuple[int, _Phrase]], fact: int) -> bool:
+def _ends_phrase(text: tuple[str, ...], joined: tuple[bool, ...], end: int, fact_words: frozenset[str],
+                 capitals: tuple[bool, ...] = ()) -> bool:
+    """Whether a name ends its noun phrase at ``end``: "the DPRK" in "the founding of the DPRK on
+    ..." does; in "the DPRK-Germany diplomatic ties" or "the DPRK Stamp Society" it modifies
+    another noun, and what is founded is that noun."""
+    if end >= len(text):
+        return True
+    if end < len(joined) and joined[end]:
+        return False
+    if end < len(capitals) and capitals[end] and capitals[end - 1] and text[end] not in fact_words:
+        return False  # "Kim Il Sung Socialist Youth League": the name goes on
+    following = text[end]
+    if following in fact_words or following.isdigit() or following in load_cues_boundaries():
+        return True
+    return following not in _MODIFIED
+
+
+def _heads_phrase(text: tuple[str, ...], joined: tuple[bool, ...], start: int, fact_words: frozenset[str]) -> bool:
+    """Whether a name before its keyword is the noun the keyword is about: "the DPRK founding",
+    not "the Provisional People's Committee of North Korea was founded" (the committee was),
+    nor "the Sino-DPRK society was founded"."""
+    if start < len(joined) and joined[start]:
+        return False
+    if start >= 2 and text[start - 1] == "of" and not any(text[start - 2][:5] == w[:5] for w in fact_words):
+        return False
+    return True
+
+
+def _bound(placed: list[tuple[int, _Phrase]], fact: int, text: tuple[str, ...], joined: tuple[bool, ...],
+           fact_words: frozenset[str], capitals: tuple[bool, ...] = ()) -> bool:
     names = [(start, start + len(p.words)) for start, p in placed if p.fact == fact and p.role == _NAME]
     keywords = [(start, start + len(p.words)) for start, p in placed if p.fact == fact and p.role == _KEYWORD]
-    return any(
-        k_start - n_end <= _PROXIMITY and n_start - k_end <= _PROXIMITY
-        for n_start, n_end in names
-        for k_start, k_end in keywords
-    )
+    for n_start, n_end in names:
+        for k_start, k_end in keywords:
+            if k_end <= n_start:  # "the founding of the DPRK"
+                if n_start - k_end <= _PROXIMITY and _ends_phrase(text, joined, n_end, fact_words, capitals):
+                    return True
+            elif n_end <= k_start:  # "the DPRK founding", "the DPRK was founded"
+                if k_start - n_end <= _PROXIMITY and _heads_phrase(text, joined, n_start, fact_words):
+                    return True
+            elif _ends_phrase(text, joined, n_end, fact_words, capitals):  # one inside the other: "armistice"
+                return True
+    return False
+
+
+_SENTENCE_CACHE = 512
 
 
 class NameIndex:
@@ -80,6 +125,9 @@ class NameIndex:
     def __init__(self, facts: Sequence[ReferenceFact]) -> None:
         self.facts = tuple(facts)
         self._index: dict[str, dict[str, list[_Phrase]]] = {kind: defaultdict(list) for kind in FACT_KINDS}
+        self._by_sentence: dict[tuple[str, str], list[_Phrase]] = {}
+        # Every word of a fact's names and keywords: "of" between two of them joins, not parts.
+        self._fact_words = [frozenset(w for phrase in (*f.names(), *f.keywords) for w in words(phrase)) for f in self.facts]
         for position, fact in enumerate(self.facts):
             for role, phrases in ((_NAME, fact.names()), (_KEYWORD, fact.keywords)):
                 seen: set[tuple[str, ...]] = set()
@@ -90,6 +138,17 @@ class NameIndex:
                     seen.add(phrase_words)
                     specific = any(ch.isupper() for ch in phrase)
                     self._index[fact.kind][phrase_words[0]].append(_Phrase(phrase_words, position, role, specific))
+
+    def _sentence_phrases(self, kind: str, sentence: str) -> list[_Phrase]:
+        """The phrases of one kind in a sentence, found once per sentence however many figures
+        ask (the cache holds the sentences of about one article)."""
+        key = (kind, sentence)
+        found = self._by_sentence.get(key)
+        if found is None:
+            if len(self._by_sentence) > _SENTENCE_CACHE:
+                self._by_sentence.clear()
+            found = self._by_sentence[key] = list(_phrases_in(self._index[kind], words(sentence)))
+        return found
 
     def named_in(self, text: str) -> frozenset[str]:
         """The ids of the facts an article names specifically ("Korean War", not just "war")."""
@@ -121,9 +180,17 @@ class NameIndex:
             return []
         subject = words(claim.subject)
         near = words(claim.context)
+        if claim.kind == "duration":
+            # "three-year war": the figure's own words carry the keyword ("year war").
+            # A separator no word can match keeps phrases from spanning the two.
+            # "ten year-long war", "twelve years of war": the words right after it count too.
+            at = claim.end - claim.sentence_start
+            after = claim.sentence[at : at + 24]
+            near = words(f"{claim.text} {after}") + ("|",) + words(f"{claim.subject or ''}") + ("|",) + words(claim.context)
         if claim.kind == "anniversary":
             near += words(getattr(claim.value, "event", None))
-        sentence = words(claim.sentence)
+        # A figure the extractor gave no words of its own: its sentence is all there is.
+        bare = claim.kind in ("count", "duration") and not subject and not claim.context
         hits: dict[int, _Hits] = defaultdict(_Hits)
         dated = claim.kind in ("date", "date_range", "anniversary")
         bound: set[int] = set()
@@ -132,33 +199,31 @@ class NameIndex:
             if dated:
                 # Each field on its own: joined, the end of one would stand next to the start
                 # of the next and make pairs the text never wrote.
-                fields = (subject, words(claim.context), words(getattr(claim.value, "event", None)))
-                for field in fields:
+                raw_fields = (claim.subject, claim.context, getattr(claim.value, "event", None))
+                for raw in raw_fields:
+                    field, joined, capitals = words(raw), hyphen_joined(raw), capitalised(raw)
                     placed = list(_placed_phrases_in(index, field))
-                    bound.update(p.fact for _, p in placed if _bound(placed, p.fact))
+                    bound.update(p.fact for _, p in placed if p.fact not in bound
+                                 and _bound(placed, p.fact, field, joined, self._fact_words[p.fact], capitals))
             for phrase in _phrases_in(index, subject):
                 if phrase.role == _NAME:
                     hits[phrase.fact].name_in_subject = True
                     hits[phrase.fact].saw_name(phrase, near=True)
                 else:
                     hits[phrase.fact].keyword_near = True
-            for phrase in _phrases_in(index, near):
+            for phrase in (self._sentence_phrases(kind, claim.sentence) if bare else _phrases_in(index, near)):
                 if phrase.role == _NAME:
                     hits[phrase.fact].name_elsewhere = True
                     hits[phrase.fact].saw_name(phrase, near=True)
                 else:
                     hits[phrase.fact].keyword_near = True
-            for phrase in _phrases_in(index, sentence):
-                if phrase.role == _NAME:
-                    hits[phrase.fact].name_elsewhere = True
-                    hits[phrase.fact].saw_name(phrase, near=False)
-                else:
-                    hits[phrase.fact].keyword_in_sentence = True
         matched: list[tuple[int, int, str, ReferenceFact]] = []
         for position, found in hits.items():
             fact = self.facts[position]
-            if fact.kind in ("count", "duration") and subject:
-                named = found.name_in_subject
+            if fact.kind in ("count", "duration"):
+                # What is counted or lasts is the figure's own noun, or its own clause when it
+                # has none ("the war lasted three years"), never a name elsewhere in the sentence.
+                named = found.name_in_subject if subject else found.name_near
             elif claim.kind in ("date", "date_range", "anniversary"):
                 # A sentence can name several events; a date belongs to the one in its clause.
                 named = found.name_near
@@ -167,15 +232,36 @@ class NameIndex:
             if named and not found.specific_name:
                 if named_in_article is not None and fact.id not in named_in_article:
                     named = False
-                elif _inside_other_name(claim, fact):
+                elif _inside_other_name(claim, fact) or _qualified_otherwise(claim, fact):
                     named = False
-            worded = found.keyword_near or found.keyword_in_sentence or not fact.keywords
+            worded = found.keyword_near or not fact.keywords
             if dated and fact.keywords:
                 # A date's event is named and described together: "the outbreak of the war".
                 worded = position in bound
             if named and worded:
                 matched.append((-found.score, -found.longest_name, RANKS.index(fact.rank), fact.id, fact))
         return [fact for *_, fact in sorted(matched, key=lambda entry: entry[:4])]
+
+
+_QUALIFIER = re.compile(r"^\s+(?:between|with|of|among|by)\s+(?:the\s+)?((?:[A-Z][\w'’.-]*|and|the|south|north|\s)+)")
+
+
+def _qualified_otherwise(claim: Claim, fact: ReferenceFact) -> bool:
+    """Whether a common-word name is narrowed to another thing by the names after it: "the
+    treaty between south Korea and the U.S." is not the treaty between China and the DPRK."""
+    text = " ".join(t for t in (claim.subject, claim.context, getattr(claim.value, "event", None)) if t)
+    known = " ".join((fact.subject, *fact.names())).casefold()
+    for name in fact.names():
+        if any(ch.isupper() for ch in name):
+            continue
+        for m in re.finditer(rf"(?i)\b{re.escape(name)}\b", text):
+            q = _QUALIFIER.match(text, m.end())
+            if not q:
+                continue
+            parties = [w for w in re.findall(r"[A-Z][\w'’.-]*", q.group(1)) if w.rstrip(".").casefold() not in ("the",)]
+            if parties and not all(w.rstrip(".").casefold() in known for w in parties):
+                return True
+    return False
 
 
 def _inside_other_name(claim: Claim, fact: ReferenceFact) -> bool:
@@ -192,3 +278,12 @@ def _inside_other_name(claim: Claim, fact: ReferenceFact) -> bool:
             if not before or not before[-1][:1].isupper() or before[-1].lower() in ("the", "a", "an"):
                 return False
     return seen
+
+
+def load_cues_boundaries() -> frozenset[str]:
+    return _boundaries()
+
+
+@functools.cache
+def _boundaries() -> frozenset[str]:
+    return frozenset(load_cues().phrase_boundaries)

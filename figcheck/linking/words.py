@@ -32,3 +32,28 @@ def words(text: str | None) -> tuple[str, ...]:
         return ()
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
     return tuple(_singular(word) for word in _NOT_WORD.split(folded) if word and word not in _ARTICLES)
+
+
+@functools.lru_cache(maxsize=8192)
+def hyphen_joined(text: str | None) -> tuple[bool, ...]:
+    """For each word of ``words(text)``, whether it was joined to the one before by a hyphen
+    ("DPRK-Germany": Germany is): a name so joined is part of a compound, not a phrase's head."""
+    if not text:
+        return ()
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    flags = []
+    for m in re.finditer(r"[^\W]+", folded):
+        if m.group(0) in _ARTICLES:
+            continue
+        flags.append(m.start() > 0 and folded[m.start() - 1] in "-‐‑–")
+    return tuple(flags)
+
+
+@functools.lru_cache(maxsize=8192)
+def capitalised(text: str | None) -> tuple[bool, ...]:
+    """For each word of ``words(text)``, whether the text wrote it with a capital: a name
+    followed by one is part of a longer name ("Kim Il Sung Socialist Youth League")."""
+    if not text:
+        return ()
+    folded = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+    return tuple(m.group(0)[:1].isupper() for m in re.finditer(r"[^\W]+", folded) if m.group(0).casefold() not in _ARTICLES)

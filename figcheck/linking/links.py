@@ -1,0 +1,123 @@
+"""The linking decisions for one article, asked the same way by every check and computed once:
+which reference facts a claim is tied to, what a date dates, the time a sentence speaks of,
+whether two figures are one quantity, and which whole a part belongs to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from figcheck.linking.about import DateAbout, date_about, event_word_fits, range_of, whole_of
+from figcheck.linking.quantity import QuantityLink, same_quantity
+from figcheck.linking.sentences import Sentences
+from figcheck.linking.time_frame import TimeFrame, date_tense, frame_of
+from figcheck.records import AnniversaryValue, Claim, DateValue
+
+if TYPE_CHECKING:
+    from figcheck.reference import ReferenceFact, ReferenceTable
+
+
+@dataclass
+class ArticleLinks:
+    """Links of one article's claims. ``named_facts`` are the facts the article names
+    specifically somewhere ("Korean War"), which a common word ("the war") may then stand for."""
+
+    claims: list[Claim]
+    published: date | None = None
+    reference: ReferenceTable | None = None
+    named_facts: frozenset[str] | None = None
+    title: str | None = None
+    _facts: dict[tuple[str, str | None], list[ReferenceFact]] = field(default_factory=dict)
+    _frames: dict[str, TimeFrame] = field(default_factory=dict)
+    _dates: dict[str, DateAbout] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.sentences = Sentences(self.claims)
+        self.by_id = {c.id: c for c in self.claims}
+
+    # --- what a claim is about --------------------------------------------------------------
+
+    def date_about(self, claim: Claim) -> DateAbout:
+        found = self._dates.get(claim.id)
+        if found is None:
+            found = self._dates[claim.id] = date_about(claim, self.sentences.of(claim))
+        return found
+
+    def range_of(self, duration: Claim, ranges: list[Claim]) -> Claim | None:
+        """The date range a stated length measures (see ``about.range_of``)."""
+        return range_of(duration, ranges, self.sentences.of(duration))
+
+    def apposed_date(self, claim: Claim) -> Claim | None:
+        """The date set right beside a figure, a comma apart: "founded in 1952, 35 years ago"."""
+        sentence = self.sentences.of(claim)
+        for other in reversed(sentence.claims_between(claim.start - 64, claim.start)):
+            if other.kind == "date" and 0 <= claim.start - other.end <= 3 \
+                    and sentence.text[other.end - sentence.start : claim.start - sentence.start].strip() in (",", ""):
+                return other
+        return None
+
+    def whole(self, part: Claim) -> Claim | None:
+        """The whole a part is a part of, when the text ties them (see ``about.whole_of``)."""
+        return whole_of(part, self.sentences, self.by_id) if part.part_of else None
+
+    def facts(self, claim: Claim, whole: Claim | None = None) -> list[ReferenceFact]:
+        """The reference facts ``claim`` is about, best first: for a count, the facts its own
+        noun names; for a date, the facts its own clause names as its event (not one it is
+        placed after or before, not one a word like "published" shows it does not date); for an
+        anniversary, the facts its "of ..." phrase names. A part ("Of them twelve were honored
+        with the title of Hero") is matched on its own words, never to its whole's facts."""
+        if self.reference is None:
+            return []
+        key = (claim.id, whole.id if whole is not None else None)
+        found = self._facts.get(key)
+        if found is None:
+            found = self._facts[key] = self._match(claim, whole)
+        return found
+
+    def _match(self, claim: Claim, whole: Claim | None) -> list[ReferenceFact]:
+        assert self.reference is not None
+        named = self.named_facts
+        if claim.kind == "anniversary":
+            event = claim.value.event if isinstance(claim.value, AnniversaryValue) else ""
+            probe = claim.model_copy(update={"subject": event, "context": event, "sentence": event})
+            return self.reference.match(probe, named_in_article=named)
+        if claim.kind in ("date", "date_range"):
+            about = self.date_about(claim)
+            probe = claim.model_copy(update={"subject": None, "context": about.clause, "sentence": about.clause})
+            found = self.reference.match(probe, named_in_article=named)
+            return [f for f in found if event_word_fits(about.event_word, (*f.keywords, *f.names()))]
+        probe = claim
+        if whole is not None and claim.context:
+            probe = claim.model_copy(update={"subject": f"{claim.subject or ''} {claim.context}".strip()})
+        found = self.reference.match(probe, named_in_article=named)
+        if whole is not None:
+            taken = {f.id for f in self.facts(whole)}
+            found = [f for f in found if f.id not in taken]
+        return found
+
+    def event_facts(self, event: str, claim: Claim) -> list[ReferenceFact]:
+        """The dated facts an event phrase names ("the fabrication of the treaty"), as an
+        anniversary's "of ..." phrase or a duration's "since ..." phrase gives it."""
+        if self.reference is None or not event:
+            return []
+        probe = claim.model_copy(update={"kind": "date", "value": DateValue(timex="XXXX"), "subject": event,
+                                         "context": event, "sentence": event})
+        return [f for f in self.reference.match(probe, named_in_article=self.named_facts) if f.kind in ("date", "date_range")]
+
+    # --- when its sentence speaks -------------------------------------------------------------
+
+    def frame(self, claim: Claim) -> TimeFrame:
+        found = self._frames.get(claim.id)
+        if found is None:
+            found = self._frames[claim.id] = frame_of(claim, self.sentences.of(claim), self.published)
+        return found
+
+    def date_tense(self, claim: Claim) -> TimeFrame:
+        """How a date is spoken of: a narrated past, looking ahead, a name, or not told."""
+        return date_tense(claim, self.sentences.of(claim))
+
+    # --- one quantity -------------------------------------------------------------------------
+
+    def same_quantity(self, a: Claim, b: Claim) -> QuantityLink:
+        return same_quantity(a, b, self.sentences, self.title)

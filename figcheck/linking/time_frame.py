@@ -1,0 +1,221 @@
+"""The time a sentence speaks of: the year an anniversary, an "N years ago" or a tense is to be
+resolved against. Not always the publication date: "last year", "in 1972", "was opened to
+mark" (a narrated past whose year the sentence does not give), "calls for commemorating" and
+"will mark" (still to come)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from figcheck.linking.cues import pattern
+from figcheck.linking.sentences import Sentence
+from figcheck.records import AnniversaryValue, Claim, DateValue
+
+FrameKind = Literal["stated", "news", "forthcoming", "narrated", "unknown"]
+
+
+@dataclass(frozen=True)
+class TimeFrame:
+    """When a sentence speaks. ``years`` are the years its time can be, most likely first
+    (empty when it cannot be told); ``certain`` says whether the text states that time rather
+    than suggesting it; ``reason`` says how it was told, in words a report can quote."""
+
+    kind: FrameKind
+    years: tuple[int, ...]
+    certain: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class _SentenceCues:
+    """The time cues of one sentence, found once however many figures it holds."""
+
+    last_year: bool
+    next_year: bool
+    forthcoming: str | None
+    purpose: bool
+    # (start, kind, word) of tense cues, in text order, none inside a longer one.
+    tense: tuple[tuple[int, str, str], ...]
+    # (start, claim) of the sentence's dates that carry a year, in text order.
+    dates: tuple[tuple[int, Claim], ...]
+
+
+def _cues(sentence: Sentence) -> _SentenceCues:
+    def compute() -> _SentenceCues:
+        text = sentence.text
+        ahead = pattern("time_frame.forthcoming").search(text)
+        spans = sorted(
+            (m.start(), -m.end(), kind, m.group(0))
+            for kind in ("narrated", "ceremony", "present")
+            for m in pattern(f"time_frame.{kind}").finditer(text)
+        )
+        tense = []
+        reach = -1
+        for start, neg_end, kind, word in spans:  # longest first at each start
+            if -neg_end <= reach:
+                continue  # inside a longer cue ("opened" in "was opened")
+            reach = max(reach, -neg_end)
+            tense.append((start, kind, word))
+        dates = tuple((c.start, c) for c in sentence.claims
+                      if c.kind == "date" and isinstance(c.value, DateValue) and c.value.timex[:4].isdigit())
+        return _SentenceCues(bool(pattern("time_frame.last_year").search(text)),
+                             bool(pattern("time_frame.next_year").search(text)),
+                             ahead.group(0) if ahead else None,
+                             bool(pattern("time_frame.purpose").search(text)), tuple(tense), dates)
+
+    return sentence.once("time_cues", compute)
+
+
+def frame_of(claim: Claim, sentence: Sentence, published: date | None) -> TimeFrame:
+    frame = _frame(claim, sentence, published)
+    ahead = _cues(sentence).forthcoming
+    if frame.years and frame.kind in ("stated", "news") and ahead:
+        # "sent an appeal on Oct. 23 for ... the 60th anniversary": the sentence's day, looking ahead.
+        return TimeFrame("forthcoming", (*frame.years, frame.years[-1] + 1), False,
+                         f"{frame.reason}, looking ahead ({ahead!r})")
+    if frame.years and frame.kind != "forthcoming" and _cues(sentence).purpose:
+        # "formed on July 5 to commemorate the 100th ...": a purpose can look a year ahead.
+        ahead = frame.years[-1] + 1
+        return TimeFrame(frame.kind, (*frame.years, ahead), frame.certain,
+                         f"{frame.reason}, or the year after for what it prepares")
+    return frame
+
+
+def _frame(claim: Claim, sentence: Sentence, published: date | None) -> TimeFrame:
+    value = claim.value
+    if isinstance(value, AnniversaryValue) and value.observed_year:
+        return TimeFrame("stated", (value.observed_year,), True, f"the sentence places it in {value.observed_year}")
+    stated = _stated_date(claim, sentence, published)
+    if stated is not None:
+        return stated
+    if published is None:
+        return TimeFrame("unknown", (), False, "the article's date is not known")
+    year = published.year
+    cues = _cues(sentence)
+    at = claim.start - sentence.start
+    if cues.last_year:
+        return TimeFrame("stated", (year - 1,), True, f"the sentence speaks of last year ({year - 1})")
+    if cues.next_year:
+        return TimeFrame("forthcoming", (year + 1,), True, f"the sentence speaks of next year ({year + 1})")
+    if cues.forthcoming:
+        return TimeFrame("forthcoming", (year, year + 1), False, f"the sentence looks ahead ({cues.forthcoming!r})")
+    cue = _nearest_cue(cues.tense, at)
+    if cue is None:
+        if cues.purpose:
+            return TimeFrame("forthcoming", (year, year + 1), False, "the sentence names a purpose, this year's or next")
+        # No tense to go by: a news article most likely speaks of its own day.
+        return TimeFrame("unknown", (year,), False,
+                         "the sentence does not say when it speaks of, so most likely of the day of publication")
+    kind, word = cue
+    if kind == "narrated":
+        return TimeFrame("narrated", (), False,
+                         f"the sentence narrates a past event ({word!r}) without giving its year")
+    if kind == "present":
+        return TimeFrame("news", (year,), True, f"the sentence speaks in the present ({word!r})")
+    return TimeFrame("news", (year,), False, f"the sentence reports a ceremony ({word!r}), most likely the news of the day")
+
+
+_NEAREST_DATES = 3
+
+
+def _stated_date(claim: Claim, sentence: Sentence, published: date | None) -> TimeFrame | None:
+    """A date in the same sentence places it: "in 1972", or "on March 1" of the news of the day."""
+    dates = _cues(sentence).dates
+    if not dates:
+        return None
+    # A date inside the anniversary's own "of ..." phrase dates the event, not the sentence.
+    event = claim.value.event if isinstance(claim.value, AnniversaryValue) else ""
+    i = bisect.bisect_left(dates, claim.start, key=lambda d: d[0])
+    nearby = dates[max(0, i - _NEAREST_DATES) : i + _NEAREST_DATES]
+    candidates = [c for _, c in nearby if c.id != claim.id and not (event and c.text in event)]
+    if not candidates:
+        return None
+    other = min(candidates, key=lambda c: abs(c.start - claim.start))
+    value = other.value
+    assert isinstance(value, DateValue)
+    year = int(value.timex[:4])
+    if value.resolved_from and published is not None and year == published.year:
+        return TimeFrame("news", (year,), True, f"the sentence dates it {other.text!r}, in the news of the day")
+    return TimeFrame("stated", (year,), True, f"the sentence places it in {year} ({other.text!r})")
+
+
+def _nearest_cue(tense: tuple[tuple[int, str, str], ...], at: int) -> tuple[str, str] | None:
+    """The tense cue nearest before the figure (failing that, nearest after it)."""
+    if not tense:
+        return None
+    i = bisect.bisect_left(tense, at, key=lambda t: t[0])
+    _, kind, word = tense[i - 1] if i > 0 else tense[0]
+    return kind, word
+
+
+# --- the tense a date is spoken of in -----------------------------------------------------
+
+# Lower-case only: a headline's capitalised words ("Uninterrupted Power Supply") are no verbs.
+_PAST = re.compile(r"\b(?:was|were|had|did|began|held|died|arrived|took place|broke out|[a-z]{3,}ed)\b")
+_FUTURE = re.compile(r"\b(?:will|shall|would|plans?|planned|scheduled|expected|due|upcoming|next|to be|"
+                     r"is to|are to|until|till|set to|aims?|hopes?|targets?|deadline)\b", re.IGNORECASE)
+_PROSPECTIVE = re.compile(r"\b(?:to|for|before|\w+ing|(?:is|are|will be|be) \w+ed)\b", re.IGNORECASE)
+_TIME_OF_YEAR = re.compile(r"(?i)\s*\bthe\s+(?:year|end\s+of|spring\s+of|summer\s+of|autumn\s+of|winter\s+of)\s*$")
+_AGENT = re.compile(r"(?i)^\s*by\b.*?(?=\b(?:on|in|at)\s*$)")
+_DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her)\b", re.IGNORECASE)
+_LEAD_WORDS = 14
+_LEAD_CHARS = 240
+
+
+def date_tense(claim: Claim, sentence: Sentence) -> TimeFrame:
+    """How a date is spoken of, from the words leading up to it: "was signed on" (a narrated
+    past), "will open on", "toward the year 2012", "by 2024" (looking ahead), "the 2014 World
+    Cup" (a name), or nothing that tells."""
+    at = claim.end - sentence.start
+    if isinstance(claim.value, DateValue) and claim.value.timex.isdigit() and sentence.text[at : at + 8].lstrip()[:1].isupper():
+        return TimeFrame("unknown", (), False, "the year is part of a name")
+    lead = _lead(claim, sentence)
+    if _FUTURE.search(lead) or _PROSPECTIVE.search(lead):
+        return TimeFrame("forthcoming", (), False, "the words before it look ahead")
+    bare = _TIME_OF_YEAR.sub("", lead)[-24:]
+    forward = pattern("forward_before_date").search(bare)
+    if forward is not None and not bare[forward.end():].strip():
+        return TimeFrame("forthcoming", (), False, f"a target date ({forward.group(0)!r})")
+    last = None
+    for m in _PAST.finditer(lead):
+        last = m
+    if last is None:
+        return TimeFrame("unknown", (), False, "no past-tense verb dates it")
+    # An agent ("released by the news agency (KCNA) on") does not come between verb and date.
+    gap = _AGENT.sub(" ", lead[last.end():])
+    if len(gap.split()) > 4 or _DETERMINER.search(gap):
+        # "initiated a conference in Pyongyang in April": the date is the conference's.
+        return TimeFrame("unknown", (), False, "the date belongs to a noun, not to the past-tense verb")
+    return TimeFrame("narrated", (), True, f"{last.group(0)!r} dates it")
+
+
+def _lead(claim: Claim, sentence: Sentence) -> str:
+    """The words of the clause just before the date, back to the previous date or comma."""
+    at = claim.start - sentence.start
+    lead_from = max(0, at - _LEAD_CHARS)
+    lead = sentence.text[lead_from:at]
+    cut = max(lead.rfind(","), lead.rfind(";"))
+    for other in sentence.claims_between(sentence.start + lead_from, claim.start):
+        if other.kind == "date" and other.end <= claim.start:
+            cut = max(cut, other.end - sentence.start - lead_from)
+    return " ".join(lead[cut + 1 :].split()[-_LEAD_WORDS:])
+
+
+def dates_the_news(claim: Claim, published: date | None, recent_years: int = 1) -> bool:
+    """A date resolved against the publication date, or in its year, dates the news of the day
+    (a commemoration, a visit), not a historical event, even when its sentence names one."""
+    if claim.kind != "date" or published is None or not isinstance(claim.value, DateValue):
+        return False
+    if claim.value.resolved_from:
+        return True
+    from figcheck.reference.values import timex_bounds  # the reference package imports linking
+
+    try:
+        last = timex_bounds(claim.value.timex)[1]
+    except ValueError:
+        return False  # not on a calendar ("XXXX-10-25")
+    return last.year >= published.year - recent_years
