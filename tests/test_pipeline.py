@@ -11,7 +11,6 @@ import pytest
 
 from figcheck.fetching.client import FetchProblem
 from figcheck.fetching.run import FetchReport, SourceReport
-from figcheck.corpus import list_articles
 from figcheck.pipeline import check_corpus
 from figcheck.records import ClaimRef, Finding
 
@@ -56,7 +55,8 @@ def test_an_unchanged_run_comes_from_the_cache_with_the_same_findings(corpus: Pa
 
 
 def test_a_fetch_report_puts_failures_and_revised_figures_into_the_report(corpus: Path, tmp_path: Path) -> None:
-    from figcheck.pipeline import CorpusRun
+    from figcheck.pipeline import CorpusRun, check_batch, run_batches
+    from figcheck.pipeline.run import _Done
 
     revision = Finding(
         id="f-revision", check="article_revision", verdict="discrepancy", severity="warning",
@@ -74,11 +74,9 @@ def test_a_fetch_report_puts_failures_and_revised_figures_into_the_report(corpus
     fetch_json.write_text(report.model_dump_json(), encoding="utf-8")
 
     out = tmp_path / "out"
-    paths, problems = list_articles(corpus)
-    run = CorpusRun(corpus, ROOT / "reference_data", out, workers=1)
-    run.add_problems(problems)
+    run = CorpusRun(corpus, ROOT / "reference_data", out)
     run.add_fetch_report(fetch_json)
-    run.check_batch(paths)
+    run_batches(run, lambda batch: _Done(check_batch, batch), batch_size=500, window=1)
     run.finish()
 
     data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
@@ -89,7 +87,7 @@ def test_a_fetch_report_puts_failures_and_revised_figures_into_the_report(corpus
 
 
 def test_a_changed_rule_invalidates_the_cache(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import figcheck.pipeline as pipeline
+    import figcheck.pipeline.cache as pipeline
 
     out = tmp_path / "reports" / "latest"
     check_corpus(corpus, ROOT / "reference_data", out, workers=1)
