@@ -20,6 +20,7 @@ from figcheck.pipeline import (
     DEFAULT_ARTICLE_SECONDS,
     Batch,
     BatchOutput,
+    Completed,
     CorpusRun,
     RunSummary,
     check_batch,
@@ -72,8 +73,11 @@ def check_corpus(
                 logger.info("%s: %d claims (%.1fs); %d articles so far, %d from the cache",
                             batch.name, claims, output.seconds, len(run.documents), run.cached)
 
-        run_batches(run, extract_and_check.submit, batch_size=batch_size, window=2 * local_workers(workers),
-                    on_batch=progress)
+        def hand_out(batch: Batch):
+            # A run whose work is one small batch does it here rather than start workers for it.
+            return Completed(extract_and_check, batch) if batch.alone else extract_and_check.submit(batch)
+
+        run_batches(run, hand_out, batch_size=batch_size, window=2 * local_workers(workers), on_batch=progress)
         summary = write_report(run)
     except BaseException:
         run.abandon()
@@ -130,4 +134,5 @@ def summary_dict(summary: RunSummary) -> dict:
         "resolved": summary.resolved,
         "problems": len(summary.problems),
         "cached": summary.cached,
+        "task_runs": summary.submitted + 1,
     }

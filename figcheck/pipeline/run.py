@@ -97,6 +97,7 @@ class RunSummary:
     cached: int
     seconds: float
     discrepancies: list[Finding] = field(default_factory=list)
+    submitted: int = 0  # batches handed out, counting each time one was handed out again
 
     @property
     def errors(self) -> int:
@@ -167,6 +168,7 @@ class CorpusRun:
         self._hashes: list[tuple[str, str]] = []
         self._queue: deque[_Hit | _Slot] = deque()  # what waits for a batch still out, in corpus order
         self._batches = 0
+        self.submitted = 0
         self.claims = 0
         self.cached = 0
         self._fetch_report: Path | None = None
@@ -221,7 +223,7 @@ class CorpusRun:
                 yield Batch(slot.number, documents, self.table, self.article_seconds)
                 documents, slot = [], None
         if documents:
-            yield Batch(slot.number, documents, self.table, self.article_seconds)
+            yield Batch(slot.number, documents, self.table, self.article_seconds, alone=slot.number == 0)
 
     def add_output(self, output: BatchOutput) -> int:
         """Merges a batch's results (and the cached articles that come before it); returns the
@@ -334,6 +336,7 @@ class CorpusRun:
             cached=self.cached,
             seconds=(datetime.now(UTC) - self.started).total_seconds(),
             discrepancies=discrepancies,
+            submitted=self.submitted,
         )
 
     def _run_info(self) -> RunInfo:
@@ -407,6 +410,10 @@ def run_batches(
     all; after that its articles are listed as not checked and the run goes on."""
     out: deque[tuple[Batch, BatchFuture]] = deque()
 
+    def hand_out(batch: Batch) -> BatchFuture:
+        run.submitted += 1
+        return submit(batch)
+
     def settle(batch: Batch, future: BatchFuture) -> None:
         for attempt in range(1, attempts + 1):
             try:
@@ -418,7 +425,7 @@ def run_batches(
                         on_batch(batch, None, 0)
                     return
                 run.warn(f"{batch.name} failed ({type(error).__name__}: {error}); trying it again")
-                future = submit(batch)
+                future = hand_out(batch)
                 continue
             claims = run.add_output(output)
             if on_batch:
@@ -426,15 +433,15 @@ def run_batches(
             return
 
     for batch in run.batches(batch_size):
-        out.append((batch, submit(batch)))
+        out.append((batch, hand_out(batch)))
         while len(out) >= window:
             settle(*out.popleft())
     while out:
         settle(*out.popleft())
 
 
-class _Done(Future):
-    """The result of work done at once, in this process (one worker, or a tiny corpus)."""
+class Completed(Future):
+    """The result of work done at once, in this process (one worker, or a batch that is all the work)."""
 
     def __init__(self, function: Callable, argument: object) -> None:
         super().__init__()
@@ -463,12 +470,13 @@ def check_corpus(
     run = CorpusRun(corpus, reference, out, use_cache=use_cache, article_seconds=article_seconds)
     try:
         if workers == 1:
-            run_batches(run, lambda batch: _Done(check_batch, batch), batch_size=batch_size, window=1, on_batch=on_batch)
+            run_batches(run, lambda batch: Completed(check_batch, batch), batch_size=batch_size, window=1, on_batch=on_batch)
         else:
             from figcheck.pipeline.processes import worker_pool
 
             with worker_pool(workers) as pool:
-                run_batches(run, lambda batch: pool.submit(check_batch, batch), batch_size=batch_size,
+                run_batches(run, lambda batch: Completed(check_batch, batch) if batch.alone else pool.submit(check_batch, batch),
+                            batch_size=batch_size,
                             window=2 * workers, on_batch=on_batch)
         return run.finish()
     except BaseException:

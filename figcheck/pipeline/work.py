@@ -28,11 +28,16 @@ class Batch:
     documents: list[Document]
     reference: ReferenceTable
     article_seconds: float | None = DEFAULT_ARTICLE_SECONDS
+    # The run's only batch, and a small one: cheaper to check where the run is than to start
+    # worker processes for it.
+    alone: bool = False
 
     @property
     def name(self) -> str:
+        count = len(self.documents)
         first, last = self.documents[0].doc_id, self.documents[-1].doc_id
-        return f"batch {self.number} ({len(self.documents)} articles, {first} … {last})"
+        which = first if count == 1 else f"{first} … {last}"
+        return f"batch {self.number} ({count} article{'s' if count != 1 else ''}: {which})"
 
 
 @dataclass
