@@ -37,7 +37,7 @@ def test_claims_file_keeps_the_offset_contract(corpus: Path, tmp_path: Path) -> 
 
 def test_worker_processes_give_the_same_result_as_one_process(corpus: Path, tmp_path: Path) -> None:
     one = check_corpus(corpus, ROOT / "reference_data", tmp_path / "a" / "latest", workers=1, batch_size=5)
-    two = check_corpus(corpus, ROOT / "reference_data", tmp_path / "b" / "latest", workers=2, batch_size=5)
+    two = check_corpus(corpus, ROOT / "reference_data", tmp_path / "b" / "latest", workers=2, batch_size=2)
     first = json.loads((tmp_path / "a" / "latest" / "findings.json").read_text())["findings"]
     second = json.loads((tmp_path / "b" / "latest" / "findings.json").read_text())["findings"]
     assert (one.articles, one.claims) == (two.articles, two.claims)
@@ -55,8 +55,7 @@ def test_an_unchanged_run_comes_from_the_cache_with_the_same_findings(corpus: Pa
 
 
 def test_a_fetch_report_puts_failures_and_revised_figures_into_the_report(corpus: Path, tmp_path: Path) -> None:
-    from figcheck.pipeline import CorpusRun, check_batch, run_batches
-    from figcheck.pipeline.run import _Done
+    from figcheck.pipeline import Completed, CorpusRun, check_batch, run_batches
 
     revision = Finding(
         id="f-revision", check="article_revision", verdict="discrepancy", severity="warning",
@@ -76,7 +75,7 @@ def test_a_fetch_report_puts_failures_and_revised_figures_into_the_report(corpus
     out = tmp_path / "out"
     run = CorpusRun(corpus, ROOT / "reference_data", out)
     run.add_fetch_report(fetch_json)
-    run_batches(run, lambda batch: _Done(check_batch, batch), batch_size=500, window=1)
+    run_batches(run, lambda batch: Completed(check_batch, batch), batch_size=500, window=1)
     run.finish()
 
     data = json.loads((out / "findings.json").read_text(encoding="utf-8"))

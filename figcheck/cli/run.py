@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from figcheck.cli.app import app, fail
+from figcheck.cli.server import prefect_api
 from figcheck.pipeline.guardian import start as start_guardian
 from figcheck.pipeline.work import DEFAULT_ARTICLE_SECONDS
 
@@ -24,6 +25,8 @@ _PREFECT_DEFAULTS = {
     # beats failing with "database is locked".
     "PREFECT_SERVER_DATABASE_TIMEOUT": "30",
     "PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT": "30",
+    # On a busy machine the embedded server can take longer than Prefect's 20 s to answer.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 _RECORDS_WAIT_SECONDS = 30
 
@@ -66,8 +69,8 @@ def run(
 
     Runs the `check_corpus` Prefect flow: load the corpus, extract claims, run the checkers
     (within each article, across articles, against the reference table), write the report.
-    With nothing configured it starts Prefect's embedded server; with PREFECT_API_URL set it
-    reports to that server. A broken article is reported and the run goes on. The exit code is
+    With nothing configured it starts a local Prefect server for the length of the run; with
+    PREFECT_API_URL set it reports to that server. --dask runs the batches on a Dask cluster. A broken article is reported and the run goes on. The exit code is
     0 whatever the findings, unless --fail-on is given.
     """
     if not corpus.exists():
@@ -77,6 +80,23 @@ def run(
     # First, before Prefect starts anything: whatever this run starts ends with it, even if it is killed.
     guardian = start_guardian(out.parent / "runs")
     configure_prefect()
+    try:
+        with prefect_api():
+            result = _run_flow(corpus, reference, out, batch_size, cache, workers, dask, article_seconds)
+    except KeyboardInterrupt:
+        typer.echo(f"\nfigcheck: interrupted; {out} is as the previous run left it.", err=True)
+        raise typer.Exit(130) from None
+    finally:
+        guardian.stand_down()
+    _print_summary(result, out)
+    if fail_on is not None:
+        worst = result["errors"] + (result["warnings"] if fail_on is FailOn.warning else 0)
+        if worst:
+            raise typer.Exit(1)
+
+
+def _run_flow(corpus: Path, reference: Path, out: Path, batch_size: int, cache: bool, workers: int | None,
+              dask: str | None, article_seconds: float) -> dict:
     from figcheck.corpus import DocumentError
     from figcheck.pipeline import OutputLocked
     from figcheck.reference import ReferenceTableError
@@ -96,12 +116,7 @@ def run(
     except Exception as error:  # the flow failed: say why in one line, the log has the rest
         fail(f"the run failed: {error}", code=1)
     _wait_for_records(state.state_details.flow_run_id, expected_tasks=result["task_runs"])
-    guardian.stdin.close()
-    _print_summary(result, out)
-    if fail_on is not None:
-        worst = result["errors"] + (result["warnings"] if fail_on is FailOn.warning else 0)
-        if worst:
-            raise typer.Exit(1)
+    return result
 
 
 def _wait_for_records(flow_run_id, expected_tasks: int) -> None:

@@ -2,10 +2,10 @@
 
 ``figcheck run`` starts it first, with a pipe on its standard input. While the run lives, it notes
 the run's descendant processes (Prefect's server, worker processes, a local Dask cluster); when
-the pipe closes because the run has ended, however it ended, it stops those still running and
-removes the run's unfinished folder. A run that ends normally leaves it nothing to do.
+the pipe closes without the run having said "done" (the run was killed), it stops those still
+running and removes the run's unfinished folder.
 
-    python -m figcheck.pipeline.guardian PID RUNS_DIR
+    python -m figcheck.pipeline.guardian PID RUNS_DIR PIDS_STARTED_BEFORE
 """
 
 from __future__ import annotations
@@ -20,21 +20,27 @@ from pathlib import Path
 _LOOK_EVERY = 0.25  # seconds between two looks at the run's processes
 
 
-def watch(pid: int, runs_dir: Path) -> None:
+def watch(pid: int, runs_dir: Path, before: set[int]) -> None:
+    """``before``: the processes ``pid`` had started before the run, which are not the run's."""
     import psutil
 
     try:
         run = psutil.Process(pid)
     except psutil.NoSuchProcess:
         return
+    before = before | {os.getpid()}
     seen: dict[int, psutil.Process] = {}
     while True:
         ready, _, _ = select.select([sys.stdin], [], [], _LOOK_EVERY)
-        if ready and not os.read(sys.stdin.fileno(), 1024):
-            break  # the pipe closed: the run has ended
+        if ready:
+            said = os.read(sys.stdin.fileno(), 1024)
+            if said.startswith(b"done"):
+                return  # the run ended normally and stopped what it started
+            if not said:
+                break  # the pipe closed without a word: the run was killed
         try:
             for child in run.children(recursive=True):
-                if child.pid != os.getpid():
+                if child.pid not in before:
                     seen.setdefault(child.pid, child)
         except psutil.NoSuchProcess:
             break
@@ -55,10 +61,31 @@ def watch(pid: int, runs_dir: Path) -> None:
     remove_abandoned(runs_dir)
 
 
-def start(runs_dir: Path) -> subprocess.Popen:
-    """Starts the guardian of this process; it stays until this process ends."""
+class Guardian:
+    def __init__(self, runs_dir: Path) -> None:
+        self.process = _start(runs_dir)
+
+    def stand_down(self) -> None:
+        """The run is over and has stopped what it started: the guardian leaves everything be."""
+        try:
+            self.process.stdin.write(b"done\n")
+            self.process.stdin.close()
+        except OSError:
+            pass
+        self.process.wait(timeout=30)
+
+
+def start(runs_dir: Path) -> Guardian:
+    """Starts the guardian of this process."""
+    return Guardian(runs_dir)
+
+
+def _start(runs_dir: Path) -> subprocess.Popen:
+    import psutil
+
+    before = ",".join(str(child.pid) for child in psutil.Process().children(recursive=True))
     return subprocess.Popen(
-        [sys.executable, "-m", "figcheck.pipeline.guardian", str(os.getpid()), str(runs_dir)],
+        [sys.executable, "-m", "figcheck.pipeline.guardian", str(os.getpid()), str(runs_dir), before],
         stdin=subprocess.PIPE,
         start_new_session=True,  # Ctrl-C at the terminal is for the run, not for its guardian
     )
@@ -66,4 +93,4 @@ def start(runs_dir: Path) -> subprocess.Popen:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    watch(int(sys.argv[1]), Path(sys.argv[2]))
+    watch(int(sys.argv[1]), Path(sys.argv[2]), {int(pid) for pid in sys.argv[3].split(",") if pid})
