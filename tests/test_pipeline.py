@@ -93,3 +93,38 @@ def test_a_changed_rule_invalidates_the_cache(corpus: Path, tmp_path: Path, monk
     monkeypatch.setattr(pipeline, "code_version", lambda: "another version of the rules")
     again = check_corpus(corpus, ROOT / "reference_data", out, workers=1)
     assert again.cached == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="figcheck.corpus.iter_corpus reads corpus folders only on this branch; JSON-lines corpora come with its "
+    "JSONL reader (remove this mark when it lands)",
+)
+def test_a_jsonl_corpus_and_the_same_articles_as_files_give_the_same_findings(corpus: Path, tmp_path: Path) -> None:
+    from figcheck.corpus import load_document
+
+    folder = tmp_path / "as-files"
+    folder.mkdir()
+    lines = []
+    for article in sorted(corpus.glob("*.txt")):
+        meta = load_document(article).meta
+        record = {"id": article.stem, "title": meta.title, "source": meta.publisher, "url": meta.url,
+                  "published": meta.published.isoformat() if meta.published else None,
+                  "text": article.read_text(encoding="utf-8")}
+        lines.append(json.dumps(record))
+        # The same fields as the JSON line, no more, so that both say the same about the article.
+        (folder / article.name).write_text(record["text"], encoding="utf-8")
+        fields = {"title": record["title"], "publisher": record["source"], "url": record["url"], "published": record["published"]}
+        (folder / f"{article.stem}.meta.yaml").write_text(
+            "".join(f"{key}: {json.dumps(value)}\n" for key, value in fields.items() if value is not None), encoding="utf-8"
+        )
+    jsonl = tmp_path / "articles.jsonl"
+    jsonl.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    from_files = check_corpus(folder, ROOT / "reference_data", tmp_path / "a" / "latest", workers=1)
+    from_jsonl = check_corpus(jsonl, ROOT / "reference_data", tmp_path / "b" / "latest", workers=1)
+    assert (from_jsonl.articles, from_jsonl.claims) == (from_files.articles, from_files.claims) == (5, from_files.claims)
+    first = json.loads((tmp_path / "a" / "latest" / "findings.json").read_text())["findings"]
+    second = json.loads((tmp_path / "b" / "latest" / "findings.json").read_text())["findings"]
+    assert first == second
+    assert (tmp_path / "a" / "latest" / "claims.jsonl").read_text() == (tmp_path / "b" / "latest" / "claims.jsonl").read_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 from typing import Annotated
 
@@ -25,6 +26,8 @@ def serve(
     server runs no scheduler). Stopping leaves the deployment's schedule as it was. Users with
     a work pool deploy prefect.yaml with `prefect deploy --all` instead.
     """
+    # SIGTERM (a service manager's stop) stops it the way Ctrl-C does, at any moment.
+    signal.signal(signal.SIGTERM, _interrupt)
     configure_prefect()
     from flows.deployments import DeploymentFileError, load_deployment_spec
 
@@ -33,8 +36,18 @@ def serve(
     except DeploymentFileError as error:
         fail(str(error))
     # The server first, so that Prefect reads its address with its settings: one server only.
+    try:
+        _serve(spec, cron)
+    except KeyboardInterrupt:
+        typer.echo("figcheck: stopped; the deployment's schedule is left as it was.", err=True)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _serve(spec, cron: str | None) -> None:
     with prefect_api(scheduler=True, announce=True):
-        from prefect import serve as prefect_serve
         from prefect.schedules import validate_cron_string
 
         from flows.deployments import build_deployment
@@ -44,10 +57,22 @@ def serve(
                 validate_cron_string(cron)
             except ValueError as error:
                 raise typer.BadParameter(f"{cron!r} is not a cron line: {error}", param_hint="--cron") from None
-        # SIGTERM (a service manager's stop) ends the process the way Ctrl-C does.
-        signal.signal(signal.SIGTERM, _interrupt)
-        prefect_serve(build_deployment(spec, cron=cron), pause_on_shutdown=False)
+        runner = _runner()
+        runner.add_deployment(build_deployment(spec, cron=cron))
+        typer.echo(f"figcheck: serving the deployment {spec.name!r} ({cron or spec.cron}, {spec.timezone}); "
+                   "Ctrl-C or SIGTERM stops it.", err=True)
+        asyncio.run(runner.start())
 
 
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
+def _runner():
+    from prefect.runner import Runner
+
+    class StoppedLikeCtrlC(Runner):
+        """Prefect's runner, stopped by SIGTERM (a service manager's stop) the way Ctrl-C stops it:
+        its own SIGTERM handler calls a coroutine from a signal handler and warns."""
+
+        def handle_sigterm(self, *args, **kwargs) -> None:
+            raise KeyboardInterrupt
+
+    # Stopping must not pause the schedule: the next start would serve a paused deployment.
+    return StoppedLikeCtrlC(pause_on_shutdown=False)
