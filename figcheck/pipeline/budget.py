@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import threading
+import time
+from collections.abc import Iterator
 from types import TracebackType
+
+_LOOK_EVERY = 0.05  # seconds between two looks of the watchdog at the article being checked
 
 
 class OverBudget(BaseException):
@@ -13,37 +18,52 @@ class OverBudget(BaseException):
 
 
 class TimeBudget:
-    """``with TimeBudget(seconds):`` raises OverBudget in this thread once ``seconds`` have passed.
+    """``with TimeBudget(seconds) as budget:`` then ``with budget.article():`` around each
+    article: OverBudget is raised in the article's thread once ``seconds`` have passed.
 
-    A timer thread raises the exception asynchronously, so it works in any thread (Dask runs tasks
-    in worker threads, where signals cannot reach). It lands at the next Python instruction: a
-    single long call into C is interrupted only when it returns.
+    One watchdog thread serves every article of the block (a thread per article would cost more
+    than a short article's whole check). It raises the exception asynchronously, so it works in
+    any thread (Dask runs tasks in worker threads, where signals cannot reach). It lands at the
+    next Python instruction: a single long call into C is interrupted only when it returns.
     """
 
     def __init__(self, seconds: float | None) -> None:
-        self.seconds = seconds
+        self.seconds = seconds if seconds and seconds > 0 else None
         self._lock = threading.Lock()
-        self._done = False
-        self._timer: threading.Timer | None = None
-        self._thread_id = 0
+        self._current: tuple[int, float] | None = None  # (thread id, deadline) of the article being checked
+        self._stop = threading.Event()
+        self._watchdog: threading.Thread | None = None
 
     def __enter__(self) -> TimeBudget:
-        if self.seconds is not None and self.seconds > 0:
-            self._thread_id = threading.get_ident()
-            self._timer = threading.Timer(self.seconds, self._expire)
-            self._timer.daemon = True
-            self._timer.start()
+        if self.seconds is not None:
+            self._watchdog = threading.Thread(target=self._watch, name="figcheck-time-budget", daemon=True)
+            self._watchdog.start()
         return self
 
-    def _expire(self) -> None:
-        with self._lock:
-            if not self._done:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._thread_id), ctypes.py_object(OverBudget))
-
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
-        # Once _done is set under the lock, the timer can no longer raise: an exception it raised
-        # just before lands here, still inside the caller's ``try``.
+        self._stop.set()
+        if self._watchdog is not None:
+            self._watchdog.join()
+
+    @contextlib.contextmanager
+    def article(self) -> Iterator[None]:
+        if self.seconds is None:
+            yield
+            return
         with self._lock:
-            self._done = True
-        if self._timer is not None:
-            self._timer.cancel()
+            self._current = (threading.get_ident(), time.monotonic() + self.seconds)
+        try:
+            yield
+        finally:
+            # Once cleared under the lock, the watchdog can no longer raise: an exception it raised
+            # just before lands here, still inside the caller's ``try``.
+            with self._lock:
+                self._current = None
+
+    def _watch(self) -> None:
+        while not self._stop.wait(_LOOK_EVERY):
+            with self._lock:
+                if self._current is not None and time.monotonic() > self._current[1]:
+                    thread, _ = self._current
+                    self._current = None
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(OverBudget))

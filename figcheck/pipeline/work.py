@@ -64,17 +64,18 @@ def check_batch(batch: Batch) -> BatchOutput:
     started = time.perf_counter()
     checks = _check_run(batch.reference)
     output = BatchOutput(batch.number)
-    for document in batch.documents:
-        try:
-            with TimeBudget(batch.article_seconds):
-                output.articles.append(check_document(document, checks).model_dump_json())
-        except OverBudget:
-            where = document.path or document.doc_id
-            output.articles.append(LoadProblem(
-                path=where,
-                message=f"{where}: not checked: it took longer than the time budget of "
-                        f"{batch.article_seconds:g} s for one article (see --article-seconds)",
-            ))
+    with TimeBudget(batch.article_seconds) as budget:
+        for document in batch.documents:
+            try:
+                with budget.article():
+                    output.articles.append(check_document(document, checks).model_dump_json())
+            except OverBudget:
+                where = document.path or document.doc_id
+                output.articles.append(LoadProblem(
+                    path=where,
+                    message=f"{where}: not checked: it took longer than the time budget of "
+                            f"{batch.article_seconds:g} s for one article (see --article-seconds)",
+                ))
     output.seconds = time.perf_counter() - started
     return output
 
