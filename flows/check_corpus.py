@@ -18,6 +18,7 @@ from prefect.cache_policies import NONE
 
 from figcheck.pipeline import (
     DEFAULT_ARTICLE_SECONDS,
+    DEFAULT_BATCH_SIZE,
     Batch,
     BatchOutput,
     Completed,
@@ -50,7 +51,7 @@ def check_corpus(
     corpus: str = "corpus",
     reference: str = "reference_data",
     out: str = "reports/latest",
-    batch_size: int = 500,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     use_cache: bool = True,
     fetch_report: str | None = None,
     workers: int | None = None,

@@ -13,7 +13,7 @@ import typer
 from figcheck.cli.app import app, fail
 from figcheck.cli.server import prefect_api
 from figcheck.pipeline.guardian import start as start_guardian
-from figcheck.pipeline.work import DEFAULT_ARTICLE_SECONDS
+from figcheck.pipeline.work import DEFAULT_ARTICLE_SECONDS, DEFAULT_BATCH_SIZE
 
 # Set before Prefect is imported. Analytics calls fail on a machine without internet and print
 # a traceback-like error; a run of figcheck has nothing to report to anyone.
@@ -53,7 +53,7 @@ def run(
     fail_on: Annotated[
         FailOn | None, typer.Option(help="Exit with code 1 if a discrepancy of this severity (or worse) is found; for CI pipelines.")
     ] = None,
-    batch_size: Annotated[int, typer.Option(min=1, help="Articles per Prefect task.")] = 500,
+    batch_size: Annotated[int, typer.Option(min=1, help="Articles per Prefect task run.")] = DEFAULT_BATCH_SIZE,
     cache: Annotated[bool, typer.Option(help="Reuse the claims of articles unchanged since an earlier run.")] = True,
     workers: Annotated[
         int | None, typer.Option(min=1, help="Processes that extract and check articles (default: one per core); with --dask, the batches worked on at once are twice this.")

@@ -23,7 +23,7 @@ from figcheck.corpus import META_SUFFIX, DocumentError, document_hash, iter_corp
 from figcheck.extraction import EXTRACTOR_VERSION
 from figcheck.pipeline import outputs
 from figcheck.pipeline.cache import CachedArticle, ClaimCache, cache_key
-from figcheck.pipeline.work import DEFAULT_ARTICLE_SECONDS, Batch, BatchOutput, _check_run, check_document
+from figcheck.pipeline.work import DEFAULT_ARTICLE_SECONDS, DEFAULT_BATCH_SIZE, Batch, BatchOutput, _check_run, check_document
 from figcheck.records import Claim, Document, Finding, LoadProblem
 from figcheck.reference import ReferenceTable
 from figcheck.report import DocumentInfo, RunInfo, compare_runs, load_findings, write_report
@@ -456,7 +456,7 @@ def check_corpus(
     reference: Path,
     out: Path,
     *,
-    batch_size: int = 500,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     use_cache: bool = True,
     workers: int | None = None,
     article_seconds: float | None = DEFAULT_ARTICLE_SECONDS,

@@ -15,6 +15,11 @@ from figcheck.records import Document, LoadProblem
 from figcheck.reference import ReferenceTable
 from figcheck.report import DocumentInfo
 
+# Articles per batch: a task run costs Prefect some tenths of a second of bookkeeping (measured
+# on 2 busy cores with the process pool task runner), and a batch of 2,000 articles a few seconds
+# of work; memory holds about two batches per worker.
+DEFAULT_BATCH_SIZE = 2000
+
 # Seconds one article may take before it is reported as not checked: an ordinary article takes
 # milliseconds; a page of tens of thousands of figures can take minutes.
 DEFAULT_ARTICLE_SECONDS = 30.0
