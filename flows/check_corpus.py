@@ -1,8 +1,11 @@
 """The `check_corpus` flow: load the corpus → extract claims → run the checkers → write the report.
 
-Work goes to Prefect in batches of articles, not one task per article: a task run costs the
-client a few milliseconds and a SQLite-backed server records only some tens a second, while a
-batch of hundreds of articles takes about a second of real work.
+The articles the claim cache does not know are sent to the flow's task runner in batches (a
+task run per batch: one per article would cost more in Prefect's bookkeeping than the work),
+as plain data: the articles' documents and the reference table go out, claims, findings and
+cross-article entries come back. The flow's process reads the corpus and the cache, merges what
+comes back and writes the outputs; the workers never see a file. The task runner decides where
+batches run: local processes by default (flows/runners.py), or a Dask cluster.
 """
 
 from __future__ import annotations
@@ -13,65 +16,73 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 
-from figcheck.corpus import list_articles
-from figcheck.pipeline import BatchResult, CorpusRun, RunSummary, batches
-from figcheck.records import LoadProblem
+from figcheck.pipeline import (
+    DEFAULT_ARTICLE_SECONDS,
+    DEFAULT_BATCH_SIZE,
+    Batch,
+    BatchOutput,
+    Completed,
+    CorpusRun,
+    RunSummary,
+    check_batch,
+    run_batches,
+)
+from flows.runners import local_workers, task_runner
 from figcheck.report import describe_changes
+from figcheck.runs import DEFAULT_KEEP
 
-# Task inputs here are live objects (an open run, its cache): nothing is cached by Prefect;
-# figcheck keeps its own cache keyed on article content (figcheck.pipeline.ClaimCache).
-
-
-@task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
-def load_corpus(corpus: str) -> tuple[list[Path], list[LoadProblem]]:
-    return list_articles(Path(corpus))
+# figcheck keeps its own cache keyed on article content (figcheck.pipeline.ClaimCache), consulted
+# before anything is sent out; Prefect's caching would only hash large inputs for nothing.
 
 
-@task(cache_policy=NONE)
-def start_run(corpus: str, reference: str, out: str, use_cache: bool, workers: int | None) -> CorpusRun:
-    return CorpusRun(Path(corpus), Path(reference), Path(out), use_cache=use_cache, workers=workers)
-
-
-@task(cache_policy=NONE)
-def extract_and_check(run: CorpusRun, paths: list[Path]) -> BatchResult:
-    """Extract claims from a batch of articles and run the checks within each article, on
-    every core (worker processes; the batch is one task either way)."""
-    return run.check_batch(paths)
+@task(cache_policy=NONE, retries=1, retry_delay_seconds=1, task_run_name="extract_and_check-{batch.number}")
+def extract_and_check(batch: Batch) -> BatchOutput:
+    """Extract the claims of a batch of articles and run the checks within each article."""
+    return check_batch(batch)
 
 
 @task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
 def write_report(run: CorpusRun) -> RunSummary:
-    """Compare across articles, then write findings.json, claims.jsonl, report.md, report.html."""
+    """Compare across articles, then write findings.json, claims.jsonl, report.md, report.html into
+    a new run folder and switch ``out`` to it. Each step is done once: a retry redoes only what failed."""
     return run.finish()
 
 
-@flow(name="check_corpus")
+@flow(name="check_corpus", task_runner=task_runner())
 def check_corpus(
     corpus: str = "corpus",
     reference: str = "reference_data",
     out: str = "reports/latest",
-    batch_size: int = 500,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     use_cache: bool = True,
     fetch_report: str | None = None,
     workers: int | None = None,
+    article_seconds: float | None = DEFAULT_ARTICLE_SECONDS,
+    keep_runs: int = DEFAULT_KEEP,
 ) -> dict:
     """Check every figure in the corpus and write the discrepancy report; ``fetch_report`` is
-    the fetch.json of a fetch run just before, whose failures and revisions the report lists."""
+    the fetch.json of a fetch run just before, whose failures and revisions the report lists.
+    ``workers`` is how many batches are worked on at once (default: one per core); the last
+    ``keep_runs`` runs are kept under runs/."""
     logger = get_run_logger()
-    paths, problems = load_corpus(corpus)
-    run = start_run(corpus, reference, out, use_cache, workers)
+    run = CorpusRun(Path(corpus), Path(reference), Path(out), use_cache=use_cache, article_seconds=article_seconds,
+                    keep_runs=keep_runs, warn=logger.warning)
     try:
-        run.add_problems(problems)
         if fetch_report is not None and Path(fetch_report).is_file():
             run.add_fetch_report(Path(fetch_report))
-        done = 0
-        for batch in batches(paths, batch_size):
-            result = extract_and_check(run, batch)
-            done += len(batch)
-            logger.info(
-                "articles %d/%d: %d claims, %d from cache, %d unreadable (%.1fs)",
-                done, len(paths), result.claims, result.cached, result.problems, result.seconds,
-            )
+
+        def progress(batch: Batch, output: BatchOutput | None, claims: int) -> None:
+            if output is None:
+                logger.error("%s could not be checked; its articles are listed as not checked", batch.name)
+            else:
+                logger.info("%s: %d claims (%.1fs); %d articles so far, %d from the cache",
+                            batch.name, claims, output.seconds, len(run.documents), run.cached)
+
+        def hand_out(batch: Batch):
+            # A run whose work is one small batch does it here rather than start workers for it.
+            return Completed(extract_and_check, batch) if batch.alone else extract_and_check.submit(batch)
+
+        run_batches(run, hand_out, batch_size=batch_size, window=2 * local_workers(workers), on_batch=progress)
         summary = write_report(run)
     except BaseException:
         run.abandon()
@@ -129,4 +140,5 @@ def summary_dict(summary: RunSummary) -> dict:
         "previous_run_id": summary.previous_run_id,
         "problems": len(summary.problems),
         "cached": summary.cached,
+        "task_runs": summary.submitted + 1,
     }

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 import yaml
-from prefect.deployments.runner import RunnerDeployment
-from prefect.flows import load_flow_from_entrypoint
-from prefect.schedules import Cron
+
+if TYPE_CHECKING:
+    from prefect.deployments.runner import RunnerDeployment
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEPLOYMENTS_FILE = PROJECT / "prefect.yaml"
@@ -57,6 +59,11 @@ def load_deployment_spec(name: str = "daily", path: Path = DEPLOYMENTS_FILE) -> 
 
 def build_deployment(spec: DeploymentSpec, *, cron: str | None = None, parameters: dict[str, Any] | None = None) -> RunnerDeployment:
     """The deployment as a RunnerDeployment: ``flow.serve`` and ``prefect.serve`` run these."""
+    # Prefect is imported here, not with the module: `figcheck serve` reads the spec before it
+    # has told Prefect which server to use.
+    from prefect.flows import load_flow_from_entrypoint
+    from prefect.schedules import Cron
+
     flow = load_flow_from_entrypoint(str(PROJECT / spec.entrypoint))
     return flow.to_deployment(
         name=spec.name,

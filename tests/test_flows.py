@@ -53,9 +53,10 @@ def test_check_corpus_flow_writes_the_report_and_artifacts(corpus: Path, tmp_pat
             return runs, artifacts
 
     runs, artifacts = asyncio.run(recorded())
-    # 5 articles in batches of 2: load, start, 3 batches, report.
-    names = sorted(r.name.rsplit("-", 1)[0] for r in runs)
-    assert names == sorted(["load_corpus", "start_run", "extract_and_check", "extract_and_check", "extract_and_check", "write_report"])
+    # 5 articles in batches of 2: 3 batches, each a task run named by its number, and the report.
+    names = sorted(r.name for r in runs)
+    assert names[:3] == ["extract_and_check-0", "extract_and_check-1", "extract_and_check-2"]
+    assert names[3].startswith("write_report") and len(names) == 4
     assert all(r.state.is_completed() for r in runs)
     assert {a.key for a in artifacts} >= {"figcheck-summary"}
 
@@ -155,3 +156,95 @@ def test_a_flow_run_started_from_the_deployment_writes_the_report(corpus: Path, 
     assert finished.state.is_completed(), finished.state
     assert _outputs(out)["run"]["counts"]["documents"] == 5
     assert (out / "report.html").is_file() and (out / "fetch.json").is_file()
+
+
+def _serve(tmp_path: Path, api_url: str | None):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"), "PYTHONPATH": str(ROOT)}
+    env.pop("PREFECT_API_URL", None)
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
+    log = tmp_path / "serve.log"
+    process = subprocess.Popen([str(Path(sys.executable).parent / "figcheck"), "serve"], cwd=ROOT, env=env,
+                               stdout=log.open("w"), stderr=subprocess.STDOUT)
+    return process, log
+
+
+def _wait_for_deployment(api_url: str, process, deadline_seconds: float = 240) -> dict:
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + deadline_seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "figcheck serve stopped"
+        try:
+            found = httpx.post(f"{api_url}/deployments/filter", json={}, timeout=5).json()
+        except (httpx.HTTPError, ValueError):
+            found = []
+        if found:
+            return found[0]
+        time.sleep(0.5)
+    raise AssertionError("the deployment was never registered")
+
+
+def test_figcheck_serve_starts_one_server_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    import re
+    import signal
+    import time
+
+    import psutil
+
+    process, log = _serve(tmp_path, api_url=None)
+    try:
+        deadline = time.monotonic() + 240
+        while not (match := re.search(r"local Prefect server on (\S+/api)", log.read_text())) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert match, log.read_text()
+        deployment = _wait_for_deployment(match.group(1), process)
+        assert deployment["name"] == "daily" and not deployment["paused"]
+        servers = [p for p in psutil.Process(process.pid).children(recursive=True)
+                   if "uvicorn" in " ".join(p.cmdline()) or "server start" in " ".join(p.cmdline())]
+        assert len(servers) == 1, [p.cmdline() for p in servers]
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    output = log.read_text()
+    assert "Traceback" not in output and "Warning" not in output, output[-3000:]
+    assert not psutil.pid_exists(servers[0].pid) or servers[0].status() == psutil.STATUS_ZOMBIE
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGINT"])
+def test_figcheck_serve_leaves_the_schedule_as_it_was_when_stopped(tmp_path: Path, stop: str) -> None:
+    import signal
+    import time
+
+    from prefect.settings import get_current_settings
+
+    api_url = str(get_current_settings().api.url)
+    process, log = _serve(tmp_path, api_url=api_url)
+    try:
+        deadline = time.monotonic() + 240
+        while "serving the deployment" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(2)  # the runner registers the deployment just after saying so
+        deployment = _wait_for_deployment(api_url, process)
+        process.send_signal(getattr(signal, stop))
+        assert process.wait(timeout=60) == 0, log.read_text()[-3000:]
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+    async def read():
+        from prefect.client.orchestration import get_client
+
+        async with get_client() as client:
+            return await client.read_deployment(deployment["id"])
+
+    after = asyncio.run(read())
+    assert not after.paused and all(schedule.active for schedule in after.schedules)

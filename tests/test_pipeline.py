@@ -11,7 +11,6 @@ import pytest
 
 from figcheck.fetching.client import FetchProblem
 from figcheck.fetching.run import FetchReport, SourceReport
-from figcheck.corpus import list_articles
 from figcheck.pipeline import check_corpus
 from figcheck.records import ClaimRef, Finding
 
@@ -38,7 +37,7 @@ def test_claims_file_keeps_the_offset_contract(corpus: Path, tmp_path: Path) -> 
 
 def test_worker_processes_give_the_same_result_as_one_process(corpus: Path, tmp_path: Path) -> None:
     one = check_corpus(corpus, ROOT / "reference_data", tmp_path / "a" / "latest", workers=1, batch_size=5)
-    two = check_corpus(corpus, ROOT / "reference_data", tmp_path / "b" / "latest", workers=2, batch_size=5)
+    two = check_corpus(corpus, ROOT / "reference_data", tmp_path / "b" / "latest", workers=2, batch_size=2)
     first = json.loads((tmp_path / "a" / "latest" / "findings.json").read_text())["findings"]
     second = json.loads((tmp_path / "b" / "latest" / "findings.json").read_text())["findings"]
     assert (one.articles, one.claims) == (two.articles, two.claims)
@@ -56,7 +55,7 @@ def test_an_unchanged_run_comes_from_the_cache_with_the_same_findings(corpus: Pa
 
 
 def test_a_fetch_report_puts_failures_and_revised_figures_into_the_report(corpus: Path, tmp_path: Path) -> None:
-    from figcheck.pipeline import CorpusRun
+    from figcheck.pipeline import Completed, CorpusRun, check_batch, run_batches
 
     revision = Finding(
         id="f-revision", check="article_revision", verdict="discrepancy", severity="warning",
@@ -74,11 +73,9 @@ def test_a_fetch_report_puts_failures_and_revised_figures_into_the_report(corpus
     fetch_json.write_text(report.model_dump_json(), encoding="utf-8")
 
     out = tmp_path / "out"
-    paths, problems = list_articles(corpus)
-    run = CorpusRun(corpus, ROOT / "reference_data", out, workers=1)
-    run.add_problems(problems)
+    run = CorpusRun(corpus, ROOT / "reference_data", out)
     run.add_fetch_report(fetch_json)
-    run.check_batch(paths)
+    run_batches(run, lambda batch: Completed(check_batch, batch), batch_size=500, window=1)
     run.finish()
 
     data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
@@ -89,10 +86,40 @@ def test_a_fetch_report_puts_failures_and_revised_figures_into_the_report(corpus
 
 
 def test_a_changed_rule_invalidates_the_cache(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import figcheck.pipeline as pipeline
+    import figcheck.pipeline.cache as pipeline
 
     out = tmp_path / "reports" / "latest"
     check_corpus(corpus, ROOT / "reference_data", out, workers=1)
     monkeypatch.setattr(pipeline, "code_version", lambda: "another version of the rules")
     again = check_corpus(corpus, ROOT / "reference_data", out, workers=1)
     assert again.cached == 0
+
+
+def test_a_jsonl_corpus_and_the_same_articles_as_files_give_the_same_findings(corpus: Path, tmp_path: Path) -> None:
+    from figcheck.corpus import load_document
+
+    folder = tmp_path / "as-files"
+    folder.mkdir()
+    lines = []
+    for article in sorted(corpus.glob("*.txt")):
+        meta = load_document(article).meta
+        record = {"id": article.stem, "title": meta.title, "source": meta.publisher, "url": meta.url,
+                  "published": meta.published.isoformat() if meta.published else None,
+                  "text": article.read_text(encoding="utf-8")}
+        lines.append(json.dumps(record))
+        # The same fields as the JSON line, no more, so that both say the same about the article.
+        (folder / article.name).write_text(record["text"], encoding="utf-8")
+        fields = {"title": record["title"], "publisher": record["source"], "url": record["url"], "published": record["published"]}
+        (folder / f"{article.stem}.meta.yaml").write_text(
+            "".join(f"{key}: {json.dumps(value)}\n" for key, value in fields.items() if value is not None), encoding="utf-8"
+        )
+    jsonl = tmp_path / "articles.jsonl"
+    jsonl.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    from_files = check_corpus(folder, ROOT / "reference_data", tmp_path / "a" / "latest", workers=1)
+    from_jsonl = check_corpus(jsonl, ROOT / "reference_data", tmp_path / "b" / "latest", workers=1)
+    assert (from_jsonl.articles, from_jsonl.claims) == (from_files.articles, from_files.claims) == (5, from_files.claims)
+    first = json.loads((tmp_path / "a" / "latest" / "findings.json").read_text())["findings"]
+    second = json.loads((tmp_path / "b" / "latest" / "findings.json").read_text())["findings"]
+    assert first == second
+    assert (tmp_path / "a" / "latest" / "claims.jsonl").read_text() == (tmp_path / "b" / "latest" / "claims.jsonl").read_text()

@@ -11,6 +11,10 @@ from typing import Annotated
 import typer
 
 from figcheck.cli.app import app, fail
+from figcheck.cli.server import prefect_api
+from figcheck.pipeline.guardian import start as start_guardian
+from figcheck.pipeline.work import DEFAULT_ARTICLE_SECONDS, DEFAULT_BATCH_SIZE
+from figcheck.runs import DEFAULT_KEEP
 
 # Set before Prefect is imported. Analytics calls fail on a machine without internet and print
 # a traceback-like error; a run of figcheck has nothing to report to anyone.
@@ -22,6 +26,8 @@ _PREFECT_DEFAULTS = {
     # beats failing with "database is locked".
     "PREFECT_SERVER_DATABASE_TIMEOUT": "30",
     "PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT": "30",
+    # On a busy machine the embedded server can take longer than Prefect's 20 s to answer.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 _RECORDS_WAIT_SECONDS = 30
 
@@ -38,51 +44,84 @@ class FailOn(str, Enum):
 
 @app.command()
 def run(
-    corpus: Annotated[Path, typer.Option(help="Folder of articles (*.txt, each with an optional .meta.yaml).")] = Path("corpus"),
+    corpus: Annotated[
+        Path, typer.Option(help="Folder of articles (*.txt, each with an optional .meta.yaml), or a .jsonl[.gz] file of articles.")
+    ] = Path("corpus"),
     reference: Annotated[Path, typer.Option(help="Folder of reference facts (*.yaml).")] = Path("reference_data"),
     out: Annotated[
-        Path, typer.Option(help="Where findings.json, claims.jsonl, report.md and report.html go; each run is also kept in ../runs/<run id>/.")
+        Path, typer.Option(help="Where findings.json, claims.jsonl, report.md and report.html are found: a link to the run's folder ../runs/<run id>/, switched when the run is complete.")
     ] = Path("reports/latest"),
     fail_on: Annotated[
         FailOn | None, typer.Option(help="Exit with code 1 if a discrepancy of this severity (or worse) is found; for CI pipelines.")
     ] = None,
-    batch_size: Annotated[int, typer.Option(min=1, help="Articles per Prefect task.")] = 500,
+    batch_size: Annotated[int, typer.Option(min=1, help="Articles per Prefect task run.")] = DEFAULT_BATCH_SIZE,
     cache: Annotated[bool, typer.Option(help="Reuse the claims of articles unchanged since an earlier run.")] = True,
-    workers: Annotated[int | None, typer.Option(min=1, help="Processes that extract and check articles (default: one per core).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Processes that extract and check articles (default: one per core); with --dask, the batches worked on at once are twice this.")
+    ] = None,
+    dask: Annotated[
+        str | None, typer.Option(help='Run the batches on Dask: "local" for a temporary cluster of --workers processes on this machine, or a scheduler address such as tcp://HOST:8786.')
+    ] = None,
+    article_seconds: Annotated[
+        float, typer.Option(min=0, help="Time budget for one article, in seconds; an article over it is reported as not checked (0: no budget).")
+    ] = DEFAULT_ARTICLE_SECONDS,
+    keep_runs: Annotated[
+        int, typer.Option(min=1, help="How many runs to keep under runs/ (older ones are deleted; kept runs past the newest store their claims gzipped).")
+    ] = DEFAULT_KEEP,
 ) -> None:
     """Check every figure in the corpus and write the discrepancy report.
 
     Runs the `check_corpus` Prefect flow: load the corpus, extract claims, run the checkers
     (within each article, across articles, against the reference table), write the report.
-    With nothing configured it starts Prefect's embedded server; with PREFECT_API_URL set it
-    reports to that server. A broken article is reported and the run goes on. The exit code is
+    With nothing configured it starts a local Prefect server for the length of the run; with
+    PREFECT_API_URL set it reports to that server. --dask runs the batches on a Dask cluster. A broken article is reported and the run goes on. The exit code is
     0 whatever the findings, unless --fail-on is given.
     """
-    if not corpus.is_dir():
-        fail(f"{corpus}: no such corpus folder")
+    if not corpus.exists():
+        fail(f"{corpus}: no such corpus folder or file")
     if not reference.is_dir():
         fail(f"{reference}: no such reference folder")
+    # First, before Prefect starts anything: whatever this run starts ends with it, even if it is killed.
+    guardian = start_guardian(out.parent / "runs")
     configure_prefect()
-    from figcheck.reference import ReferenceTableError
-
-    from flows.check_corpus import check_corpus
-
     try:
-        state = check_corpus(
-            corpus=str(corpus), reference=str(reference), out=str(out), batch_size=batch_size,
-            use_cache=cache, workers=workers, return_state=True,
-        )
-        result = state.result()
-    except ReferenceTableError as error:
-        fail(str(error))
-    except Exception as error:  # the flow failed: say why in one line, the log has the rest
-        fail(f"the run failed: {error}", code=1)
-    _wait_for_records(state.state_details.flow_run_id, expected_tasks=3 + -(-result["articles"] // batch_size))
+        with prefect_api():
+            result = _run_flow(corpus, reference, out, batch_size, cache, workers, dask, article_seconds, keep_runs)
+    except KeyboardInterrupt:
+        typer.echo(f"\nfigcheck: interrupted; {out} is as the previous run left it.", err=True)
+        raise typer.Exit(130) from None
+    finally:
+        guardian.stand_down()
     _print_summary(result, out)
     if fail_on is not None:
         worst = result["errors"] + (result["warnings"] if fail_on is FailOn.warning else 0)
         if worst:
             raise typer.Exit(1)
+
+
+def _run_flow(corpus: Path, reference: Path, out: Path, batch_size: int, cache: bool, workers: int | None,
+              dask: str | None, article_seconds: float, keep_runs: int) -> dict:
+    from figcheck.corpus import DocumentError
+    from figcheck.pipeline import OutputLocked
+    from figcheck.reference import ReferenceTableError
+
+    from flows.check_corpus import check_corpus
+    from flows.runners import task_runner
+
+    flow = check_corpus.with_options(task_runner=task_runner(dask, workers))
+    try:
+        state = flow(
+            corpus=str(corpus), reference=str(reference), out=str(out), batch_size=batch_size,
+            use_cache=cache, workers=workers, article_seconds=article_seconds or None, keep_runs=keep_runs,
+            return_state=True,
+        )
+        result = state.result()
+    except (ReferenceTableError, OutputLocked, DocumentError) as error:
+        fail(str(error))
+    except Exception as error:  # the flow failed: say why in one line, the log has the rest
+        fail(f"the run failed: {error}", code=1)
+    _wait_for_records(state.state_details.flow_run_id, expected_tasks=result["task_runs"])
+    return result
 
 
 def _wait_for_records(flow_run_id, expected_tasks: int) -> None:

@@ -1,0 +1,179 @@
+"""Scale benchmark of the pipeline on the shared KCNA archive (run by hand, not a test).
+
+    python bench/scale_bench.py [--archive PATH] [--replicas 5] [--parts archive,scaling] [--project DIR]
+
+archive: on the 18,876 articles, cold and with nothing changed, the work called directly
+(figcheck.pipeline.check_corpus on every core), `figcheck run` with its own local server (a fresh
+Prefect home), and `figcheck run` against a running `prefect server`; Prefect's share is the
+difference. scaling: the archive replicated --replicas times (new ids, dates moved by whole
+years), cold, on 1 and 2 local workers and on a 2-worker Dask LocalCluster, with the time and
+the peak memory (largest resident set of the run's processes). --project runs another checkout
+of figcheck (for before/after figures). Corpora are written into a temporary directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Runs a command and reports the largest resident set among it and its descendants.
+_WRAPPER = (
+    "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]);"
+    "print('MAXRSS', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(r.returncode)"
+)
+
+_DIRECT = """
+import sys, time
+from pathlib import Path
+from figcheck.pipeline import check_corpus
+def main():
+    started = time.perf_counter()
+    summary = check_corpus(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), workers=int(sys.argv[4]))
+    print("SECONDS", time.perf_counter() - started, summary.articles, summary.claims, summary.cached)
+if __name__ == "__main__":
+    main()
+"""
+
+
+def write_corpus(archive: Path, folder: Path, replicas: int = 1) -> int:
+    sys.path.insert(0, str(ROOT))
+    from figcheck.corpus import iter_jsonl_documents
+
+    folder.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for document in iter_jsonl_documents(archive):
+        for copy in range(replicas):
+            doc_id = document.doc_id if copy == 0 else f"{document.doc_id}-r{copy}"
+            published = document.meta.published
+            if published is not None and copy:
+                day = published if isinstance(published, date) else published.date()
+                published = day.replace(year=day.year + 20 * copy) if not (day.month == 2 and day.day == 29) else day
+            (folder / f"{doc_id}.txt").write_text(document.text, encoding="utf-8")
+            meta = {"title": document.meta.title, "publisher": document.meta.publisher,
+                    "published": published.isoformat() if published else None, "language": "en"}
+            (folder / f"{doc_id}.meta.yaml").write_text(yaml.safe_dump(meta), encoding="utf-8")
+            n += 1
+    return n
+
+
+def timed(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall seconds, peak resident set in MB, and the output of a child process."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _WRAPPER, *args], env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    peak_kb = int(done.stderr.rsplit("MAXRSS", 1)[1].split()[0])
+    return seconds, peak_kb / 1024, done.stdout + done.stderr
+
+
+def environment(project: Path, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(project), **extra}
+    env.pop("PREFECT_API_URL", None)
+    env.update({key: value for key, value in extra.items()})
+    return env
+
+
+def direct(project: Path, corpus: Path, out: Path, workers: int) -> tuple[float, float]:
+    _, peak, output = timed([sys.executable, "-c", _DIRECT, str(corpus), str(project / "reference_data"), str(out),
+                             str(workers)], environment(project))
+    return float(output.split("SECONDS", 1)[1].split()[0]), peak
+
+
+def figcheck_run(project: Path, corpus: Path, out: Path, env: dict[str, str], *options: str) -> tuple[float, float]:
+    command = [str(Path(sys.executable).parent / "figcheck"), "run", "--corpus", str(corpus),
+               "--reference", str(project / "reference_data"), "--out", str(out), *options]
+    seconds, peak, _ = timed(command, env)
+    return seconds, peak
+
+
+@contextlib.contextmanager
+def prefect_server(home: Path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/api"
+    import httpx
+
+    for _ in range(600):
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                break
+        time.sleep(0.5)
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def archive_part(project: Path, corpus: Path, tmp: Path, workers: int) -> dict:
+    figures = {}
+    for label in ("cold", "nothing changed"):
+        figures[f"work, {label}"] = direct(project, corpus, tmp / "direct" / "latest", workers)
+    home = tmp / "prefect-home"
+    for label in ("cold", "nothing changed"):
+        figures[f"figcheck run (own server), {label}"] = figcheck_run(
+            project, corpus, tmp / "embedded" / "latest", environment(project, PREFECT_HOME=str(home)))
+    with prefect_server(tmp / "server-home") as url:
+        for label in ("cold", "nothing changed"):
+            figures[f"figcheck run (running server), {label}"] = figcheck_run(
+                project, corpus, tmp / "served" / "latest", environment(project, PREFECT_API_URL=url))
+    return figures
+
+
+def scaling_part(project: Path, corpus: Path, tmp: Path) -> dict:
+    figures = {}
+    home = str(tmp / "prefect-scale")
+    figures["work, 1 worker"] = direct(project, corpus, tmp / "s1" / "latest", 1)
+    figures["work, 2 workers"] = direct(project, corpus, tmp / "s2" / "latest", 2)
+    figures["figcheck run, 2 local workers"] = figcheck_run(project, corpus, tmp / "s3" / "latest",
+                                                            environment(project, PREFECT_HOME=home), "--workers", "2")
+    figures["figcheck run --dask local --workers 2"] = figcheck_run(
+        project, corpus, tmp / "s4" / "latest", environment(project, PREFECT_HOME=home), "--dask", "local", "--workers", "2")
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--archive", type=Path, default=ROOT.parent / "shared" / "corpora" / "kcna-2011-2012.jsonl.gz")
+    parser.add_argument("--replicas", type=int, default=5)
+    parser.add_argument("--parts", default="archive,scaling")
+    parser.add_argument("--project", type=Path, default=ROOT, help="the figcheck checkout to measure")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    parts = set(args.parts.split(","))
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="figcheck-scale-") as tmp:
+        tmp = Path(tmp)
+        if "archive" in parts:
+            n = write_corpus(args.archive, tmp / "archive")
+            results[f"archive ({n} articles)"] = archive_part(args.project, tmp / "archive", tmp / "a", args.workers)
+        if "scaling" in parts:
+            n = write_corpus(args.archive, tmp / "replicated", args.replicas)
+            results[f"replicated x{args.replicas} ({n} articles), cold"] = scaling_part(args.project, tmp / "replicated", tmp / "s")
+    for part, figures in results.items():
+        print(f"\n{part}")
+        for name, (seconds, peak) in figures.items():
+            print(f"  {name:55} {seconds:7.1f} s   peak {peak:5.0f} MB")
+    print(json.dumps({part: {k: [round(v[0], 2), round(v[1])] for k, v in f.items()} for part, f in results.items()}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,509 @@
+"""One run over a corpus, in the process that drives it: read the corpus, answer unchanged articles
+from the cache, hand the rest out in batches (to whatever runs them), merge what comes back in
+corpus order, compare across articles, and write the run's files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from checkers import ALL_CHECKS, CheckRun, merge_findings, rule_of
+from checkers.cross_source import Entry, Source
+from figcheck.corpus import META_SUFFIX, DocumentError, document_hash, iter_corpus, list_articles, load_document
+from figcheck.extraction import EXTRACTOR_VERSION
+from figcheck.pipeline import outputs
+from figcheck.pipeline.cache import CachedArticle, ClaimCache, cache_key
+from figcheck.pipeline.work import DEFAULT_ARTICLE_SECONDS, DEFAULT_BATCH_SIZE, Batch, BatchOutput, _check_run, check_document
+from figcheck.records import Claim, Document, Finding, LoadProblem
+from figcheck.reference import ReferenceTable
+from figcheck.report import DocumentInfo, RunInfo, compare_runs, load_findings, write_report
+from figcheck.report.findings_file import FindingsFileError
+from figcheck.runs import DEFAULT_KEEP, prune_runs
+
+OUTPUT_FILES = ("findings.json", "claims.jsonl", "report.md", "report.html")
+# The checks whose findings the report's timeline draws: it needs their claims' values.
+_TIMELINE_CHECKS = {"reference", "cross_source"}
+
+
+# --- reading the corpus ------------------------------------------------------------------
+
+
+@dataclass
+class CorpusItem:
+    """An article as the run first sees it: its id and a digest of everything its results
+    depend on; parsed only if the cache does not know it."""
+
+    doc_id: str
+    digest: str
+    load: Callable[[], Document]
+
+
+def read_corpus(corpus: Path) -> Iterator[CorpusItem | LoadProblem]:
+    """The articles of a corpus folder (digested from their bytes, parsed only when asked) or of
+    a corpus file (through ``iter_corpus``), and the problems of what cannot be read."""
+    corpus = Path(corpus)
+    if not corpus.is_dir():
+        for item in iter_corpus(corpus):
+            if isinstance(item, LoadProblem):
+                yield item
+            else:
+                yield CorpusItem(item.doc_id, document_hash(item), lambda document=item: document)
+        return
+    paths, orphans = list_articles(corpus)
+    for path in paths:
+        try:
+            digest = _file_digest(path)
+        except OSError as error:
+            yield LoadProblem(path=str(path), message=f"{path}: cannot read: {error.strerror or error}")
+            continue
+        yield CorpusItem(path.stem, digest, lambda path=path: load_document(path))
+    yield from orphans
+
+
+def _file_digest(article: Path) -> str:
+    """The article's bytes and its metadata file's: what the claims of the article depend on."""
+    digest = hashlib.sha256(article.read_bytes())
+    meta = article.with_name(article.stem + META_SUFFIX)
+    digest.update(b"\x00" + (meta.read_bytes() if meta.is_file() else b""))
+    return digest.hexdigest()
+
+
+# --- the run -----------------------------------------------------------------------------
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the command line and the Prefect artifacts."""
+
+    run_id: str
+    out: Path
+    run_dir: Path
+    articles: int
+    claims: int
+    problems: list[LoadProblem]
+    findings_by_severity: dict[str, int]
+    findings_by_check: dict[str, int]
+    new: int
+    resolved: int
+    cached: int
+    seconds: float
+    discrepancies: list[Finding] = field(default_factory=list)
+    submitted: int = 0  # batches handed out, counting each time one was handed out again
+    previous_run_id: str | None = None
+
+    @property
+    def errors(self) -> int:
+        return self.findings_by_severity.get("error", 0)
+
+    @property
+    def warnings(self) -> int:
+        return self.findings_by_severity.get("warning", 0)
+
+
+@dataclass
+class _Hit:
+    key: str
+    item: CorpusItem
+
+
+@dataclass
+class _Slot:
+    """A batch's place in corpus order, with the cache keys of its articles."""
+
+    number: int
+    keys: list[str] = field(default_factory=list)
+
+
+class CorpusRun:
+    """One run over a corpus. Claims go to disk as they come; what stays in memory is the
+    findings, one line per source, and the cross-article groups. Results are merged in corpus
+    order whatever order batches finish in, so where the work ran never changes the outputs.
+
+    The run holds a lock on ``out`` from start to end, writes into a folder of its own under
+    ``runs/``, and switches ``out`` to that folder only when every file is written."""
+
+    def __init__(
+        self,
+        corpus: Path,
+        reference: Path,
+        out: Path,
+        *,
+        runs_dir: Path | None = None,
+        cache_path: Path | None = None,
+        use_cache: bool = True,
+        article_seconds: float | None = DEFAULT_ARTICLE_SECONDS,
+        keep_runs: int = DEFAULT_KEEP,
+        warn: Callable[[str], None] = print,
+    ) -> None:
+        self.started = datetime.now(UTC)
+        self.run_id = self.started.strftime("%Y-%m-%dT%H-%M-%SZ") + "-" + secrets.token_hex(2)
+        self.corpus, self.reference_dir, self.out = Path(corpus), Path(reference), Path(out)
+        self.runs_dir = Path(runs_dir) if runs_dir else self.out.parent / "runs"
+        self.article_seconds = article_seconds
+        self.keep_runs = keep_runs
+        self.warn = warn
+        self.table = ReferenceTable.load(self.reference_dir)
+        self.checks = CheckRun(self.table)
+        self._lock = outputs.OutputLock(self.out)
+        self._lock.acquire()
+        try:
+            outputs.remove_abandoned(self.runs_dir)
+            self.folder = outputs.partial_folder(self.runs_dir, self.run_id)
+            self.folder.mkdir(parents=True)
+            path = (cache_path or self.out.parent / "cache" / "claims.sqlite") if use_cache else None
+            self.cache = ClaimCache(path, warn=warn) if path else None
+            self._claims_file = (self.folder / "claims.jsonl").open("w", encoding="utf-8")
+        except BaseException:
+            self._lock.release()
+            raise
+        self.findings: list[Finding] = []
+        self.documents: list[DocumentInfo] = []
+        self.problems: list[LoadProblem] = []
+        self._hashes: list[tuple[str, str]] = []
+        self._queue: deque[_Hit | _Slot] = deque()  # what waits for a batch still out, in corpus order
+        self._batches = 0
+        self.submitted = 0
+        self.claims = 0
+        self.cached = 0
+        self._fetch_report: Path | None = None
+        self._info: RunInfo | None = None
+
+    def add_problems(self, problems: list[LoadProblem]) -> None:
+        self.problems.extend(problems)
+
+    def add_fetch_report(self, path: Path) -> None:
+        """Sources that failed to download, and figures that changed between versions of a
+        fetched article, as the fetch before this run reported them in ``fetch.json``."""
+        from figcheck.fetching.run import FetchReport
+
+        report = FetchReport.model_validate_json(Path(path).read_text(encoding="utf-8"))
+        self.problems.extend(report.load_problems())
+        self.findings.extend(report.findings)
+        self._fetch_report = Path(path)
+
+    # --- handing out the work
+
+    def batches(self, size: int) -> Iterator[Batch]:
+        """The articles the cache does not know, parsed here and grouped ``size`` at a time;
+        those it knows are merged on the way without being parsed."""
+        documents: list[Document] = []
+        slot: _Slot | None = None
+        for item in read_corpus(self.corpus):
+            if isinstance(item, LoadProblem):
+                self.problems.append(item)
+                continue
+            key = cache_key(item.doc_id, item.digest, self.table.version)
+            if self.cache is not None:
+                if not self._queue:
+                    hit = self.cache.get(key)
+                    if hit is not None:
+                        self._merge(key, hit, cached=True)
+                        continue
+                elif self.cache.has(key):
+                    self._queue.append(_Hit(key, item))
+                    continue
+            try:
+                document = item.load()
+            except DocumentError as error:
+                self.problems.append(LoadProblem(path=error.path, message=str(error)))
+                continue
+            if slot is None:
+                slot = _Slot(self._batches)
+                self._batches += 1
+                self._queue.append(slot)
+            documents.append(document)
+            slot.keys.append(key)
+            if len(documents) == size:
+                yield Batch(slot.number, documents, self.table, self.article_seconds)
+                documents, slot = [], None
+        if documents:
+            yield Batch(slot.number, documents, self.table, self.article_seconds, alone=slot.number == 0)
+
+    def add_output(self, output: BatchOutput) -> int:
+        """Merges a batch's results (and the cached articles that come before it); returns the
+        number of its claims."""
+        slot = self._settle_until(output.number)
+        claims = 0
+        for key, result in zip(slot.keys, output.articles, strict=True):
+            if isinstance(result, LoadProblem):
+                self.problems.append(result)
+                continue
+            if self.cache is not None:
+                self.cache.put(key, result)
+            entry = CachedArticle.model_validate_json(result)
+            self._merge(key, entry, cached=False)
+            claims += len(entry.claims)
+        if self.cache is not None:
+            self.cache.commit()
+        self._claims_file.flush()
+        return claims
+
+    def add_failed(self, batch: Batch, error: BaseException) -> None:
+        """A batch that could not be checked (its worker died each time it was tried): each of
+        its articles is listed as not checked, naming the batch."""
+        self._settle_until(batch.number)
+        reason = f"{type(error).__name__}: {error}".strip().rstrip(":")
+        for document in batch.documents:
+            where = document.path or document.doc_id
+            self.problems.append(LoadProblem(path=where, message=f"{where}: not checked: {batch.name} failed ({reason})"))
+
+    def _settle_until(self, number: int) -> _Slot:
+        while self._queue and isinstance(self._queue[0], _Hit):
+            self._merge_hit(self._queue.popleft())
+        slot = self._queue.popleft() if self._queue else None
+        if not isinstance(slot, _Slot) or slot.number != number:
+            raise RuntimeError(f"batch {number} came back out of turn; batches are merged in the order handed out")
+        return slot
+
+    def _merge_hit(self, hit: _Hit) -> None:
+        entry = self.cache.get(hit.key) if self.cache is not None else None
+        if entry is None:  # damaged since it was looked up: check it here
+            try:
+                document = hit.item.load()
+            except DocumentError as error:
+                self.problems.append(LoadProblem(path=error.path, message=str(error)))
+                return
+            entry = check_document(document, _check_run(self.table))
+            if self.cache is not None:
+                self.cache.put(hit.key, entry.model_dump_json())
+            self._merge(hit.key, entry, cached=False)
+            return
+        self._merge(hit.key, entry, cached=True)
+
+    def _merge(self, key: str, entry: CachedArticle, *, cached: bool) -> None:
+        self._claims_file.write("".join(line + "\n" for line in entry.claims))
+        self.findings.extend(entry.findings)
+        info = entry.document
+        source = Source(info.doc_id, frozenset(entry.fingerprint), info.publisher, info.title)
+        self.checks.collect_entries(
+            source,
+            [Entry(tuple(group), fact_id, Claim.model_validate_json(entry.claims[index]))
+             for group, fact_id, index in entry.entries],
+        )
+        self.documents.append(info)
+        self._hashes.append((info.doc_id, key))
+        self.claims += len(entry.claims)
+        self.cached += cached
+
+    # --- the end
+
+    def finish(self) -> RunSummary:
+        """Runs the cross-article checks, writes findings.json, claims.jsonl, report.md and
+        report.html into the run's folder ``runs/<run id>/``, and switches ``out`` to it.
+
+        Each step is done once: called again after a failure (a retry), it redoes only what had
+        not been done, and a file it writes again replaces the earlier one whole."""
+        if self._info is None:
+            while self._queue:
+                head = self._queue.popleft()
+                if isinstance(head, _Slot):
+                    raise RuntimeError(f"batch {head.number} was handed out but never came back")
+                self._merge_hit(head)
+            # One discrepancy per wrong figure, across articles too (cross_source, consensus).
+            self.findings = merge_findings([*self.findings, *self.checks.finish()])
+            self._claims_file.close()
+            if self.cache is not None:
+                self.cache.close()
+                self.cache = None
+            self._info = self._run_info()
+        run_dir = self.runs_dir / self.run_id
+        if self.folder.is_dir():
+            claims_path = self.folder / "claims.jsonl"
+            write_report(self.folder, self._info, self.findings, claims=_timeline_claims(claims_path, self.findings))
+            if self._fetch_report is not None and self._fetch_report.is_file():
+                shutil.copy2(self._fetch_report, self.folder / "fetch.json")
+            os.replace(self.folder, run_dir)
+        outputs.switch(self.out, run_dir)
+        prune_runs(self.runs_dir, keep=self.keep_runs)
+        self._lock.release()
+
+        discrepancies = [f for f in self.findings if f.verdict == "discrepancy"]
+        return RunSummary(
+            run_id=self.run_id,
+            out=self.out,
+            run_dir=run_dir,
+            articles=len(self.documents),
+            claims=self.claims,
+            problems=self.problems,
+            findings_by_severity=dict(Counter(f.severity for f in discrepancies)),
+            findings_by_check=dict(Counter(f.check for f in discrepancies)),
+            new=len(self._info.new_finding_ids),
+            resolved=len(self._info.resolved_findings),
+            cached=self.cached,
+            seconds=(datetime.now(UTC) - self.started).total_seconds(),
+            discrepancies=discrepancies,
+            submitted=self.submitted,
+            previous_run_id=self._info.previous_run_id,
+        )
+
+    def _run_info(self) -> RunInfo:
+        previous_id, previous = self._previous_run()
+        new_ids, resolved = compare_runs(self.findings, previous if previous_id is not None else None)
+        info = RunInfo(
+            run_id=self.run_id,
+            started=self.started,
+            finished=datetime.now(UTC),
+            corpus=str(self.corpus),
+            reference=str(self.reference_dir),
+            corpus_version=_digest(sorted(self._hashes)),
+            reference_version=self.table.version,
+            extractor_version=EXTRACTOR_VERSION,
+            documents=self.documents,
+            problems=self.problems,
+            check_rules={check.NAME: rule_of(check) for check in ALL_CHECKS},
+            previous_run_id=previous_id,
+            new_finding_ids=new_ids,
+            resolved_findings=resolved,
+        )
+        info.counts.documents = len(self.documents)
+        info.counts.claims = self.claims
+        return info
+
+    def abandon(self) -> None:
+        """Closes what a failed or interrupted run opened and removes its folder: ``out`` and the
+        run history stay as they were. What the cache received so far is kept."""
+        if not self._claims_file.closed:
+            self._claims_file.close()
+        if self.cache is not None:
+            self.cache.close()
+            self.cache = None
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self._lock.release()
+
+    def _previous_run(self) -> tuple[str | None, list[Finding]]:
+        if not self.runs_dir.is_dir():
+            return None, []
+        for run_dir in sorted(self.runs_dir.iterdir(), reverse=True):
+            path = run_dir / "findings.json"
+            if run_dir.name.startswith(".") or not path.is_file():
+                continue
+            try:
+                info, findings = load_findings(path)
+            except FindingsFileError:
+                continue  # a damaged old run is no reference for "what is new"
+            return info.run_id, findings
+        return None, []
+
+
+# --- driving the batches -----------------------------------------------------------------
+
+
+class BatchFuture(Protocol):
+    def result(self) -> BatchOutput: ...
+
+
+def run_batches(
+    run: CorpusRun,
+    submit: Callable[[Batch], BatchFuture],
+    *,
+    batch_size: int,
+    window: int,
+    attempts: int = 3,
+    on_batch: Callable[[Batch, BatchOutput | None, int], None] | None = None,
+) -> None:
+    """Hands the run's batches to ``submit`` (a process pool, a Prefect task runner) with at most
+    ``window`` out at once, so memory stays bounded however large the corpus, and merges each
+    result in turn. A batch whose worker fails is handed out again, up to ``attempts`` times in
+    all; after that its articles are listed as not checked and the run goes on."""
+    out: deque[tuple[Batch, BatchFuture]] = deque()
+
+    def hand_out(batch: Batch) -> BatchFuture:
+        run.submitted += 1
+        return submit(batch)
+
+    def settle(batch: Batch, future: BatchFuture) -> None:
+        for attempt in range(1, attempts + 1):
+            try:
+                output = future.result()
+            except Exception as error:  # the worker died, or the batch raised
+                if attempt == attempts:
+                    run.add_failed(batch, error)
+                    if on_batch:
+                        on_batch(batch, None, 0)
+                    return
+                run.warn(f"{batch.name} failed ({type(error).__name__}: {error}); trying it again")
+                future = hand_out(batch)
+                continue
+            claims = run.add_output(output)
+            if on_batch:
+                on_batch(batch, output, claims)
+            return
+
+    for batch in run.batches(batch_size):
+        out.append((batch, hand_out(batch)))
+        while len(out) >= window:
+            settle(*out.popleft())
+    while out:
+        settle(*out.popleft())
+
+
+class Completed(Future):
+    """The result of work done at once, in this process (one worker, or a batch that is all the work)."""
+
+    def __init__(self, function: Callable, argument: object) -> None:
+        super().__init__()
+        try:
+            self.set_result(function(argument))
+        except Exception as error:
+            self.set_exception(error)
+
+
+def check_corpus(
+    corpus: Path,
+    reference: Path,
+    out: Path,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    use_cache: bool = True,
+    workers: int | None = None,
+    article_seconds: float | None = DEFAULT_ARTICLE_SECONDS,
+    on_batch: Callable[[Batch, BatchOutput | None, int], None] | None = None,
+) -> RunSummary:
+    """The whole pipeline without Prefect, on a local process pool: for tests, benchmarks and as
+    the flow's reference."""
+    from figcheck.pipeline.work import check_batch
+
+    workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+    run = CorpusRun(corpus, reference, out, use_cache=use_cache, article_seconds=article_seconds)
+    try:
+        if workers == 1:
+            run_batches(run, lambda batch: Completed(check_batch, batch), batch_size=batch_size, window=1, on_batch=on_batch)
+        else:
+            from figcheck.pipeline.processes import worker_pool
+
+            with worker_pool(workers) as pool:
+                run_batches(run, lambda batch: Completed(check_batch, batch) if batch.alone else pool.submit(check_batch, batch),
+                            batch_size=batch_size,
+                            window=2 * workers, on_batch=on_batch)
+        return run.finish()
+    except BaseException:
+        run.abandon()
+        raise
+
+
+def _timeline_claims(claims_path: Path, findings: list[Finding]) -> list[Claim]:
+    wanted = {ref.claim_id for f in findings if f.check in _TIMELINE_CHECKS for ref in f.claims}
+    out = []
+    if not wanted:
+        return out
+    with claims_path.open(encoding="utf-8") as lines:
+        for line in lines:
+            # The id opens each line: read it without parsing the rest.
+            claim_id = line[7 : line.find('"', 7)] if line.startswith('{"id":"') else None
+            if claim_id in wanted:
+                out.append(Claim.model_validate_json(line))
+    return out
+
+
+def _digest(items: list[tuple[str, str]]) -> str:
+    return hashlib.sha256(json.dumps(items).encode()).hexdigest()[:16]

@@ -1,0 +1,281 @@
+"""Faults a run must survive: a damaged cache, identical articles, a concurrent or interrupted
+run, a failing disk, an article that takes too long, a killed process."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from figcheck.pipeline import OutputLocked, check_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "reference_data"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", folder, ignore=shutil.ignore_patterns("raw", ".*", "sources.yaml"))
+    return folder
+
+
+def _findings(out: Path) -> dict:
+    return json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+# --- the cache ---------------------------------------------------------------------------
+
+
+def test_two_byte_identical_articles_stay_two_articles(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    text = "Some 1,204 nurses were hired in 2021, the ministry said.\n"
+    (folder / "first.txt").write_text(text, encoding="utf-8")
+    (folder / "second.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "reports" / "latest"
+    for _ in range(2):  # cold, then from the cache
+        check_corpus(folder, REFERENCE, out, workers=1)
+        documents = [d["doc_id"] for d in _findings(out)["run"]["documents"]]
+        assert documents == ["first", "second"]
+        claims = [json.loads(line) for line in (out / "claims.jsonl").read_text(encoding="utf-8").splitlines()]
+        assert sorted({c["doc_id"] for c in claims}) == ["first", "second"]
+
+
+def _damage_random(path: Path) -> None:
+    path.write_bytes(os.urandom(4096))
+
+
+def _damage_truncated(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+
+
+def _damage_row(path: Path) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE article SET entry = '{\"document\": 3'")
+
+
+@pytest.mark.parametrize("damage", [_damage_random, _damage_truncated, _damage_row], ids=["random-bytes", "truncated", "bad-row"])
+def test_a_damaged_cache_is_said_in_one_line_rebuilt_and_the_run_goes_on(corpus: Path, tmp_path: Path, damage, capsys) -> None:
+    out = tmp_path / "reports" / "latest"
+    first = check_corpus(corpus, REFERENCE, out, workers=1)
+    cache = tmp_path / "reports" / "cache" / "claims.sqlite"
+    with sqlite3.connect(cache) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for companion in (cache.with_name("claims.sqlite-wal"), cache.with_name("claims.sqlite-shm")):
+        companion.unlink(missing_ok=True)
+    damage(cache)
+    capsys.readouterr()
+
+    again = check_corpus(corpus, REFERENCE, out, workers=1)
+    said = [line for line in capsys.readouterr().out.splitlines() if str(cache) in line]
+    assert len(said) == 1, said
+    assert (again.articles, again.claims, again.cached) == (first.articles, first.claims, 0)
+    third = check_corpus(corpus, REFERENCE, out, workers=1)  # the rebuilt cache serves the next run
+    assert third.cached == third.articles == 5
+
+
+# --- where a run's files go --------------------------------------------------------------
+
+
+def test_out_is_switched_to_the_run_folder_and_each_run_is_stored_once(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports" / "latest"
+    first = check_corpus(corpus, REFERENCE, out, workers=1)
+    second = check_corpus(corpus, REFERENCE, out, workers=1)
+    runs = tmp_path / "reports" / "runs"
+    assert out.is_symlink() and out.resolve() == (runs / second.run_id).resolve()
+    assert sorted(p.name for p in runs.iterdir()) == sorted([first.run_id, second.run_id])
+    for run_id in (first.run_id, second.run_id):
+        assert sorted(p.name for p in (runs / run_id).iterdir()) == sorted(["findings.json", "claims.jsonl", "report.md", "report.html"])
+    assert _findings(out)["run"]["run_id"] == second.run_id
+    assert _findings(out)["run"]["previous_run_id"] == first.run_id
+
+
+def test_an_out_folder_of_the_earlier_layout_is_moved_into_the_history_once(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports" / "latest"
+    out.mkdir(parents=True)
+    (out / "findings.json").write_text(json.dumps({"run": {"run_id": "2020-01-01T00-00-00Z-old"}, "findings": []}))
+    (out / "report.md").write_text("# the old report\n")
+    summary = check_corpus(corpus, REFERENCE, out, workers=1)
+    runs = tmp_path / "reports" / "runs"
+    assert out.is_symlink() and out.resolve().name == summary.run_id
+    assert (runs / "2020-01-01T00-00-00Z-old" / "report.md").read_text() == "# the old report\n"
+
+
+def test_a_second_run_on_the_same_out_fails_clearly_while_the_first_holds_it(corpus: Path, tmp_path: Path) -> None:
+    from figcheck.pipeline import CorpusRun
+
+    out = tmp_path / "reports" / "latest"
+    holder = CorpusRun(corpus, REFERENCE, out)
+    try:
+        with pytest.raises(OutputLocked, match="another figcheck run is writing here"):
+            check_corpus(corpus, REFERENCE, out, workers=1)
+    finally:
+        holder.abandon()
+    check_corpus(corpus, REFERENCE, out, workers=1)  # released: the next run goes ahead
+
+
+def test_a_report_that_fails_to_write_leaves_the_previous_run_and_a_retry_completes(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import figcheck.pipeline.run as pipeline_run
+    from figcheck.pipeline import Completed, CorpusRun, check_batch, run_batches
+
+    out = tmp_path / "reports" / "latest"
+    before = check_corpus(corpus, REFERENCE, out, workers=1)
+    real_write = pipeline_run.write_report
+    calls = []
+
+    def full_disk_once(folder, *args, **kwargs):
+        calls.append(folder)
+        if len(calls) == 1:
+            (Path(folder) / "report.md").write_text("half a rep")  # as a full disk would leave it
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(folder, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline_run, "write_report", full_disk_once)
+    run = CorpusRun(corpus, REFERENCE, out)
+    run_batches(run, lambda batch: Completed(check_batch, batch), batch_size=500, window=1)
+    with pytest.raises(OSError) as failure:
+        run.finish()
+    assert failure.value.errno == errno.ENOSPC  # the real reason, not a missing part file
+    assert _findings(out)["run"]["run_id"] == before.run_id  # readers still see the previous run whole
+    summary = run.finish()  # the task's retry
+    assert _findings(out)["run"]["run_id"] == summary.run_id
+    for name in ("findings.json", "claims.jsonl", "report.md", "report.html"):
+        assert (out / name).stat().st_size > 100
+    assert not list((tmp_path / "reports").rglob("*.part")) and not list((tmp_path / "reports" / "runs").glob(".*"))
+
+
+# --- the time budget ---------------------------------------------------------------------
+
+
+def test_the_time_budget_interrupts_python_code_in_any_thread() -> None:
+    from figcheck.pipeline.budget import OverBudget, TimeBudget
+
+    outcome = {}
+
+    def spin() -> None:
+        started = time.monotonic()
+        with TimeBudget(0.2) as budget:
+            with budget.article():
+                pass  # a quick article is left alone
+            try:
+                with budget.article():
+                    while time.monotonic() - started < 20:
+                        pass
+            except OverBudget:
+                outcome["stopped after"] = time.monotonic() - started
+            with budget.article():
+                time.sleep(0.05)  # and so is the next one
+            outcome["went on"] = True
+
+    worker = threading.Thread(target=spin)
+    worker.start()
+    worker.join(30)
+    assert 0.15 < outcome["stopped after"] < 5 and outcome["went on"]
+
+
+def test_an_article_over_its_time_budget_is_reported_as_not_checked_and_the_run_goes_on(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import figcheck.pipeline.work as work
+
+    slow_id = "kcna-2010-10-21-friendship-forged-in-blood"
+    real_extract = work.extract_claims
+
+    def extract(document):
+        started = time.monotonic()
+        while document.doc_id == slow_id and time.monotonic() - started < 30:
+            pass  # as claim-dense text once did
+        return real_extract(document)
+
+    monkeypatch.setattr(work, "extract_claims", extract)
+    out = tmp_path / "reports" / "latest"
+    started = time.monotonic()
+    summary = check_corpus(corpus, REFERENCE, out, workers=1, article_seconds=0.5)
+    assert time.monotonic() - started < 25
+    assert summary.articles == 4
+    [problem] = summary.problems
+    assert problem.path.endswith(f"{slow_id}.txt")
+    assert "not checked" in problem.message and "time budget of 0.5 s" in problem.message
+
+
+# --- a killed or interrupted figcheck run ------------------------------------------------
+
+
+def _big_corpus(corpus: Path, copies: int) -> Path:
+    for article in sorted(corpus.glob("*.txt")):
+        for n in range(copies):
+            shutil.copy(article, corpus / f"{article.stem}-copy{n}.txt")
+    return corpus
+
+
+def _start_run(corpus: Path, tmp_path: Path) -> tuple[subprocess.Popen, Path]:
+    out = tmp_path / "reports" / "latest"
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"), "PYTHONPATH": str(ROOT)}
+    env.pop("PREFECT_API_URL", None)
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "figcheck"), "run", "--corpus", str(corpus), "--reference", str(REFERENCE),
+         "--out", str(out), "--batch-size", "5", "--workers", "2"],
+        env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "run.log").open("w"),
+    )
+    return process, out
+
+
+def _descendants_once_working(process: subprocess.Popen, runs: Path) -> list:
+    """The run's processes once it is checking batches on its workers."""
+    import psutil
+
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the run ended before it could be interrupted"
+        children = psutil.Process(process.pid).children(recursive=True)
+        started = runs.is_dir() and any(p.name.endswith(".partial") for p in runs.iterdir())
+        if started and len(children) >= 4:  # the guardian, the server, two workers
+            time.sleep(1)
+            return psutil.Process(process.pid).children(recursive=True)
+        time.sleep(0.2)
+    raise AssertionError("the run never got to its workers")
+
+
+def _gone(processes: list, within: float) -> list:
+    import psutil
+
+    _, alive = psutil.wait_procs(processes, timeout=within)
+    return alive
+
+
+@pytest.mark.parametrize("how", ["SIGKILL", "Ctrl-C"])
+def test_a_killed_or_interrupted_run_leaves_no_process_and_no_partial_files(corpus: Path, tmp_path: Path, how: str) -> None:
+    _big_corpus(corpus, 80)
+    process, out = _start_run(corpus, tmp_path)
+    runs = out.parent / "runs"
+    try:
+        processes = _descendants_once_working(process, runs)
+        stopped = time.monotonic()
+        process.send_signal(signal.SIGKILL if how == "SIGKILL" else signal.SIGINT)
+        process.wait(timeout=60)
+        ended = time.monotonic() - stopped
+        alive = _gone(processes, within=10)
+        assert not alive, [p.cmdline() for p in alive]
+    finally:
+        if process.poll() is None:
+            process.kill()
+    if how == "Ctrl-C":
+        assert ended < 10
+    time.sleep(1)
+    assert not [p for p in runs.iterdir() if p.name.startswith(".")]
+    assert not out.exists()  # the run never completed: nothing was switched
+    assert not list(out.parent.rglob("*.part"))
