@@ -135,6 +135,10 @@ class Anchor(Record):
     # "publication" when measured to the article's own date ("ago", "has elapsed since").
     to: Literal["publication"] | str | None = None
     text: str | None = None
+    # "for three years since 2008": how long something went on from the anchor (to the time
+    # the sentence speaks of), not how much time has elapsed since it ("three years have
+    # passed since 2008"). Only an elapsed reading can be checked against the publication date.
+    lasting: bool = False
 
 
 class DurationValue(Record):

@@ -360,3 +360,24 @@ def test_a_bad_example_file_is_named_with_its_entry_and_field(tmp_path: Path, bo
         load_example_file("counts", path)
     assert str(path) in str(caught.value)
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "inside", "whole"),
+    [
+        # A hard line wrap inside a paragraph is no sentence end, however short the line.
+        ("Net profit in the\nfirst quarter rose to 45 mln dlrs.\nSales were flat.", "first", "Net profit in the\nfirst quarter rose to 45 mln dlrs."),
+        ("Sales in the U.S.\ntotalled 5 mln dlrs, the company said.", "totalled", "Sales in the U.S.\ntotalled 5 mln dlrs, the company said."),
+        ("Rain fell all week in\nthe cocoa zone.\n\nPrices fell.", "cocoa", "Rain fell all week in\nthe cocoa zone."),
+        ("Output rose\nsharply in March.", "sharply", "Output rose\nsharply in March."),
+        # A blank line, a headline and a line ending a sentence do end one.
+        ("Output rose in March\n\nprices fell in April.", "prices", "prices fell in April."),
+        ("Leader Visits Factory\nPyongyang, May 5 -- He toured the plant.", "Pyongyang", "Pyongyang, May 5 -- He toured the plant."),
+        ("Sales rose 5 pct.\nProfit fell 3 pct.", "Profit", "Profit fell 3 pct."),
+    ],
+)
+def test_hard_line_wraps_do_not_end_sentences(text: str, inside: str, whole: str) -> None:
+    from figcheck.extraction.text import TextIndex
+
+    sentence = TextIndex.build(text).sentence_at(text.index(inside))
+    assert text[sentence.start : sentence.end] == whole

@@ -48,7 +48,7 @@ def count_patterns() -> CountPatterns:
             rf"|(?P<between2>(?i:between|from))\s+(?P<cur2>US\$|\$|€|£|¥)?$|(?P<cur3>US\$|\$|€|£|¥)$"
         ),
         range_after=regex.compile(rf"\s*(?P<sep>-|–|to|or|and)\s*(?:US\$|\$|€|£|¥)?(?P<n2>{n.range_end})"),
-        percent_after=regex.compile(r"\s*%|\s+(?i:percent|per\s+cent)\b"),
+        percent_after=regex.compile(r"\s*%|\s+(?i:percent|per\s+cent|pct)\b"),
         compound=regex.compile(rf"(?P<n1>{n.number})-(?P<noun>\p{{Ll}}+)(?![\p{{L}}-])"),
         number_of=regex.compile(
             r"(?i:\b(?:the\s+)?(?:total\s+)?number\s+of\s+)(?P<what>[\p{L}'’\- ]{2,60}?)"
@@ -64,6 +64,7 @@ def count_patterns() -> CountPatterns:
     )
 
 
+_GLUED_M = regex.compile(r"\d(?i:m)$")
 _CURRENCIES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 
 
@@ -111,6 +112,8 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             opener = q_match.group("between") or q_match.group("between2")
             currency = q_match.group("cur") or q_match.group("cur2") or q_match.group("cur3")
             unit = _CURRENCIES.get(currency) if currency else None
+            if phrase and _changed_to(ctx, q_match.start("q"), phrase, end):
+                phrase = None  # "rose up to 220 mln dlrs from 110 mln": the new value
             if phrase:
                 qualifier = lex.qualifier_of(phrase) or "exact"
                 start = q_match.start("q")
@@ -140,6 +143,8 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             if unit is None and (first in lex.measure_units or last in lex.measure_units):
                 # "tons of rice", "U.S. dollars"
                 unit = lex.measure_units.get(first) or lex.measure_units[last]
+        if _GLUED_M.search(raw) and unit is None and not (subject and is_noun_end(subject.split()[-1])):
+            continue  # "a 100m race": metres, not millions
         mention = Mention(
             "count",
             start,
@@ -164,6 +169,22 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             mention.confidence = min(mention.confidence, 0.5)
         out.append(mention)
     return out
+
+
+_FROM_FIGURE = regex.compile(
+    r"(?:[ \t\n]+[\p{L}.$%]+){0,3}[ \t\n]+(?i:from)[ \t\n]+(?:US\$|\$|€|£|¥)?\d"
+)
+
+
+def _changed_to(ctx: ExtractionContext, at: int, phrase: str, end: int) -> bool:
+    """ "Sales were up to 220 mln dlrs from 110 mln", "profit rose up to 45 pct from 38 pct":
+    "up to" after a verb of change, or before a "from" figure, says what the figure became."""
+    if " ".join(phrase.lower().split()) != "up to":
+        return False
+    before = words_before(ctx.text, at, max(0, at - 30), 1)
+    if before and before[-1].lower in ctx.lexicon.change_verbs and not ctx.text[before[-1].end : at].strip():
+        return True
+    return bool(_FROM_FIGURE.match(ctx.text, end))
 
 
 @cache

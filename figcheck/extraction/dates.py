@@ -370,6 +370,15 @@ def _range(
         year = b.year if (a.month, a.day or 1) <= (b.month or 12, b.day or 31) else b.year - 1
         a = DateParts(year, a.month, a.day, a.weekday)
     start_timex, note_a = resolve(ctx, a)
+    if (
+        a.year is None and b.year is None and a.month is not None and b.month is not None
+        and a.relative is None and b.relative is None and ctx.published
+    ):
+        # "from April 1 to March 31": a year-less range runs forward from its start, over the
+        # year's end when its end month and day come before its start's.
+        first_year = int(start_timex[:4])
+        wraps = (b.month, b.day or 1) < (a.month, a.day or 1)
+        b = DateParts(first_year + 1 if wraps else first_year, b.month, b.day, b.weekday)
     if a.weekday is not None and b.weekday is not None and b.month is None and ctx.published:
         first = date.fromisoformat(start_timex)
         end_timex = (first + timedelta(days=(b.weekday - first.weekday()) % 7)).isoformat()
@@ -509,11 +518,14 @@ def _year_mention(ctx: ExtractionContext, m: regex.Match) -> Mention | None:
         if year % 10:
             return None
         return _mention(ctx, m.start(), m.end(), DateParts(decade=year), 0.85)
-    before = words_before(text, m.start(), max(0, m.start() - 40), 2)
+    before = words_before(text, m.start(), max(0, m.start() - 60), 5)
     prev = before[-1].lower if before and not text[before[-1].end : m.start()].strip("( ") else ""
     if prev in ctx.lexicon.label_words:
         return None
     after = words_after(text, m.end(), min(len(text), m.end() + 40), 1)
+    if _names_an_instrument(ctx, prev, before, after):
+        ctx.blocked.append((m.start(), m.end()))  # neither a date nor a count
+        return None
     # "1500 troops" counts troops; "1950 Korean War" and "in 1950." are years.
     if after and after[0].text[0].islower() and after[0].lower not in ctx.lexicon.phrase_stops:
         if after[0].lower not in ("war", "election", "elections", "census", "olympics", "games"):
@@ -521,6 +533,17 @@ def _year_mention(ctx: ExtractionContext, m: regex.Match) -> Mention | None:
     parenthesised = text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")"
     confidence = 0.85 if prev in _YEAR_CUES or parenthesised else 0.6
     return _mention(ctx, m.start(), m.end(), DateParts(year=year), confidence)
+
+
+def _names_an_instrument(ctx: ExtractionContext, prev: str, before: list[Word], after: list[Word]) -> bool:
+    """ "the debentures of 1998", "8 pct notes due 1998", "the 1998 bonds": the year is part of
+    a bond's or loan's name (its issue or maturity), not the date of something that happened."""
+    instruments = ctx.lexicon.instrument_nouns
+    if after and after[0].lower in instruments:
+        return True
+    if prev in ("of", "due", "maturing") and len(before) >= 2:
+        return any(w.lower in instruments for w in before[-4:-1])
+    return False
 
 
 def _with_juche_year(parts: DateParts) -> DateParts:

@@ -147,6 +147,10 @@ def _duration(
             relation = lex.duration_relations.get((rel.group("rel") or "").lower()) or "since"
             mention.anchor_relation = relation
             mention.to_publication = relation == "ago" or rel.group("rel") is None
+            if relation == "since" and rel.group("rel") and _LASTING_BEFORE.search(ctx.text, max(0, start - 30), start):
+                # "for three years since 2008": how long it went on, not how long ago 2008 was.
+                mention.lasting = True
+                mention.to_publication = False
             if relation in ("after", "since", "before", "until") and (rel.group("rel") or rel.group("since")):
                 sentence = ctx.index.sentence_at(end)
                 mention.anchor_span = (rel.end(), sentence.end)
@@ -155,6 +159,7 @@ def _duration(
     return mention
 
 
+_LASTING_BEFORE = regex.compile(r"(?i:\b(?:for|during|throughout)\s+(?:(?:the|these|those)\s+)?(?:(?:past|last|first)\s+)?)$")
 _DAY_SPAN_BEFORE = regex.compile(r"(?i:\b(?:for|in|within|over|after|only|just|the|last|past|first|every)\s+)$")
 
 

@@ -141,6 +141,7 @@ def _anchor_durations(ctx: ExtractionContext, mentions: list[Mention]) -> None:
                     claim_id=anchor_claim.claim_id if anchor_claim else None,
                     to="publication" if mention.to_publication else None,
                     text=anchor_text,
+                    lasting=mention.lasting,
                 )
             }
         )

@@ -16,6 +16,7 @@ from figcheck.records import Qualifier
 
 
 _SEPARATORS = regex.compile(r"[\s-]+")
+_GLUED_SCALE = regex.compile(r"\p{L}+$")
 # A space between digit groups: "250 000" is one number.
 _DIGIT_GROUP = regex.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)")
 
@@ -47,11 +48,15 @@ def number_patterns() -> NumberPatterns:
         rf"(?i:\ba\s+(?:{alternation(nw.collectives)}|hundred|thousand|million|billion)\b"
         rf"|\b{word}(?:(?:\s+|-)(?:and\s+(?!a\b))?{word})*\b{half})"
     )
+    abbreviated = alternation(nw.abbreviated_scales) if nw.abbreviated_scales else None
+    any_scale = f"{scale}|{abbreviated}" if abbreviated else scale
+    glued = alternation(nw.glued_scales) if nw.glued_scales else None
     digit_run = (
         # "661,736"; "250 000" (a space between thousands, as some agencies write them).
         r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\p{N},]|\.\d{3})|\d+)(?:\.\d+)?"
-        r"(?![\p{N}\p{L}]|[.,:/]\d)"
-        rf"(?:\s+(?:{scale})\b)?"
+        + (rf"(?:(?i:{glued})(?![\p{{N}}\p{{L}}])|" if glued else "(?:")
+        + r"(?![\p{N}\p{L}]|[.,:/]\d)"
+        + rf"(?:\s+(?:{any_scale})\b)?)"
     )
     digits = r"(?<![\p{L}\p{N}.,/:+@#]|[\p{L}\p{N}]-)" + digit_run
     ordinal_words = alternation(lex.ordinal_words)
@@ -74,14 +79,23 @@ def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
     lex = lexicon or load_lexicon()
     cleaned = _DIGIT_GROUP.sub("", text.strip().lower().replace(",", ""))
     parts = _SEPARATORS.split(cleaned)
+    nw = lex.number_words
     if parts and parts[0] and parts[0][0].isdigit():
+        first = parts[0]
+        factor_glued = 1
+        glued = _GLUED_SCALE.search(first)
+        if glued:
+            factor_glued = nw.glued_scales.get(glued.group(), 0)
+            if not factor_glued:
+                return None
+            first = first[: glued.start()]
         try:
             # Decimal, so that "1.027 million" is 1027000 and not 1026999.9999999999.
-            exact = Decimal(parts[0])
+            exact = Decimal(first) * factor_glued
         except InvalidOperation:
             return None
         for word in parts[1:]:
-            factor = lex.number_words.scales.get(word)
+            factor = nw.scales.get(word) or nw.abbreviated_scales.get(word)
             if factor is None:
                 return None
             exact *= factor

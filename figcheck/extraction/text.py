@@ -82,11 +82,40 @@ class TextIndex:
         return left, right
 
 
-def _continues(line: str, next_is_blank: bool) -> bool:
-    """A newline inside a hard-wrapped paragraph does not end a sentence; a blank line, a short
-    line (headline, menu item) or a line ending in punctuation does."""
-    line = line.rstrip()
-    return bool(line) and len(line) > 60 and line[-1] not in ".!?:\"”’)" and not next_is_blank
+# Words a sentence does not end with: a line ending in one goes on on the next line.
+_OPEN_ENDINGS = frozenset(
+    "a an the of in on at to for from by with and or but as than that which who whose its their his "
+    "her our into onto over under between about after before since until per".split()
+)
+
+
+def _continues(text: str, newline: int) -> bool:
+    """Whether the newline at ``newline`` falls inside a hard-wrapped sentence. A blank line ends
+    a paragraph; so does a line ending in a sentence's punctuation. Otherwise the line goes on
+    when it is long (wrapped prose, not a headline or a menu item), or when the break cannot
+    end a sentence: the line ends in a comma, a hyphen, an abbreviation or a word such as "the",
+    or the next line goes on in lower case."""
+    line_start = text.rfind("\n", 0, newline) + 1
+    line = text[line_start:newline].rstrip()
+    after = newline + 1
+    next_line_end = text.find("\n", after)
+    next_line = text[after : len(text) if next_line_end == -1 else next_line_end]
+    if not line or not next_line.strip():
+        return False
+    last = line[-1]
+    if last == ".":
+        if _ends_sentence(text, line_start + len(line) - 1):
+            return False
+        return True  # "U.S." or "Oct." at the end of a wrapped line
+    if last in "!?:\"”’)":
+        return False
+    if last in ",-(" or len(line) > 60:
+        return True
+    first = next_line.lstrip()[:1]
+    if first.islower():
+        return True
+    word = line.rsplit(None, 1)[-1].lower()
+    return word in _OPEN_ENDINGS
 
 
 def _block_around(text: str, pos: int) -> tuple[int, int]:
@@ -94,18 +123,14 @@ def _block_around(text: str, pos: int) -> tuple[int, int]:
     n = len(text)
     start = text.rfind("\n", 0, pos) + 1
     while start > 0:
-        prev_start = text.rfind("\n", 0, start - 1) + 1
-        if not _continues(text[prev_start : start - 1], text[start : start + 2].strip() == ""):
+        if not _continues(text, start - 1):
             break
-        start = prev_start
+        start = text.rfind("\n", 0, start - 1) + 1
     end = text.find("\n", pos)
     while end != -1:
-        line_start = text.rfind("\n", 0, end) + 1
-        after = end + 1
-        next_blank = text.startswith("\n", after) or text[after : after + 2].strip() == ""
-        if not _continues(text[line_start:end], next_blank):
+        if not _continues(text, end):
             break
-        end = text.find("\n", after)
+        end = text.find("\n", end + 1)
     return start, (n if end == -1 else end)
 
 
@@ -114,9 +139,7 @@ def _split_sentences(text: str, begin: int, stop: int):
     for m in _SENTENCE_END.finditer(text, begin, stop):
         end = m.end()
         if m.group() == "\n":
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            next_blank = text.startswith("\n", end) or text[end : end + 2].strip() == ""
-            if _continues(text[line_start : m.start()], next_blank):
+            if _continues(text, m.start()):
                 continue
         elif not _ends_sentence(text, m.start()):
             continue
