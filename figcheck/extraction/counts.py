@@ -233,13 +233,16 @@ def _names_a_unit(ctx: ExtractionContext, end: int) -> bool:
     text = ctx.text
     if text[end : end + 1] != " " or not text[end + 1 : end + 2].isupper():
         return False
-    line_end = text.find("\n", end)
+    line_end = text.find("\n", end, end + 80)
     name = []
-    for word in words_after(text, end, min(end + 80, len(text) if line_end == -1 else line_end), 6):
+    for word in words_after(text, end, min(end + 80, len(text)) if line_end == -1 else line_end, 6):
         if not word.text[0].isupper():
             break
         name.append(word)
     return bool(name) and name[-1].lower in ctx.lexicon.name_heads
+
+
+_NAMED_TOTAL_REACH = 240
 
 
 def _named_total(ctx: ExtractionContext, start: int) -> str | None:
@@ -247,7 +250,9 @@ def _named_total(ctx: ExtractionContext, start: int) -> str | None:
     "the number of young people who volunteered had reached 81,858" → "young people"."""
     sentence = ctx.index.sentence_at(start)
     found = None
-    for m in count_patterns().number_of.finditer(ctx.text, sentence.start, start):
+    # The phrase and its verb stand within a few words of the figure: read back only that far.
+    begin = max(sentence.start, start - _NAMED_TOTAL_REACH)
+    for m in count_patterns().number_of.finditer(ctx.text, begin, start):
         found = m
     # The total's verb must lead to this figure ("has already amounted 81,858", "stood at
     # over 1,600"), not to an earlier one in the same sentence.

@@ -22,6 +22,10 @@ _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’]*(?:[.-][\p{L}\p{N}][\p
 _CLAUSE_BREAK = regex.compile(r"[,;:()\[\]\"“”!?]|\.(?=\s|$)| -- | – | — |\n")
 
 
+# Longer than any sentence of prose: a run of text without a sentence end this long is cut.
+MAX_SENTENCE_CHARS = 2000
+
+
 @dataclass(slots=True)
 class Sentence:
     start: int
@@ -37,6 +41,7 @@ class TextIndex:
     sentences: list[Sentence] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)
     _blocks: list[tuple[int, int]] = field(default_factory=list)  # sorted, disjoint
+    _breaks: dict[int, tuple[int, list[int], list[int]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, text: str) -> TextIndex:
@@ -74,12 +79,23 @@ class TextIndex:
     def clause_bounds(self, start: int, end: int) -> tuple[int, int]:
         """The clause around [start, end): from the last break before it to the next after it."""
         sentence = self.sentence_at(start)
-        left = sentence.start
-        for m in _CLAUSE_BREAK.finditer(self.text, sentence.start, start):
-            left = m.end()
-        right_match = _CLAUSE_BREAK.search(self.text, end, max(end, sentence.end))
-        right = right_match.start() if right_match else max(end, sentence.end)
+        starts, ends = self._clause_breaks(sentence)
+        i = bisect.bisect_right(ends, start) - 1
+        left = ends[i] if i >= 0 else sentence.start
+        limit = max(end, sentence.end)
+        j = bisect.bisect_left(starts, end)
+        right = starts[j] if j < len(starts) and end < sentence.end else limit
         return left, right
+
+    def _clause_breaks(self, sentence: Sentence) -> tuple[list[int], list[int]]:
+        """Where the clause breaks of a sentence start and end, found once per sentence so that
+        a sentence dense with figures is not read again for each of them."""
+        found = self._breaks.get(sentence.start)
+        if found is None or found[0] != sentence.end:
+            matches = list(_CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end))
+            found = (sentence.end, [m.start() for m in matches], [m.end() for m in matches])
+            self._breaks[sentence.start] = found
+        return found[1], found[2]
 
 
 # Words a sentence does not end with: a line ending in one goes on on the next line.
@@ -144,10 +160,26 @@ def _split_sentences(text: str, begin: int, stop: int):
         elif not _ends_sentence(text, m.start()):
             continue
         if text[start:end].strip():
-            yield Sentence(_skip_space(text, start, end), _trim_end(text, start, end))
+            yield from _bounded(text, _skip_space(text, start, end), _trim_end(text, start, end))
         start = end
     if start < stop and text[start:stop].strip():
-        yield Sentence(_skip_space(text, start, stop), _trim_end(text, start, stop))
+        yield from _bounded(text, _skip_space(text, start, stop), _trim_end(text, start, stop))
+
+
+def _bounded(text: str, start: int, end: int):
+    """A sentence, or, when it runs on far longer than any sentence of prose (a table or a list
+    flattened into one line, thousands of figures without a full stop), pieces of it cut at a
+    comma or a blank, so that the work done per sentence stays bounded."""
+    while end - start > MAX_SENTENCE_CHARS:
+        lo, hi = start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS
+        cut = max(text.rfind(", ", lo, hi), text.rfind("; ", lo, hi))
+        cut = cut + 1 if cut != -1 else text.rfind(" ", lo, hi)
+        if cut <= start:
+            cut = hi
+        yield Sentence(start, _trim_end(text, start, cut))
+        start = _skip_space(text, cut, end)
+    if start < end:
+        yield Sentence(start, end)
 
 
 def _ends_sentence(text: str, dot: int) -> bool:
