@@ -381,3 +381,15 @@ def test_hard_line_wraps_do_not_end_sentences(text: str, inside: str, whole: str
 
     sentence = TextIndex.build(text).sentence_at(text.index(inside))
     assert text[sentence.start : sentence.end] == whole
+
+
+def test_a_date_in_a_first_line_sentence_is_a_claim_not_the_page_date() -> None:
+    from figcheck.corpus import document_from_text
+
+    text = "Talks resumed on June 15, 2000\n\nThe report said the two sides met for three hours."
+    document = document_from_text(text, "first-line")
+    claims = extract_claims(document)
+    assert [c.text for c in claims if c.kind == "date"] == ["June 15, 2000"]
+    # A line that is nothing but the page's date still is one.
+    stamp = document_from_text("All Headlines June 15, 2000\n\nThe two sides met on Monday for talks.", "stamp")
+    assert not [c for c in extract_claims(stamp) if c.text == "June 15, 2000"]

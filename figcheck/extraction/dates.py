@@ -14,11 +14,12 @@ import regex
 from figcheck.extraction.lexicon import alternation, load_lexicon
 from figcheck.extraction.mentions import ExtractionContext, Mention
 from figcheck.extraction.numbers import number_patterns
-from figcheck.extraction.text import Word, words_after, words_before
+from figcheck.extraction.text import Word, ends_sentence as _ends_sentence, words_after, words_before
 from figcheck.records import DateRangeValue, DateValue
 
 JUCHE_EPOCH = 1911  # Juche 1 = 1912
 _RANGE_OPENER = regex.compile(r"\b(from|between)\s+$")
+_PART_OF_PERIOD_AFTER = regex.compile(r"\s+of\s+(?:the|this|that|\p{Lu}|\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +201,8 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
         if unit not in ("week", "month", "year"):
             continue
         before = p.relative_before.search(text, max(0, pos - 10), pos)
+        if before and _PART_OF_PERIOD_AFTER.match(text, pos + len(unit)):
+            continue  # "the last week of July" is a part of July, not last week
         if before:
             rel = f"{before.group('which').lower()} {unit}"
             out.append(_mention(ctx, before.start(), pos + len(unit), DateParts(relative=rel), 0.75))
@@ -336,11 +339,15 @@ def _resolve_weekday(pub: date, weekday: int, pre: str, forward: bool) -> date:
 
 
 def _nearest_year(pub: date, month: int, day: int) -> int:
-    def distance(year: int) -> int:
-        last = _calendar.monthrange(year, month)[1]
-        return abs((date(year, month, min(day, last)) - pub).days)
+    """The year that puts a year-less day nearest the publication date; only years that have
+    the day count ("Feb 29" in a 2017 article is 2016-02-29, not 2017-02-29)."""
 
-    return min((pub.year - 1, pub.year, pub.year + 1), key=distance)
+    def distance(year: int) -> int:
+        return abs((date(year, month, day) - pub).days)
+
+    years = [y for y in range(pub.year - 4, pub.year + 5) if day <= _calendar.monthrange(y, month)[1]]
+    near = [y for y in years if abs(y - pub.year) <= 1] or years
+    return min(near, key=distance)
 
 
 def _mention(ctx: ExtractionContext, start: int, end: int, parts: DateParts, confidence: float) -> Mention:
@@ -501,6 +508,8 @@ def _names_something(ctx: ExtractionContext, start: int, end: int) -> bool:
     before = words_before(text, start, max(0, start - 16), 1)
     if not before or text[before[-1].end : start].strip():
         return False  # opens a sentence or follows punctuation
+    if before[-1].text.endswith(".") and _ends_sentence(text, before[-1].end - 1):
+        return False  # "The report was issued. June 15 talks resumed": opens a sentence
     previous = before[-1].lower
     if previous in _DATE_PREPOSITIONS:
         return False
@@ -522,6 +531,9 @@ def _year_mention(ctx: ExtractionContext, m: regex.Match) -> Mention | None:
     prev = before[-1].lower if before and not text[before[-1].end : m.start()].strip("( ") else ""
     if prev in ctx.lexicon.label_words:
         return None
+    if prev and _CODE.fullmatch(before[-1].text) and prev not in _YEAR_PREFIXES and prev not in ctx.lexicon.months:
+        ctx.blocked.append((m.start(), m.end()))  # "order ABC 2000", "Model XR 1950": a code
+        return None
     after = words_after(text, m.end(), min(len(text), m.end() + 40), 1)
     if _names_an_instrument(ctx, prev, before, after):
         ctx.blocked.append((m.start(), m.end()))  # neither a date nor a count
@@ -533,6 +545,12 @@ def _year_mention(ctx: ExtractionContext, m: regex.Match) -> Mention | None:
     parenthesised = text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")"
     confidence = 0.85 if prev in _YEAR_CUES or parenthesised else 0.6
     return _mention(ctx, m.start(), m.end(), DateParts(year=year), confidence)
+
+
+# A product, order or account code before a number ("ABC 2000", "XR 1950"), not an era or a
+# period ("AD 2000", "FY 1998", "Q4 2016").
+_CODE = regex.compile(r"\p{Lu}[\p{Lu}\d]{1,5}")
+_YEAR_PREFIXES = frozenset("ad bc bce ce fy q1 q2 q3 q4 h1 h2".split())
 
 
 def _names_an_instrument(ctx: ExtractionContext, prev: str, before: list[Word], after: list[Word]) -> bool:

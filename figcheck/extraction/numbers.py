@@ -41,7 +41,8 @@ def number_patterns() -> NumberPatterns:
     unit = alternation(nw.units)
     tens = alternation(nw.tens)
     scale = alternation(nw.scales)
-    word = rf"(?:(?:{tens})(?:-(?:{unit}))?|{unit}|{scale})"
+    # "thirty" is no number inside "thirty-first" (an ordinal).
+    word = rf"(?:(?:{tens})(?:-(?:{unit}))?(?!-(?i:{alternation(lex.ordinal_words)})\b)|{unit}|{scale})"
     # "three and a half million", "two and a half".
     half = rf"(?:\s+and\s+a\s+half(?:\s+(?:{scale}))?\b)?"
     spelled = (
@@ -100,6 +101,8 @@ def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
                 return None
             exact *= factor
         return float(exact)
+    if not _one_number(parts, lex):
+        return None  # "twenty twenty" is not forty
     total = 0
     current: float = 0
     seen = False
@@ -130,6 +133,25 @@ def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
             return None
         seen = True
     return float(total + current) if seen else None
+
+
+def _one_number(words: list[str], lex: Lexicon) -> bool:
+    """Whether spelled number words make one number: "twenty five", "two hundred and ten",
+    "three thousand twenty"; not "twenty twenty" or "five six" (two numbers side by side)."""
+    nw = lex.number_words
+    previous = None
+    for word in words:
+        if word in nw.tens:
+            kind = "tens"
+        elif word in nw.units:
+            kind = "unit" if nw.units[word] < 10 else "teen"
+        else:
+            previous = None  # a scale word, "and", "a": a new group may follow
+            continue
+        if previous is not None and not (previous == "tens" and kind == "unit"):
+            return False
+        previous = kind
+    return True
 
 
 def bounds(value: float, qualifier: Qualifier, phrase: str | None) -> tuple[float | None, float | None]:

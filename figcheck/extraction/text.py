@@ -120,7 +120,7 @@ def _continues(text: str, newline: int) -> bool:
         return False
     last = line[-1]
     if last == ".":
-        if _ends_sentence(text, line_start + len(line) - 1):
+        if ends_sentence(text, line_start + len(line) - 1):
             return False
         return True  # "U.S." or "Oct." at the end of a wrapped line
     if last in "!?:\"”’)":
@@ -157,7 +157,7 @@ def _split_sentences(text: str, begin: int, stop: int):
         if m.group() == "\n":
             if _continues(text, m.start()):
                 continue
-        elif not _ends_sentence(text, m.start()):
+        elif not ends_sentence(text, m.start()):
             continue
         if text[start:end].strip():
             yield from _bounded(text, _skip_space(text, start, end), _trim_end(text, start, end))
@@ -182,7 +182,9 @@ def _bounded(text: str, start: int, end: int):
         yield Sentence(start, end)
 
 
-def _ends_sentence(text: str, dot: int) -> bool:
+def ends_sentence(text: str, dot: int) -> bool:
+    """Whether the punctuation at ``dot`` ends a sentence: a full stop after an abbreviation
+    ("Oct.", "U.S.") or an initial does not."""
     if text[dot] != ".":
         return True
     word_start = dot
