@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import calendar as _calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 
@@ -14,12 +14,30 @@ import regex
 from figcheck.extraction.lexicon import alternation, load_lexicon
 from figcheck.extraction.mentions import ExtractionContext, Mention
 from figcheck.extraction.numbers import number_patterns
+from figcheck.extraction.periods import period_of
 from figcheck.extraction.text import Word, ends_sentence as _ends_sentence, words_after, words_before
 from figcheck.records import DateRangeValue, DateValue
 
 JUCHE_EPOCH = 1911  # Juche 1 = 1912
 _RANGE_OPENER = regex.compile(r"\b(from|between)\s+$")
 _PART_OF_PERIOD_AFTER = regex.compile(r"\s+of\s+(?:the|this|that|\p{Lu}|\d)")
+
+
+_AMBIGUOUS_MONTHS = frozenset({"may", "march"})
+_DAY_ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth".split())
+_TEEN_ORDINALS = frozenset(
+    "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+    "nineteenth twentieth thirtieth".split()
+)
+# Words before a month name standing alone that make it a date: "in September", "since June".
+_MONTH_CUES = frozenset(
+    "in since until till by from to through during before after between and of early late mid "
+    "this last next previous coming or".split()
+)
+_MONTH_RELATIVES = frozenset({"this", "last", "next", "previous", "coming"})
+_SEASON_CODES = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+_ORDINAL_NUMBER = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_EDGE_MOD = {"end": "END", "close": "END", "beginning": "START", "start": "START", "middle": "MID", "turn": "END"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +53,13 @@ class DateParts:
     juche_year: int | None = None
     stated_gregorian_year: int | None = None
     forward: bool = False
+    # Parts of a period: "early 1951", "the first half of 1951", "Q4 2016", "the summer of
+    # 1950", "the 20th century".
+    mod: str | None = None
+    quarter: int | None = None
+    half: int | None = None
+    season: str | None = None
+    century: int | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +81,10 @@ class DatePatterns:
     day_range_day_first: regex.Pattern  # at a digit
     future: regex.Pattern
     range_joint: regex.Pattern
+    ordinal_day_before: regex.Pattern  # searched back from a month name: "the 4th of ", "the first to the 9th of "
+    month_alone: regex.Pattern  # at a month name: "September", "June 1950" is month_year's
+    period_before: regex.Pattern  # searched back from a date: "early ", "the end of ", "Q4 "
+    century_before: regex.Pattern  # searched back from "century": "the 20th "
 
 
 @cache
@@ -64,18 +93,25 @@ def date_patterns() -> DatePatterns:
     names = []
     for name in lex.months:
         cap = name.capitalize()
+        if len(name) > 3 and name not in _AMBIGUOUS_MONTHS:
+            # A full month name is one in lower case too ("january 12, 2016"); "may" and
+            # "march" are verbs then.
+            cap = f"(?i:{name})"
         names.append(cap if len(name) > 3 or name == "may" else cap + r"\.?")
         if len(name) <= 4 and name != "may":
             names.append(cap + r"\.")
     # "Jun" must not stop short inside "June": a month name ends where the word does.
     month = "(?:" + "|".join(sorted(set(names), key=len, reverse=True)) + r")(?!\p{L})"
-    weekday = "(?:" + "|".join(w.capitalize() for w in lex.weekdays) + ")"
+    weekday = "(?i:" + "|".join(lex.weekdays) + ")"
     day = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+    # "first" to "thirty-first", "1st" to "31st": a day of the month as an ordinal.
+    ordinal_day = rf"(?i:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)|(?:twenty|thirty)-(?:{alternation(_DAY_ORDINALS)})|{alternation(_DAY_ORDINALS | _TEEN_ORDINALS)})"
+    day_joint = r"\s*(?:[-–]|\s(?i:to|through|till|until)\s)\s*"
     year = number_patterns().year
     juche = rf"Juche\s+(?P<jy>\d{{1,3}})(?!\d)(?:\s*\((?P<jg>{year})\))?"
     return DatePatterns(
         month_day_year=regex.compile(
-            rf"(?P<m>{month})\s+(?P<d>{day})(?![\d:])"
+            rf"(?P<m>{month})\s+(?:(?i:the)\s+)?(?P<d>{day})(?![\d:])"
             rf"(?:(?:,\s*|\s+)(?:{juche}|(?P<y>{year})(?![\d,]\d)))?"
         ),
         day_month_year=regex.compile(
@@ -95,13 +131,28 @@ def date_patterns() -> DatePatterns:
             rf"(?<![\p{{N}}.,\-/]|\p{{L}}-)(?P<y1>{year})\s*[-–—/]\s*(?P<y2>\d{{4}}|\d{{2}})(?![\p{{N}}]|-\d|\.\d)"
         ),
         day_range_month_first=regex.compile(
-            rf"(?P<m>{month})\s+(?P<d1>{day})\s*[-–]\s*(?P<d2>{day})(?![\d:])"
+            rf"(?P<m>{month})\s+(?P<d1>{day}){day_joint}(?P<d2>{day})(?![\d:]|\s*%)"
             rf"(?:(?:,\s*|\s+)(?:{juche}|(?P<y>{year})(?!\d)))?"
         ),
         day_range_day_first=regex.compile(
-            rf"(?<![\d.,])(?P<d1>{day})\s*[-–]\s*(?P<d2>{day})\s+(?P<m>{month})(?:,?\s+(?P<y>{year})(?!\d))?"
+            rf"(?<![\d.,])(?P<d1>{day}){day_joint}(?P<d2>{day})\s+(?P<m>{month})(?:,?\s+(?P<y>{year})(?!\d))?"
         ),
         future=regex.compile(rf"(?i:\b(?:{alternation(lex.future_cues)})\b)"),
+        ordinal_day_before=regex.compile(
+            rf"(?:(?P<from>(?i:from|between))\s+)?(?:(?i:the)\s+)?(?P<d1>{ordinal_day})\s+"
+            rf"(?:(?i:to|till|until|through|and|-)\s+(?:(?i:the)\s+)?(?P<d2>{ordinal_day})\s+)?"
+            r"(?:(?i:day)\s+)?(?i:of)\s+$"
+        ),
+        month_alone=regex.compile(rf"(?P<m>{month})(?:,?\s+(?P<y>{year})(?![\d,]\d))?(?![\p{{L}}\d]|\s+\d)"),
+        period_before=regex.compile(
+            r"(?:(?P<mod>(?i:early|late|mid))(?:-|\s+)"
+            r"|(?i:the)\s+(?P<edge>(?i:end|beginning|start|middle|turn|close))\s+(?i:of)\s+(?:(?i:the)\s+)?"
+            r"|(?:(?i:the)\s+)?(?P<half>(?i:first|second|1st|2nd))\s+(?i:half)\s+(?i:of)\s+"
+            r"|(?:(?i:the)\s+)?(?P<q>(?i:first|second|third|fourth|1st|2nd|3rd|4th))\s+(?i:quarter)\s+(?i:of)\s+"
+            r"|(?P<code>Q[1-4]|H[12])[\s\-/]*"
+            r"|(?:(?i:the)\s+)?(?P<season>(?i:spring|summer|autumn|fall|winter))\s+(?:(?i:of)\s+)?)$"
+        ),
+        century_before=regex.compile(rf"(?i:the)\s+(?P<n>{number_patterns().ordinal})\s+$"),
         range_joint=regex.compile(r"\s*(?:[-–—]|to|through|till|until|and)\s*"),
     )
 
@@ -139,10 +190,34 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             if _valid_day(parts):
                 start = wd.start() if wd else m.start()
                 out.append(_mention(ctx, start, m.end(), parts, 0.95 if parts.year else 0.8))
+        dated = m is not None
         m = p.month_year.match(text, pos)
         if m:
             parts = DateParts(year=int(m.group("y")), month=_month(ctx, m.group("m")))
-            out.append(_mention(ctx, m.start(), m.end(), parts, 0.9))
+            start, parts = _period_part(ctx, m.start(), parts)
+            out.append(_mention(ctx, start, m.end(), parts, 0.9))
+            dated = True
+        od = p.ordinal_day_before.search(text, max(0, pos - 60), pos)
+        if od and not od.group("d2"):
+            # "the first of March", "the twenty-fifth of June 1950", "the 4th day of May".
+            after = p.month_alone.match(text, pos)
+            day = ctx.lexicon.ordinal_value(od.group("d1"))
+            if after and day:
+                parts = DateParts(year=_int(after.group("y")), month=_month(ctx, after.group("m")), day=day)
+                if _valid_day(parts):
+                    out.append(_mention(ctx, od.start("d1") if not od.group("from") else od.start(), after.end(), parts, 0.85 if parts.year else 0.75))
+                    dated = True
+        if not dated:
+            mention = _month_alone(ctx, pos)
+            if mention:
+                out.append(mention)
+    for pos in words.get("unit", ()):
+        if text[pos : pos + 7].lower() != "century":
+            continue
+        m = p.century_before.search(text, max(0, pos - 30), pos)
+        number = ctx.lexicon.ordinal_value(m.group("n")) if m else None
+        if number and 1 <= number <= 22:
+            out.append(_mention(ctx, m.start(), pos + 7, DateParts(century=number), 0.85))
     for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
         if length > 4 or length == 3:
             continue
@@ -235,6 +310,16 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
         m = p.day_range_month_first.match(text, pos)
         if m:
             out.extend(_day_range(ctx, m))
+        od = p.ordinal_day_before.search(text, max(0, pos - 80), pos)
+        if od and od.group("d2"):
+            # "from the 4th to the 22nd of May"
+            after = p.month_alone.match(text, pos)
+            d1, d2 = ctx.lexicon.ordinal_value(od.group("d1")), ctx.lexicon.ordinal_value(od.group("d2"))
+            if after and d1 and d2 and d1 < d2:
+                year, month = _int(after.group("y")), _month(ctx, after.group("m"))
+                a, b = DateParts(year, month, d1), DateParts(year, month, d2)
+                if _valid_day(a) and _valid_day(b):
+                    out.append(_range(ctx, od.start(), after.end(), a, b, 0.85))
     ordered = _outermost(dates)
     for a, b in zip(ordered, ordered[1:]):
         joint = p.range_joint.fullmatch(text, a.end, b.start)
@@ -294,6 +379,24 @@ def resolve(ctx: ExtractionContext, parts: DateParts) -> tuple[str, str | None]:
     note = f"published {pub.isoformat()}" if pub else None
     if parts.decade is not None:
         return str(parts.decade // 10), None
+    if parts.century is not None:
+        return f"{parts.century - 1:02d}", None
+    if parts.year is not None and parts.month is None:
+        if parts.quarter:
+            return f"{parts.year:04d}-Q{parts.quarter}", None
+        if parts.half:
+            return f"{parts.year:04d}-H{parts.half}", None
+        if parts.season:
+            return f"{parts.year:04d}-{parts.season}", None
+    if parts.relative in _MONTH_RELATIVES and parts.month is not None and parts.year is None and parts.day is None:
+        if pub is None:
+            return f"XXXX-{parts.month:02d}", None
+        year = pub.year
+        if parts.relative in ("last", "previous") and parts.month >= pub.month:
+            year -= 1
+        elif parts.relative in ("next", "coming") and parts.month <= pub.month:
+            year += 1
+        return f"{year:04d}-{parts.month:02d}", note
     if parts.relative and parts.relative != "weekday" and parts.weekday is None:
         assert pub is not None
         return _resolve_relative(pub, parts.relative), note
@@ -360,7 +463,11 @@ def _mention(ctx: ExtractionContext, start: int, end: int, parts: DateParts, con
         stated_weekday=parts.weekday if parts.month is not None else None,
         resolved_from=note,
         relative=note is not None,
+        mod=parts.mod,
     )
+    period = period_of(timex)
+    if period is not None:
+        value.granularity, value.period_start, value.period_end = period
     if note and parts.year is None and parts.month is not None:
         confidence = min(confidence, 0.75)
     mention = Mention("date", start, end, value, confidence)
@@ -520,6 +627,62 @@ def _names_something(ctx: ExtractionContext, start: int, end: int) -> bool:
     return word.text[0].islower() and not verb_like
 
 
+def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """A month named without a day or year: "in September", "last March", "mid-July",
+    "between June and August 1950", "Jan-Feb 2017". It needs a word that makes it a time (a
+    preposition, "this", "last", "early") or a second month it runs to."""
+    p = date_patterns()
+    text = ctx.text
+    m = p.month_alone.match(text, pos)
+    if m is None or m.group("y"):
+        return None
+    month = _month(ctx, m.group("m"))
+    before = words_before(text, pos, max(0, pos - 20), 1)
+    prev = before[-1].lower if before and not text[before[-1].end : pos].strip(" -") else ""
+    joint = p.range_joint.match(text, m.end())
+    runs_on = bool(joint and joint.group().strip() and (p.month_alone.match(text, joint.end()) or p.month_year.match(text, joint.end())))
+    if prev not in _MONTH_CUES and not runs_on:
+        return None
+    if m.group("m").lower() in _AMBIGUOUS_MONTHS and prev == "of" and not runs_on:
+        return None  # "the Ides of March"
+    start = pos
+    relative = None
+    if prev in ("this", "last", "next", "previous", "coming"):
+        relative, start = prev, before[-1].start
+    parts = DateParts(month=month, relative=relative)
+    start, parts = _period_part(ctx, start, parts)
+    end = m.end()
+    if text[end - 1] == "." and len(m.group("m")) > 4:
+        end -= 1  # "in mid-July." ends the sentence, not an abbreviation
+    return _mention(ctx, start, end, parts, 0.75)
+
+
+def _period_part(ctx: ExtractionContext, start: int, parts: DateParts) -> tuple[int, DateParts]:
+    """Widens a month or year to the part of it the words before name: "early 1951", "mid-July",
+    "the end of 1953", "the first half of 1951", "Q4 2016", "the summer of 1950"."""
+    if parts.day is not None:
+        return start, parts
+    m = date_patterns().period_before.search(ctx.text, max(0, start - 40), start)
+    if m is None:
+        return start, parts
+    if m.group("mod"):
+        return m.start(), replace(parts, mod={"early": "START", "late": "END", "mid": "MID"}[m.group("mod").lower()])
+    if m.group("edge"):
+        return m.start(), replace(parts, mod=_EDGE_MOD[m.group("edge").lower()])
+    if parts.month is not None or parts.year is None:
+        return start, parts
+    if m.group("half"):
+        return m.start(), replace(parts, half=_ORDINAL_NUMBER[m.group("half").lower()])
+    if m.group("q"):
+        return m.start(), replace(parts, quarter=_ORDINAL_NUMBER[m.group("q").lower()])
+    if m.group("code"):
+        code = m.group("code")
+        return m.start(), replace(parts, quarter=int(code[1])) if code[0] == "Q" else replace(parts, half=int(code[1]))
+    if m.group("season"):
+        return m.start(), replace(parts, season=_SEASON_CODES[m.group("season").lower()])
+    return start, parts
+
+
 def _year_mention(ctx: ExtractionContext, m: regex.Match) -> Mention | None:
     text = ctx.text
     year = int(m.group("y"))
@@ -538,13 +701,16 @@ def _year_mention(ctx: ExtractionContext, m: regex.Match) -> Mention | None:
     if _names_an_instrument(ctx, prev, before, after):
         ctx.blocked.append((m.start(), m.end()))  # neither a date nor a count
         return None
+    start, parts = _period_part(ctx, m.start(), DateParts(year=year))
     # "1500 troops" counts troops; "1950 Korean War" and "in 1950." are years.
-    if after and after[0].text[0].islower() and after[0].lower not in ctx.lexicon.phrase_stops:
+    if start == m.start() and after and after[0].text[0].islower() and after[0].lower not in ctx.lexicon.phrase_stops:
         if after[0].lower not in ("war", "election", "elections", "census", "olympics", "games"):
             return None
     parenthesised = text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")"
     confidence = 0.85 if prev in _YEAR_CUES or parenthesised else 0.6
-    return _mention(ctx, m.start(), m.end(), DateParts(year=year), confidence)
+    if start != m.start():
+        confidence = 0.85
+    return _mention(ctx, start, m.end(), parts, confidence)
 
 
 # A product, order or account code before a number ("ABC 2000", "XR 1950"), not an era or a
