@@ -35,6 +35,8 @@ class CountPatterns:
     number_of: regex.Pattern
     total_verb_before: regex.Pattern
     total_after: regex.Pattern
+    ratio_after: regex.Pattern
+    vague: regex.Pattern
 
 
 @cache
@@ -57,6 +59,10 @@ def count_patterns() -> CountPatterns:
             rf"|(?:{alternation(lex.number_of_verbs['change'])})\s+to)\b"
         ),
         total_verb_before=regex.compile(rf"(?i:\b(?:{alternation(lex.total_verbs)}))\s+(?:some\s+|about\s+)?$"),
+        ratio_after=regex.compile(rf"\s+(?i:in|out\s+of)\s+(?P<n2>{n.range_end})(?!\s*(?:%|(?i:percent|per\s+cent)))"),
+        vague=regex.compile(
+            rf"(?i:(?:(?P<outer>tens|hundreds|thousands)\s+of\s+)?(?P<unit>{alternation(lex.vague_amounts)})\s+of)\s+"
+        ),
         # "21 including 12 students", "530 000 in all": a total whose noun is elsewhere.
         total_after=regex.compile(
             rf"\s+(?i:{alternation(lex.partitive_cues['listing'])})\b|\s*,?\s+(?i:{alternation(lex.total_markers)})\b"
@@ -64,6 +70,8 @@ def count_patterns() -> CountPatterns:
     )
 
 
+_CLOCK_UNITS = frozenset("minute minutes second seconds".split())
+_OF_AFTER = regex.compile(r"\s+(?i:of)\b")
 _GLUED_M = regex.compile(r"\d(?i:m)$")
 _CURRENCIES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 
@@ -90,6 +98,13 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
                 continue
             strength_end = compound.end()  # "30 000-strong U.S. forces" counts the forces
         raw = m.group()
+        ratio = p.ratio_after.match(text, m.end())
+        found = _ratio(ctx, m.start(), parse_number(raw, lex), ratio) if ratio else None
+        if found:
+            # "one in five adults": a fraction, not five adults.
+            last_end = ratio.end()
+            out.append(found)
+            continue
         if raw.lower() in ("one", "zero"):
             continue  # "one of them", "on one side": rarely a figure worth checking
         if _names_a_unit(ctx, m.end()):
@@ -168,6 +183,44 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
         if _definite_reference(ctx, start, value):
             mention.confidence = min(mention.confidence, 0.5)
         out.append(mention)
+    out.extend(_vague_amounts(ctx))
+    return out
+
+
+def _ratio(ctx: ExtractionContext, start: int, value: float | None, ratio: regex.Match) -> Mention | None:
+    of = parse_number(ratio.group("n2"), ctx.lexicon)
+    if value is None or not of or value >= of:
+        return None
+    subject, span = subject_after(ctx, ratio.end())
+    if subject and (subject.split()[0].lower() in ctx.lexicon.time_units or subject.split()[0].lower() in _CLOCK_UNITS):
+        return None  # "3 in 10 minutes"
+    share = value / of
+    count = CountValue(value=share, low=share, high=share, unit="fraction")
+    return Mention("count", start, ratio.end(), count, 0.8, subject=subject, subject_span=span, compound=True)
+
+
+def _vague_amounts(ctx: ExtractionContext) -> list[Mention]:
+    """ "dozens of villages", "hundreds of thousands of people": an amount known only roughly,
+    from two of its unit to just under ten."""
+    p = count_patterns()
+    lex = ctx.lexicon
+    text = ctx.text
+    out: list[Mention] = []
+    covered = -1
+    for pos in ctx.triggers.words.get("vague", ()):
+        if pos < covered:
+            continue
+        m = p.vague.match(text, pos)
+        if not m:
+            continue
+        unit = lex.vague_amounts[m.group("unit").lower()]
+        times = lex.vague_amounts.get((m.group("outer") or "").lower(), 10) if m.group("outer") else 1
+        low, high = 2 * unit * times, 10 * unit * times - 1
+        subject, span = subject_after(ctx, m.end())
+        value = CountValue(value=low, low=low, high=high, qualifier="approx")
+        out.append(Mention("count", m.start(), m.end("unit"), value, 0.7 if subject else 0.5,
+                           qualifier="approx", subject=subject, subject_span=span))
+        covered = m.end("unit")
     return out
 
 
@@ -217,6 +270,14 @@ def _compound_count(ctx: ExtractionContext, m: regex.Match) -> list[Mention]:
     """ "a three-nation tour": 3 nations, with the tour as context."""
     lex = ctx.lexicon
     noun = m.group("noun")
+    if noun in lex.fraction_words and _OF_AFTER.match(ctx.text, m.end()):
+        # "two-thirds of the members", "one-fifth of the land": a fraction of something.
+        value = parse_number(m.group("n1"), lex)
+        if value is None or value >= lex.fraction_words[noun]:
+            return []
+        share = value / lex.fraction_words[noun]
+        count = CountValue(value=share, low=share, high=share, unit="fraction")
+        return [Mention("count", m.start(), m.end(), count, 0.8, compound=True)]
     if noun in lex.time_units or noun in _NOT_COUNTED_COMPOUNDS or m.group("n1").lower() == "one":
         return []
     value = parse_number(m.group("n1"), lex)

@@ -34,6 +34,8 @@ _MONTH_CUES = frozenset(
     "in since until till by from to through during before after between and of early late mid "
     "this last next previous coming or".split()
 )
+_DAY_OFFSETS = {"today": 0, "yesterday": -1, "tomorrow": 1, "after tomorrow": 2, "before yesterday": -2}
+_DAY_STEP_BEFORE = regex.compile(r"(?i:the\s+day\s+)(?P<how>(?i:after|before))\s+$")
 _MONTH_RELATIVES = frozenset({"this", "last", "next", "previous", "coming"})
 _SEASON_CODES = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 _ORDINAL_NUMBER = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
@@ -121,7 +123,7 @@ def date_patterns() -> DatePatterns:
         juche=regex.compile(juche),
         iso=regex.compile(r"(?<![\d.\-/])(?P<y>[12]\d{3})-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\d\-])"),
         year=regex.compile(
-            rf"(?<![\p{{L}}\p{{N}},.$#/+'’]|[\p{{L}}\p{{N}}]-)(?P<y>{year})(?P<decade>['’]?s\b)?(?![\p{{N}}%]|[,.:]\d|-\d|\p{{L}})"
+            rf"(?<![\p{{L}}\p{{N}},.$#/+'’]|[\p{{L}}\p{{N}}](?<!\b(?i:mid))-)(?P<y>{year})(?P<decade>['’]?s\b)?(?![\p{{N}}%]|[,.:]\d|-\d|\p{{L}})"
         ),
         weekday=regex.compile(rf"(?P<wd>{weekday})(?:\s+(?:morning|afternoon|evening|night))?\b"),
         weekday_before=regex.compile(rf"(?P<wd>{weekday}),?\s+$"),
@@ -285,7 +287,12 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
         word = _word_at(text, pos).lower()
         if word not in ("yesterday", "today", "tomorrow"):
             continue
-        out.append(_mention(ctx, pos, pos + len(word), DateParts(relative=word), 0.5 if word == "today" else 0.75))
+        start = pos
+        step = _DAY_STEP_BEFORE.search(text, max(0, pos - 20), pos)
+        if step and word != "today" and (step.group("how").lower() == "after") == (word == "tomorrow"):
+            # "the day after tomorrow", "the day before yesterday"
+            word, start = f"{step.group('how').lower()} {word}", step.start()
+        out.append(_mention(ctx, start, pos + len(word.split()[-1]), DateParts(relative=word), 0.5 if word == "today" else 0.75))
     return out
 
 
@@ -418,8 +425,8 @@ def resolve(ctx: ExtractionContext, parts: DateParts) -> tuple[str, str | None]:
 
 
 def _resolve_relative(pub: date, relative: str) -> str:
-    if relative in ("today", "yesterday", "tomorrow"):
-        return (pub + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[relative])).isoformat()
+    if relative in _DAY_OFFSETS:
+        return (pub + timedelta(days=_DAY_OFFSETS[relative])).isoformat()
     which, unit = relative.split()
     step = {"this": 0, "last": -1, "previous": -1, "next": 1, "coming": 1}[which]
     if unit == "year":

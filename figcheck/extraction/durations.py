@@ -25,6 +25,7 @@ class DurationPatterns:
     compound_suffix: regex.Pattern  # "-long", "-old"
     single_before: regex.Pattern  # "a ", "nearly a "
     single_after: regex.Pattern  # " ago", " after"
+    and_a_half: regex.Pattern  # "a year and a half"
     relation: regex.Pattern  # what follows: "ago", "after", "has elapsed since"
 
 
@@ -42,7 +43,12 @@ def duration_patterns() -> DurationPatterns:
         compound_before=regex.compile(rf"(?P<n1>{n.number})-$"),
         # "three-year-long", "45-year-old", "the 60-year long history".
         compound_suffix=regex.compile(r"[-\s](?P<suffix>long|old)(?![\p{L}-])|(?![\p{L}-])"),
-        single_before=regex.compile(rf"(?:(?P<q>{n.qualifier})\s+)?\b(?P<a>(?i:an?|one))\s+$"),
+        single_before=regex.compile(
+            rf"(?:(?P<cue>(?i:for|within|lasted|lasting|lasts|last|took|takes|take|taking|spent|spend|spends|"
+            rf"waited|wait|served|serve|serving|needed|needs|need|in|after))\s+)?"
+            rf"(?:(?P<q>{n.qualifier})\s+)?(?:(?P<half>(?i:half))\s+)?\b(?P<a>(?i:an?|one))\s+$"
+        ),
+        and_a_half=regex.compile(r"\s+(?i:and\s+a\s+half)\b"),
         single_after=regex.compile(r"\s+(?i:ago|after|later|earlier|before)\b"),
         relation=regex.compile(
             rf"\s+(?:(?P<rel>(?i:{relations}))\b"
@@ -83,10 +89,41 @@ def find_durations(ctx: ExtractionContext) -> list[Mention]:
                 out.append(mention)
             continue
         m = p.single_before.search(text, window, pos)
-        if m and u.lower() in _singular_units() and p.single_after.match(text, unit.end()):
-            mention = _duration(ctx, m.start(), unit.end(), "one", None, m.group("q"), u)
-            if mention:
-                out.append(mention)
+        if m and u.lower() in _singular_units():
+            half = p.and_a_half.match(text, unit.end())
+            # "a year ago", "for an hour", "nearly a month", "half a century", "a year and a
+            # half"; a bare "a year" ("a year of growth") measures nothing.
+            if m.group("cue") or m.group("q") or m.group("half") or half or p.single_after.match(text, unit.end()):
+                amount = "1.5" if half else "0.5" if m.group("half") else "one"
+                start = m.start("q") if m.group("q") else m.start("half") if m.group("half") else m.start("a")
+                mention = _duration(ctx, start, half.end() if half else unit.end(), amount, None, m.group("q"), u)
+                if mention:
+                    out.append(mention)
+    return _joined(ctx, out)
+
+
+_JOINED_UNITS = {("Y", "M"): ("M", 12), ("W", "D"): ("D", 7)}
+_JOINT = regex.compile(r"(?:\s*,)?\s+(?:(?i:and)\s+)?")
+
+
+def _joined(ctx: ExtractionContext, durations: list[Mention]) -> list[Mention]:
+    """ "2 years 3 months", "three years and six months": one duration, not two."""
+    durations.sort(key=lambda d: d.start)
+    out: list[Mention] = []
+    for mention in durations:
+        previous = out[-1] if out else None
+        if previous is not None and _JOINT.fullmatch(ctx.text, previous.end, mention.start):
+            a, b = previous.value, mention.value
+            pair = (a.timex[-1], b.timex[-1])
+            if pair in _JOINED_UNITS and a.qualifier == "exact" and b.qualifier == "exact" and not previous.anchor_relation:
+                unit, per = _JOINED_UNITS[pair]
+                total = float(a.timex[1:-1]) * per + float(b.timex[1:-1])
+                mention.start = previous.start
+                mention.value = b.model_copy(update={"timex": _timex(total, unit), "qualifier": "exact"})
+                mention.subject = mention.subject or previous.subject
+                out[-1] = mention
+                continue
+        out.append(mention)
     return out
 
 

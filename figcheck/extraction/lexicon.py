@@ -58,6 +58,8 @@ class Lexicon(BaseModel):
     change_verbs: frozenset[str] = frozenset()
     instrument_nouns: frozenset[str] = frozenset()
     setting_nouns: frozenset[str] = frozenset()
+    vague_amounts: dict[str, int] = Field(default_factory=dict)
+    fraction_words: dict[str, int] = Field(default_factory=dict)
 
     @field_validator("months")
     @classmethod

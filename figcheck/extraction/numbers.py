@@ -46,7 +46,10 @@ def number_patterns() -> NumberPatterns:
     # "three and a half million", "two and a half".
     half = rf"(?:\s+and\s+a\s+half(?:\s+(?:{scale}))?\b)?"
     spelled = (
-        rf"(?i:\ba\s+(?:{alternation(nw.collectives)}|hundred|thousand|million|billion)\b"
+        # "half a million", "a quarter of a million", "three quarters of a billion".
+        rf"(?i:\bhalf\s+an?\s+(?:{scale})\b"
+        rf"|\b(?:a|one|three)\s+quarters?\s+of\s+an?\s+(?:{scale})\b"
+        rf"|\ba\s+(?:{alternation(nw.collectives)}|hundred|thousand|million|billion)\b{half}"
         rf"|\b{word}(?:(?:\s+|-)(?:and\s+(?!a\b))?{word})*\b{half})"
     )
     abbreviated = alternation(nw.abbreviated_scales) if nw.abbreviated_scales else None
@@ -103,6 +106,18 @@ def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
         return float(exact)
     if not _one_number(parts, lex):
         return None  # "twenty twenty" is not forty
+    if parts[0] == "half" and len(parts) > 1:
+        rest = parse_number(" ".join(parts[1:]), lex)
+        return rest / 2 if rest is not None else None
+    if "quarter" in parts[:2] or "quarters" in parts[:2]:
+        at = parts.index("quarters" if "quarters" in parts[:2] else "quarter")
+        count = 3 if parts[:at] == ["three"] else 1
+        rest = parse_number(" ".join(parts[at + 2 :]), lex) if parts[at + 1 : at + 2] == ["of"] else None
+        return rest * count / 4 if rest is not None else None
+    if parts[-3:] == ["and", "a", "half"] and len(parts) > 3 and parts[-4] in nw.scales and parts[-4] != "hundred":
+        # "one million and a half" is a million and a half, not a million and one half.
+        whole = parse_number(" ".join(parts[:-3]), lex)
+        return whole + nw.scales[parts[-4]] / 2 if whole is not None else None
     total = 0
     current: float = 0
     seen = False

@@ -104,7 +104,7 @@ def _cued_part(
 
 def _may_be_part_or_whole(count: Mention) -> bool:
     assert isinstance(count.value, CountValue)
-    return not count.compound and count.value.unit != "percent"
+    return not count.compound and count.value.unit not in ("percent", "fraction")
 
 
 @cache
