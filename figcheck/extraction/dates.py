@@ -62,6 +62,9 @@ class DateParts:
     half: int | None = None
     season: str | None = None
     century: int | None = None
+    # For a month standing alone: "past" ("reopened in September") takes the latest one up to
+    # the publication, "future" ("will open in March") the next one; otherwise the nearest.
+    tense: str | None = None
 
 
 @dataclass(frozen=True)
@@ -414,6 +417,10 @@ def resolve(ctx: ExtractionContext, parts: DateParts) -> tuple[str, str | None]:
     if parts.year is None and parts.month is not None:
         if pub is None:
             return f"XXXX-{parts.month:02d}" + (f"-{parts.day:02d}" if parts.day else ""), None
+        if parts.day is None and parts.tense == "past":
+            return f"{pub.year if parts.month <= pub.month else pub.year - 1:04d}-{parts.month:02d}", note
+        if parts.day is None and parts.tense == "future":
+            return f"{pub.year if parts.month >= pub.month else pub.year + 1:04d}-{parts.month:02d}", note
         year = _nearest_year(pub, parts.month, parts.day or 1)
         return f"{year:04d}-{parts.month:02d}" + (f"-{parts.day:02d}" if parts.day else ""), note
     value = f"{parts.year:04d}"
@@ -656,7 +663,7 @@ def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     relative = None
     if prev in ("this", "last", "next", "previous", "coming"):
         relative, start = prev, before[-1].start
-    parts = DateParts(month=month, relative=relative)
+    parts = DateParts(month=month, relative=relative, tense=None if relative else _tense(ctx, pos))
     start, parts = _period_part(ctx, start, parts)
     end = m.end()
     if text[end - 1] == "." and len(m.group("m")) > 4:
@@ -747,6 +754,24 @@ def _with_juche_year(parts: DateParts) -> DateParts:
         juche_year=parts.juche_year,
         stated_gregorian_year=parts.stated_gregorian_year,
     )
+
+
+_PAST_AUXILIARIES = frozenset("was were had has have did".split())
+
+
+def _tense(ctx: ExtractionContext, pos: int) -> str | None:
+    """The tense of the clause before ``pos``, when its words say it: "will", "is due" give the
+    future; "was", "has", a verb in "-ed" or an irregular past the past."""
+    if _future_clause(ctx, pos):
+        return "future"
+    left, _ = ctx.index.clause_bounds(pos, pos + 1)
+    for word in words_before(ctx.text, pos, left, 12):
+        lower = word.lower
+        if lower in _PAST_AUXILIARIES or lower in ctx.lexicon.irregular_past_verbs:
+            return "past"
+        if len(lower) > 4 and lower.endswith("ed") and word.text[0].islower():
+            return "past"
+    return None
 
 
 def _future_clause(ctx: ExtractionContext, pos: int) -> bool:
