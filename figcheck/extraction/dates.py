@@ -272,6 +272,8 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
             continue
         before = p.weekday_modifier_before.search(text, max(0, pos - 10), pos)
         pre = before.group("pre").lower() if before else ""
+        if not pre and _weekday_in_name(ctx, pos, m.end()):
+            continue  # "the Friday Mosque", "Black Friday", "the Sunday Times"
         forward = pre in ("next", "coming") or _future_clause(ctx, pos)
         parts = DateParts(weekday=_weekday(ctx, m.group("wd")), relative=pre or "weekday", forward=forward)
         start = before.start() if pre in ("last", "next", "this", "coming", "previous") else pos
@@ -297,6 +299,20 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
             word, start = f"{step.group('how').lower()} {word}", step.start()
         out.append(_mention(ctx, start, pos + len(word.split()[-1]), DateParts(relative=word), 0.5 if word == "today" else 0.75))
     return out
+
+
+def _weekday_in_name(ctx: ExtractionContext, start: int, end: int) -> bool:
+    text = ctx.text
+    after = words_after(text, end, min(len(text), end + 30), 1)
+    if after and text[end : after[0].start] == " " and after[0].text[0].isupper():
+        word = after[0].lower
+        if word not in ctx.lexicon.months and word != "juche" and not after[0].text.isupper():
+            return True
+    before = words_before(text, start, max(0, start - 20), 1)
+    if before and text[before[-1].end : start] == " ":
+        word = before[-1]
+        return word.lower == "the" or (word.text[0].isupper() and not word.text.endswith(".") and word.lower not in ctx.lexicon.weekdays)
+    return False
 
 
 def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Mention]:
