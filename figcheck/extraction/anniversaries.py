@@ -69,7 +69,7 @@ def anniversary_patterns() -> AnniversaryPatterns:
             rf"|\s+in\s+(?:(?:this|a|an|its|their)\s+\p{{Ll}}+\b|the\s+(?i:{alternation(lex.setting_nouns)})\b)(?!['’])"
             r"|\s+(?:this|last|next)\s+(?:year|month|week)\b"
             # The clause's verb ends the noun phrase: "... of the treaty falls on Friday".
-            rf"|\s+(?:{alternation(_EVENT_PHRASE_VERBS | lex.anniversary_verbs | lex.irregular_past_verbs)})\b"
+            rf"|(?<!\b(?i:the|a|an|its|their|his|her|of))\s+(?:{alternation(_EVENT_PHRASE_VERBS | lex.anniversary_verbs | lex.irregular_past_verbs)})\b"
             # A figure ends the event, unless it is the day of a date in a name ("the October 4
             # declaration") or the year of an "of" complement ("the crash of 1981").
             rf"|(?<!\b(?:{_MONTH_NAMES}|of))\s+\d"
