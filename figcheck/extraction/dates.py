@@ -88,6 +88,9 @@ class DatePatterns:
     range_joint: regex.Pattern
     ordinal_day_before: regex.Pattern  # searched back from a month name: "the 4th of ", "the first to the 9th of "
     month_alone: regex.Pattern  # at a month name: "September", "June 1950" is month_year's
+    month_juche: regex.Pattern  # at a month name: "May Juche 55 (1966)"
+    month_relative_year: regex.Pattern  # after a month: " last year", " of this year"
+    years_ago: regex.Pattern  # after a month: " ten years ago"
     period_before: regex.Pattern  # searched back from a date: "early ", "the end of ", "Q4 "
     century_before: regex.Pattern  # searched back from "century": "the 20th "
 
@@ -122,7 +125,10 @@ def date_patterns() -> DatePatterns:
         day_month_year=regex.compile(
             rf"(?<![\d.,])(?P<d>{day})\s+(?P<m>{month})(?:,?\s+(?P<y>{year})(?!\d))?"
         ),
-        month_year=regex.compile(rf"(?P<m>{month}),?\s+(?P<y>{year})(?![\d,]\d)"),
+        month_year=regex.compile(rf"(?P<m>{month}),?\s+(?:(?i:of)\s+)?(?P<y>{year})(?![\d,]\d)"),
+        month_juche=regex.compile(rf"(?P<m>{month}),?\s+(?:(?i:of)\s+)?{juche}"),
+        month_relative_year=regex.compile(r"\s+(?:(?i:of)\s+)?(?P<which>(?i:this|last|next|the\s+previous|the\s+following))\s+year\b"),
+        years_ago=regex.compile(r"\s+(?:[\w-]+\s+){1,2}(?i:years?|months?)\s+(?i:ago|before|earlier|later)\b"),
         juche=regex.compile(juche),
         iso=regex.compile(r"(?<![\d.\-/])(?P<y>[12]\d{3})-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\d\-])"),
         year=regex.compile(
@@ -150,7 +156,7 @@ def date_patterns() -> DatePatterns:
         ),
         month_alone=regex.compile(rf"(?P<m>{month})(?:,?\s+(?P<y>{year})(?![\d,]\d))?(?![\p{{L}}\d]|\s+\d)"),
         period_before=regex.compile(
-            r"(?:(?P<mod>(?i:early|late|mid))(?:-|\s+)"
+            r"(?:(?P<mod>(?i:early|late|mid))(?:-|\s+)(?:(?i:in)\s+)?"
             r"|(?i:the)\s+(?P<edge>(?i:end|beginning|start|middle|turn|close))\s+(?i:of)\s+(?:(?i:the)\s+)?"
             r"|(?:(?i:the)\s+)?(?P<half>(?i:first|second|1st|2nd))\s+(?i:half)\s+(?i:of)\s+"
             r"|(?:(?i:the)\s+)?(?P<q>(?i:first|second|third|fourth|1st|2nd|3rd|4th))\s+(?i:quarter)\s+(?i:of)\s+"
@@ -212,6 +218,14 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
                 if _valid_day(parts):
                     out.append(_mention(ctx, od.start("d1") if not od.group("from") else od.start(), after.end(), parts, 0.85 if parts.year else 0.75))
                     dated = True
+        m = p.month_juche.match(text, pos) if not dated else None
+        if m:
+            # "in May Juche 55 (1966)"
+            parts = _with_juche_year(DateParts(month=_month(ctx, m.group("m")), juche_year=int(m.group("jy")),
+                                               stated_gregorian_year=_int(m.group("jg"))))
+            start, parts = _period_part(ctx, m.start(), parts)
+            out.append(_mention(ctx, start, m.end(), parts, 0.9))
+            dated = True
         if not dated:
             mention = _month_alone(ctx, pos)
             if mention:
@@ -302,16 +316,17 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
 
 
 def _weekday_in_name(ctx: ExtractionContext, start: int, end: int) -> bool:
+    """ "the Friday Mosque", "the Sunday Times": after "the", a weekday before a capitalised
+    noun names a thing. ("Rodong Sinmun Wednesday says" dates what the paper says.)"""
     text = ctx.text
+    before = words_before(text, start, max(0, start - 20), 1)
+    if not before or before[-1].lower != "the" or text[before[-1].end : start] != " ":
+        return False
     after = words_after(text, end, min(len(text), end + 30), 1)
     if after and text[end : after[0].start] == " " and after[0].text[0].isupper():
         word = after[0].lower
         if word not in ctx.lexicon.months and word != "juche" and not after[0].text.isupper():
             return True
-    before = words_before(text, start, max(0, start - 20), 1)
-    if before and text[before[-1].end : start] == " ":
-        word = before[-1]
-        return word.lower == "the" or (word.text[0].isupper() and not word.text.endswith(".") and word.lower not in ctx.lexicon.weekdays)
     return False
 
 
@@ -667,6 +682,8 @@ def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     if m is None or m.group("y"):
         return None
     month = _month(ctx, m.group("m"))
+    if p.years_ago.match(text, m.end()):
+        return None  # "in July ten years ago": which July is arithmetic for later
     before = words_before(text, pos, max(0, pos - 20), 1)
     prev = before[-1].lower if before and not text[before[-1].end : pos].strip(" -") else ""
     joint = p.range_joint.match(text, m.end())
@@ -677,13 +694,24 @@ def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
         return None  # "the Ides of March"
     start = pos
     relative = None
-    if prev in ("this", "last", "next", "previous", "coming"):
-        relative, start = prev, before[-1].start
-    parts = DateParts(month=month, relative=relative, tense=None if relative else _tense(ctx, pos))
-    start, parts = _period_part(ctx, start, parts)
     end = m.end()
     if text[end - 1] == "." and len(m.group("m")) > 4:
         end -= 1  # "in mid-July." ends the sentence, not an abbreviation
+    if prev in ("this", "last", "next", "previous", "coming"):
+        relative, start = prev, before[-1].start
+    year_after = p.month_relative_year.match(text, end)
+    if year_after and relative is None and ctx.published:
+        # "in February this year", "as of August last year"
+        which = year_after.group("which").lower().split()[-1]
+        step = {"this": 0, "last": -1, "previous": -1, "next": 1, "following": 1}[which]
+        parts = DateParts(year=ctx.published.year + step, month=month)
+        start, parts = _period_part(ctx, start, parts)
+        mention = _mention(ctx, start, year_after.end(), parts, 0.8)
+        mention.value.resolved_from = f"published {ctx.published.isoformat()}"
+        mention.value.relative = True
+        return mention
+    parts = DateParts(month=month, relative=relative, tense=None if relative else _tense(ctx, pos))
+    start, parts = _period_part(ctx, start, parts)
     return _mention(ctx, start, end, parts, 0.75)
 
 
@@ -772,13 +800,15 @@ def _with_juche_year(parts: DateParts) -> DateParts:
     )
 
 
+# "a satellite to be launched in April", "talks due in May": ahead of the sentence's time.
+_PROSPECTIVE = regex.compile(r"(?i:\bto\s+be\s+\w+|\bdue|\bscheduled|\bslated|\bplanned)\s+(?:\w+\s+){0,2}(?:in|for|by|on)\s+$")
 _PAST_AUXILIARIES = frozenset("was were had has have did".split())
 
 
 def _tense(ctx: ExtractionContext, pos: int) -> str | None:
     """The tense of the clause before ``pos``, when its words say it: "will", "is due" give the
     future; "was", "has", a verb in "-ed" or an irregular past the past."""
-    if _future_clause(ctx, pos):
+    if _future_clause(ctx, pos) or _PROSPECTIVE.search(ctx.text, max(0, pos - 40), pos):
         return "future"
     left, _ = ctx.index.clause_bounds(pos, pos + 1)
     for word in words_before(ctx.text, pos, left, 12):
