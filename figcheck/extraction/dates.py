@@ -31,7 +31,7 @@ _TEEN_ORDINALS = frozenset(
 )
 # Words before a month name standing alone that make it a date: "in September", "since June".
 _MONTH_CUES = frozenset(
-    "in since until till by from to through during before after between and of early late mid "
+    "in since until till by from to through during before after between and of for early late mid "
     "this last next previous coming or".split()
 )
 _DAY_OFFSETS = {"today": 0, "yesterday": -1, "tomorrow": 1, "after tomorrow": 2, "before yesterday": -2}
