@@ -72,6 +72,9 @@ def count_patterns() -> CountPatterns:
 
 _CLOCK_UNITS = frozenset("minute minutes second seconds".split())
 _OF_AFTER = regex.compile(r"\s+(?i:of)\b")
+# Nouns after a figure with a glued "m" that make it millions ("1.2m people"); otherwise
+# only a currency sign does ("£1.2m"): in sports and building news "m" is metres.
+_MILLIONS_OF = frozenset("people residents users viewers voters visitors tourists passengers customers subscribers".split())
 _GLUED_M = regex.compile(r"\d(?i:m)$")
 _CURRENCIES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 
@@ -158,8 +161,8 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             if unit is None and (first in lex.measure_units or last in lex.measure_units):
                 # "tons of rice", "U.S. dollars"
                 unit = lex.measure_units.get(first) or lex.measure_units[last]
-        if _GLUED_M.search(raw) and unit is None and not (subject and is_noun_end(subject.split()[-1])):
-            continue  # "a 100m race": metres, not millions
+        if _GLUED_M.search(raw) and unit is None and not (subject and subject.split()[0].lower() in _MILLIONS_OF):
+            continue  # "a 100m race", "the 25m pistol": metres, not millions
         mention = Mention(
             "count",
             start,

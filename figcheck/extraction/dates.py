@@ -684,6 +684,9 @@ def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     month = _month(ctx, m.group("m"))
     if p.years_ago.match(text, m.end()):
         return None  # "in July ten years ago": which July is arithmetic for later
+    following = words_after(text, m.end(), min(len(text), m.end() + 30), 1)
+    if following and text[m.end() : following[0].start] == " " and following[0].text[0].isupper() and following[0].lower != "juche":
+        return None  # "May Day", "the October Revolution": a name
     before = words_before(text, pos, max(0, pos - 20), 1)
     prev = before[-1].lower if before and not text[before[-1].end : pos].strip(" -") else ""
     joint = p.range_joint.match(text, m.end())
@@ -810,8 +813,8 @@ def _tense(ctx: ExtractionContext, pos: int) -> str | None:
     future; "was", "has", a verb in "-ed" or an irregular past the past."""
     if _future_clause(ctx, pos) or _PROSPECTIVE.search(ctx.text, max(0, pos - 40), pos):
         return "future"
-    left, _ = ctx.index.clause_bounds(pos, pos + 1)
-    for word in words_before(ctx.text, pos, left, 12):
+    sentence = ctx.index.sentence_at(pos)
+    for word in words_before(ctx.text, pos, sentence.start, 20):
         lower = word.lower
         if lower in _PAST_AUXILIARIES or lower in ctx.lexicon.irregular_past_verbs:
             return "past"
