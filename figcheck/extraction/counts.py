@@ -178,16 +178,45 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             mention.elliptical = mention.subject is None
             # "reached 1,530", "arrested 21 including 12 students", "530 000 in all": a total
             # whose noun is elsewhere.
-            if mention.elliptical and (
-                p.total_verb_before.search(text, max(0, start - 30), start) or p.total_after.match(text, end)
-            ):
+            verb = p.total_verb_before.search(text, max(0, start - 30), start) if mention.elliptical else None
+            if mention.elliptical and (verb or p.total_after.match(text, end)):
                 mention.elliptical = False
                 mention.confidence = 0.5
+                if verb:
+                    # "the death toll rose to 1,204": the verb's subject says what is counted.
+                    mention.subject = _verb_subject(ctx, verb.start())
         if _definite_reference(ctx, start, value):
             mention.confidence = min(mention.confidence, 0.5)
         out.append(mention)
     out.extend(_vague_amounts(ctx))
     return out
+
+
+def _verb_subject(ctx: ExtractionContext, verb_start: int) -> str | None:
+    """The noun phrase right before a verb that gives a total ("the death toll rose to", "Its
+    workforce stood at"): a determiner and up to three words, the last a noun."""
+    text = ctx.text
+    left, _ = ctx.index.clause_bounds(verb_start, verb_start + 1)
+    words = words_before(text, verb_start, left, 5)
+    if not words or text[words[-1].end : verb_start].strip():
+        return None
+    stops = ctx.lexicon.phrase_stops
+    picked = []
+    owner = False
+    for word in reversed(words):
+        if word.lower in _DETERMINERS or word.lower in stops or word.text[0].isdigit():
+            break
+        if word.lower.endswith(("'s", "’s")):
+            owner = True  # "the union's membership"
+            break
+        picked.append(word)
+    if not picked or len(picked) > 3 or picked[0].lower.endswith(("ly", "ed")):
+        return None
+    before = words[len(words) - len(picked) - 1] if len(words) > len(picked) else None
+    if not owner and (before is None or before.lower not in _DETERMINERS):
+        return None  # "prices rose to": no determiner, often a clause of its own
+    picked.reverse()
+    return text[picked[0].start : picked[-1].end]
 
 
 def _ratio(ctx: ExtractionContext, start: int, value: float | None, ratio: regex.Match) -> Mention | None:
