@@ -208,7 +208,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             start, parts = _period_part(ctx, m.start(), parts)
             out.append(_mention(ctx, start, m.end(), parts, 0.9))
             dated = True
-        od = p.ordinal_day_before.search(text, max(0, pos - 60), pos)
+        od = p.ordinal_day_before.search(text, max(0, pos - 60), pos) if _of_before(text, pos) else None
         if od and not od.group("d2"):
             # "the first of March", "the twenty-fifth of June 1950", "the 4th day of May".
             after = p.month_alone.match(text, pos)
@@ -218,7 +218,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
                 if _valid_day(parts):
                     out.append(_mention(ctx, od.start("d1") if not od.group("from") else od.start(), after.end(), parts, 0.85 if parts.year else 0.75))
                     dated = True
-        m = p.month_juche.match(text, pos) if not dated else None
+        m = p.month_juche.match(text, pos) if not dated and "Juche" in text[pos : pos + 24] else None
         if m:
             # "in May Juche 55 (1966)"
             parts = _with_juche_year(DateParts(month=_month(ctx, m.group("m")), juche_year=int(m.group("jy")),
@@ -315,12 +315,33 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
     return out
 
 
+def _of_before(text: str, pos: int) -> bool:
+    """A cheap test before searching back for "the 4th of ": the word before is "of"."""
+    return text[max(0, pos - 3) : pos].lower() in ("of ", "of\n")
+
+
+# The last word before a month or a year that can start a part of a period ("early", "the end
+# of", "Q4", "the summer of", "mid-"); anything else needs no search back.
+_PART_LAST_WORDS = frozenset("early late mid in of q1 q2 q3 q4 h1 h2 spring summer autumn fall winter".split())
+
+
+def _may_name_a_part(text: str, start: int) -> bool:
+    end = start
+    while end > 0 and text[end - 1] in " \t\n-/":
+        end -= 1
+    if end == start:
+        return False
+    begin = end
+    while begin > 0 and text[begin - 1].isalnum():
+        begin -= 1
+    return text[begin:end].lower() in _PART_LAST_WORDS
+
+
 def _weekday_in_name(ctx: ExtractionContext, start: int, end: int) -> bool:
     """ "the Friday Mosque", "the Sunday Times": after "the", a weekday before a capitalised
     noun names a thing. ("Rodong Sinmun Wednesday says" dates what the paper says.)"""
     text = ctx.text
-    before = words_before(text, start, max(0, start - 20), 1)
-    if not before or before[-1].lower != "the" or text[before[-1].end : start] != " ":
+    if text[max(0, start - 4) : start].lower() != "the ":
         return False
     after = words_after(text, end, min(len(text), end + 30), 1)
     if after and text[end : after[0].start] == " " and after[0].text[0].isupper():
@@ -351,7 +372,7 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
         m = p.day_range_month_first.match(text, pos)
         if m:
             out.extend(_day_range(ctx, m))
-        od = p.ordinal_day_before.search(text, max(0, pos - 80), pos)
+        od = p.ordinal_day_before.search(text, max(0, pos - 80), pos) if _of_before(text, pos) else None
         if od and od.group("d2"):
             # "from the 4th to the 22nd of May"
             after = p.month_alone.match(text, pos)
@@ -493,8 +514,11 @@ def _nearest_year(pub: date, month: int, day: int) -> int:
     def distance(year: int) -> int:
         return abs((date(year, month, day) - pub).days)
 
-    years = [y for y in range(pub.year - 4, pub.year + 5) if day <= _calendar.monthrange(y, month)[1]]
-    near = [y for y in years if abs(y - pub.year) <= 1] or years
+    def has_day(year: int) -> bool:
+        return day <= 28 or day <= _calendar.monthrange(year, month)[1]
+
+    near = [y for y in (pub.year - 1, pub.year, pub.year + 1) if has_day(y)]
+    near = near or [y for y in range(pub.year - 4, pub.year + 5) if has_day(y)]
     return min(near, key=distance)
 
 
@@ -722,6 +746,8 @@ def _period_part(ctx: ExtractionContext, start: int, parts: DateParts) -> tuple[
     """Widens a month or year to the part of it the words before name: "early 1951", "mid-July",
     "the end of 1953", "the first half of 1951", "Q4 2016", "the summer of 1950"."""
     if parts.day is not None:
+        return start, parts
+    if not _may_name_a_part(ctx.text, start):
         return start, parts
     m = date_patterns().period_before.search(ctx.text, max(0, start - 40), start)
     if m is None:

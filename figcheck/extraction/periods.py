@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from functools import lru_cache
 
 import regex
 
@@ -17,6 +18,7 @@ _FORMS = regex.compile(
 _SEASONS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}
 
 
+@lru_cache(maxsize=4096)
 def period_of(timex: str) -> tuple[str, str, str] | None:
     """(granularity, first day, last day) of a TIMEX3 date value; None when it cannot be placed
     on a calendar ("XXXX-10-25")."""
