@@ -101,7 +101,7 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
                 continue
             strength_end = compound.end()  # "30 000-strong U.S. forces" counts the forces
         raw = m.group()
-        ratio = p.ratio_after.match(text, m.end())
+        ratio = p.ratio_after.match(text, m.end()) if text[m.end() : m.end() + 5].lower().startswith((" in ", " out ")) else None
         found = _ratio(ctx, m.start(), parse_number(raw, lex), ratio) if ratio else None
         if found:
             # "one in five adults": a fraction, not five adults.
@@ -161,7 +161,7 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             if unit is None and (first in lex.measure_units or last in lex.measure_units):
                 # "tons of rice", "U.S. dollars"
                 unit = lex.measure_units.get(first) or lex.measure_units[last]
-        if _GLUED_M.search(raw) and unit is None and not (subject and subject.split()[0].lower() in _MILLIONS_OF):
+        if raw[-1] in "mM" and _GLUED_M.search(raw) and unit is None and not (subject and subject.split()[0].lower() in _MILLIONS_OF):
             continue  # "a 100m race", "the 25m pistol": metres, not millions
         mention = Mention(
             "count",

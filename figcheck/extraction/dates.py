@@ -524,6 +524,7 @@ def _nearest_year(pub: date, month: int, day: int) -> int:
 
 def _mention(ctx: ExtractionContext, start: int, end: int, parts: DateParts, confidence: float) -> Mention:
     timex, note = resolve(ctx, parts)
+    period = period_of(timex) or (None, None, None)
     value = DateValue(
         timex=timex,
         calendar="juche" if parts.juche_year else "gregorian",
@@ -533,10 +534,10 @@ def _mention(ctx: ExtractionContext, start: int, end: int, parts: DateParts, con
         resolved_from=note,
         relative=note is not None,
         mod=parts.mod,
+        granularity=period[0],
+        period_start=period[1],
+        period_end=period[2],
     )
-    period = period_of(timex)
-    if period is not None:
-        value.granularity, value.period_start, value.period_end = period
     if note and parts.year is None and parts.month is not None:
         confidence = min(confidence, 0.75)
     mention = Mention("date", start, end, value, confidence)

@@ -88,8 +88,12 @@ def find_durations(ctx: ExtractionContext) -> list[Mention]:
             if mention:
                 out.append(mention)
             continue
-        m = p.single_before.search(text, window, pos)
-        if m and u.lower() in _singular_units():
+        m = (
+            p.single_before.search(text, max(0, pos - _SINGLE_LOOKBACK), pos)
+            if u.lower() in _singular_units() and _article_before(text, pos)
+            else None
+        )
+        if m:
             half = p.and_a_half.match(text, unit.end())
             # "a year ago", "for an hour", "nearly a month", "half a century", "a year and a
             # half"; a bare "a year" ("a year of growth") measures nothing.
@@ -100,6 +104,20 @@ def find_durations(ctx: ExtractionContext) -> list[Mention]:
                 if mention:
                     out.append(mention)
     return _joined(ctx, out)
+
+
+_SINGLE_LOOKBACK = 48  # "lasted for well over half a " and no more
+
+
+def _article_before(text: str, pos: int) -> bool:
+    """Whether "a", "an" or "one" is the word right before the unit at ``pos``."""
+    end = pos
+    while end > 0 and text[end - 1] in " \t\n":
+        end -= 1
+    begin = end
+    while begin > 0 and text[begin - 1].isalpha():
+        begin -= 1
+    return text[begin:end].lower() in ("a", "an", "one")
 
 
 _JOINED_UNITS = {("Y", "M"): ("M", 12), ("W", "D"): ("D", 7)}

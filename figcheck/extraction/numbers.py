@@ -87,7 +87,7 @@ def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
     if parts and parts[0] and parts[0][0].isdigit():
         first = parts[0]
         factor_glued = 1
-        glued = _GLUED_SCALE.search(first)
+        glued = _GLUED_SCALE.search(first) if first[-1].isalpha() else None
         if glued:
             factor_glued = nw.glued_scales.get(glued.group(), 0)
             if not factor_glued:

@@ -24,6 +24,8 @@ _CLAUSE_BREAK = regex.compile(r"[,;:()\[\]\"“”!?]|\.(?=\s|$)| -- | – | —
 
 # Longer than any sentence of prose: a run of text without a sentence end this long is cut.
 MAX_SENTENCE_CHARS = 2000
+# Up to this length a sentence's clause breaks are found by reading it; longer ones keep them.
+_SHORT_SENTENCE = 400
 
 
 @dataclass(slots=True)
@@ -79,6 +81,13 @@ class TextIndex:
     def clause_bounds(self, start: int, end: int) -> tuple[int, int]:
         """The clause around [start, end): from the last break before it to the next after it."""
         sentence = self.sentence_at(start)
+        if sentence.end - sentence.start <= _SHORT_SENTENCE:
+            # A sentence of prose: reading it is cheaper than keeping its breaks.
+            left = sentence.start
+            for m in _CLAUSE_BREAK.finditer(self.text, sentence.start, start):
+                left = m.end()
+            right_match = _CLAUSE_BREAK.search(self.text, end, max(end, sentence.end))
+            return left, right_match.start() if right_match else max(end, sentence.end)
         starts, ends = self._clause_breaks(sentence)
         i = bisect.bisect_right(ends, start) - 1
         left = ends[i] if i >= 0 else sentence.start
@@ -112,26 +121,26 @@ def _continues(text: str, newline: int) -> bool:
     end a sentence: the line ends in a comma, a hyphen, an abbreviation or a word such as "the",
     or the next line goes on in lower case."""
     line_start = text.rfind("\n", 0, newline) + 1
-    line = text[line_start:newline].rstrip()
-    after = newline + 1
-    next_line_end = text.find("\n", after)
-    next_line = text[after : len(text) if next_line_end == -1 else next_line_end]
-    if not line or not next_line.strip():
-        return False
-    last = line[-1]
+    end = newline
+    while end > line_start and text[end - 1] in " \t\r":
+        end -= 1
+    first = newline + 1
+    n = len(text)
+    while first < n and text[first] in " \t\r":
+        first += 1
+    if end == line_start or first >= n or text[first] == "\n":
+        return False  # an empty line, or a blank one after it
+    last = text[end - 1]
     if last == ".":
-        if ends_sentence(text, line_start + len(line) - 1):
-            return False
-        return True  # "U.S." or "Oct." at the end of a wrapped line
+        return not ends_sentence(text, end - 1)  # "U.S." or "Oct." at the end of a wrapped line
     if last in "!?:\"”’)":
         return False
-    if last in ",-(" or len(line) > 60:
+    if last in ",-(" or end - line_start > 60:
         return True
-    first = next_line.lstrip()[:1]
-    if first.islower():
+    if text[first].islower():
         return True
-    word = line.rsplit(None, 1)[-1].lower()
-    return word in _OPEN_ENDINGS
+    space = max(text.rfind(" ", line_start, end), text.rfind("\t", line_start, end))
+    return text[space + 1 : end].lower() in _OPEN_ENDINGS
 
 
 def _block_around(text: str, pos: int) -> tuple[int, int]:
