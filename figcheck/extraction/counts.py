@@ -377,5 +377,7 @@ def _counted_noun_phrase(ctx: ExtractionContext, phrase: str) -> str | None:
 
 def _definite_reference(ctx: ExtractionContext, start: int, value: float) -> bool:
     """ "the two countries" refers back to things already named; it is not a new figure."""
+    if value >= 10:
+        return False
     before = words_before(ctx.text, start, max(0, start - 12), 1)
-    return bool(before) and before[-1].lower == "the" and value < 10
+    return bool(before) and before[-1].lower == "the"

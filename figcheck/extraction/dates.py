@@ -24,6 +24,8 @@ _PART_OF_PERIOD_AFTER = regex.compile(r"\s+of\s+(?:the|this|that|\p{Lu}|\d)")
 
 
 _AMBIGUOUS_MONTHS = frozenset({"may", "march"})
+# Lower-case words that are month names only when capitalised.
+_VERB_LIKE_MONTHS = frozenset({"may", "march", "mar", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "oct", "nov", "dec"})
 _DAY_ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth".split())
 _TEEN_ORDINALS = frozenset(
     "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
@@ -181,6 +183,8 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
     words = ctx.triggers.words
     out: list[Mention] = []
     for pos in words.get("month", ()):
+        if text[pos].islower() and _word_at(text, pos) in _VERB_LIKE_MONTHS:
+            continue  # "may", "march", "mar": no month in lower case
         m = p.month_day_year.match(text, pos)
         if m:
             wd = p.weekday_before.search(text, max(0, pos - 14), pos)
@@ -706,18 +710,21 @@ def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     m = p.month_alone.match(text, pos)
     if m is None or m.group("y"):
         return None
-    month = _month(ctx, m.group("m"))
+    before = words_before(text, pos, max(0, pos - 20), 1)
+    prev = before[-1].lower if before and not text[before[-1].end : pos].strip(" -") else ""
+    if prev not in _MONTH_CUES:
+        joint = p.range_joint.match(text, m.end())
+        if not (joint and joint.group().strip() and (p.month_alone.match(text, joint.end()) or p.month_year.match(text, joint.end()))):
+            return None  # "Jan-Feb 2017" runs on to a second month; a month alone needs a cue
+        runs_on = True
+    else:
+        runs_on = False
     if p.years_ago.match(text, m.end()):
         return None  # "in July ten years ago": which July is arithmetic for later
     following = words_after(text, m.end(), min(len(text), m.end() + 30), 1)
     if following and text[m.end() : following[0].start] == " " and following[0].text[0].isupper() and following[0].lower != "juche":
         return None  # "May Day", "the October Revolution": a name
-    before = words_before(text, pos, max(0, pos - 20), 1)
-    prev = before[-1].lower if before and not text[before[-1].end : pos].strip(" -") else ""
-    joint = p.range_joint.match(text, m.end())
-    runs_on = bool(joint and joint.group().strip() and (p.month_alone.match(text, joint.end()) or p.month_year.match(text, joint.end())))
-    if prev not in _MONTH_CUES and not runs_on:
-        return None
+    month = _month(ctx, m.group("m"))
     if m.group("m").lower() in _AMBIGUOUS_MONTHS and prev == "of" and not runs_on:
         return None  # "the Ides of March"
     start = pos
@@ -778,8 +785,10 @@ def _year_mention(ctx: ExtractionContext, m: regex.Match) -> Mention | None:
         if year % 10:
             return None
         return _mention(ctx, m.start(), m.end(), DateParts(decade=year), 0.85)
-    before = words_before(text, m.start(), max(0, m.start() - 60), 5)
+    before = words_before(text, m.start(), max(0, m.start() - 40), 2)
     prev = before[-1].lower if before and not text[before[-1].end : m.start()].strip("( ") else ""
+    if prev in ("of", "due", "maturing"):
+        before = words_before(text, m.start(), max(0, m.start() - 60), 5)
     if prev in ctx.lexicon.label_words:
         return None
     if prev and _CODE.fullmatch(before[-1].text) and prev not in _YEAR_PREFIXES and prev not in ctx.lexicon.months:
