@@ -52,9 +52,10 @@ def _best_time(text: str, runs: int = 3) -> float:
     best = float("inf")
     for _ in range(runs):
         gc.collect()
-        started = time.perf_counter()
+        # CPU time of this process: what other work on the machine does is not counted.
+        started = time.process_time()
         extract_claims(document)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return best
 
 

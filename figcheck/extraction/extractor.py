@@ -74,6 +74,8 @@ def _select(ctx: ExtractionContext, candidates: list[Mention]) -> list[Mention]:
     starts = [b[0] for b in blocked]
     free = [m for m in candidates if m.end > m.start and not _overlaps_any(starts, blocked, m.start, m.end)]
     free.sort(key=lambda m: (-m.priority, -(m.end - m.start), m.start))
+    if len(free) < 64:
+        return _select_few(free)
     # One byte a character says whether a kept mention covers it: linear in the mentions'
     # length, where a sorted list with insertions would be quadratic in their number.
     covered = bytearray(len(ctx.text))
@@ -84,6 +86,21 @@ def _select(ctx: ExtractionContext, candidates: list[Mention]) -> list[Mention]:
         covered[m.start : m.end] = b"\x01" * (m.end - m.start)
         taken.append(m)
     taken.sort(key=lambda m: m.start)
+    return taken
+
+
+def _select_few(free: list[Mention]) -> list[Mention]:
+    """``_select`` for an article's few mentions: a sorted list is cheaper than a byte map."""
+    taken_starts: list[int] = []
+    taken: list[Mention] = []
+    for m in free:
+        i = bisect.bisect_left(taken_starts, m.start)
+        if i > 0 and taken[i - 1].end > m.start:
+            continue
+        if i < len(taken) and taken[i].start < m.end:
+            continue
+        taken_starts.insert(i, m.start)
+        taken.insert(i, m)
     return taken
 
 

@@ -44,14 +44,20 @@ class TextIndex:
     _starts: list[int] = field(default_factory=list)
     _blocks: list[tuple[int, int]] = field(default_factory=list)  # sorted, disjoint
     _breaks: dict[int, tuple[int, list[int], list[int]]] = field(default_factory=dict)
+    _last: Sentence | None = None
 
     @classmethod
     def build(cls, text: str) -> TextIndex:
         return cls(text=text)
 
     def sentence_at(self, pos: int) -> Sentence:
+        last = self._last
+        if last is not None and last.start <= pos < last.end:
+            return last  # most look-ups ask again about the sentence just asked about
         self._ensure_block(pos)
         i = bisect.bisect_right(self._starts, pos) - 1
+        if i >= 0:
+            self._last = self.sentences[i]
         if i < 0:
             return Sentence(0, len(self.text))
         return self.sentences[i]
@@ -242,14 +248,19 @@ def words_between(text: str, start: int, end: int, max_words: int | None = None)
 def words_after(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
     """Words right after ``pos`` separated only by spaces (punctuation ends the run)."""
     out: list[Word] = []
-    for m in _WORD.finditer(text, pos, limit):
-        gap = text[pos : m.start()]
-        if gap.strip():
+    match = _WORD.match
+    while len(out) < max_words:
+        # Matched word by word (not with finditer, whose set-up costs more than these few
+        # words): only blanks may stand between them.
+        while pos < limit and text[pos].isspace():
+            pos += 1
+        m = match(text, pos, limit)
+        if m is None:
             break
         word = m.group()
         out.append(Word(word, m.start(), m.end()))
         pos = m.end()
-        if (word.endswith(".") and not INITIALISM_WITH_DOT.fullmatch(word)) or len(out) >= max_words:
+        if word.endswith(".") and not INITIALISM_WITH_DOT.fullmatch(word):
             break
     return out
 
