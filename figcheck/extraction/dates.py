@@ -326,19 +326,13 @@ def _of_before(text: str, pos: int) -> bool:
 
 # The last word before a month or a year that can start a part of a period ("early", "the end
 # of", "Q4", "the summer of", "mid-"); anything else needs no search back.
-_PART_LAST_WORDS = frozenset("early late mid in of q1 q2 q3 q4 h1 h2 spring summer autumn fall winter".split())
+_PART_LAST_WORD = regex.compile(r"(?<![a-z0-9])(?:early|late|mid|in|of|q[1-4]|h[12]|spring|summer|autumn|fall|winter)$")
 
 
 def _may_name_a_part(text: str, start: int) -> bool:
-    end = start
-    while end > 0 and text[end - 1] in " \t\n-/":
-        end -= 1
-    if end == start:
-        return False
-    begin = end
-    while begin > 0 and text[begin - 1].isalnum():
-        begin -= 1
-    return text[begin:end].lower() in _PART_LAST_WORDS
+    tail = text[max(0, start - 12) : start]
+    stripped = tail.rstrip(" \t\n-/")
+    return len(stripped) < len(tail) and _PART_LAST_WORD.search(stripped.lower()) is not None
 
 
 def _weekday_in_name(ctx: ExtractionContext, start: int, end: int) -> bool:
@@ -710,8 +704,9 @@ def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     m = p.month_alone.match(text, pos)
     if m is None or m.group("y"):
         return None
-    before = words_before(text, pos, max(0, pos - 20), 1)
-    prev = before[-1].lower if before and not text[before[-1].end : pos].strip(" -") else ""
+    tail = text[max(0, pos - 12) : pos]
+    prev_text = tail.rstrip(" -").rsplit(None, 1)[-1] if tail.strip(" -") else ""
+    prev = prev_text.lower() if prev_text.isalpha() else ""
     if prev not in _MONTH_CUES:
         joint = p.range_joint.match(text, m.end())
         if not (joint and joint.group().strip() and (p.month_alone.match(text, joint.end()) or p.month_year.match(text, joint.end()))):
@@ -733,7 +728,7 @@ def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     if text[end - 1] == "." and len(m.group("m")) > 4:
         end -= 1  # "in mid-July." ends the sentence, not an abbreviation
     if prev in ("this", "last", "next", "previous", "coming"):
-        relative, start = prev, before[-1].start
+        relative, start = prev, text.rindex(prev_text, 0, pos)
     year_after = p.month_relative_year.match(text, end)
     if year_after and relative is None and ctx.published:
         # "in February this year", "as of August last year"
