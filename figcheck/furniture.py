@@ -523,6 +523,9 @@ def _dateline(line: _Line, patterns: _Patterns) -> Dateline | None:
     )
 
 
+_LOWER_WORD = regex.compile(r"(?<![\p{L}\p{N}])\p{Ll}\p{L}*")
+
+
 def _header_stamps(lines: list[_Line], header_end: int, patterns: _Patterns) -> list[HeaderStamp]:
     """The publication and update stamps a page states, in text order.
 
@@ -544,6 +547,10 @@ def _header_stamps(lines: list[_Line], header_end: int, patterns: _Patterns) -> 
                     stamps.append(HeaderStamp(kind, value, line.start + match.start(), line.start + match.end()))
         elif index < header_end:
             match = patterns.bare_stamp.fullmatch(line.text)
+            # "All Headlines June 15, 2000" labels the page's date; "Talks resumed on June 15,
+            # 2000" is a sentence (a lower-case word before the date), and its date a claim.
+            if match is not None and _LOWER_WORD.search(line.text, 0, match.start("stamp")):
+                match = None
             if match is not None and (value := _stamp_value(match.group("stamp"))) is not None:
                 stamps.append(HeaderStamp("published", value, line.start + match.start("stamp"), line.end))
     return stamps

@@ -117,6 +117,15 @@ class DateValue(Record):
     # For relative or year-less dates: what they were resolved against, e.g. "published 2021-10-26".
     resolved_from: str | None = None
     relative: bool = False
+    # The period the value names: its unit ("day", "week", "month", "quarter", "half", "season",
+    # "year", "decade", "century") and its first and last day (ISO dates), when it can be placed
+    # on a calendar. TIMEX3 forms a checker may not read ("2016-Q4", "1950-SU", "19") have them.
+    granularity: str | None = None
+    period_start: str | None = None
+    period_end: str | None = None
+    # The part of the period the text speaks of (TIMEX3 "mod"): "early 1951" is START, "mid-July"
+    # MID, "late 1950" and "the end of 1953" END. The timex and the period stay the whole.
+    mod: Literal["START", "MID", "END"] | None = None
 
 
 class DateRangeValue(Record):
@@ -135,6 +144,10 @@ class Anchor(Record):
     # "publication" when measured to the article's own date ("ago", "has elapsed since").
     to: Literal["publication"] | str | None = None
     text: str | None = None
+    # "for three years since 2008": how long something went on from the anchor (to the time
+    # the sentence speaks of), not how much time has elapsed since it ("three years have
+    # passed since 2008"). Only an elapsed reading can be checked against the publication date.
+    lasting: bool = False
 
 
 class DurationValue(Record):

@@ -360,3 +360,36 @@ def test_a_bad_example_file_is_named_with_its_entry_and_field(tmp_path: Path, bo
         load_example_file("counts", path)
     assert str(path) in str(caught.value)
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "inside", "whole"),
+    [
+        # A hard line wrap inside a paragraph is no sentence end, however short the line.
+        ("Net profit in the\nfirst quarter rose to 45 mln dlrs.\nSales were flat.", "first", "Net profit in the\nfirst quarter rose to 45 mln dlrs."),
+        ("Sales in the U.S.\ntotalled 5 mln dlrs, the company said.", "totalled", "Sales in the U.S.\ntotalled 5 mln dlrs, the company said."),
+        ("Rain fell all week in\nthe cocoa zone.\n\nPrices fell.", "cocoa", "Rain fell all week in\nthe cocoa zone."),
+        ("Output rose\nsharply in March.", "sharply", "Output rose\nsharply in March."),
+        # A blank line, a headline and a line ending a sentence do end one.
+        ("Output rose in March\n\nprices fell in April.", "prices", "prices fell in April."),
+        ("Leader Visits Factory\nPyongyang, May 5 -- He toured the plant.", "Pyongyang", "Pyongyang, May 5 -- He toured the plant."),
+        ("Sales rose 5 pct.\nProfit fell 3 pct.", "Profit", "Profit fell 3 pct."),
+    ],
+)
+def test_hard_line_wraps_do_not_end_sentences(text: str, inside: str, whole: str) -> None:
+    from figcheck.extraction.text import TextIndex
+
+    sentence = TextIndex.build(text).sentence_at(text.index(inside))
+    assert text[sentence.start : sentence.end] == whole
+
+
+def test_a_date_in_a_first_line_sentence_is_a_claim_not_the_page_date() -> None:
+    from figcheck.corpus import document_from_text
+
+    text = "Talks resumed on June 15, 2000\n\nThe report said the two sides met for three hours."
+    document = document_from_text(text, "first-line")
+    claims = extract_claims(document)
+    assert [c.text for c in claims if c.kind == "date"] == ["June 15, 2000"]
+    # A line that is nothing but the page's date still is one.
+    stamp = document_from_text("All Headlines June 15, 2000\n\nThe two sides met on Monday for talks.", "stamp")
+    assert not [c for c in extract_claims(stamp) if c.text == "June 15, 2000"]

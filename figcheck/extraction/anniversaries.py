@@ -23,6 +23,13 @@ _EVENT_ADJECTIVES = (
 )
 
 
+# Auxiliaries and verbs that follow an anniversary's noun phrase as its clause's verb.
+_EVENT_PHRASE_VERBS = frozenset(
+    "is are was were will would has have had can could may might must shall should falls fall "
+    "comes coincides coincided".split()
+)
+
+
 @dataclass(frozen=True)
 class AnniversaryPatterns:
     """Matched at "anniversary" / "birthday" (looking back for the ordinal) and at "years"."""
@@ -57,12 +64,15 @@ def anniversary_patterns() -> AnniversaryPatterns:
             r"[,;:.!?\"“”()\[\]\n]| -- | – | — "
             r"|\s+(?:that|which|who|whom|when|while|as|on|at|with)\s"
             r"|\s+and\s+(?!the\s|\p{Lu})"
-            # "in the province" places the celebration, "in the country's war" names the event.
-            r"|\s+in\s+(?:the|this|a|its|their)\s+\p{Ll}+\b(?!['’])"
+            # "in the province", "in a ceremony" place the celebration; "in the great war", "in
+            # the north of the country" go on naming the event.
+            rf"|\s+in\s+(?:(?:this|a|an|its|their)\s+\p{{Ll}}+\b|the\s+(?i:{alternation(lex.setting_nouns)})\b)(?!['’])"
             r"|\s+(?:this|last|next)\s+(?:year|month|week)\b"
+            # The clause's verb ends the noun phrase: "... of the treaty falls on Friday".
+            rf"|(?<!\b(?i:the|a|an|its|their|his|her|of))\s+(?:{alternation(_EVENT_PHRASE_VERBS | lex.anniversary_verbs | lex.irregular_past_verbs)})\b"
             # A figure ends the event, unless it is the day of a date in a name ("the October 4
-            # declaration").
-            rf"|(?<!\b(?:{_MONTH_NAMES}))\s+\d"
+            # declaration") or the year of an "of" complement ("the crash of 1981").
+            rf"|(?<!\b(?:{_MONTH_NAMES}|of))\s+\d"
         ),
         observed_year=regex.compile(rf"\s*(?:in|this|of)\s+(?P<y>{n.year})\b"),
         owner=regex.compile(

@@ -35,6 +35,8 @@ class CountPatterns:
     number_of: regex.Pattern
     total_verb_before: regex.Pattern
     total_after: regex.Pattern
+    ratio_after: regex.Pattern
+    vague: regex.Pattern
 
 
 @cache
@@ -48,7 +50,7 @@ def count_patterns() -> CountPatterns:
             rf"|(?P<between2>(?i:between|from))\s+(?P<cur2>US\$|\$|€|£|¥)?$|(?P<cur3>US\$|\$|€|£|¥)$"
         ),
         range_after=regex.compile(rf"\s*(?P<sep>-|–|to|or|and)\s*(?:US\$|\$|€|£|¥)?(?P<n2>{n.range_end})"),
-        percent_after=regex.compile(r"\s*%|\s+(?i:percent|per\s+cent)\b"),
+        percent_after=regex.compile(r"\s*%|\s+(?i:percent|per\s+cent|pct)\b"),
         compound=regex.compile(rf"(?P<n1>{n.number})-(?P<noun>\p{{Ll}}+)(?![\p{{L}}-])"),
         number_of=regex.compile(
             r"(?i:\b(?:the\s+)?(?:total\s+)?number\s+of\s+)(?P<what>[\p{L}'’\- ]{2,60}?)"
@@ -57,6 +59,10 @@ def count_patterns() -> CountPatterns:
             rf"|(?:{alternation(lex.number_of_verbs['change'])})\s+to)\b"
         ),
         total_verb_before=regex.compile(rf"(?i:\b(?:{alternation(lex.total_verbs)}))\s+(?:some\s+|about\s+)?$"),
+        ratio_after=regex.compile(rf"\s+(?i:in|out\s+of)\s+(?P<n2>{n.range_end})(?!\s*(?:%|(?i:percent|per\s+cent)))"),
+        vague=regex.compile(
+            rf"(?i:(?:(?P<outer>tens|hundreds|thousands)\s+of\s+)?(?P<unit>{alternation(lex.vague_amounts)})\s+of)\s+"
+        ),
         # "21 including 12 students", "530 000 in all": a total whose noun is elsewhere.
         total_after=regex.compile(
             rf"\s+(?i:{alternation(lex.partitive_cues['listing'])})\b|\s*,?\s+(?i:{alternation(lex.total_markers)})\b"
@@ -64,6 +70,12 @@ def count_patterns() -> CountPatterns:
     )
 
 
+_CLOCK_UNITS = frozenset("minute minutes second seconds".split())
+_OF_AFTER = regex.compile(r"\s+(?i:of)\b")
+# Nouns after a figure with a glued "m" that make it millions ("1.2m people"); otherwise
+# only a currency sign does ("£1.2m"): in sports and building news "m" is metres.
+_MILLIONS_OF = frozenset("people residents users viewers voters visitors tourists passengers customers subscribers".split())
+_GLUED_M = regex.compile(r"\d(?i:m)$")
 _CURRENCIES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 
 
@@ -89,6 +101,13 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
                 continue
             strength_end = compound.end()  # "30 000-strong U.S. forces" counts the forces
         raw = m.group()
+        ratio = p.ratio_after.match(text, m.end()) if text[m.end() : m.end() + 5].lower().startswith((" in ", " out ")) else None
+        found = _ratio(ctx, m.start(), parse_number(raw, lex), ratio) if ratio else None
+        if found:
+            # "one in five adults": a fraction, not five adults.
+            last_end = ratio.end()
+            out.append(found)
+            continue
         if raw.lower() in ("one", "zero"):
             continue  # "one of them", "on one side": rarely a figure worth checking
         if _names_a_unit(ctx, m.end()):
@@ -111,6 +130,8 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             opener = q_match.group("between") or q_match.group("between2")
             currency = q_match.group("cur") or q_match.group("cur2") or q_match.group("cur3")
             unit = _CURRENCIES.get(currency) if currency else None
+            if phrase and _changed_to(ctx, q_match.start("q"), phrase, end):
+                phrase = None  # "rose up to 220 mln dlrs from 110 mln": the new value
             if phrase:
                 qualifier = lex.qualifier_of(phrase) or "exact"
                 start = q_match.start("q")
@@ -140,6 +161,8 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             if unit is None and (first in lex.measure_units or last in lex.measure_units):
                 # "tons of rice", "U.S. dollars"
                 unit = lex.measure_units.get(first) or lex.measure_units[last]
+        if raw[-1] in "mM" and _GLUED_M.search(raw) and unit is None and not (subject and subject.split()[0].lower() in _MILLIONS_OF):
+            continue  # "a 100m race", "the 25m pistol": metres, not millions
         mention = Mention(
             "count",
             start,
@@ -155,15 +178,98 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             mention.elliptical = mention.subject is None
             # "reached 1,530", "arrested 21 including 12 students", "530 000 in all": a total
             # whose noun is elsewhere.
-            if mention.elliptical and (
-                p.total_verb_before.search(text, max(0, start - 30), start) or p.total_after.match(text, end)
-            ):
+            verb = p.total_verb_before.search(text, max(0, start - 30), start) if mention.elliptical else None
+            if mention.elliptical and (verb or p.total_after.match(text, end)):
                 mention.elliptical = False
                 mention.confidence = 0.5
+                if verb:
+                    # "the death toll rose to 1,204": the verb's subject says what is counted.
+                    mention.subject = _verb_subject(ctx, verb.start())
         if _definite_reference(ctx, start, value):
             mention.confidence = min(mention.confidence, 0.5)
         out.append(mention)
+    out.extend(_vague_amounts(ctx))
     return out
+
+
+def _verb_subject(ctx: ExtractionContext, verb_start: int) -> str | None:
+    """The noun phrase right before a verb that gives a total ("the death toll rose to", "Its
+    workforce stood at"): a determiner and up to three words, the last a noun."""
+    text = ctx.text
+    left, _ = ctx.index.clause_bounds(verb_start, verb_start + 1)
+    words = words_before(text, verb_start, left, 5)
+    if not words or text[words[-1].end : verb_start].strip():
+        return None
+    stops = ctx.lexicon.phrase_stops
+    picked = []
+    owner = False
+    for word in reversed(words):
+        if word.lower in _DETERMINERS or word.lower in stops or word.text[0].isdigit():
+            break
+        if word.lower.endswith(("'s", "’s")):
+            owner = True  # "the union's membership"
+            break
+        picked.append(word)
+    if not picked or len(picked) > 3 or picked[0].lower.endswith(("ly", "ed")):
+        return None
+    before = words[len(words) - len(picked) - 1] if len(words) > len(picked) else None
+    if not owner and (before is None or before.lower not in _DETERMINERS):
+        return None  # "prices rose to": no determiner, often a clause of its own
+    picked.reverse()
+    return text[picked[0].start : picked[-1].end]
+
+
+def _ratio(ctx: ExtractionContext, start: int, value: float | None, ratio: regex.Match) -> Mention | None:
+    of = parse_number(ratio.group("n2"), ctx.lexicon)
+    if value is None or not of or value >= of:
+        return None
+    subject, span = subject_after(ctx, ratio.end())
+    if subject and (subject.split()[0].lower() in ctx.lexicon.time_units or subject.split()[0].lower() in _CLOCK_UNITS):
+        return None  # "3 in 10 minutes"
+    share = value / of
+    count = CountValue(value=share, low=share, high=share, unit="fraction")
+    return Mention("count", start, ratio.end(), count, 0.8, subject=subject, subject_span=span, compound=True)
+
+
+def _vague_amounts(ctx: ExtractionContext) -> list[Mention]:
+    """ "dozens of villages", "hundreds of thousands of people": an amount known only roughly,
+    from two of its unit to just under ten."""
+    p = count_patterns()
+    lex = ctx.lexicon
+    text = ctx.text
+    out: list[Mention] = []
+    covered = -1
+    for pos in ctx.triggers.words.get("vague", ()):
+        if pos < covered:
+            continue
+        m = p.vague.match(text, pos)
+        if not m:
+            continue
+        unit = lex.vague_amounts[m.group("unit").lower()]
+        times = lex.vague_amounts.get((m.group("outer") or "").lower(), 10) if m.group("outer") else 1
+        low, high = 2 * unit * times, 10 * unit * times - 1
+        subject, span = subject_after(ctx, m.end())
+        value = CountValue(value=low, low=low, high=high, qualifier="approx")
+        out.append(Mention("count", m.start(), m.end("unit"), value, 0.7 if subject else 0.5,
+                           qualifier="approx", subject=subject, subject_span=span))
+        covered = m.end("unit")
+    return out
+
+
+_FROM_FIGURE = regex.compile(
+    r"(?:[ \t\n]+[\p{L}.$%]+){0,3}[ \t\n]+(?i:from)[ \t\n]+(?:US\$|\$|€|£|¥)?\d"
+)
+
+
+def _changed_to(ctx: ExtractionContext, at: int, phrase: str, end: int) -> bool:
+    """ "Sales were up to 220 mln dlrs from 110 mln", "profit rose up to 45 pct from 38 pct":
+    "up to" after a verb of change, or before a "from" figure, says what the figure became."""
+    if " ".join(phrase.lower().split()) != "up to":
+        return False
+    before = words_before(ctx.text, at, max(0, at - 30), 1)
+    if before and before[-1].lower in ctx.lexicon.change_verbs and not ctx.text[before[-1].end : at].strip():
+        return True
+    return bool(_FROM_FIGURE.match(ctx.text, end))
 
 
 @cache
@@ -196,6 +302,14 @@ def _compound_count(ctx: ExtractionContext, m: regex.Match) -> list[Mention]:
     """ "a three-nation tour": 3 nations, with the tour as context."""
     lex = ctx.lexicon
     noun = m.group("noun")
+    if noun in lex.fraction_words and _OF_AFTER.match(ctx.text, m.end()):
+        # "two-thirds of the members", "one-fifth of the land": a fraction of something.
+        value = parse_number(m.group("n1"), lex)
+        if value is None or value >= lex.fraction_words[noun]:
+            return []
+        share = value / lex.fraction_words[noun]
+        count = CountValue(value=share, low=share, high=share, unit="fraction")
+        return [Mention("count", m.start(), m.end(), count, 0.8, compound=True)]
     if noun in lex.time_units or noun in _NOT_COUNTED_COMPOUNDS or m.group("n1").lower() == "one":
         return []
     value = parse_number(m.group("n1"), lex)
@@ -212,13 +326,16 @@ def _names_a_unit(ctx: ExtractionContext, end: int) -> bool:
     text = ctx.text
     if text[end : end + 1] != " " or not text[end + 1 : end + 2].isupper():
         return False
-    line_end = text.find("\n", end)
+    line_end = text.find("\n", end, end + 80)
     name = []
-    for word in words_after(text, end, min(end + 80, len(text) if line_end == -1 else line_end), 6):
+    for word in words_after(text, end, min(end + 80, len(text)) if line_end == -1 else line_end, 6):
         if not word.text[0].isupper():
             break
         name.append(word)
     return bool(name) and name[-1].lower in ctx.lexicon.name_heads
+
+
+_NAMED_TOTAL_REACH = 240
 
 
 def _named_total(ctx: ExtractionContext, start: int) -> str | None:
@@ -226,7 +343,9 @@ def _named_total(ctx: ExtractionContext, start: int) -> str | None:
     "the number of young people who volunteered had reached 81,858" → "young people"."""
     sentence = ctx.index.sentence_at(start)
     found = None
-    for m in count_patterns().number_of.finditer(ctx.text, sentence.start, start):
+    # The phrase and its verb stand within a few words of the figure: read back only that far.
+    begin = max(sentence.start, start - _NAMED_TOTAL_REACH)
+    for m in count_patterns().number_of.finditer(ctx.text, begin, start):
         found = m
     # The total's verb must lead to this figure ("has already amounted 81,858", "stood at
     # over 1,600"), not to an earlier one in the same sentence.
@@ -258,5 +377,7 @@ def _counted_noun_phrase(ctx: ExtractionContext, phrase: str) -> str | None:
 
 def _definite_reference(ctx: ExtractionContext, start: int, value: float) -> bool:
     """ "the two countries" refers back to things already named; it is not a new figure."""
+    if value >= 10:
+        return False
     before = words_before(ctx.text, start, max(0, start - 12), 1)
-    return bool(before) and before[-1].lower == "the" and value < 10
+    return bool(before) and before[-1].lower == "the"

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import calendar as _calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 
@@ -14,11 +14,34 @@ import regex
 from figcheck.extraction.lexicon import alternation, load_lexicon
 from figcheck.extraction.mentions import ExtractionContext, Mention
 from figcheck.extraction.numbers import number_patterns
-from figcheck.extraction.text import Word, words_after, words_before
+from figcheck.extraction.periods import period_of
+from figcheck.extraction.text import Word, ends_sentence as _ends_sentence, words_after, words_before
 from figcheck.records import DateRangeValue, DateValue
 
 JUCHE_EPOCH = 1911  # Juche 1 = 1912
 _RANGE_OPENER = regex.compile(r"\b(from|between)\s+$")
+_PART_OF_PERIOD_AFTER = regex.compile(r"\s+of\s+(?:the|this|that|\p{Lu}|\d)")
+
+
+_AMBIGUOUS_MONTHS = frozenset({"may", "march"})
+# Lower-case words that are month names only when capitalised.
+_VERB_LIKE_MONTHS = frozenset({"may", "march", "mar", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "oct", "nov", "dec"})
+_DAY_ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth".split())
+_TEEN_ORDINALS = frozenset(
+    "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+    "nineteenth twentieth thirtieth".split()
+)
+# Words before a month name standing alone that make it a date: "in September", "since June".
+_MONTH_CUES = frozenset(
+    "in since until till by from to through during before after between and of for early late mid "
+    "this last next previous coming or".split()
+)
+_DAY_OFFSETS = {"today": 0, "yesterday": -1, "tomorrow": 1, "after tomorrow": 2, "before yesterday": -2}
+_DAY_STEP_BEFORE = regex.compile(r"(?i:the\s+day\s+)(?P<how>(?i:after|before))\s+$")
+_MONTH_RELATIVES = frozenset({"this", "last", "next", "previous", "coming"})
+_SEASON_CODES = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+_ORDINAL_NUMBER = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_EDGE_MOD = {"end": "END", "close": "END", "beginning": "START", "start": "START", "middle": "MID", "turn": "END"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +57,16 @@ class DateParts:
     juche_year: int | None = None
     stated_gregorian_year: int | None = None
     forward: bool = False
+    # Parts of a period: "early 1951", "the first half of 1951", "Q4 2016", "the summer of
+    # 1950", "the 20th century".
+    mod: str | None = None
+    quarter: int | None = None
+    half: int | None = None
+    season: str | None = None
+    century: int | None = None
+    # For a month standing alone: "past" ("reopened in September") takes the latest one up to
+    # the publication, "future" ("will open in March") the next one; otherwise the nearest.
+    tense: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +88,13 @@ class DatePatterns:
     day_range_day_first: regex.Pattern  # at a digit
     future: regex.Pattern
     range_joint: regex.Pattern
+    ordinal_day_before: regex.Pattern  # searched back from a month name: "the 4th of ", "the first to the 9th of "
+    month_alone: regex.Pattern  # at a month name: "September", "June 1950" is month_year's
+    month_juche: regex.Pattern  # at a month name: "May Juche 55 (1966)"
+    month_relative_year: regex.Pattern  # after a month: " last year", " of this year"
+    years_ago: regex.Pattern  # after a month: " ten years ago"
+    period_before: regex.Pattern  # searched back from a date: "early ", "the end of ", "Q4 "
+    century_before: regex.Pattern  # searched back from "century": "the 20th "
 
 
 @cache
@@ -63,28 +103,38 @@ def date_patterns() -> DatePatterns:
     names = []
     for name in lex.months:
         cap = name.capitalize()
+        if len(name) > 3 and name not in _AMBIGUOUS_MONTHS:
+            # A full month name is one in lower case too ("january 12, 2016"); "may" and
+            # "march" are verbs then.
+            cap = f"(?i:{name})"
         names.append(cap if len(name) > 3 or name == "may" else cap + r"\.?")
         if len(name) <= 4 and name != "may":
             names.append(cap + r"\.")
     # "Jun" must not stop short inside "June": a month name ends where the word does.
     month = "(?:" + "|".join(sorted(set(names), key=len, reverse=True)) + r")(?!\p{L})"
-    weekday = "(?:" + "|".join(w.capitalize() for w in lex.weekdays) + ")"
+    weekday = "(?i:" + "|".join(lex.weekdays) + ")"
     day = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+    # "first" to "thirty-first", "1st" to "31st": a day of the month as an ordinal.
+    ordinal_day = rf"(?i:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)|(?:twenty|thirty)-(?:{alternation(_DAY_ORDINALS)})|{alternation(_DAY_ORDINALS | _TEEN_ORDINALS)})"
+    day_joint = r"\s*(?:[-–]|\s(?i:to|through|till|until)\s)\s*"
     year = number_patterns().year
     juche = rf"Juche\s+(?P<jy>\d{{1,3}})(?!\d)(?:\s*\((?P<jg>{year})\))?"
     return DatePatterns(
         month_day_year=regex.compile(
-            rf"(?P<m>{month})\s+(?P<d>{day})(?![\d:])"
+            rf"(?P<m>{month})\s+(?:(?i:the)\s+)?(?P<d>{day})(?![\d:])"
             rf"(?:(?:,\s*|\s+)(?:{juche}|(?P<y>{year})(?![\d,]\d)))?"
         ),
         day_month_year=regex.compile(
             rf"(?<![\d.,])(?P<d>{day})\s+(?P<m>{month})(?:,?\s+(?P<y>{year})(?!\d))?"
         ),
-        month_year=regex.compile(rf"(?P<m>{month}),?\s+(?P<y>{year})(?![\d,]\d)"),
+        month_year=regex.compile(rf"(?P<m>{month}),?\s+(?:(?i:of)\s+)?(?P<y>{year})(?![\d,]\d)"),
+        month_juche=regex.compile(rf"(?P<m>{month}),?\s+(?:(?i:of)\s+)?{juche}"),
+        month_relative_year=regex.compile(r"\s+(?:(?i:of)\s+)?(?P<which>(?i:this|last|next|the\s+previous|the\s+following))\s+year\b"),
+        years_ago=regex.compile(r"\s+(?:[\w-]+\s+){1,2}(?i:years?|months?)\s+(?i:ago|before|earlier|later)\b"),
         juche=regex.compile(juche),
         iso=regex.compile(r"(?<![\d.\-/])(?P<y>[12]\d{3})-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\d\-])"),
         year=regex.compile(
-            rf"(?<![\p{{L}}\p{{N}},.$#/+'’]|[\p{{L}}\p{{N}}]-)(?P<y>{year})(?P<decade>['’]?s\b)?(?![\p{{N}}%]|[,.:]\d|-\d|\p{{L}})"
+            rf"(?<![\p{{L}}\p{{N}},.$#/+'’]|[\p{{L}}\p{{N}}](?<!\b(?i:mid))-)(?P<y>{year})(?P<decade>['’]?s\b)?(?![\p{{N}}%]|[,.:]\d|-\d|\p{{L}})"
         ),
         weekday=regex.compile(rf"(?P<wd>{weekday})(?:\s+(?:morning|afternoon|evening|night))?\b"),
         weekday_before=regex.compile(rf"(?P<wd>{weekday}),?\s+$"),
@@ -94,13 +144,28 @@ def date_patterns() -> DatePatterns:
             rf"(?<![\p{{N}}.,\-/]|\p{{L}}-)(?P<y1>{year})\s*[-–—/]\s*(?P<y2>\d{{4}}|\d{{2}})(?![\p{{N}}]|-\d|\.\d)"
         ),
         day_range_month_first=regex.compile(
-            rf"(?P<m>{month})\s+(?P<d1>{day})\s*[-–]\s*(?P<d2>{day})(?![\d:])"
+            rf"(?P<m>{month})\s+(?P<d1>{day}){day_joint}(?P<d2>{day})(?![\d:]|\s*%)"
             rf"(?:(?:,\s*|\s+)(?:{juche}|(?P<y>{year})(?!\d)))?"
         ),
         day_range_day_first=regex.compile(
-            rf"(?<![\d.,])(?P<d1>{day})\s*[-–]\s*(?P<d2>{day})\s+(?P<m>{month})(?:,?\s+(?P<y>{year})(?!\d))?"
+            rf"(?<![\d.,])(?P<d1>{day}){day_joint}(?P<d2>{day})\s+(?P<m>{month})(?:,?\s+(?P<y>{year})(?!\d))?"
         ),
         future=regex.compile(rf"(?i:\b(?:{alternation(lex.future_cues)})\b)"),
+        ordinal_day_before=regex.compile(
+            rf"(?:(?P<from>(?i:from|between))\s+)?(?:(?i:the)\s+)?(?P<d1>{ordinal_day})\s+"
+            rf"(?:(?i:to|till|until|through|and|-)\s+(?:(?i:the)\s+)?(?P<d2>{ordinal_day})\s+)?"
+            r"(?:(?i:day)\s+)?(?i:of)\s+$"
+        ),
+        month_alone=regex.compile(rf"(?P<m>{month})(?:,?\s+(?P<y>{year})(?![\d,]\d))?(?![\p{{L}}\d]|\s+\d)"),
+        period_before=regex.compile(
+            r"(?:(?P<mod>(?i:early|late|mid))(?:-|\s+)(?:(?i:in)\s+)?"
+            r"|(?i:the)\s+(?P<edge>(?i:end|beginning|start|middle|turn|close))\s+(?i:of)\s+(?:(?i:the)\s+)?"
+            r"|(?:(?i:the)\s+)?(?P<half>(?i:first|second|1st|2nd))\s+(?i:half)\s+(?i:of)\s+"
+            r"|(?:(?i:the)\s+)?(?P<q>(?i:first|second|third|fourth|1st|2nd|3rd|4th))\s+(?i:quarter)\s+(?i:of)\s+"
+            r"|(?P<code>Q[1-4]|H[12])[\s\-/]*"
+            r"|(?:(?i:the)\s+)?(?P<season>(?i:spring|summer|autumn|fall|winter))\s+(?:(?i:of)\s+)?)$"
+        ),
+        century_before=regex.compile(rf"(?i:the)\s+(?P<n>{number_patterns().ordinal})\s+$"),
         range_joint=regex.compile(r"\s*(?:[-–—]|to|through|till|until|and)\s*"),
     )
 
@@ -118,6 +183,8 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
     words = ctx.triggers.words
     out: list[Mention] = []
     for pos in words.get("month", ()):
+        if text[pos].islower() and _word_at(text, pos) in _VERB_LIKE_MONTHS:
+            continue  # "may", "march", "mar": no month in lower case
         m = p.month_day_year.match(text, pos)
         if m:
             wd = p.weekday_before.search(text, max(0, pos - 14), pos)
@@ -138,10 +205,42 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             if _valid_day(parts):
                 start = wd.start() if wd else m.start()
                 out.append(_mention(ctx, start, m.end(), parts, 0.95 if parts.year else 0.8))
+        dated = m is not None
         m = p.month_year.match(text, pos)
         if m:
             parts = DateParts(year=int(m.group("y")), month=_month(ctx, m.group("m")))
-            out.append(_mention(ctx, m.start(), m.end(), parts, 0.9))
+            start, parts = _period_part(ctx, m.start(), parts)
+            out.append(_mention(ctx, start, m.end(), parts, 0.9))
+            dated = True
+        od = p.ordinal_day_before.search(text, max(0, pos - 60), pos) if _of_before(text, pos) else None
+        if od and not od.group("d2"):
+            # "the first of March", "the twenty-fifth of June 1950", "the 4th day of May".
+            after = p.month_alone.match(text, pos)
+            day = ctx.lexicon.ordinal_value(od.group("d1"))
+            if after and day:
+                parts = DateParts(year=_int(after.group("y")), month=_month(ctx, after.group("m")), day=day)
+                if _valid_day(parts):
+                    out.append(_mention(ctx, od.start("d1") if not od.group("from") else od.start(), after.end(), parts, 0.85 if parts.year else 0.75))
+                    dated = True
+        m = p.month_juche.match(text, pos) if not dated and "Juche" in text[pos : pos + 24] else None
+        if m:
+            # "in May Juche 55 (1966)"
+            parts = _with_juche_year(DateParts(month=_month(ctx, m.group("m")), juche_year=int(m.group("jy")),
+                                               stated_gregorian_year=_int(m.group("jg"))))
+            start, parts = _period_part(ctx, m.start(), parts)
+            out.append(_mention(ctx, start, m.end(), parts, 0.9))
+            dated = True
+        if not dated:
+            mention = _month_alone(ctx, pos)
+            if mention:
+                out.append(mention)
+    for pos in words.get("unit", ()):
+        if text[pos : pos + 7].lower() != "century":
+            continue
+        m = p.century_before.search(text, max(0, pos - 30), pos)
+        number = ctx.lexicon.ordinal_value(m.group("n")) if m else None
+        if number and 1 <= number <= 22:
+            out.append(_mention(ctx, m.start(), pos + 7, DateParts(century=number), 0.85))
     for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
         if length > 4 or length == 3:
             continue
@@ -191,6 +290,8 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
             continue
         before = p.weekday_modifier_before.search(text, max(0, pos - 10), pos)
         pre = before.group("pre").lower() if before else ""
+        if not pre and _weekday_in_name(ctx, pos, m.end()):
+            continue  # "the Friday Mosque", "Black Friday", "the Sunday Times"
         forward = pre in ("next", "coming") or _future_clause(ctx, pos)
         parts = DateParts(weekday=_weekday(ctx, m.group("wd")), relative=pre or "weekday", forward=forward)
         start = before.start() if pre in ("last", "next", "this", "coming", "previous") else pos
@@ -200,6 +301,8 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
         if unit not in ("week", "month", "year"):
             continue
         before = p.relative_before.search(text, max(0, pos - 10), pos)
+        if before and _PART_OF_PERIOD_AFTER.match(text, pos + len(unit)):
+            continue  # "the last week of July" is a part of July, not last week
         if before:
             rel = f"{before.group('which').lower()} {unit}"
             out.append(_mention(ctx, before.start(), pos + len(unit), DateParts(relative=rel), 0.75))
@@ -207,8 +310,43 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
         word = _word_at(text, pos).lower()
         if word not in ("yesterday", "today", "tomorrow"):
             continue
-        out.append(_mention(ctx, pos, pos + len(word), DateParts(relative=word), 0.5 if word == "today" else 0.75))
+        start = pos
+        step = _DAY_STEP_BEFORE.search(text, max(0, pos - 20), pos)
+        if step and word != "today" and (step.group("how").lower() == "after") == (word == "tomorrow"):
+            # "the day after tomorrow", "the day before yesterday"
+            word, start = f"{step.group('how').lower()} {word}", step.start()
+        out.append(_mention(ctx, start, pos + len(word.split()[-1]), DateParts(relative=word), 0.5 if word == "today" else 0.75))
     return out
+
+
+def _of_before(text: str, pos: int) -> bool:
+    """A cheap test before searching back for "the 4th of ": the word before is "of"."""
+    return text[max(0, pos - 3) : pos].lower() in ("of ", "of\n")
+
+
+# The last word before a month or a year that can start a part of a period ("early", "the end
+# of", "Q4", "the summer of", "mid-"); anything else needs no search back.
+_PART_LAST_WORD = regex.compile(r"(?<![a-z0-9])(?:early|late|mid|in|of|q[1-4]|h[12]|spring|summer|autumn|fall|winter)$")
+
+
+def _may_name_a_part(text: str, start: int) -> bool:
+    tail = text[max(0, start - 12) : start]
+    stripped = tail.rstrip(" \t\n-/")
+    return len(stripped) < len(tail) and _PART_LAST_WORD.search(stripped.lower()) is not None
+
+
+def _weekday_in_name(ctx: ExtractionContext, start: int, end: int) -> bool:
+    """ "the Friday Mosque", "the Sunday Times": after "the", a weekday before a capitalised
+    noun names a thing. ("Rodong Sinmun Wednesday says" dates what the paper says.)"""
+    text = ctx.text
+    if text[max(0, start - 4) : start].lower() != "the ":
+        return False
+    after = words_after(text, end, min(len(text), end + 30), 1)
+    if after and text[end : after[0].start] == " " and after[0].text[0].isupper():
+        word = after[0].lower
+        if word not in ctx.lexicon.months and word != "juche" and not after[0].text.isupper():
+            return True
+    return False
 
 
 def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Mention]:
@@ -232,6 +370,16 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
         m = p.day_range_month_first.match(text, pos)
         if m:
             out.extend(_day_range(ctx, m))
+        od = p.ordinal_day_before.search(text, max(0, pos - 80), pos) if _of_before(text, pos) else None
+        if od and od.group("d2"):
+            # "from the 4th to the 22nd of May"
+            after = p.month_alone.match(text, pos)
+            d1, d2 = ctx.lexicon.ordinal_value(od.group("d1")), ctx.lexicon.ordinal_value(od.group("d2"))
+            if after and d1 and d2 and d1 < d2:
+                year, month = _int(after.group("y")), _month(ctx, after.group("m"))
+                a, b = DateParts(year, month, d1), DateParts(year, month, d2)
+                if _valid_day(a) and _valid_day(b):
+                    out.append(_range(ctx, od.start(), after.end(), a, b, 0.85))
     ordered = _outermost(dates)
     for a, b in zip(ordered, ordered[1:]):
         joint = p.range_joint.fullmatch(text, a.end, b.start)
@@ -291,6 +439,24 @@ def resolve(ctx: ExtractionContext, parts: DateParts) -> tuple[str, str | None]:
     note = f"published {pub.isoformat()}" if pub else None
     if parts.decade is not None:
         return str(parts.decade // 10), None
+    if parts.century is not None:
+        return f"{parts.century - 1:02d}", None
+    if parts.year is not None and parts.month is None:
+        if parts.quarter:
+            return f"{parts.year:04d}-Q{parts.quarter}", None
+        if parts.half:
+            return f"{parts.year:04d}-H{parts.half}", None
+        if parts.season:
+            return f"{parts.year:04d}-{parts.season}", None
+    if parts.relative in _MONTH_RELATIVES and parts.month is not None and parts.year is None and parts.day is None:
+        if pub is None:
+            return f"XXXX-{parts.month:02d}", None
+        year = pub.year
+        if parts.relative in ("last", "previous") and parts.month >= pub.month:
+            year -= 1
+        elif parts.relative in ("next", "coming") and parts.month <= pub.month:
+            year += 1
+        return f"{year:04d}-{parts.month:02d}", note
     if parts.relative and parts.relative != "weekday" and parts.weekday is None:
         assert pub is not None
         return _resolve_relative(pub, parts.relative), note
@@ -301,6 +467,10 @@ def resolve(ctx: ExtractionContext, parts: DateParts) -> tuple[str, str | None]:
     if parts.year is None and parts.month is not None:
         if pub is None:
             return f"XXXX-{parts.month:02d}" + (f"-{parts.day:02d}" if parts.day else ""), None
+        if parts.day is None and parts.tense == "past":
+            return f"{pub.year if parts.month <= pub.month else pub.year - 1:04d}-{parts.month:02d}", note
+        if parts.day is None and parts.tense == "future":
+            return f"{pub.year if parts.month >= pub.month else pub.year + 1:04d}-{parts.month:02d}", note
         year = _nearest_year(pub, parts.month, parts.day or 1)
         return f"{year:04d}-{parts.month:02d}" + (f"-{parts.day:02d}" if parts.day else ""), note
     value = f"{parts.year:04d}"
@@ -312,8 +482,8 @@ def resolve(ctx: ExtractionContext, parts: DateParts) -> tuple[str, str | None]:
 
 
 def _resolve_relative(pub: date, relative: str) -> str:
-    if relative in ("today", "yesterday", "tomorrow"):
-        return (pub + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[relative])).isoformat()
+    if relative in _DAY_OFFSETS:
+        return (pub + timedelta(days=_DAY_OFFSETS[relative])).isoformat()
     which, unit = relative.split()
     step = {"this": 0, "last": -1, "previous": -1, "next": 1, "coming": 1}[which]
     if unit == "year":
@@ -336,15 +506,23 @@ def _resolve_weekday(pub: date, weekday: int, pre: str, forward: bool) -> date:
 
 
 def _nearest_year(pub: date, month: int, day: int) -> int:
-    def distance(year: int) -> int:
-        last = _calendar.monthrange(year, month)[1]
-        return abs((date(year, month, min(day, last)) - pub).days)
+    """The year that puts a year-less day nearest the publication date; only years that have
+    the day count ("Feb 29" in a 2017 article is 2016-02-29, not 2017-02-29)."""
 
-    return min((pub.year - 1, pub.year, pub.year + 1), key=distance)
+    def distance(year: int) -> int:
+        return abs((date(year, month, day) - pub).days)
+
+    def has_day(year: int) -> bool:
+        return day <= 28 or day <= _calendar.monthrange(year, month)[1]
+
+    near = [y for y in (pub.year - 1, pub.year, pub.year + 1) if has_day(y)]
+    near = near or [y for y in range(pub.year - 4, pub.year + 5) if has_day(y)]
+    return min(near, key=distance)
 
 
 def _mention(ctx: ExtractionContext, start: int, end: int, parts: DateParts, confidence: float) -> Mention:
     timex, note = resolve(ctx, parts)
+    period = period_of(timex) or (None, None, None)
     value = DateValue(
         timex=timex,
         calendar="juche" if parts.juche_year else "gregorian",
@@ -353,6 +531,10 @@ def _mention(ctx: ExtractionContext, start: int, end: int, parts: DateParts, con
         stated_weekday=parts.weekday if parts.month is not None else None,
         resolved_from=note,
         relative=note is not None,
+        mod=parts.mod,
+        granularity=period[0],
+        period_start=period[1],
+        period_end=period[2],
     )
     if note and parts.year is None and parts.month is not None:
         confidence = min(confidence, 0.75)
@@ -370,6 +552,15 @@ def _range(
         year = b.year if (a.month, a.day or 1) <= (b.month or 12, b.day or 31) else b.year - 1
         a = DateParts(year, a.month, a.day, a.weekday)
     start_timex, note_a = resolve(ctx, a)
+    if (
+        a.year is None and b.year is None and a.month is not None and b.month is not None
+        and a.relative is None and b.relative is None and ctx.published
+    ):
+        # "from April 1 to March 31": a year-less range runs forward from its start, over the
+        # year's end when its end month and day come before its start's.
+        first_year = int(start_timex[:4])
+        wraps = (b.month, b.day or 1) < (a.month, a.day or 1)
+        b = DateParts(first_year + 1 if wraps else first_year, b.month, b.day, b.weekday)
     if a.weekday is not None and b.weekday is not None and b.month is None and ctx.published:
         first = date.fromisoformat(start_timex)
         end_timex = (first + timedelta(days=(b.weekday - first.weekday()) % 7)).isoformat()
@@ -492,6 +683,8 @@ def _names_something(ctx: ExtractionContext, start: int, end: int) -> bool:
     before = words_before(text, start, max(0, start - 16), 1)
     if not before or text[before[-1].end : start].strip():
         return False  # opens a sentence or follows punctuation
+    if before[-1].text.endswith(".") and _ends_sentence(text, before[-1].end - 1):
+        return False  # "The report was issued. June 15 talks resumed": opens a sentence
     previous = before[-1].lower
     if previous in _DATE_PREPOSITIONS:
         return False
@@ -500,6 +693,84 @@ def _names_something(ctx: ExtractionContext, start: int, end: int) -> bool:
     # "producing August 3 consumer goods": a noun, not a verb, follows.
     verb_like = word.lower.endswith(("ing", "ed", "ly")) or word.lower in lex.irregular_past_verbs
     return word.text[0].islower() and not verb_like
+
+
+def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """A month named without a day or year: "in September", "last March", "mid-July",
+    "between June and August 1950", "Jan-Feb 2017". It needs a word that makes it a time (a
+    preposition, "this", "last", "early") or a second month it runs to."""
+    p = date_patterns()
+    text = ctx.text
+    m = p.month_alone.match(text, pos)
+    if m is None or m.group("y"):
+        return None
+    tail = text[max(0, pos - 12) : pos]
+    prev_text = tail.rstrip(" -").rsplit(None, 1)[-1] if tail.strip(" -") else ""
+    prev = prev_text.lower() if prev_text.isalpha() else ""
+    if prev not in _MONTH_CUES:
+        joint = p.range_joint.match(text, m.end())
+        if not (joint and joint.group().strip() and (p.month_alone.match(text, joint.end()) or p.month_year.match(text, joint.end()))):
+            return None  # "Jan-Feb 2017" runs on to a second month; a month alone needs a cue
+        runs_on = True
+    else:
+        runs_on = False
+    if p.years_ago.match(text, m.end()):
+        return None  # "in July ten years ago": which July is arithmetic for later
+    following = words_after(text, m.end(), min(len(text), m.end() + 30), 1)
+    if following and text[m.end() : following[0].start] == " " and following[0].text[0].isupper() and following[0].lower != "juche":
+        return None  # "May Day", "the October Revolution": a name
+    month = _month(ctx, m.group("m"))
+    if m.group("m").lower() in _AMBIGUOUS_MONTHS and prev == "of" and not runs_on:
+        return None  # "the Ides of March"
+    start = pos
+    relative = None
+    end = m.end()
+    if text[end - 1] == "." and len(m.group("m")) > 4:
+        end -= 1  # "in mid-July." ends the sentence, not an abbreviation
+    if prev in ("this", "last", "next", "previous", "coming"):
+        relative, start = prev, text.rindex(prev_text, 0, pos)
+    year_after = p.month_relative_year.match(text, end)
+    if year_after and relative is None and ctx.published:
+        # "in February this year", "as of August last year"
+        which = year_after.group("which").lower().split()[-1]
+        step = {"this": 0, "last": -1, "previous": -1, "next": 1, "following": 1}[which]
+        parts = DateParts(year=ctx.published.year + step, month=month)
+        start, parts = _period_part(ctx, start, parts)
+        mention = _mention(ctx, start, year_after.end(), parts, 0.8)
+        mention.value.resolved_from = f"published {ctx.published.isoformat()}"
+        mention.value.relative = True
+        return mention
+    parts = DateParts(month=month, relative=relative, tense=None if relative else _tense(ctx, pos))
+    start, parts = _period_part(ctx, start, parts)
+    return _mention(ctx, start, end, parts, 0.75)
+
+
+def _period_part(ctx: ExtractionContext, start: int, parts: DateParts) -> tuple[int, DateParts]:
+    """Widens a month or year to the part of it the words before name: "early 1951", "mid-July",
+    "the end of 1953", "the first half of 1951", "Q4 2016", "the summer of 1950"."""
+    if parts.day is not None:
+        return start, parts
+    if not _may_name_a_part(ctx.text, start):
+        return start, parts
+    m = date_patterns().period_before.search(ctx.text, max(0, start - 40), start)
+    if m is None:
+        return start, parts
+    if m.group("mod"):
+        return m.start(), replace(parts, mod={"early": "START", "late": "END", "mid": "MID"}[m.group("mod").lower()])
+    if m.group("edge"):
+        return m.start(), replace(parts, mod=_EDGE_MOD[m.group("edge").lower()])
+    if parts.month is not None or parts.year is None:
+        return start, parts
+    if m.group("half"):
+        return m.start(), replace(parts, half=_ORDINAL_NUMBER[m.group("half").lower()])
+    if m.group("q"):
+        return m.start(), replace(parts, quarter=_ORDINAL_NUMBER[m.group("q").lower()])
+    if m.group("code"):
+        code = m.group("code")
+        return m.start(), replace(parts, quarter=int(code[1])) if code[0] == "Q" else replace(parts, half=int(code[1]))
+    if m.group("season"):
+        return m.start(), replace(parts, season=_SEASON_CODES[m.group("season").lower()])
+    return start, parts
 
 
 def _year_mention(ctx: ExtractionContext, m: regex.Match) -> Mention | None:
@@ -511,16 +782,44 @@ def _year_mention(ctx: ExtractionContext, m: regex.Match) -> Mention | None:
         return _mention(ctx, m.start(), m.end(), DateParts(decade=year), 0.85)
     before = words_before(text, m.start(), max(0, m.start() - 40), 2)
     prev = before[-1].lower if before and not text[before[-1].end : m.start()].strip("( ") else ""
+    if prev in ("of", "due", "maturing"):
+        before = words_before(text, m.start(), max(0, m.start() - 60), 5)
     if prev in ctx.lexicon.label_words:
         return None
+    if prev and _CODE.fullmatch(before[-1].text) and prev not in _YEAR_PREFIXES and prev not in ctx.lexicon.months:
+        ctx.blocked.append((m.start(), m.end()))  # "order ABC 2000", "Model XR 1950": a code
+        return None
     after = words_after(text, m.end(), min(len(text), m.end() + 40), 1)
+    if _names_an_instrument(ctx, prev, before, after):
+        ctx.blocked.append((m.start(), m.end()))  # neither a date nor a count
+        return None
+    start, parts = _period_part(ctx, m.start(), DateParts(year=year))
     # "1500 troops" counts troops; "1950 Korean War" and "in 1950." are years.
-    if after and after[0].text[0].islower() and after[0].lower not in ctx.lexicon.phrase_stops:
+    if start == m.start() and after and after[0].text[0].islower() and after[0].lower not in ctx.lexicon.phrase_stops:
         if after[0].lower not in ("war", "election", "elections", "census", "olympics", "games"):
             return None
     parenthesised = text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")"
     confidence = 0.85 if prev in _YEAR_CUES or parenthesised else 0.6
-    return _mention(ctx, m.start(), m.end(), DateParts(year=year), confidence)
+    if start != m.start():
+        confidence = 0.85
+    return _mention(ctx, start, m.end(), parts, confidence)
+
+
+# A product, order or account code before a number ("ABC 2000", "XR 1950"), not an era or a
+# period ("AD 2000", "FY 1998", "Q4 2016").
+_CODE = regex.compile(r"\p{Lu}[\p{Lu}\d]{1,5}")
+_YEAR_PREFIXES = frozenset("ad bc bce ce fy q1 q2 q3 q4 h1 h2".split())
+
+
+def _names_an_instrument(ctx: ExtractionContext, prev: str, before: list[Word], after: list[Word]) -> bool:
+    """ "the debentures of 1998", "8 pct notes due 1998", "the 1998 bonds": the year is part of
+    a bond's or loan's name (its issue or maturity), not the date of something that happened."""
+    instruments = ctx.lexicon.instrument_nouns
+    if after and after[0].lower in instruments:
+        return True
+    if prev in ("of", "due", "maturing") and len(before) >= 2:
+        return any(w.lower in instruments for w in before[-4:-1])
+    return False
 
 
 def _with_juche_year(parts: DateParts) -> DateParts:
@@ -533,6 +832,26 @@ def _with_juche_year(parts: DateParts) -> DateParts:
         juche_year=parts.juche_year,
         stated_gregorian_year=parts.stated_gregorian_year,
     )
+
+
+# "a satellite to be launched in April", "talks due in May": ahead of the sentence's time.
+_PROSPECTIVE = regex.compile(r"(?i:\bto\s+be\s+\w+|\bdue|\bscheduled|\bslated|\bplanned)\s+(?:\w+\s+){0,2}(?:in|for|by|on)\s+$")
+_PAST_AUXILIARIES = frozenset("was were had has have did".split())
+
+
+def _tense(ctx: ExtractionContext, pos: int) -> str | None:
+    """The tense of the clause before ``pos``, when its words say it: "will", "is due" give the
+    future; "was", "has", a verb in "-ed" or an irregular past the past."""
+    if _future_clause(ctx, pos) or _PROSPECTIVE.search(ctx.text, max(0, pos - 40), pos):
+        return "future"
+    sentence = ctx.index.sentence_at(pos)
+    for word in words_before(ctx.text, pos, sentence.start, 20):
+        lower = word.lower
+        if lower in _PAST_AUXILIARIES or lower in ctx.lexicon.irregular_past_verbs:
+            return "past"
+        if len(lower) > 4 and lower.endswith("ed") and word.text[0].islower():
+            return "past"
+    return None
 
 
 def _future_clause(ctx: ExtractionContext, pos: int) -> bool:

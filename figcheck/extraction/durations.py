@@ -25,6 +25,7 @@ class DurationPatterns:
     compound_suffix: regex.Pattern  # "-long", "-old"
     single_before: regex.Pattern  # "a ", "nearly a "
     single_after: regex.Pattern  # " ago", " after"
+    and_a_half: regex.Pattern  # "a year and a half"
     relation: regex.Pattern  # what follows: "ago", "after", "has elapsed since"
 
 
@@ -42,7 +43,12 @@ def duration_patterns() -> DurationPatterns:
         compound_before=regex.compile(rf"(?P<n1>{n.number})-$"),
         # "three-year-long", "45-year-old", "the 60-year long history".
         compound_suffix=regex.compile(r"[-\s](?P<suffix>long|old)(?![\p{L}-])|(?![\p{L}-])"),
-        single_before=regex.compile(rf"(?:(?P<q>{n.qualifier})\s+)?\b(?P<a>(?i:an?|one))\s+$"),
+        single_before=regex.compile(
+            rf"(?:(?P<cue>(?i:for|within|lasted|lasting|lasts|last|took|takes|take|taking|spent|spend|spends|"
+            rf"waited|wait|served|serve|serving|needed|needs|need|in|after))\s+)?"
+            rf"(?:(?P<q>{n.qualifier})\s+)?(?:(?P<half>(?i:half))\s+)?\b(?P<a>(?i:an?|one))\s+$"
+        ),
+        and_a_half=regex.compile(r"\s+(?i:and\s+a\s+half)\b"),
         single_after=regex.compile(r"\s+(?i:ago|after|later|earlier|before)\b"),
         relation=regex.compile(
             rf"\s+(?:(?P<rel>(?i:{relations}))\b"
@@ -82,11 +88,60 @@ def find_durations(ctx: ExtractionContext) -> list[Mention]:
             if mention:
                 out.append(mention)
             continue
-        m = p.single_before.search(text, window, pos)
-        if m and u.lower() in _singular_units() and p.single_after.match(text, unit.end()):
-            mention = _duration(ctx, m.start(), unit.end(), "one", None, m.group("q"), u)
-            if mention:
-                out.append(mention)
+        m = (
+            p.single_before.search(text, max(0, pos - _SINGLE_LOOKBACK), pos)
+            if u.lower() in _singular_units() and _article_before(text, pos)
+            else None
+        )
+        if m:
+            half = p.and_a_half.match(text, unit.end())
+            # "a year ago", "for an hour", "nearly a month", "half a century", "a year and a
+            # half"; a bare "a year" ("a year of growth") measures nothing.
+            if m.group("cue") or m.group("q") or m.group("half") or half or p.single_after.match(text, unit.end()):
+                amount = "1.5" if half else "0.5" if m.group("half") else "one"
+                start = m.start("q") if m.group("q") else m.start("half") if m.group("half") else m.start("a")
+                mention = _duration(ctx, start, half.end() if half else unit.end(), amount, None, m.group("q"), u)
+                if mention:
+                    out.append(mention)
+    return _joined(ctx, out)
+
+
+_SINGLE_LOOKBACK = 48  # "lasted for well over half a " and no more
+
+
+def _article_before(text: str, pos: int) -> bool:
+    """Whether "a", "an" or "one" is the word right before the unit at ``pos``."""
+    end = pos
+    while end > 0 and text[end - 1] in " \t\n":
+        end -= 1
+    begin = end
+    while begin > 0 and text[begin - 1].isalpha():
+        begin -= 1
+    return text[begin:end].lower() in ("a", "an", "one")
+
+
+_JOINED_UNITS = {("Y", "M"): ("M", 12), ("W", "D"): ("D", 7)}
+_JOINT = regex.compile(r"(?:\s*,)?\s+(?:(?i:and)\s+)?")
+
+
+def _joined(ctx: ExtractionContext, durations: list[Mention]) -> list[Mention]:
+    """ "2 years 3 months", "three years and six months": one duration, not two."""
+    durations.sort(key=lambda d: d.start)
+    out: list[Mention] = []
+    for mention in durations:
+        previous = out[-1] if out else None
+        if previous is not None and _JOINT.fullmatch(ctx.text, previous.end, mention.start):
+            a, b = previous.value, mention.value
+            pair = (a.timex[-1], b.timex[-1])
+            if pair in _JOINED_UNITS and a.qualifier == "exact" and b.qualifier == "exact" and not previous.anchor_relation:
+                unit, per = _JOINED_UNITS[pair]
+                total = float(a.timex[1:-1]) * per + float(b.timex[1:-1])
+                mention.start = previous.start
+                mention.value = b.model_copy(update={"timex": _timex(total, unit), "qualifier": "exact"})
+                mention.subject = mention.subject or previous.subject
+                out[-1] = mention
+                continue
+        out.append(mention)
     return out
 
 
@@ -147,6 +202,10 @@ def _duration(
             relation = lex.duration_relations.get((rel.group("rel") or "").lower()) or "since"
             mention.anchor_relation = relation
             mention.to_publication = relation == "ago" or rel.group("rel") is None
+            if relation == "since" and rel.group("rel") and _LASTING_BEFORE.search(ctx.text, max(0, start - 30), start):
+                # "for three years since 2008": how long it went on, not how long ago 2008 was.
+                mention.lasting = True
+                mention.to_publication = False
             if relation in ("after", "since", "before", "until") and (rel.group("rel") or rel.group("since")):
                 sentence = ctx.index.sentence_at(end)
                 mention.anchor_span = (rel.end(), sentence.end)
@@ -155,6 +214,7 @@ def _duration(
     return mention
 
 
+_LASTING_BEFORE = regex.compile(r"(?i:\b(?:for|during|throughout)\s+(?:(?:the|these|those)\s+)?(?:(?:past|last|first)\s+)?)$")
 _DAY_SPAN_BEFORE = regex.compile(r"(?i:\b(?:for|in|within|over|after|only|just|the|last|past|first|every)\s+)$")
 
 

@@ -67,7 +67,7 @@ def non_claim_spans(text: str, digit_starts: list[int]) -> list[tuple[int, int]]
                 spans.append(m.span())
                 covered = m.end()
                 continue
-        if pos >= 2 and text[pos - 1] == "-" and text[pos - 2].isalpha():
+        if pos >= 2 and text[pos - 1] == "-" and text[pos - 2].isalpha() and text[max(0, pos - 5) : pos].lower() != " mid-":
             end = pos
             while end < len(text) and text[end].isalnum():
                 end += 1

@@ -24,6 +24,8 @@ class NumberWords(BaseModel):
     tens: dict[str, int]
     scales: dict[str, int]
     collectives: dict[str, int]
+    abbreviated_scales: dict[str, int] = Field(default_factory=dict)
+    glued_scales: dict[str, int] = Field(default_factory=dict)
 
 
 class Lexicon(BaseModel):
@@ -53,6 +55,11 @@ class Lexicon(BaseModel):
     future_cues: list[str]
     duration_relations: dict[str, str]
     anniversary_verbs: frozenset[str]
+    change_verbs: frozenset[str] = frozenset()
+    instrument_nouns: frozenset[str] = frozenset()
+    setting_nouns: frozenset[str] = frozenset()
+    vague_amounts: dict[str, int] = Field(default_factory=dict)
+    fraction_words: dict[str, int] = Field(default_factory=dict)
 
     @field_validator("months")
     @classmethod

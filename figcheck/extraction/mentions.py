@@ -28,6 +28,7 @@ class Mention:
     anchor_relation: str | None = None
     anchor_span: tuple[int, int] | None = None
     to_publication: bool = False
+    lasting: bool = False
     elliptical: bool = False
     # A count inside a compound modifier ("a three-story house"): it is never a part or a whole.
     compound: bool = False

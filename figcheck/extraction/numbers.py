@@ -16,6 +16,7 @@ from figcheck.records import Qualifier
 
 
 _SEPARATORS = regex.compile(r"[\s-]+")
+_GLUED_SCALE = regex.compile(r"\p{L}+$")
 # A space between digit groups: "250 000" is one number.
 _DIGIT_GROUP = regex.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)")
 
@@ -40,18 +41,26 @@ def number_patterns() -> NumberPatterns:
     unit = alternation(nw.units)
     tens = alternation(nw.tens)
     scale = alternation(nw.scales)
-    word = rf"(?:(?:{tens})(?:-(?:{unit}))?|{unit}|{scale})"
+    # "thirty" is no number inside "thirty-first" (an ordinal).
+    word = rf"(?:(?:{tens})(?:-(?:{unit}))?(?!-(?i:{alternation(lex.ordinal_words)})\b)|{unit}|{scale})"
     # "three and a half million", "two and a half".
     half = rf"(?:\s+and\s+a\s+half(?:\s+(?:{scale}))?\b)?"
     spelled = (
-        rf"(?i:\ba\s+(?:{alternation(nw.collectives)}|hundred|thousand|million|billion)\b"
+        # "half a million", "a quarter of a million", "three quarters of a billion".
+        rf"(?i:\bhalf\s+an?\s+(?:{scale})\b"
+        rf"|\b(?:a|one|three)\s+quarters?\s+of\s+an?\s+(?:{scale})\b"
+        rf"|\ba\s+(?:{alternation(nw.collectives)}|hundred|thousand|million|billion)\b{half}"
         rf"|\b{word}(?:(?:\s+|-)(?:and\s+(?!a\b))?{word})*\b{half})"
     )
+    abbreviated = alternation(nw.abbreviated_scales) if nw.abbreviated_scales else None
+    any_scale = f"{scale}|{abbreviated}" if abbreviated else scale
+    glued = alternation(nw.glued_scales) if nw.glued_scales else None
     digit_run = (
         # "661,736"; "250 000" (a space between thousands, as some agencies write them).
         r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\p{N},]|\.\d{3})|\d+)(?:\.\d+)?"
-        r"(?![\p{N}\p{L}]|[.,:/]\d)"
-        rf"(?:\s+(?:{scale})\b)?"
+        + (rf"(?:(?i:{glued})(?![\p{{N}}\p{{L}}])|" if glued else "(?:")
+        + r"(?![\p{N}\p{L}]|[.,:/]\d)"
+        + rf"(?:\s+(?:{any_scale})\b)?)"
     )
     digits = r"(?<![\p{L}\p{N}.,/:+@#]|[\p{L}\p{N}]-)" + digit_run
     ordinal_words = alternation(lex.ordinal_words)
@@ -74,18 +83,41 @@ def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
     lex = lexicon or load_lexicon()
     cleaned = _DIGIT_GROUP.sub("", text.strip().lower().replace(",", ""))
     parts = _SEPARATORS.split(cleaned)
+    nw = lex.number_words
     if parts and parts[0] and parts[0][0].isdigit():
+        first = parts[0]
+        factor_glued = 1
+        glued = _GLUED_SCALE.search(first) if first[-1].isalpha() else None
+        if glued:
+            factor_glued = nw.glued_scales.get(glued.group(), 0)
+            if not factor_glued:
+                return None
+            first = first[: glued.start()]
         try:
             # Decimal, so that "1.027 million" is 1027000 and not 1026999.9999999999.
-            exact = Decimal(parts[0])
+            exact = Decimal(first) * factor_glued
         except InvalidOperation:
             return None
         for word in parts[1:]:
-            factor = lex.number_words.scales.get(word)
+            factor = nw.scales.get(word) or nw.abbreviated_scales.get(word)
             if factor is None:
                 return None
             exact *= factor
         return float(exact)
+    if not _one_number(parts, lex):
+        return None  # "twenty twenty" is not forty
+    if parts[0] == "half" and len(parts) > 1:
+        rest = parse_number(" ".join(parts[1:]), lex)
+        return rest / 2 if rest is not None else None
+    if "quarter" in parts[:2] or "quarters" in parts[:2]:
+        at = parts.index("quarters" if "quarters" in parts[:2] else "quarter")
+        count = 3 if parts[:at] == ["three"] else 1
+        rest = parse_number(" ".join(parts[at + 2 :]), lex) if parts[at + 1 : at + 2] == ["of"] else None
+        return rest * count / 4 if rest is not None else None
+    if parts[-3:] == ["and", "a", "half"] and len(parts) > 3 and parts[-4] in nw.scales and parts[-4] != "hundred":
+        # "one million and a half" is a million and a half, not a million and one half.
+        whole = parse_number(" ".join(parts[:-3]), lex)
+        return whole + nw.scales[parts[-4]] / 2 if whole is not None else None
     total = 0
     current: float = 0
     seen = False
@@ -116,6 +148,25 @@ def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
             return None
         seen = True
     return float(total + current) if seen else None
+
+
+def _one_number(words: list[str], lex: Lexicon) -> bool:
+    """Whether spelled number words make one number: "twenty five", "two hundred and ten",
+    "three thousand twenty"; not "twenty twenty" or "five six" (two numbers side by side)."""
+    nw = lex.number_words
+    previous = None
+    for word in words:
+        if word in nw.tens:
+            kind = "tens"
+        elif word in nw.units:
+            kind = "unit" if nw.units[word] < 10 else "teen"
+        else:
+            previous = None  # a scale word, "and", "a": a new group may follow
+            continue
+        if previous is not None and not (previous == "tens" and kind == "unit"):
+            return False
+        previous = kind
+    return True
 
 
 def bounds(value: float, qualifier: Qualifier, phrase: str | None) -> tuple[float | None, float | None]:

@@ -104,7 +104,7 @@ def _cued_part(
 
 def _may_be_part_or_whole(count: Mention) -> bool:
     assert isinstance(count.value, CountValue)
-    return not count.compound and count.value.unit != "percent"
+    return not count.compound and count.value.unit not in ("percent", "fraction")
 
 
 @cache
@@ -138,6 +138,8 @@ def _whole_before(
     hold the part ("50 persons ... through 16 cabinet reshuffles. 45 of them ...")."""
     index = ctx.index
     cue_sentence = index.sentence_index(at)
+    if kind == "listing":
+        return _listed_whole(ctx, counts, part_at, at, part)
     fallback = None
     for whole in reversed(counts[:part_at]):
         if at - whole.end > _MAX_PART_DISTANCE:
@@ -157,6 +159,34 @@ def _whole_before(
             return whole
         fallback = fallback or whole
     return fallback
+
+
+def _listed_whole(ctx: ExtractionContext, counts: list[Mention], part_at: int, at: int, part: Mention) -> Mention | None:
+    """The whole "including" lists a part of: the phrase it follows, or one a few words further
+    back that counts the same things ("300 million saplings of 50 species including 900 000
+    zelkova saplings"). A part of other things than the whole counts and above it is no part of
+    it ("40 kinds of trees including 12,000 seedlings")."""
+    index = ctx.index
+    cue_sentence = index.sentence_index(at)
+    part_noun = None if part.elliptical else head_noun(part.subject)
+    nearest = None
+    for n, whole in enumerate(reversed(counts[:part_at])):
+        if at - whole.end > _MAX_PART_DISTANCE or cue_sentence != index.sentence_index(whole.start):
+            break
+        if whole.elliptical or not _same_measure(whole, part):
+            break
+        fits = whole.value.unit is not None or _lists_after(ctx, whole, at)
+        if n == 0:
+            nearest = whole if fits else None
+            if nearest is None and part_noun is None:
+                return None
+        if part_noun is not None and fits and head_noun(whole.subject) == part_noun:
+            return whole
+    if nearest is None:
+        return None
+    if part_noun is not None and head_noun(nearest.subject) not in (None, part_noun) and not _can_hold(nearest, part):
+        return None
+    return nearest
 
 
 def _lists_after(ctx: ExtractionContext, whole: Mention, cue_start: int) -> bool:

@@ -22,6 +22,12 @@ _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’]*(?:[.-][\p{L}\p{N}][\p
 _CLAUSE_BREAK = regex.compile(r"[,;:()\[\]\"“”!?]|\.(?=\s|$)| -- | – | — |\n")
 
 
+# Longer than any sentence of prose: a run of text without a sentence end this long is cut.
+MAX_SENTENCE_CHARS = 2000
+# Up to this length a sentence's clause breaks are found by reading it; longer ones keep them.
+_SHORT_SENTENCE = 400
+
+
 @dataclass(slots=True)
 class Sentence:
     start: int
@@ -37,14 +43,21 @@ class TextIndex:
     sentences: list[Sentence] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)
     _blocks: list[tuple[int, int]] = field(default_factory=list)  # sorted, disjoint
+    _breaks: dict[int, tuple[int, list[int], list[int]]] = field(default_factory=dict)
+    _last: Sentence | None = None
 
     @classmethod
     def build(cls, text: str) -> TextIndex:
         return cls(text=text)
 
     def sentence_at(self, pos: int) -> Sentence:
+        last = self._last
+        if last is not None and last.start <= pos < last.end:
+            return last  # most look-ups ask again about the sentence just asked about
         self._ensure_block(pos)
         i = bisect.bisect_right(self._starts, pos) - 1
+        if i >= 0:
+            self._last = self.sentences[i]
         if i < 0:
             return Sentence(0, len(self.text))
         return self.sentences[i]
@@ -74,19 +87,66 @@ class TextIndex:
     def clause_bounds(self, start: int, end: int) -> tuple[int, int]:
         """The clause around [start, end): from the last break before it to the next after it."""
         sentence = self.sentence_at(start)
-        left = sentence.start
-        for m in _CLAUSE_BREAK.finditer(self.text, sentence.start, start):
-            left = m.end()
-        right_match = _CLAUSE_BREAK.search(self.text, end, max(end, sentence.end))
-        right = right_match.start() if right_match else max(end, sentence.end)
+        if sentence.end - sentence.start <= _SHORT_SENTENCE:
+            # A sentence of prose: reading it is cheaper than keeping its breaks.
+            left = sentence.start
+            for m in _CLAUSE_BREAK.finditer(self.text, sentence.start, start):
+                left = m.end()
+            right_match = _CLAUSE_BREAK.search(self.text, end, max(end, sentence.end))
+            return left, right_match.start() if right_match else max(end, sentence.end)
+        starts, ends = self._clause_breaks(sentence)
+        i = bisect.bisect_right(ends, start) - 1
+        left = ends[i] if i >= 0 else sentence.start
+        limit = max(end, sentence.end)
+        j = bisect.bisect_left(starts, end)
+        right = starts[j] if j < len(starts) and end < sentence.end else limit
         return left, right
 
+    def _clause_breaks(self, sentence: Sentence) -> tuple[list[int], list[int]]:
+        """Where the clause breaks of a sentence start and end, found once per sentence so that
+        a sentence dense with figures is not read again for each of them."""
+        found = self._breaks.get(sentence.start)
+        if found is None or found[0] != sentence.end:
+            matches = list(_CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end))
+            found = (sentence.end, [m.start() for m in matches], [m.end() for m in matches])
+            self._breaks[sentence.start] = found
+        return found[1], found[2]
 
-def _continues(line: str, next_is_blank: bool) -> bool:
-    """A newline inside a hard-wrapped paragraph does not end a sentence; a blank line, a short
-    line (headline, menu item) or a line ending in punctuation does."""
-    line = line.rstrip()
-    return bool(line) and len(line) > 60 and line[-1] not in ".!?:\"”’)" and not next_is_blank
+
+# Words a sentence does not end with: a line ending in one goes on on the next line.
+_OPEN_ENDINGS = frozenset(
+    "a an the of in on at to for from by with and or but as than that which who whose its their his "
+    "her our into onto over under between about after before since until per".split()
+)
+
+
+def _continues(text: str, newline: int) -> bool:
+    """Whether the newline at ``newline`` falls inside a hard-wrapped sentence. A blank line ends
+    a paragraph; so does a line ending in a sentence's punctuation. Otherwise the line goes on
+    when it is long (wrapped prose, not a headline or a menu item), or when the break cannot
+    end a sentence: the line ends in a comma, a hyphen, an abbreviation or a word such as "the",
+    or the next line goes on in lower case."""
+    line_start = text.rfind("\n", 0, newline) + 1
+    end = newline
+    while end > line_start and text[end - 1] in " \t\r":
+        end -= 1
+    first = newline + 1
+    n = len(text)
+    while first < n and text[first] in " \t\r":
+        first += 1
+    if end == line_start or first >= n or text[first] == "\n":
+        return False  # an empty line, or a blank one after it
+    last = text[end - 1]
+    if last == ".":
+        return not ends_sentence(text, end - 1)  # "U.S." or "Oct." at the end of a wrapped line
+    if last in "!?:\"”’)":
+        return False
+    if last in ",-(" or end - line_start > 60:
+        return True
+    if text[first].islower():
+        return True
+    space = max(text.rfind(" ", line_start, end), text.rfind("\t", line_start, end))
+    return text[space + 1 : end].lower() in _OPEN_ENDINGS
 
 
 def _block_around(text: str, pos: int) -> tuple[int, int]:
@@ -94,18 +154,14 @@ def _block_around(text: str, pos: int) -> tuple[int, int]:
     n = len(text)
     start = text.rfind("\n", 0, pos) + 1
     while start > 0:
-        prev_start = text.rfind("\n", 0, start - 1) + 1
-        if not _continues(text[prev_start : start - 1], text[start : start + 2].strip() == ""):
+        if not _continues(text, start - 1):
             break
-        start = prev_start
+        start = text.rfind("\n", 0, start - 1) + 1
     end = text.find("\n", pos)
     while end != -1:
-        line_start = text.rfind("\n", 0, end) + 1
-        after = end + 1
-        next_blank = text.startswith("\n", after) or text[after : after + 2].strip() == ""
-        if not _continues(text[line_start:end], next_blank):
+        if not _continues(text, end):
             break
-        end = text.find("\n", after)
+        end = text.find("\n", end + 1)
     return start, (n if end == -1 else end)
 
 
@@ -114,20 +170,36 @@ def _split_sentences(text: str, begin: int, stop: int):
     for m in _SENTENCE_END.finditer(text, begin, stop):
         end = m.end()
         if m.group() == "\n":
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            next_blank = text.startswith("\n", end) or text[end : end + 2].strip() == ""
-            if _continues(text[line_start : m.start()], next_blank):
+            if _continues(text, m.start()):
                 continue
-        elif not _ends_sentence(text, m.start()):
+        elif not ends_sentence(text, m.start()):
             continue
         if text[start:end].strip():
-            yield Sentence(_skip_space(text, start, end), _trim_end(text, start, end))
+            yield from _bounded(text, _skip_space(text, start, end), _trim_end(text, start, end))
         start = end
     if start < stop and text[start:stop].strip():
-        yield Sentence(_skip_space(text, start, stop), _trim_end(text, start, stop))
+        yield from _bounded(text, _skip_space(text, start, stop), _trim_end(text, start, stop))
 
 
-def _ends_sentence(text: str, dot: int) -> bool:
+def _bounded(text: str, start: int, end: int):
+    """A sentence, or, when it runs on far longer than any sentence of prose (a table or a list
+    flattened into one line, thousands of figures without a full stop), pieces of it cut at a
+    comma or a blank, so that the work done per sentence stays bounded."""
+    while end - start > MAX_SENTENCE_CHARS:
+        lo, hi = start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS
+        cut = max(text.rfind(", ", lo, hi), text.rfind("; ", lo, hi))
+        cut = cut + 1 if cut != -1 else text.rfind(" ", lo, hi)
+        if cut <= start:
+            cut = hi
+        yield Sentence(start, _trim_end(text, start, cut))
+        start = _skip_space(text, cut, end)
+    if start < end:
+        yield Sentence(start, end)
+
+
+def ends_sentence(text: str, dot: int) -> bool:
+    """Whether the punctuation at ``dot`` ends a sentence: a full stop after an abbreviation
+    ("Oct.", "U.S.") or an initial does not."""
     if text[dot] != ".":
         return True
     word_start = dot
@@ -176,14 +248,19 @@ def words_between(text: str, start: int, end: int, max_words: int | None = None)
 def words_after(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
     """Words right after ``pos`` separated only by spaces (punctuation ends the run)."""
     out: list[Word] = []
-    for m in _WORD.finditer(text, pos, limit):
-        gap = text[pos : m.start()]
-        if gap.strip():
+    match = _WORD.match
+    while len(out) < max_words:
+        # Matched word by word (not with finditer, whose set-up costs more than these few
+        # words): only blanks may stand between them.
+        while pos < limit and text[pos].isspace():
+            pos += 1
+        m = match(text, pos, limit)
+        if m is None:
             break
         word = m.group()
         out.append(Word(word, m.start(), m.end()))
         pos = m.end()
-        if (word.endswith(".") and not INITIALISM_WITH_DOT.fullmatch(word)) or len(out) >= max_words:
+        if word.endswith(".") and not INITIALISM_WITH_DOT.fullmatch(word):
             break
     return out
 

@@ -81,8 +81,11 @@ def _word_categories() -> dict[str, tuple[str, ...]]:
         categories[word].add("anniversary")
     categories["juche"].add("juche")
     nw = lex.number_words
-    for word in [*nw.units, *nw.tens, *nw.scales, *nw.collectives]:
+    for word in [*nw.units, *nw.tens, *nw.scales, *nw.collectives, "half", "quarter", "quarters"]:
         categories[word].add("number")
+    for word in lex.vague_amounts:
+        categories[word].add("vague")
+    categories["tens"].add("vague")
     return {word: tuple(sorted(cats)) for word, cats in categories.items()}
 
 

@@ -193,8 +193,8 @@ def _check_expect_fields(expect: dict[str, Any], kind: str, where: str) -> None:
             f"(known: {', '.join(sorted(allowed))})"
         )
     anchor = expect.get("anchor")
-    if anchor is not None and not (isinstance(anchor, dict) and set(anchor) <= {"relation", "to", "text", "claim"}):
-        raise ExampleFileError(f"{where}: expect.anchor must be a mapping of relation, to, text, claim")
+    if anchor is not None and not (isinstance(anchor, dict) and set(anchor) <= {"relation", "to", "text", "claim", "lasting"}):
+        raise ExampleFileError(f"{where}: expect.anchor must be a mapping of relation, to, text, claim, lasting")
 
 
 # --- checking ----------------------------------------------------------------------------
