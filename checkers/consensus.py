@@ -16,31 +16,20 @@ from checkers.base import (
     Article,
     CheckContext,
     date_bounds,
-    duration_years,
+    elapsed_interval,
     example,
     finding,
-    rounding_years,
-    stated_interval,
     years_between,
 )
 from checkers.cross_source import Entry, Source
 from figcheck.linking.consensus import Consensus, Witness, consensus, event_key, independent_groups
+from figcheck.linking.time_frame import looks_ahead
 from figcheck.records import AnniversaryValue, Claim, DurationValue, Finding
-from figcheck.reference import fact_ref
 
 NAME = "consensus"
 _TAG = "consensus"
 _MAX_PER_EVENT = 400  # readings kept per event: enough for any majority, bounded in memory
 _QUOTE_CHARS = 160
-# Words by which a sentence looks ahead to an anniversary still to come (next year's).
-_PROSPECTIVE = re.compile(
-    r"\b(?:will|shall|next year|coming|upcoming|forthcoming|prepar\w*|ahead of|approach\w*|"
-    r"(?:to|for) (?:mark|celebrate|greet|commemorate|observe|welcome|honou?r)\w*|towards?)\b",
-    re.IGNORECASE,
-)
-# "... has elapsed since", "It has been N years since", "N years ago": measured to the day of writing.
-_TO_NOW = re.compile(r"\b(?:ha(?:ve|s) (?:passed|elapsed|gone by|been)|it is|it's)\b", re.IGNORECASE)
-_PAST_PERFECT = re.compile(r"\bhad (?:passed|elapsed|gone by|been)\b", re.IGNORECASE)
 # Words by which a sentence speaks of the day of writing.
 _NOW = re.compile(r"\b(?:today|tonight|now|these days|at present|currently|this year)\b", re.IGNORECASE)
 # What introduces an anniversary as the occasion of the sentence's news, just before it
@@ -72,12 +61,16 @@ def entries(article: Article, context: CheckContext) -> list[Entry]:
     if article.published is None:
         return []
     out = []
+    links = context.links
     for claim in article.claims:
         phrase = _event_phrase(claim)
+        if phrase and claim.kind == "duration" and links.elapsed_until(claim).kind != "news":
+            continue  # not counted to the day of writing: no year of the event to read from it
         key = event_key(phrase, _following(claim, phrase)) if phrase else None
         if key is None:
             continue
-        fact = _dating_fact(claim, phrase, article, context)
+        facts = links.event_facts(phrase, claim)
+        fact = facts[0].id if facts else None
         out.append(Entry((_TAG, key, article.published.isoformat(), time_frame(claim, article).encode()), fact, claim))
     return out
 
@@ -88,8 +81,7 @@ def _event_phrase(claim: Claim) -> str | None:
     if claim.kind == "duration":
         anchor = claim.value.anchor
         if anchor is not None and anchor.claim_id is None and anchor.relation == "since" and anchor.text:
-            if _TO_NOW.search(claim.sentence) and not _PAST_PERFECT.search(claim.sentence):
-                return anchor.text
+            return anchor.text
     return None
 
 
@@ -154,17 +146,6 @@ def time_frame(claim: Claim, article: Article) -> TimeFrame:
     return TimeFrame(tuple(sorted(news)), tuple(sorted(named)), year_end)
 
 
-def _dating_fact(claim: Claim, phrase: str, article: Article, context: CheckContext) -> str | None:
-    if context.reference is None:
-        return None
-    probe = claim.model_copy(update={"kind": "anniversary", "subject": phrase, "context": phrase, "sentence": phrase,
-                                     "value": AnniversaryValue(ordinal=1, event=phrase)})
-    for fact in context.reference.match(probe, named_in_article=article.named_facts):
-        if fact.kind in ("date", "date_range"):
-            return fact.id
-    return None
-
-
 @dataclass(frozen=True)
 class Reading:
     """The years one claim can give its event: ``year`` under its most likely reading (None
@@ -192,7 +173,7 @@ def reading(claim: Claim, published: date, frame: TimeFrame | None = None) -> Re
             when = None  # "in 1985 marking the 40th anniversary", "last year": which time is not known
         year = when - value.ordinal if when is not None else None
         allowed = {y - value.ordinal for y in news + frame.named}
-        if (not frame.news or frame.year_end) and _PROSPECTIVE.search(claim.sentence):
+        if (not frame.news or frame.year_end) and looks_ahead(claim.sentence):
             # Next year's anniversary, looked ahead to ("on December 24 ... to commemorate the
             # 70th birth anniversary" of February); not when a date places the sentence in the
             # news of a day earlier in the year ("met on Monday to mark the 62nd anniversary").
@@ -204,11 +185,10 @@ def reading(claim: Claim, published: date, frame: TimeFrame | None = None) -> Re
         return Reading("anniversary", year, frozenset(allowed), bool(frame.news), f"{said}, the {claim.text} {implied}",
                        occasion=_introduced_as_occasion(lead))
     if isinstance(value, DurationValue):
-        stated_years = duration_years(value.timex) or duration_years(value.low_timex)
-        if stated_years is None or not value.timex.endswith("Y"):
+        interval = elapsed_interval(value) if value.timex.endswith("Y") else None
+        if interval is None:
             return None
-        lo, hi = stated_interval(stated_years, value.qualifier, duration_years(value.low_timex),
-                                 duration_years(value.high_timex), rounding=rounding_years(value.timex))
+        lo, hi = interval
         # Every year from which the time to publication can be what the text says.
         allowed = set()
         for year in range(published.year - int(min(hi, 3000)) - 1, published.year - int(max(lo, 0)) + 1):
@@ -326,8 +306,7 @@ class CorpusConsensus:
     min_sources: int = 3
     min_share: float = 0.8
     events: dict[str, list[_Member]] = field(default_factory=lambda: defaultdict(list))
-    # The table the entries' fact ids come from: "N years since" an event it dates is checked
-    # against it here when the elapsed_time check does not measure it to publication.
+    # The table the entries' fact ids come from (an event it dates is left to the table's checks).
     reference: object = None
 
     def add_entries(self, source: Source, found: list[Entry]) -> None:
@@ -370,11 +349,7 @@ class CorpusConsensus:
         for event in self.dated_events():
             for member, read, group in zip(event.members, event.readings, event.groups):
                 if member.fact_id:
-                    # The table dates the event: anniversaries are the anniversary check's, and
-                    # so is time since it when measured to publication by the extraction.
-                    if read.kind == "elapsed" and member.claim.value.anchor.to != "publication":
-                        out.extend(self._against_fact(member, read, event.key))
-                    continue
+                    continue  # the table dates the event: the anniversary and elapsed_time checks judge it
                 others = self._agreement(years for g, years in event.source_years.items() if g != group)
                 agreed = event.consensus if event.consensus and event.consensus.year in read.allowed else others
                 if agreed is None:
@@ -397,23 +372,6 @@ class CorpusConsensus:
                                    [member.claim], key=(event.key,), expected=str(agreed.year),
                                    observed=", ".join(str(y) for y in sorted(read.allowed))))
         return out
-
-
-    def _against_fact(self, member: _Member, read: Reading, key: str) -> list[Finding]:
-        fact = self.reference.get(member.fact_id) if self.reference is not None else None
-        if fact is None:
-            return []
-        timex = str(fact.value.start) if fact.kind == "date_range" else str(fact.value)
-        bounds = date_bounds(timex)
-        if bounds is None:
-            return []
-        label = f"{fact.subject}, {fact.property} ({timex}, reference {fact.id})"
-        if bounds[0].year in read.allowed:
-            return [finding(NAME, "consistent", "info", f"{read.how}; {label}: consistent.", [member.claim],
-                            key=(key,), reference=fact_ref(fact))]
-        return [finding(NAME, "discrepancy", "warning", f"{read.how}, but {label}.", [member.claim], key=(key,),
-                        reference=fact_ref(fact), expected=str(bounds[0].year),
-                        observed=", ".join(str(y) for y in sorted(read.allowed)))]
 
 
 EXAMPLES = [

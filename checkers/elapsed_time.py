@@ -10,6 +10,7 @@ from checkers.base import (
     date_bounds,
     describe_years,
     duration_years,
+    elapsed_interval,
     example,
     finding,
     rounding_years,
@@ -44,18 +45,22 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
             findings.append(_compare_activity(claim, value, start, start_label, article.published,
                                               [claim, *start_claims], fact))
             continue
-        if anchor.to == "publication" or anchor.relation == "ago":
+        until = context.links.elapsed_until(claim) if anchor.relation == "since" else None
+        if anchor.relation == "ago" or (until is not None and until.kind == "news"):
             if article.published is None:
                 continue
             end = (article.published, article.published)
             end_label = f"publication on {article.published.isoformat()}"
             end_claims: list[Claim] = []
         else:
-            if not start_claims:
-                continue  # only the text's own date makes a guessed end point worth comparing
-            target = _measured_to(article, claim, anchors, context)
+            target = _measured_to(article, claim, anchors, context) if start_claims else None
             if target is None:
-                continue
+                if fact is not None and until is not None:
+                    # The event is dated by the table, but not the time it is counted to.
+                    findings.append(finding(NAME, "unverifiable", "info",
+                                            f"{claim.text} since {anchor.text}: {start_label}; unverifiable, "
+                                            f"because {until.reason}.", [claim], reference=fact_ref(fact)))
+                continue  # only the text's own date makes a guessed end point worth comparing
             end = date_bounds(target.value.timex)
             end_label = f"{target.text} (the date the article last named)"
             end_claims = [target]
@@ -103,11 +108,12 @@ def _activity(claim: Claim, context: CheckContext) -> bool:
 
 def _compare_activity(claim, value, start, start_label, published, claims, fact):
     least, most = span_years(start, (published, published))
-    stated = duration_years(value.timex) or duration_years(value.low_timex)
-    if stated is None:
-        return finding(NAME, "unverifiable", "info", f"{claim.text}: no length to compare.", claims)
-    lo, _ = stated_interval(stated, value.qualifier, duration_years(value.low_timex), duration_years(value.high_timex),
-                            rounding=rounding_years(value.timex))
+    allowed = _stated(value)
+    if allowed is None:
+        return finding(NAME, "unverifiable", "info",
+                       f"{claim.text}: unverifiable, because the length is not given as a number of days, weeks, "
+                       "months or years.", claims)
+    lo, _ = allowed
     reference = fact_ref(fact) if fact else None
     arithmetic = f"from {start_label} to publication on {published.isoformat()} is at most {describe_years(most)}"
     if lo <= most:
@@ -117,6 +123,14 @@ def _compare_activity(claim, value, start, start_label, published, claims, fact)
     return finding(NAME, "discrepancy", "warning",
                    f"for {claim.text} since, but {arithmetic}: it cannot have gone on that long yet.",
                    claims, expected=f"at most {describe_years(most)}", observed=claim.text, reference=reference)
+
+
+def _stated(value: DurationValue) -> tuple[float, float] | None:
+    stated = duration_years(value.timex) or duration_years(value.low_timex)
+    if stated is None:
+        return None
+    return stated_interval(stated, value.qualifier, duration_years(value.low_timex), duration_years(value.high_timex),
+                           rounding=rounding_years(value.timex))
 
 
 def _measured_to(article: Article, claim: Claim, anchors: set[str | None], context: CheckContext) -> Claim | None:
@@ -134,11 +148,12 @@ def _measured_to(article: Article, claim: Claim, anchors: set[str | None], conte
 
 def _compare(claim, value, start, start_label, end, end_label, claims, fact):
     least, most = span_years(start, end)
-    stated = duration_years(value.timex) or duration_years(value.low_timex)
-    if stated is None:
-        return finding(NAME, "unverifiable", "info", f"{claim.text}: no length to compare.", claims)
-    lo, hi = stated_interval(stated, value.qualifier, duration_years(value.low_timex), duration_years(value.high_timex),
-                             rounding=rounding_years(value.timex))
+    allowed = elapsed_interval(value) if value.anchor.relation in ("since", "ago") else _stated(value)
+    if allowed is None:
+        return finding(NAME, "unverifiable", "info",
+                       f"{claim.text}: unverifiable, because the length is not given as a number of days, weeks, "
+                       "months or years.", claims)
+    lo, hi = allowed
     actual = describe_years(least) if abs(most - least) < 1 / 12 else f"{describe_years(least)} to {describe_years(most)}"
     arithmetic = f"from {start_label} to {end_label} is {actual}"
     reference = fact_ref(fact) if fact else None

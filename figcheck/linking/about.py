@@ -233,3 +233,30 @@ def range_of(duration: Claim, ranges: list[Claim], sentence: Sentence) -> Claim 
     noun = head(subject)
     same = [r for r in ranges if r.subject and head(r.subject) == noun]
     return min(same, key=lambda r: abs(r.start - duration.start)) if same else None
+
+
+# --- the event an event phrase names -------------------------------------------------------
+
+# A relative clause tells more about the event's thing, it does not name the event: "the
+# founding of the academy, which was set up in the DPRK".
+_RELATIVE = re.compile(r"[,;(]|\s(?:which|who|whom|whose|where|when|while)\b", re.IGNORECASE)
+# The verb of an event told as a clause: "the academy was founded", "the war broke out".
+_CLAUSE_VERB = re.compile(
+    r"\b(?:(?:was|were|is|are|has been|have been|had been)\s+(?:[a-z]+ly\s+)?[a-z][\w'’-]*(?:\s+(?:up|out|down|off))?"
+    r"|broke out|took place|began|started|ended|came into being)\b"
+)
+
+
+def event_named(phrase: str | None) -> str:
+    """The words of an event phrase ("since ...", "the anniversary of ...") that name the event.
+    A relative clause after it is left out; so is what follows the verb of an event told as a
+    clause: in "the Academy of Koryo Medicine was founded in the DPRK" the academy's founding is
+    the event, and the DPRK is where it happened, not what was founded."""
+    if not phrase:
+        return ""
+    cut = _RELATIVE.search(phrase)
+    named = phrase[: cut.start()] if cut else phrase
+    verb = _CLAUSE_VERB.search(named)
+    if verb and named[: verb.start()].strip():
+        named = named[: verb.end()]
+    return named.strip()

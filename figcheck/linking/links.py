@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from figcheck.linking.about import DateAbout, date_about, event_word_fits, range_of, whole_of
+from figcheck.linking.about import DateAbout, date_about, event_named, event_word_fits, range_of, whole_of
 from figcheck.linking.quantity import QuantityLink, same_quantity
 from figcheck.linking.sentences import Sentences
-from figcheck.linking.time_frame import TimeFrame, date_tense, frame_of
+from figcheck.linking.time_frame import TimeFrame, date_tense, elapsed_until, frame_of
 from figcheck.records import AnniversaryValue, Claim, DateValue
 
 if TYPE_CHECKING:
@@ -99,6 +99,7 @@ class ArticleLinks:
     def event_facts(self, event: str, claim: Claim) -> list[ReferenceFact]:
         """The dated facts an event phrase names ("the fabrication of the treaty"), as an
         anniversary's "of ..." phrase or a duration's "since ..." phrase gives it."""
+        event = event_named(event)
         if self.reference is None or not event:
             return []
         probe = claim.model_copy(update={"kind": "date", "value": DateValue(timex="XXXX"), "subject": event,
@@ -116,6 +117,10 @@ class ArticleLinks:
     def date_tense(self, claim: Claim) -> TimeFrame:
         """How a date is spoken of: a narrated past, looking ahead, a name, or not told."""
         return date_tense(claim, self.sentences.of(claim))
+
+    def elapsed_until(self, claim: Claim) -> TimeFrame:
+        """Until when an "N years since <event>" is counted (see ``time_frame.elapsed_until``)."""
+        return elapsed_until(claim, self.sentences.of(claim), self.published)
 
     # --- one quantity -------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from typing import Literal
 
 from figcheck.linking.cues import pattern
 from figcheck.linking.sentences import Sentence
-from figcheck.records import AnniversaryValue, Claim, DateValue
+from figcheck.records import AnniversaryValue, Claim, DateValue, DurationValue
 
 FrameKind = Literal["stated", "news", "forthcoming", "narrated", "unknown"]
 
@@ -68,6 +68,12 @@ def _cues(sentence: Sentence) -> _SentenceCues:
                              bool(pattern("time_frame.purpose").search(text)), tuple(tense), dates)
 
     return sentence.once("time_cues", compute)
+
+
+def looks_ahead(text: str) -> bool:
+    """Whether a sentence looks ahead or names a purpose ("will mark", "preparing to celebrate",
+    "to commemorate"): what it speaks of may be still to come."""
+    return bool(pattern("time_frame.forthcoming").search(text) or pattern("time_frame.purpose").search(text))
 
 
 def frame_of(claim: Claim, sentence: Sentence, published: date | None) -> TimeFrame:
@@ -155,15 +161,33 @@ def _nearest_cue(tense: tuple[tuple[int, str, str], ...], at: int) -> tuple[str,
 # --- the tense a date is spoken of in -----------------------------------------------------
 
 # Lower-case only: a headline's capitalised words ("Uninterrupted Power Supply") are no verbs.
-_PAST = re.compile(r"\b(?:was|were|had|did|began|held|died|arrived|took place|broke out|[a-z]{3,}ed)\b")
-_FUTURE = re.compile(r"\b(?:will|shall|would|plans?|planned|scheduled|expected|due|upcoming|next|to be|"
-                     r"is to|are to|until|till|set to|aims?|hopes?|targets?|deadline)\b", re.IGNORECASE)
-_PROSPECTIVE = re.compile(r"\b(?:to|for|before|\w+ing|(?:is|are|will be|be) \w+ed)\b", re.IGNORECASE)
+_PAST = re.compile(r"\b(?:was|were|had|did|began|held|met|died|arrived|took place|broke out|[a-z]{3,}ed)\b")
+# Words ending in -ed that are no past tense of an event ("united", "scheduled", "related").
+_NOT_PAST = frozenset({"need", "indeed", "speed", "seed", "united", "based", "related", "concerned", "interested",
+                       "scheduled", "expected", "planned", "proposed", "supposed", "intended", "slated"})
+_FUTURE = re.compile(r"\b(?:will|shall|would|going to|plans?|planned|scheduled|slated|expected|due|upcoming|"
+                     r"forthcoming|next|to be|is to|are to|until|till|set to|intends?|proposed|aims?|hopes?|"
+                     r"targets?|deadline)\b", re.IGNORECASE)
+_PROSPECTIVE = re.compile(r"\b(?:to|for|before|\w+ing)\b", re.IGNORECASE)
+# A present or future passive ("is completed in 2025") speaks of what is still to be.
+_PRESENT_PASSIVE = re.compile(r"\b(?:is|are|will be|be) \w+ed\b", re.IGNORECASE)
 _TIME_OF_YEAR = re.compile(r"(?i)\s*\bthe\s+(?:year|end\s+of|spring\s+of|summer\s+of|autumn\s+of|winter\s+of)\s*$")
 _AGENT = re.compile(r"(?i)^\s*by\b.*?(?=\b(?:on|in|at)\s*$)")
 _DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her)\b", re.IGNORECASE)
 _LEAD_WORDS = 14
 _LEAD_CHARS = 240
+
+
+def _past_verbs(text: str) -> list[re.Match[str]]:
+    return [m for m in _PAST.finditer(text) if m.group(0) not in _NOT_PAST]
+
+
+def sentence_tense(text: str) -> Literal["past", "future", "none"]:
+    """The tense a whole sentence speaks in: "future" if any word looks ahead ("will",
+    "scheduled", "next"), else "past" if it has a past-tense verb, else "none"."""
+    if _FUTURE.search(text):
+        return "future"
+    return "past" if _past_verbs(text) else "none"
 
 
 def date_tense(claim: Claim, sentence: Sentence) -> TimeFrame:
@@ -174,15 +198,16 @@ def date_tense(claim: Claim, sentence: Sentence) -> TimeFrame:
     if isinstance(claim.value, DateValue) and claim.value.timex.isdigit() and sentence.text[at : at + 8].lstrip()[:1].isupper():
         return TimeFrame("unknown", (), False, "the year is part of a name")
     lead = _lead(claim, sentence)
-    if _FUTURE.search(lead) or _PROSPECTIVE.search(lead):
+    past = _past_verbs(lead)
+    last = past[-1] if past else None
+    # Words that look ahead count after the last past verb only: the "meeting" of "a meeting
+    # was held on" is a noun, the "preparing" of "was busy preparing for" looks ahead.
+    if _FUTURE.search(lead) or _PRESENT_PASSIVE.search(lead) or _PROSPECTIVE.search(lead[last.end():] if last else lead):
         return TimeFrame("forthcoming", (), False, "the words before it look ahead")
     bare = _TIME_OF_YEAR.sub("", lead)[-24:]
     forward = pattern("forward_before_date").search(bare)
     if forward is not None and not bare[forward.end():].strip():
         return TimeFrame("forthcoming", (), False, f"a target date ({forward.group(0)!r})")
-    last = None
-    for m in _PAST.finditer(lead):
-        last = m
     if last is None:
         return TimeFrame("unknown", (), False, "no past-tense verb dates it")
     # An agent ("released by the news agency (KCNA) on") does not come between verb and date.
@@ -191,6 +216,40 @@ def date_tense(claim: Claim, sentence: Sentence) -> TimeFrame:
         # "initiated a conference in Pyongyang in April": the date is the conference's.
         return TimeFrame("unknown", (), False, "the date belongs to a noun, not to the past-tense verb")
     return TimeFrame("narrated", (), True, f"{last.group(0)!r} dates it")
+
+
+# --- until when time since an event is counted ----------------------------------------------
+
+# "It has been N years since", "N years have passed since", "it is N years since": the present
+# perfect counts to the time of writing. "N years had passed since": to a past time.
+_TO_NOW = re.compile(r"\b(?:ha(?:ve|s)\s+(?:now\s+)?(?:passed|elapsed|gone\s+by|been)|it\s+is|it's|"
+                     r"(?:is|are)\s+(?:now\s+)?(?:over|past))\b", re.IGNORECASE)
+_PAST_PERFECT = re.compile(r"\b(?:had\s+(?:passed|elapsed|gone\s+by|been)|it\s+was)\b", re.IGNORECASE)
+# How far around the duration the verb counting it is read ("It has been | 50 years | since").
+_ELAPSED_VERB_CHARS = 40
+
+
+def elapsed_until(claim: Claim, sentence: Sentence, published: date | None) -> TimeFrame:
+    """Until when "N years since <event>" is counted: the day of writing for the present
+    perfect ("It has been 50 years since ...", "Sixty years have passed since ..."), a time the
+    sentence does not give for the past perfect ("... had passed since ..."), and, with no such
+    verb, the day of writing only when the extraction measured it so."""
+    value = claim.value
+    anchor = value.anchor if isinstance(value, DurationValue) else None
+    at, end = claim.start - sentence.start, claim.end - sentence.start
+    near = sentence.text[max(0, at - _ELAPSED_VERB_CHARS) : end + _ELAPSED_VERB_CHARS]
+    past = _PAST_PERFECT.search(near)
+    if past:
+        return TimeFrame("narrated", (), False,
+                         f"the sentence counts the time to a past moment ({past.group(0)!r}) it does not date")
+    if published is None:
+        return TimeFrame("unknown", (), False, "the article's date is not known")
+    now = _TO_NOW.search(near)
+    if now or (anchor is not None and anchor.to == "publication"):
+        how = f"the present perfect ({now.group(0)!r})" if now else "the sentence"
+        return TimeFrame("news", (published.year,), True,
+                         f"{how} counts the time to the day of writing, {published.isoformat()}")
+    return TimeFrame("unknown", (), False, "the sentence does not say until when the time is counted")
 
 
 def _lead(claim: Claim, sentence: Sentence) -> str:
