@@ -260,3 +260,14 @@ def event_named(phrase: str | None) -> str:
     if verb and named[: verb.start()].strip():
         named = named[: verb.end()]
     return named.strip()
+
+
+# Words that make an event phrase point back to something named elsewhere: "his birth", "its
+# founding", "the same day".
+_POINTING = frozenset("his her its their our my your this that these those same such".split())
+
+
+def points_back(phrase: str | None) -> bool:
+    """Whether an event phrase points back to an event named elsewhere ("its founding") rather
+    than naming one itself."""
+    return any(w.casefold() in _POINTING for w in re.findall(r"[^\W_]+", phrase or ""))

@@ -178,8 +178,15 @@ _LEAD_WORDS = 14
 _LEAD_CHARS = 240
 
 
+# A word in -ed right after one of these is an adjective ("the advanced countries", "a newly
+# built plant"), not a verb.
+_BEFORE_ADJECTIVE = re.compile(r"\b(?:the|a|an|its|their|his|her|our|this|that|these|those|most|more|less|well|"
+                               r"newly|highly|fully|recently|widely|long)\s+$", re.IGNORECASE)
+
+
 def _past_verbs(text: str) -> list[re.Match[str]]:
-    return [m for m in _PAST.finditer(text) if m.group(0) not in _NOT_PAST]
+    return [m for m in _PAST.finditer(text) if m.group(0) not in _NOT_PAST
+            and not (m.group(0).endswith("ed") and _BEFORE_ADJECTIVE.search(text, max(0, m.start() - 16), m.start()))]
 
 
 def sentence_tense(text: str) -> Literal["past", "future", "none"]:
