@@ -232,6 +232,9 @@ def date_tense(claim: Claim, sentence: Sentence) -> TimeFrame:
 _TO_NOW = re.compile(r"\b(?:ha(?:ve|s)\s+(?:now\s+)?(?:passed|elapsed|gone\s+by|been)|it\s+is|it's|"
                      r"(?:is|are)\s+(?:now\s+)?(?:over|past))\b", re.IGNORECASE)
 _PAST_PERFECT = re.compile(r"\b(?:had\s+(?:passed|elapsed|gone\s+by|been)|it\s+was)\b", re.IGNORECASE)
+# "over the past 62 years since ...", "for the last six decades since ...": up to now.
+_PAST_N = re.compile(r"\b(?:the\s+)?(?:past|last)\s+(?:(?:more\s+than|over|nearly|almost|about|some)\s+)?$",
+                     re.IGNORECASE)
 # How far around the duration the verb counting it is read ("It has been | 50 years | since").
 _ELAPSED_VERB_CHARS = 40
 
@@ -251,9 +254,10 @@ def elapsed_until(claim: Claim, sentence: Sentence, published: date | None) -> T
                          f"the sentence counts the time to a past moment ({past.group(0)!r}) it does not date")
     if published is None:
         return TimeFrame("unknown", (), False, "the article's date is not known")
-    now = _TO_NOW.search(near)
+    now = _TO_NOW.search(near) or _PAST_N.search(sentence.text, max(0, at - _ELAPSED_VERB_CHARS), at)
     if now or (anchor is not None and anchor.to == "publication"):
-        how = f"the present perfect ({now.group(0)!r})" if now else "the sentence"
+        how = (f"“{now.group(0).strip()}”" if now and now.re is _PAST_N else
+               f"the present perfect ({now.group(0)!r})" if now else "the sentence")
         return TimeFrame("news", (published.year,), True,
                          f"{how} counts the time to the day of writing, {published.isoformat()}")
     return TimeFrame("unknown", (), False, "the sentence does not say until when the time is counted")
