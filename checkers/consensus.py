@@ -23,15 +23,13 @@ from checkers.base import (
 )
 from checkers.cross_source import Entry, Source
 from figcheck.linking.consensus import Consensus, Witness, consensus, event_key, independent_groups
-from figcheck.linking.time_frame import looks_ahead
+from figcheck.linking.time_frame import SpokenYears, looks_ahead
 from figcheck.records import AnniversaryValue, Claim, DurationValue, Finding
 
 NAME = "consensus"
 _TAG = "consensus"
 _MAX_PER_EVENT = 400  # readings kept per event: enough for any majority, bounded in memory
 _QUOTE_CHARS = 160
-# Words by which a sentence speaks of the day of writing.
-_NOW = re.compile(r"\b(?:today|tonight|now|these days|at present|currently|this year)\b", re.IGNORECASE)
 # What introduces an anniversary as the occasion of the sentence's news, just before it
 # (maybe with an owner: "to mark the DPRK's 63rd anniversary").
 _OCCASION = re.compile(
@@ -46,8 +44,6 @@ _OCCASION = re.compile(
 # anniversary of Y") is introduced as that one is.
 _JOINED = re.compile(r"\band\s+(?:the\s+)?$", re.IGNORECASE)
 _ANNIVERSARY_BEFORE = re.compile(r"\b\w+(?:st|nd|rd|th)\s+(?:\w+\s+)?(?:anniversary|birthday)\b", re.IGNORECASE)
-_NEAR_DAYS = 45  # a date this close to publication places the sentence in the news of the day
-_YEAR_END_MONTHS = 3  # from October, next year's early anniversaries are prepared for
 
 
 # --- what an article gives ---------------------------------------------------------------
@@ -71,7 +67,7 @@ def entries(article: Article, context: CheckContext) -> list[Entry]:
             continue
         facts = links.event_facts(phrase, claim)
         fact = facts[0].id if facts else None
-        out.append(Entry((_TAG, key, article.published.isoformat(), time_frame(claim, article).encode()), fact, claim))
+        out.append(Entry((_TAG, key, article.published.isoformat(), links.spoken_years(claim).encode()), fact, claim))
     return out
 
 
@@ -92,61 +88,6 @@ def _following(claim: Claim, phrase: str) -> str:
 
 
 @dataclass(frozen=True)
-class TimeFrame:
-    """The years a claim's sentence speaks of: ``news``, the years of its dates near the day of
-    publication ("on Monday", "on June 2", "last year", "now"), which say when the sentence
-    speaks; ``named``, years of other dates it names, which may be when the anniversary fell
-    ("created in 1985 marking the 40th anniversary") or belong to another clause."""
-
-    news: tuple[int, ...] = ()
-    named: tuple[int, ...] = ()
-    # Whether the day the sentence speaks of (or, without one, of publication) is in the last
-    # months of its year, when the next year's early anniversaries are being prepared for.
-    year_end: bool = False
-
-    def encode(self) -> str:
-        years = ",".join(map(str, self.news)) + "|" + ",".join(map(str, self.named))
-        return years + ("|end" if self.year_end else "|")
-
-    @classmethod
-    def decode(cls, text: str) -> TimeFrame:
-        news, named, end = (text.split("|") + ["", ""])[:3]
-        return cls(tuple(int(y) for y in news.split(",") if y), tuple(int(y) for y in named.split(",") if y),
-                   end == "end")
-
-
-def time_frame(claim: Claim, article: Article) -> TimeFrame:
-    """The time frame of the claim's sentence (see TimeFrame); an anniversary placed in a year by
-    the text ("the 60th anniversary in 2013") is of that year."""
-    assert article.published is not None
-    if claim.kind == "anniversary" and claim.value.observed_year:
-        return TimeFrame(news=(claim.value.observed_year,))
-    news: set[int] = set()
-    named: set[int] = set()
-    days = [article.published]
-    for other in article.claims:
-        if other.kind != "date" or other.sentence_start != claim.sentence_start or other.id == claim.id:
-            continue
-        bounds = date_bounds(other.value.timex)
-        if bounds is None or bounds[0].year != bounds[1].year:
-            continue
-        year = bounds[0].year
-        precise = (bounds[1] - bounds[0]).days <= 31
-        if precise and (abs((bounds[0] - article.published).days) <= _NEAR_DAYS or other.value.resolved_from):
-            news.add(year)  # "on Monday", "on June 2", "on December 24 last year"
-            days.append(bounds[1])
-        elif claim.kind == "anniversary" and abs(year + claim.value.ordinal - article.published.year) > 1:
-            # A year ("in 1985", "last year") or a date not of the news, and not the event's
-            # own, N years before the time of writing.
-            named.add(year)
-    if _NOW.search(claim.sentence):
-        news.add(article.published.year)
-    spoken = days[1:] if len(days) > 1 else days
-    year_end = any(day.month >= 13 - _YEAR_END_MONTHS for day in spoken)
-    return TimeFrame(tuple(sorted(news)), tuple(sorted(named)), year_end)
-
-
-@dataclass(frozen=True)
 class Reading:
     """The years one claim can give its event: ``year`` under its most likely reading (None
     when that is not one year: "N years since", or a sentence of several years), every year a
@@ -163,9 +104,9 @@ class Reading:
     occasion: bool = True
 
 
-def reading(claim: Claim, published: date, frame: TimeFrame | None = None) -> Reading | None:
+def reading(claim: Claim, published: date, frame: SpokenYears | None = None) -> Reading | None:
     value = claim.value
-    frame = frame or TimeFrame()
+    frame = frame or SpokenYears()
     if isinstance(value, AnniversaryValue):
         news = frame.news or (published.year,)
         when = published.year if published.year in news else news[0] if len(news) == 1 else None
@@ -214,7 +155,7 @@ class _Member:
     claim: Claim
     witness: Witness
     fact_id: str | None
-    frame: TimeFrame
+    frame: SpokenYears
 
 
 @dataclass(frozen=True)
@@ -318,7 +259,7 @@ class CorpusConsensus:
             if len(members) < _MAX_PER_EVENT:
                 members.append(_Member(entry.claim, Witness(source.doc_id, source.publisher, published,
                                                             source.fingerprint), entry.fact_id,
-                                       TimeFrame.decode(frame)))
+                                       SpokenYears.decode(frame)))
 
     def dated_events(self) -> list[EventConsensus]:
         out = []

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from figcheck.linking.about import DateAbout, date_about, event_named, event_word_fits, range_of, whole_of
 from figcheck.linking.quantity import QuantityLink, same_quantity
 from figcheck.linking.sentences import Sentences
-from figcheck.linking.time_frame import TimeFrame, date_tense, elapsed_until, frame_of
+from figcheck.linking.time_frame import SpokenYears, TimeFrame, date_tense, elapsed_until, frame_of, spoken_years
 from figcheck.records import AnniversaryValue, Claim, DateValue
 
 if TYPE_CHECKING:
@@ -117,6 +117,11 @@ class ArticleLinks:
     def date_tense(self, claim: Claim) -> TimeFrame:
         """How a date is spoken of: a narrated past, looking ahead, a name, or not told."""
         return date_tense(claim, self.sentences.of(claim))
+
+    def spoken_years(self, claim: Claim) -> SpokenYears:
+        """The years the claim's sentence speaks of, as corpus consensus reads an anniversary."""
+        assert self.published is not None
+        return spoken_years(claim, self.sentences.of(claim), self.published)
 
     def elapsed_until(self, claim: Claim) -> TimeFrame:
         """Until when an "N years since <event>" is counted (see ``time_frame.elapsed_until``)."""

@@ -289,3 +289,72 @@ def dates_the_news(claim: Claim, published: date | None, recent_years: int = 1) 
     except ValueError:
         return False  # not on a calendar ("XXXX-10-25")
     return last.year >= published.year - recent_years
+
+
+# --- the years a sentence's news is of (for reading an event's year from an anniversary) ----
+
+# A date this close to publication places the sentence in the news of the day.
+_NEWS_DAYS = 45
+# From October, next year's early anniversaries are prepared for.
+_YEAR_END_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class SpokenYears:
+    """The years a claim's sentence speaks of: ``news``, the years of its dates near the day of
+    publication ("on Monday", "on June 2", "last year", "now"), which say when the sentence
+    speaks; ``named``, years of other dates it names, which may be when the anniversary fell
+    ("created in 1985 marking the 40th anniversary") or belong to another clause. Plain data,
+    written into a string and read back where a corpus's readings are gathered."""
+
+    news: tuple[int, ...] = ()
+    named: tuple[int, ...] = ()
+    # Whether the day the sentence speaks of (or, without one, of publication) is in the last
+    # months of its year, when the next year's early anniversaries are being prepared for.
+    year_end: bool = False
+
+    def encode(self) -> str:
+        years = ",".join(map(str, self.news)) + "|" + ",".join(map(str, self.named))
+        return years + ("|end" if self.year_end else "|")
+
+    @classmethod
+    def decode(cls, text: str) -> SpokenYears:
+        news, named, end = (text.split("|") + ["", ""])[:3]
+        return cls(tuple(int(y) for y in news.split(",") if y), tuple(int(y) for y in named.split(",") if y),
+                   end == "end")
+
+
+def spoken_years(claim: Claim, sentence: Sentence, published: date) -> SpokenYears:
+    """The years the claim's sentence speaks of (see SpokenYears); an anniversary placed in a
+    year by the text ("the 60th anniversary in 2013") is of that year."""
+    value = claim.value
+    if isinstance(value, AnniversaryValue) and value.observed_year:
+        return SpokenYears(news=(value.observed_year,))
+    from figcheck.reference.values import timex_bounds  # the reference package imports linking
+
+    news: set[int] = set()
+    named: set[int] = set()
+    days = [published]
+    for other in sentence.claims:
+        if other.kind != "date" or other.id == claim.id or not isinstance(other.value, DateValue):
+            continue
+        try:
+            first, last = timex_bounds(other.value.timex)
+        except ValueError:
+            continue
+        if first.year != last.year:
+            continue
+        year = first.year
+        precise = (last - first).days <= 31
+        if precise and (abs((first - published).days) <= _NEWS_DAYS or other.value.resolved_from):
+            news.add(year)  # "on Monday", "on June 2", "on December 24 last year"
+            days.append(last)
+        elif isinstance(value, AnniversaryValue) and abs(year + value.ordinal - published.year) > 1:
+            # A year ("in 1985", "last year") or a date not of the news, and not the event's
+            # own, N years before the time of writing.
+            named.add(year)
+    if pattern("time_frame.now").search(sentence.text):
+        news.add(published.year)
+    spoken = days[1:] if len(days) > 1 else days
+    year_end = any(day.month >= 13 - _YEAR_END_MONTHS for day in spoken)
+    return SpokenYears(tuple(sorted(news)), tuple(sorted(named)), year_end)
