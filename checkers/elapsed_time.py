@@ -52,6 +52,11 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
             end = (article.published, article.published)
             end_label = f"publication on {article.published.isoformat()}"
             end_claims: list[Claim] = []
+        elif until is not None and until.kind == "stated":
+            # "... had passed since ... when the memorial opened in 2001": counted to that year.
+            end = date_bounds(str(until.years[0]))
+            end_label = f"{until.years[0]} (the time the sentence counts to)"
+            end_claims = []
         else:
             target = _measured_to(article, claim, anchors, context) if start_claims else None
             if target is None:
@@ -75,6 +80,9 @@ def _from(article: Article, claim: Claim, context: CheckContext):
     reference fact its anchor words match ("since the outbreak of the war")."""
     anchor = claim.value.anchor
     target_id = anchor.claim_id
+    if anchor.relation == "since" and target_id is not None:
+        own = context.links.since_date(claim)
+        target_id = own.id if own is not None else None  # a later clause's date is not the event's
     if target_id is None and anchor.relation == "ago":
         apposed = context.links.apposed_date(claim)
         target_id = apposed.id if apposed is not None else None
@@ -185,6 +193,11 @@ EXAMPLES = [
             published="2010-05-01", expect=[("discrepancy", "warning")]),
     example("The war began on June 25, 1950. The army took the city three days after the outbreak of the war.",
             published="2010-05-01", expect=[], note="the city's fall is not dated: nothing to measure to"),
+    example("Fifty years had passed since the outbreak of the Korean War when the memorial opened in 2001.",
+            published="2010-05-01", expect=[("consistent", "info")],
+            note="the past perfect counts to the sentence's other date, not to publication"),
+    example("Forty years had passed since the outbreak of the Korean War when the memorial opened in 2001.",
+            published="2010-05-01", expect=[("discrepancy", "warning")], spans=("Forty years",)),
     example("The regime spied on civilians for three years since 2008.", published="2012-04-05",
             expect=[("consistent", "info")], note="a length of activity, not the time elapsed since 2008"),
     example("The regime spied on civilians for six years since 2008.", published="2012-04-05",

@@ -247,6 +247,16 @@ _CLAUSE_VERB = re.compile(
 )
 
 
+_RELATIVE_WORD = re.compile(r"\s(?:which|who|whom|whose|where|when|while)\b", re.IGNORECASE)
+
+
+def before_relative_clause(phrase: str) -> str:
+    """An event phrase up to a relative clause that follows it ("... when the memorial opened
+    in 2001"): the words that tell the event and its own date."""
+    cut = _RELATIVE_WORD.search(phrase)
+    return phrase[: cut.start()] if cut else phrase
+
+
 def event_named(phrase: str | None) -> str:
     """The words of an event phrase ("since ...", "the anniversary of ...") that name the event.
     A relative clause after it is left out; so is what follows the verb of an event told as a

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from figcheck.linking.about import DateAbout, date_about, event_named, event_word_fits, range_of, whole_of
+from figcheck.linking.about import DateAbout, before_relative_clause, date_about, event_named, event_word_fits, range_of, whole_of
 from figcheck.linking.quantity import QuantityLink, same_quantity
 from figcheck.linking.sentences import Sentences
 from figcheck.linking.time_frame import SpokenYears, TimeFrame, date_tense, elapsed_until, frame_of, spoken_years
-from figcheck.records import AnniversaryValue, Claim, DateValue
+from figcheck.records import AnniversaryValue, Claim, DateValue, DurationValue
 
 if TYPE_CHECKING:
     from figcheck.reference import ReferenceFact, ReferenceTable
@@ -125,7 +125,19 @@ class ArticleLinks:
 
     def elapsed_until(self, claim: Claim) -> TimeFrame:
         """Until when an "N years since <event>" is counted (see ``time_frame.elapsed_until``)."""
-        return elapsed_until(claim, self.sentences.of(claim), self.published)
+        return elapsed_until(claim, self.sentences.of(claim), self.published, self.since_date(claim))
+
+    def since_date(self, claim: Claim) -> Claim | None:
+        """The date of the event a duration is counted from, when the event's own words give
+        it ("since the plant opened in March 1990"); not a date of a clause that follows them
+        ("since the outbreak of the war when the memorial opened in 2001": 2001 is the
+        memorial's, and more likely the time counted to)."""
+        value = claim.value
+        anchor = value.anchor if isinstance(value, DurationValue) else None
+        target = self.by_id.get(anchor.claim_id or "") if anchor is not None else None
+        if target is None or anchor.relation != "since" or not anchor.text:
+            return target
+        return target if target.text in before_relative_clause(anchor.text) else None
 
     # --- one quantity -------------------------------------------------------------------------
 

@@ -239,17 +239,25 @@ _PAST_N = re.compile(r"\b(?:the\s+)?(?:past|last)\s+(?:(?:more\s+than|over|nearl
 _ELAPSED_VERB_CHARS = 40
 
 
-def elapsed_until(claim: Claim, sentence: Sentence, published: date | None) -> TimeFrame:
+def elapsed_until(claim: Claim, sentence: Sentence, published: date | None, event_date: Claim | None = None) -> TimeFrame:
     """Until when "N years since <event>" is counted: the day of writing for the present
-    perfect ("It has been 50 years since ...", "Sixty years have passed since ..."), a time the
-    sentence does not give for the past perfect ("... had passed since ..."), and, with no such
-    verb, the day of writing only when the extraction measured it so."""
+    perfect ("It has been 50 years since ...", "Sixty years have passed since ..."); for the past
+    perfect ("... had passed since ... when the memorial opened in 2001"), the year of the
+    sentence's other date nearest the figure (not ``event_date``, the event's own), or a time
+    not given; with no such verb, the day of writing only when the extraction measured it so."""
     value = claim.value
     anchor = value.anchor if isinstance(value, DurationValue) else None
     at, end = claim.start - sentence.start, claim.end - sentence.start
     near = sentence.text[max(0, at - _ELAPSED_VERB_CHARS) : end + _ELAPSED_VERB_CHARS]
     past = _PAST_PERFECT.search(near)
     if past:
+        others = [c for _, c in _cues(sentence).dates
+                  if c.id != claim.id and (event_date is None or c.id != event_date.id) and not c.value.resolved_from]
+        if others:
+            other = min(others, key=lambda c: abs(c.start - claim.start))
+            year = int(other.value.timex[:4])
+            return TimeFrame("stated", (year,), True,
+                             f"the sentence counts the time ({past.group(0)!r}) to {year} ({other.text!r})")
         return TimeFrame("narrated", (), False,
                          f"the sentence counts the time to a past moment ({past.group(0)!r}) it does not date")
     if published is None:
