@@ -239,7 +239,9 @@ def range_of(duration: Claim, ranges: list[Claim], sentence: Sentence) -> Claim 
 
 # A relative clause tells more about the event's thing, it does not name the event: "the
 # founding of the academy, which was set up in the DPRK".
-_RELATIVE = re.compile(r"[,;(]|\s(?:which|who|whom|whose|where|when|while)\b", re.IGNORECASE)
+_RELATIVE = re.compile(r";|\s(?:which|who|whom|whose|where|when|while)\b", re.IGNORECASE)
+# A bracketed gloss ("the Armistice Agreement (AA)") adds nothing to what the phrase names.
+_GLOSS = re.compile(r"\s*\([^()]*\)")
 # The verb of an event told as a clause: "the academy was founded", "the war broke out".
 _CLAUSE_VERB = re.compile(
     r"\b(?:(?:was|were|is|are|has been|have been|had been)\s+(?:[a-z]+ly\s+)?[a-z][\w'’-]*(?:\s+(?:up|out|down|off))?"
@@ -247,14 +249,9 @@ _CLAUSE_VERB = re.compile(
 )
 
 
-_RELATIVE_WORD = re.compile(r"\s(?:which|who|whom|whose|where|when|while)\b", re.IGNORECASE)
-
-
-def before_relative_clause(phrase: str) -> str:
-    """An event phrase up to a relative clause that follows it ("... when the memorial opened
-    in 2001"): the words that tell the event and its own date."""
-    cut = _RELATIVE_WORD.search(phrase)
-    return phrase[: cut.start()] if cut else phrase
+# A clause of another time after an event ("since the war broke out when the memorial
+# opened in 2001"): a date in it is not the event's.
+TEMPORAL_CLAUSE = re.compile(r"\b(?:when|while|by the time|as)\b", re.IGNORECASE)
 
 
 def event_named(phrase: str | None) -> str:
@@ -264,6 +261,7 @@ def event_named(phrase: str | None) -> str:
     the event, and the DPRK is where it happened, not what was founded."""
     if not phrase:
         return ""
+    phrase = _GLOSS.sub("", phrase)
     cut = _RELATIVE.search(phrase)
     named = phrase[: cut.start()] if cut else phrase
     verb = _CLAUSE_VERB.search(named)

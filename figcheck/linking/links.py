@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from figcheck.linking.about import DateAbout, before_relative_clause, date_about, event_named, event_word_fits, range_of, whole_of
+from figcheck.linking.about import TEMPORAL_CLAUSE, DateAbout, date_about, event_named, event_word_fits, range_of, whole_of
 from figcheck.linking.quantity import QuantityLink, same_quantity
 from figcheck.linking.sentences import Sentences
 from figcheck.linking.time_frame import SpokenYears, TimeFrame, date_tense, elapsed_until, frame_of, spoken_years
@@ -128,16 +128,21 @@ class ArticleLinks:
         return elapsed_until(claim, self.sentences.of(claim), self.published, self.since_date(claim))
 
     def since_date(self, claim: Claim) -> Claim | None:
-        """The date of the event a duration is counted from, when the event's own words give
-        it ("since the plant opened in March 1990"); not a date of a clause that follows them
-        ("since the outbreak of the war when the memorial opened in 2001": 2001 is the
-        memorial's, and more likely the time counted to)."""
+        """The date of the event a duration is counted from, as the extraction tied it ("since
+        the plant opened in March 1990"); not a date in a clause of another time that follows
+        the event ("since the outbreak of the war when the memorial opened in 2001": 2001 is
+        the memorial's, and more likely the time counted to)."""
         value = claim.value
         anchor = value.anchor if isinstance(value, DurationValue) else None
         target = self.by_id.get(anchor.claim_id or "") if anchor is not None else None
         if target is None or anchor.relation != "since" or not anchor.text:
             return target
-        return target if target.text in before_relative_clause(anchor.text) else None
+        if target.start > claim.end:
+            sentence = self.sentences.of(claim)
+            between = sentence.text[claim.end - sentence.start : target.start - sentence.start]
+            if TEMPORAL_CLAUSE.search(between):
+                return None
+        return target
 
     # --- one quantity -------------------------------------------------------------------------
 
