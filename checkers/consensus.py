@@ -3,7 +3,8 @@ WPK", published in 2011, implies 1945; "66 years have passed since ...") must ag
 other independent sources agree on: when at least three of them, and 80% of them, give one year,
 an article that implies another is flagged, quoting them. An article and its near-copy, and one
 publisher's articles of one day, are one source. A sentence that does not say when it speaks
-(it may tell of an earlier celebration) is only noted."""
+(it may tell of an earlier celebration) is only noted. An event the reference table dates is
+left to the anniversary and elapsed_time checks."""
 
 from __future__ import annotations
 

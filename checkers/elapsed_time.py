@@ -1,6 +1,8 @@
 """Time said to have passed ("N years after X", "since X", "N years ago", "Sixty years has elapsed
-since ...") must fit the dates involved, the publication date included, honouring qualifiers
-("less than five years", "nearly two years")."""
+since ...") must fit the dates involved, honouring qualifiers ("less than five years", "nearly two
+years"): from the event's date, in the text or the reference table, to the time the sentence
+counts to (the day of writing for "it has been N years since", a year the sentence names for
+"N years had passed since ... when ...")."""
 
 from __future__ import annotations
 
