@@ -39,6 +39,11 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         if anchor is None or anchor.relation not in ("after", "since", "ago"):
             continue
         start, start_label, start_claims, fact = _from(article, claim, context)
+        if start is None and start_claims:
+            findings.append(finding(NAME, "unverifiable", "info",
+                                    f"{claim.text} {anchor.relation} {start_claims[0].text}: unverifiable, because "
+                                    f"{start_label}.", [claim, *start_claims]))
+            continue
         if anchor.relation == "since" and _activity(claim, context):
             # "for three years since 2008": how long something went on, which can be no longer
             # than the time since it began, but may be shorter.
@@ -91,9 +96,13 @@ def _from(article: Article, claim: Claim, context: CheckContext):
     if target_id and target_id in article.by_id:
         target = article.by_id[target_id]
         if getattr(target.value, "resolved_from", None):
-            return None, None, [], None  # "last year", "June 27" with a guessed year: no evidence
+            # "last year", "June 27": a year read from the publication date is no evidence.
+            return None, f"{target.text} gives no year of its own (its year is only guessed from the article's date)", \
+                [target], None
         timex = target.value.timex if target.kind == "date" else target.value.start_timex
         bounds = date_bounds(timex)
+        if bounds is None:
+            return None, f"{target.text} cannot be placed on a calendar", [target], None
         return bounds, target.text, [target], None
     if context.reference is None or not anchor.text:
         return None, None, [], None
@@ -200,6 +209,8 @@ EXAMPLES = [
             note="the past perfect counts to the sentence's other date, not to publication"),
     example("Forty years had passed since the outbreak of the Korean War when the memorial opened in 2001.",
             published="2010-05-01", expect=[("discrepancy", "warning")], spans=("Forty years",)),
+    example("Two weeks have passed since the plant opened on June 27.", published="2012-04-05",
+            expect=[("unverifiable", "info")], note="a date without a year is no evidence of how long ago it was"),
     example("The regime spied on civilians for three years since 2008.", published="2012-04-05",
             expect=[("consistent", "info")], note="a length of activity, not the time elapsed since 2008"),
     example("The regime spied on civilians for six years since 2008.", published="2012-04-05",
