@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from checkers.base import Article, CheckContext, date_bounds, example, finding
+from figcheck.linking.about import points_back
 from figcheck.records import AnniversaryValue, Claim, Finding
 from figcheck.reference import fact_ref
 
@@ -24,9 +25,12 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         event_year, label, fact = _event_year(claim, value, context, frame.years)
         if event_year is None:
             said = f"published {article.published.isoformat()}" if article.published else "publication date unknown"
+            why = (f"“{value.event}” points back to an event named elsewhere, which these words alone do not tell"
+                   if points_back(value.event) else
+                   f"the reference table dates no event that “{value.event}” names")
             findings.append(finding(NAME, "unverifiable", "info",
-                                    f"{said}; the {claim.text} of {value.event}: no date for the event was found "
-                                    "to compare.", [claim]))
+                                    f"{said}; the {claim.text} of {value.event}: unverifiable, because {why}.",
+                                    [claim]))
             continue
         falls = event_year + value.ordinal
         reference = fact_ref(fact) if fact else None

@@ -236,6 +236,20 @@ def count_interval(value: CountValue) -> tuple[float, float]:
     return stated_interval(value.value, value.qualifier, value.low, value.high, rounding=0.0)
 
 
+def elapsed_interval(value) -> tuple[float, float] | None:
+    """The years an "N years since <event>" or "N years ago" allows, in years; None without a
+    length. Time since an event is told in whole years passed as often as rounded: "sixty years
+    have passed" is fair from 59 years 6 months to just under 61 years."""
+    stated = duration_years(value.timex) or duration_years(value.low_timex)
+    if stated is None:
+        return None
+    lo, hi = stated_interval(stated, value.qualifier, duration_years(value.low_timex), duration_years(value.high_timex),
+                             rounding=rounding_years(value.timex))
+    if value.qualifier == "exact" and value.timex.endswith("Y"):
+        hi = stated + 1
+    return lo, hi
+
+
 def describe_years(years: float) -> str:
     """3.09 → "3 years 1 month"."""
     sign = "-" if years < 0 else ""

@@ -3,7 +3,8 @@ WPK", published in 2011, implies 1945; "66 years have passed since ...") must ag
 other independent sources agree on: when at least three of them, and 80% of them, give one year,
 an article that implies another is flagged, quoting them. An article and its near-copy, and one
 publisher's articles of one day, are one source. A sentence that does not say when it speaks
-(it may tell of an earlier celebration) is only noted."""
+(it may tell of an earlier celebration) is only noted. An event the reference table dates is
+left to the anniversary and elapsed_time checks."""
 
 from __future__ import annotations
 
@@ -16,33 +17,20 @@ from checkers.base import (
     Article,
     CheckContext,
     date_bounds,
-    duration_years,
+    elapsed_interval,
     example,
     finding,
-    rounding_years,
-    stated_interval,
     years_between,
 )
 from checkers.cross_source import Entry, Source
 from figcheck.linking.consensus import Consensus, Witness, consensus, event_key, independent_groups
+from figcheck.linking.time_frame import SpokenYears, looks_ahead
 from figcheck.records import AnniversaryValue, Claim, DurationValue, Finding
-from figcheck.reference import fact_ref
 
 NAME = "consensus"
 _TAG = "consensus"
 _MAX_PER_EVENT = 400  # readings kept per event: enough for any majority, bounded in memory
 _QUOTE_CHARS = 160
-# Words by which a sentence looks ahead to an anniversary still to come (next year's).
-_PROSPECTIVE = re.compile(
-    r"\b(?:will|shall|next year|coming|upcoming|forthcoming|prepar\w*|ahead of|approach\w*|"
-    r"(?:to|for) (?:mark|celebrate|greet|commemorate|observe|welcome|honou?r)\w*|towards?)\b",
-    re.IGNORECASE,
-)
-# "... has elapsed since", "It has been N years since", "N years ago": measured to the day of writing.
-_TO_NOW = re.compile(r"\b(?:ha(?:ve|s) (?:passed|elapsed|gone by|been)|it is|it's)\b", re.IGNORECASE)
-_PAST_PERFECT = re.compile(r"\bhad (?:passed|elapsed|gone by|been)\b", re.IGNORECASE)
-# Words by which a sentence speaks of the day of writing.
-_NOW = re.compile(r"\b(?:today|tonight|now|these days|at present|currently|this year)\b", re.IGNORECASE)
 # What introduces an anniversary as the occasion of the sentence's news, just before it
 # (maybe with an owner: "to mark the DPRK's 63rd anniversary").
 _OCCASION = re.compile(
@@ -57,8 +45,6 @@ _OCCASION = re.compile(
 # anniversary of Y") is introduced as that one is.
 _JOINED = re.compile(r"\band\s+(?:the\s+)?$", re.IGNORECASE)
 _ANNIVERSARY_BEFORE = re.compile(r"\b\w+(?:st|nd|rd|th)\s+(?:\w+\s+)?(?:anniversary|birthday)\b", re.IGNORECASE)
-_NEAR_DAYS = 45  # a date this close to publication places the sentence in the news of the day
-_YEAR_END_MONTHS = 3  # from October, next year's early anniversaries are prepared for
 
 
 # --- what an article gives ---------------------------------------------------------------
@@ -72,13 +58,17 @@ def entries(article: Article, context: CheckContext) -> list[Entry]:
     if article.published is None:
         return []
     out = []
+    links = context.links
     for claim in article.claims:
         phrase = _event_phrase(claim)
+        if phrase and claim.kind == "duration" and links.elapsed_until(claim).kind != "news":
+            continue  # not counted to the day of writing: no year of the event to read from it
         key = event_key(phrase, _following(claim, phrase)) if phrase else None
         if key is None:
             continue
-        fact = _dating_fact(claim, phrase, article, context)
-        out.append(Entry((_TAG, key, article.published.isoformat(), time_frame(claim, article).encode()), fact, claim))
+        facts = links.event_facts(phrase, claim)
+        fact = facts[0].id if facts else None
+        out.append(Entry((_TAG, key, article.published.isoformat(), links.spoken_years(claim).encode()), fact, claim))
     return out
 
 
@@ -88,8 +78,7 @@ def _event_phrase(claim: Claim) -> str | None:
     if claim.kind == "duration":
         anchor = claim.value.anchor
         if anchor is not None and anchor.claim_id is None and anchor.relation == "since" and anchor.text:
-            if _TO_NOW.search(claim.sentence) and not _PAST_PERFECT.search(claim.sentence):
-                return anchor.text
+            return anchor.text
     return None
 
 
@@ -97,72 +86,6 @@ def _following(claim: Claim, phrase: str) -> str:
     """The words of the claim's sentence after its event phrase."""
     at = claim.sentence.find(phrase, max(0, claim.start - claim.sentence_start))
     return claim.sentence[at + len(phrase):] if at >= 0 else ""
-
-
-@dataclass(frozen=True)
-class TimeFrame:
-    """The years a claim's sentence speaks of: ``news``, the years of its dates near the day of
-    publication ("on Monday", "on June 2", "last year", "now"), which say when the sentence
-    speaks; ``named``, years of other dates it names, which may be when the anniversary fell
-    ("created in 1985 marking the 40th anniversary") or belong to another clause."""
-
-    news: tuple[int, ...] = ()
-    named: tuple[int, ...] = ()
-    # Whether the day the sentence speaks of (or, without one, of publication) is in the last
-    # months of its year, when the next year's early anniversaries are being prepared for.
-    year_end: bool = False
-
-    def encode(self) -> str:
-        years = ",".join(map(str, self.news)) + "|" + ",".join(map(str, self.named))
-        return years + ("|end" if self.year_end else "|")
-
-    @classmethod
-    def decode(cls, text: str) -> TimeFrame:
-        news, named, end = (text.split("|") + ["", ""])[:3]
-        return cls(tuple(int(y) for y in news.split(",") if y), tuple(int(y) for y in named.split(",") if y),
-                   end == "end")
-
-
-def time_frame(claim: Claim, article: Article) -> TimeFrame:
-    """The time frame of the claim's sentence (see TimeFrame); an anniversary placed in a year by
-    the text ("the 60th anniversary in 2013") is of that year."""
-    assert article.published is not None
-    if claim.kind == "anniversary" and claim.value.observed_year:
-        return TimeFrame(news=(claim.value.observed_year,))
-    news: set[int] = set()
-    named: set[int] = set()
-    days = [article.published]
-    for other in article.claims:
-        if other.kind != "date" or other.sentence_start != claim.sentence_start or other.id == claim.id:
-            continue
-        bounds = date_bounds(other.value.timex)
-        if bounds is None or bounds[0].year != bounds[1].year:
-            continue
-        year = bounds[0].year
-        precise = (bounds[1] - bounds[0]).days <= 31
-        if precise and (abs((bounds[0] - article.published).days) <= _NEAR_DAYS or other.value.resolved_from):
-            news.add(year)  # "on Monday", "on June 2", "on December 24 last year"
-            days.append(bounds[1])
-        elif claim.kind == "anniversary" and abs(year + claim.value.ordinal - article.published.year) > 1:
-            # A year ("in 1985", "last year") or a date not of the news, and not the event's
-            # own, N years before the time of writing.
-            named.add(year)
-    if _NOW.search(claim.sentence):
-        news.add(article.published.year)
-    spoken = days[1:] if len(days) > 1 else days
-    year_end = any(day.month >= 13 - _YEAR_END_MONTHS for day in spoken)
-    return TimeFrame(tuple(sorted(news)), tuple(sorted(named)), year_end)
-
-
-def _dating_fact(claim: Claim, phrase: str, article: Article, context: CheckContext) -> str | None:
-    if context.reference is None:
-        return None
-    probe = claim.model_copy(update={"kind": "anniversary", "subject": phrase, "context": phrase, "sentence": phrase,
-                                     "value": AnniversaryValue(ordinal=1, event=phrase)})
-    for fact in context.reference.match(probe, named_in_article=article.named_facts):
-        if fact.kind in ("date", "date_range"):
-            return fact.id
-    return None
 
 
 @dataclass(frozen=True)
@@ -182,9 +105,9 @@ class Reading:
     occasion: bool = True
 
 
-def reading(claim: Claim, published: date, frame: TimeFrame | None = None) -> Reading | None:
+def reading(claim: Claim, published: date, frame: SpokenYears | None = None) -> Reading | None:
     value = claim.value
-    frame = frame or TimeFrame()
+    frame = frame or SpokenYears()
     if isinstance(value, AnniversaryValue):
         news = frame.news or (published.year,)
         when = published.year if published.year in news else news[0] if len(news) == 1 else None
@@ -192,7 +115,7 @@ def reading(claim: Claim, published: date, frame: TimeFrame | None = None) -> Re
             when = None  # "in 1985 marking the 40th anniversary", "last year": which time is not known
         year = when - value.ordinal if when is not None else None
         allowed = {y - value.ordinal for y in news + frame.named}
-        if (not frame.news or frame.year_end) and _PROSPECTIVE.search(claim.sentence):
+        if (not frame.news or frame.year_end) and looks_ahead(claim.sentence):
             # Next year's anniversary, looked ahead to ("on December 24 ... to commemorate the
             # 70th birth anniversary" of February); not when a date places the sentence in the
             # news of a day earlier in the year ("met on Monday to mark the 62nd anniversary").
@@ -204,11 +127,10 @@ def reading(claim: Claim, published: date, frame: TimeFrame | None = None) -> Re
         return Reading("anniversary", year, frozenset(allowed), bool(frame.news), f"{said}, the {claim.text} {implied}",
                        occasion=_introduced_as_occasion(lead))
     if isinstance(value, DurationValue):
-        stated_years = duration_years(value.timex) or duration_years(value.low_timex)
-        if stated_years is None or not value.timex.endswith("Y"):
+        interval = elapsed_interval(value) if value.timex.endswith("Y") else None
+        if interval is None:
             return None
-        lo, hi = stated_interval(stated_years, value.qualifier, duration_years(value.low_timex),
-                                 duration_years(value.high_timex), rounding=rounding_years(value.timex))
+        lo, hi = interval
         # Every year from which the time to publication can be what the text says.
         allowed = set()
         for year in range(published.year - int(min(hi, 3000)) - 1, published.year - int(max(lo, 0)) + 1):
@@ -234,7 +156,7 @@ class _Member:
     claim: Claim
     witness: Witness
     fact_id: str | None
-    frame: TimeFrame
+    frame: SpokenYears
 
 
 @dataclass(frozen=True)
@@ -326,8 +248,7 @@ class CorpusConsensus:
     min_sources: int = 3
     min_share: float = 0.8
     events: dict[str, list[_Member]] = field(default_factory=lambda: defaultdict(list))
-    # The table the entries' fact ids come from: "N years since" an event it dates is checked
-    # against it here when the elapsed_time check does not measure it to publication.
+    # The table the entries' fact ids come from (an event it dates is left to the table's checks).
     reference: object = None
 
     def add_entries(self, source: Source, found: list[Entry]) -> None:
@@ -339,7 +260,7 @@ class CorpusConsensus:
             if len(members) < _MAX_PER_EVENT:
                 members.append(_Member(entry.claim, Witness(source.doc_id, source.publisher, published,
                                                             source.fingerprint), entry.fact_id,
-                                       TimeFrame.decode(frame)))
+                                       SpokenYears.decode(frame)))
 
     def dated_events(self) -> list[EventConsensus]:
         out = []
@@ -370,11 +291,7 @@ class CorpusConsensus:
         for event in self.dated_events():
             for member, read, group in zip(event.members, event.readings, event.groups):
                 if member.fact_id:
-                    # The table dates the event: anniversaries are the anniversary check's, and
-                    # so is time since it when measured to publication by the extraction.
-                    if read.kind == "elapsed" and member.claim.value.anchor.to != "publication":
-                        out.extend(self._against_fact(member, read, event.key))
-                    continue
+                    continue  # the table dates the event: the anniversary and elapsed_time checks judge it
                 others = self._agreement(years for g, years in event.source_years.items() if g != group)
                 agreed = event.consensus if event.consensus and event.consensus.year in read.allowed else others
                 if agreed is None:
@@ -397,23 +314,6 @@ class CorpusConsensus:
                                    [member.claim], key=(event.key,), expected=str(agreed.year),
                                    observed=", ".join(str(y) for y in sorted(read.allowed))))
         return out
-
-
-    def _against_fact(self, member: _Member, read: Reading, key: str) -> list[Finding]:
-        fact = self.reference.get(member.fact_id) if self.reference is not None else None
-        if fact is None:
-            return []
-        timex = str(fact.value.start) if fact.kind == "date_range" else str(fact.value)
-        bounds = date_bounds(timex)
-        if bounds is None:
-            return []
-        label = f"{fact.subject}, {fact.property} ({timex}, reference {fact.id})"
-        if bounds[0].year in read.allowed:
-            return [finding(NAME, "consistent", "info", f"{read.how}; {label}: consistent.", [member.claim],
-                            key=(key,), reference=fact_ref(fact))]
-        return [finding(NAME, "discrepancy", "warning", f"{read.how}, but {label}.", [member.claim], key=(key,),
-                        reference=fact_ref(fact), expected=str(bounds[0].year),
-                        observed=", ".join(str(y) for y in sorted(read.allowed)))]
 
 
 EXAMPLES = [

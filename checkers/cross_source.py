@@ -18,11 +18,11 @@ from checkers.base import (
     example,
     finding,
 )
+from figcheck.linking.consensus import near_copies, publisher_key
 from figcheck.records import Claim, Finding
 from figcheck.reference import fact_ref
 
 NAME = "cross_source"
-_NEAR_COPY = 0.5  # share of fingerprint shingles two texts must share to count as one source
 _MAX_PER_GROUP = 200  # claims kept per group: enough to corroborate, bounded in memory
 _NAME_KEY = re.compile(r"[^a-z0-9 ]+")
 
@@ -122,14 +122,13 @@ def _sources(members: list[_Member]) -> list[list[_Member]]:
 
 
 def _same_source(a: _Member, b: _Member) -> bool:
+    """One publisher's articles are one source here (a figure repeated by one desk over days is
+    not corroborated by itself); a near-copy is one text, as linking tells it for consensus."""
     if a.publisher and b.publisher:
-        return _NAME_KEY.sub("", a.publisher.lower()) == _NAME_KEY.sub("", b.publisher.lower())
+        return publisher_key(a.publisher) == publisher_key(b.publisher)
     if a.title and a.title == b.title:
         return True
-    if not a.fingerprint or not b.fingerprint:
-        return False
-    shared = len(a.fingerprint & b.fingerprint)
-    return shared / max(1, min(len(a.fingerprint), len(b.fingerprint))) >= _NEAR_COPY
+    return near_copies(a.fingerprint, b.fingerprint)
 
 
 def _agree(a: Claim, b: Claim) -> bool:

@@ -11,23 +11,13 @@ from datetime import date, timedelta
 
 from checkers.base import Article, CheckContext, date_bounds, example, finding
 from figcheck.furniture import lexicon, read_page
+from figcheck.linking.time_frame import sentence_tense
 from figcheck.records import Claim, DateValue, Document, Finding
 
 NAME = "dateline"
 # How far after the dateline a year-less date may fall and still most likely be of the
 # dateline's year; farther, it may as well be of the year before.
 _NEAR_DAYS = 90
-# A word of the past tense (lower case only: a headline's capitalised words are no verbs).
-_PAST = re.compile(r"\b(?:was|were|had|did|began|held|met|took place|broke out|[a-z]{3,}ed)\b")
-_NOT_PAST = frozenset({"need", "indeed", "speed", "seed", "united", "based", "related", "concerned", "interested",
-                       "scheduled", "expected", "planned", "proposed", "supposed", "intended", "slated"})
-_FUTURE = re.compile(
-    r"\b(?:will|shall|would|going to|to be|is to|are to|scheduled|slated|expected|due|plans?|planned|"
-    r"upcoming|forthcoming|next|until|till|set to|intends?|proposed)\b",
-    re.IGNORECASE,
-)
-
-
 @functools.cache
 def _month_day() -> re.Pattern[str]:
     months = sorted((re.escape(m) for m in lexicon().months), key=len, reverse=True)
@@ -90,8 +80,11 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         day = _day_meant(claim, dateline)
         if day is None or day <= dateline:
             continue
-        sentence = claim.sentence
-        if _FUTURE.search(sentence) or not any(m.group() not in _NOT_PAST for m in _PAST.finditer(sentence)):
+        # The tense is linking's to tell: the words leading up to the date, else the sentence's.
+        tense = context.links.date_tense(claim)
+        if tense.kind == "forthcoming":
+            continue
+        if tense.kind != "narrated" and sentence_tense(claim.sentence) != "past":
             continue
         year_less = claim.value.resolved_from is not None
         how = f"{claim.text}, read in the dateline's year, is {day.isoformat()}" if year_less else (

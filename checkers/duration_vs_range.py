@@ -46,7 +46,8 @@ def _compare(duration: Claim, value: DurationValue, target: Claim) -> object:
     high_stated = duration_years(value.high_timex)
     if start is None or end is None or (stated is None and low_stated is None):
         return finding(NAME, "unverifiable", "info",
-                       f"{duration.text} {duration.subject}: the range {target.text} cannot be placed on a calendar.",
+                       f"{duration.text} {duration.subject}: unverifiable, because the range {target.text} gives no "
+                       "year to count its length from.",
                        [duration, target])
     least, most = span_years(start, end)
     unit = 1.0 if value.timex.endswith("Y") else (stated or low_stated or 1.0) * 0.1

@@ -1,6 +1,8 @@
 """Time said to have passed ("N years after X", "since X", "N years ago", "Sixty years has elapsed
-since ...") must fit the dates involved, the publication date included, honouring qualifiers
-("less than five years", "nearly two years")."""
+since ...") must fit the dates involved, honouring qualifiers ("less than five years", "nearly two
+years"): from the event's date, in the text or the reference table, to the time the sentence
+counts to (the day of writing for "it has been N years since", a year the sentence names for
+"N years had passed since ... when ...")."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from checkers.base import (
     date_bounds,
     describe_years,
     duration_years,
+    elapsed_interval,
     example,
     finding,
     rounding_years,
@@ -36,6 +39,11 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         if anchor is None or anchor.relation not in ("after", "since", "ago"):
             continue
         start, start_label, start_claims, fact = _from(article, claim, context)
+        if start is None and start_claims:
+            findings.append(finding(NAME, "unverifiable", "info",
+                                    f"{claim.text} {anchor.relation} {start_claims[0].text}: unverifiable, because "
+                                    f"{start_label}.", [claim, *start_claims]))
+            continue
         if anchor.relation == "since" and _activity(claim, context):
             # "for three years since 2008": how long something went on, which can be no longer
             # than the time since it began, but may be shorter.
@@ -44,18 +52,27 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
             findings.append(_compare_activity(claim, value, start, start_label, article.published,
                                               [claim, *start_claims], fact))
             continue
-        if anchor.to == "publication" or anchor.relation == "ago":
+        until = context.links.elapsed_until(claim) if anchor.relation == "since" else None
+        if anchor.relation == "ago" or (until is not None and until.kind == "news"):
             if article.published is None:
                 continue
             end = (article.published, article.published)
             end_label = f"publication on {article.published.isoformat()}"
             end_claims: list[Claim] = []
+        elif until is not None and until.kind == "stated":
+            # "... had passed since ... when the memorial opened in 2001": counted to that year.
+            end = date_bounds(str(until.years[0]))
+            end_label = f"{until.years[0]} (the time the sentence counts to)"
+            end_claims = []
         else:
-            if not start_claims:
-                continue  # only the text's own date makes a guessed end point worth comparing
-            target = _measured_to(article, claim, anchors, context)
+            target = _measured_to(article, claim, anchors, context) if start_claims else None
             if target is None:
-                continue
+                if fact is not None and until is not None:
+                    # The event is dated by the table, but not the time it is counted to.
+                    findings.append(finding(NAME, "unverifiable", "info",
+                                            f"{claim.text} since {anchor.text}: {start_label}; unverifiable, "
+                                            f"because {until.reason}.", [claim], reference=fact_ref(fact)))
+                continue  # only the text's own date makes a guessed end point worth comparing
             end = date_bounds(target.value.timex)
             end_label = f"{target.text} (the date the article last named)"
             end_claims = [target]
@@ -70,15 +87,22 @@ def _from(article: Article, claim: Claim, context: CheckContext):
     reference fact its anchor words match ("since the outbreak of the war")."""
     anchor = claim.value.anchor
     target_id = anchor.claim_id
+    if anchor.relation == "since" and target_id is not None:
+        own = context.links.since_date(claim)
+        target_id = own.id if own is not None else None  # a later clause's date is not the event's
     if target_id is None and anchor.relation == "ago":
         apposed = context.links.apposed_date(claim)
         target_id = apposed.id if apposed is not None else None
     if target_id and target_id in article.by_id:
         target = article.by_id[target_id]
         if getattr(target.value, "resolved_from", None):
-            return None, None, [], None  # "last year", "June 27" with a guessed year: no evidence
+            # "last year", "June 27": a year read from the publication date is no evidence.
+            return None, f"{target.text} gives no year of its own (its year is only guessed from the article's date)", \
+                [target], None
         timex = target.value.timex if target.kind == "date" else target.value.start_timex
         bounds = date_bounds(timex)
+        if bounds is None:
+            return None, f"{target.text} cannot be placed on a calendar", [target], None
         return bounds, target.text, [target], None
     if context.reference is None or not anchor.text:
         return None, None, [], None
@@ -103,11 +127,12 @@ def _activity(claim: Claim, context: CheckContext) -> bool:
 
 def _compare_activity(claim, value, start, start_label, published, claims, fact):
     least, most = span_years(start, (published, published))
-    stated = duration_years(value.timex) or duration_years(value.low_timex)
-    if stated is None:
-        return finding(NAME, "unverifiable", "info", f"{claim.text}: no length to compare.", claims)
-    lo, _ = stated_interval(stated, value.qualifier, duration_years(value.low_timex), duration_years(value.high_timex),
-                            rounding=rounding_years(value.timex))
+    allowed = _stated(value)
+    if allowed is None:
+        return finding(NAME, "unverifiable", "info",
+                       f"{claim.text}: unverifiable, because the length is not given as a number of days, weeks, "
+                       "months or years.", claims)
+    lo, _ = allowed
     reference = fact_ref(fact) if fact else None
     arithmetic = f"from {start_label} to publication on {published.isoformat()} is at most {describe_years(most)}"
     if lo <= most:
@@ -117,6 +142,14 @@ def _compare_activity(claim, value, start, start_label, published, claims, fact)
     return finding(NAME, "discrepancy", "warning",
                    f"for {claim.text} since, but {arithmetic}: it cannot have gone on that long yet.",
                    claims, expected=f"at most {describe_years(most)}", observed=claim.text, reference=reference)
+
+
+def _stated(value: DurationValue) -> tuple[float, float] | None:
+    stated = duration_years(value.timex) or duration_years(value.low_timex)
+    if stated is None:
+        return None
+    return stated_interval(stated, value.qualifier, duration_years(value.low_timex), duration_years(value.high_timex),
+                           rounding=rounding_years(value.timex))
 
 
 def _measured_to(article: Article, claim: Claim, anchors: set[str | None], context: CheckContext) -> Claim | None:
@@ -134,11 +167,12 @@ def _measured_to(article: Article, claim: Claim, anchors: set[str | None], conte
 
 def _compare(claim, value, start, start_label, end, end_label, claims, fact):
     least, most = span_years(start, end)
-    stated = duration_years(value.timex) or duration_years(value.low_timex)
-    if stated is None:
-        return finding(NAME, "unverifiable", "info", f"{claim.text}: no length to compare.", claims)
-    lo, hi = stated_interval(stated, value.qualifier, duration_years(value.low_timex), duration_years(value.high_timex),
-                             rounding=rounding_years(value.timex))
+    allowed = elapsed_interval(value) if value.anchor.relation in ("since", "ago") else _stated(value)
+    if allowed is None:
+        return finding(NAME, "unverifiable", "info",
+                       f"{claim.text}: unverifiable, because the length is not given as a number of days, weeks, "
+                       "months or years.", claims)
+    lo, hi = allowed
     actual = describe_years(least) if abs(most - least) < 1 / 12 else f"{describe_years(least)} to {describe_years(most)}"
     arithmetic = f"from {start_label} to {end_label} is {actual}"
     reference = fact_ref(fact) if fact else None
@@ -170,6 +204,13 @@ EXAMPLES = [
             published="2010-05-01", expect=[("discrepancy", "warning")]),
     example("The war began on June 25, 1950. The army took the city three days after the outbreak of the war.",
             published="2010-05-01", expect=[], note="the city's fall is not dated: nothing to measure to"),
+    example("Fifty years had passed since the outbreak of the Korean War when the memorial opened in 2001.",
+            published="2010-05-01", expect=[("consistent", "info")],
+            note="the past perfect counts to the sentence's other date, not to publication"),
+    example("Forty years had passed since the outbreak of the Korean War when the memorial opened in 2001.",
+            published="2010-05-01", expect=[("discrepancy", "warning")], spans=("Forty years",)),
+    example("Two weeks have passed since the plant opened on June 27.", published="2012-04-05",
+            expect=[("unverifiable", "info")], note="a date without a year is no evidence of how long ago it was"),
     example("The regime spied on civilians for three years since 2008.", published="2012-04-05",
             expect=[("consistent", "info")], note="a length of activity, not the time elapsed since 2008"),
     example("The regime spied on civilians for six years since 2008.", published="2012-04-05",

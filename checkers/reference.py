@@ -61,8 +61,10 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
                                     expected=render_value(best), observed=claim.text))
         else:
             severity = {"preferred": "error", "normal": "warning", "deprecated": "info"}[best.rank]
+            noted = ("; only noted, because the table keeps that figure as deprecated (superseded or doubtful)"
+                     if best.rank == "deprecated" else "")
             findings.append(finding(NAME, "discrepancy", severity,
-                                    f"{claim.text} ({_claim_value(claim)}) disagrees with {_describe(best)}.",
+                                    f"{claim.text} ({_claim_value(claim)}) disagrees with {_describe(best)}{noted}.",
                                     [claim], key=(best.id,), reference=fact_ref(best),
                                     expected=render_value(best), observed=_claim_value(claim)))
     return findings

@@ -42,6 +42,10 @@ def test_linking_example(case: LinkingCase, table: ReferenceTable) -> None:
     if expect.facts is not None:
         whole = links.whole(claim) if claim.part_of else None
         assert [f.id for f in links.facts(claim, whole) if f.kind == claim.kind or claim.kind == "anniversary"] == expect.facts
+    if expect.event_facts is not None:
+        anchor = claim.value.anchor
+        assert anchor is not None and anchor.text, f"{claim.text!r} is counted from no event"
+        assert [f.id for f in links.event_facts(anchor.text, claim)] == expect.event_facts
     if expect.offset_days is not None:
         offset = links.date_about(claim).offset
         assert offset is not None and offset.days == pytest.approx(expect.offset_days)

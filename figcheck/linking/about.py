@@ -233,3 +233,49 @@ def range_of(duration: Claim, ranges: list[Claim], sentence: Sentence) -> Claim 
     noun = head(subject)
     same = [r for r in ranges if r.subject and head(r.subject) == noun]
     return min(same, key=lambda r: abs(r.start - duration.start)) if same else None
+
+
+# --- the event an event phrase names -------------------------------------------------------
+
+# A relative clause tells more about the event's thing, it does not name the event: "the
+# founding of the academy, which was set up in the DPRK".
+_RELATIVE = re.compile(r";|\s(?:which|who|whom|whose|where|when|while)\b", re.IGNORECASE)
+# A bracketed gloss ("the Armistice Agreement (AA)") adds nothing to what the phrase names.
+_GLOSS = re.compile(r"\s*\([^()]*\)")
+# The verb of an event told as a clause: "the academy was founded", "the war broke out".
+_CLAUSE_VERB = re.compile(
+    r"\b(?:(?:was|were|is|are|has been|have been|had been)\s+(?:[a-z]+ly\s+)?[a-z][\w'’-]*(?:\s+(?:up|out|down|off))?"
+    r"|broke out|took place|began|started|ended|came into being)\b"
+)
+
+
+# A clause of another time after an event ("since the war broke out when the memorial
+# opened in 2001"): a date in it is not the event's.
+TEMPORAL_CLAUSE = re.compile(r"\b(?:when|while|by the time|as)\b", re.IGNORECASE)
+
+
+def event_named(phrase: str | None) -> str:
+    """The words of an event phrase ("since ...", "the anniversary of ...") that name the event.
+    A relative clause after it is left out; so is what follows the verb of an event told as a
+    clause: in "the Academy of Koryo Medicine was founded in the DPRK" the academy's founding is
+    the event, and the DPRK is where it happened, not what was founded."""
+    if not phrase:
+        return ""
+    phrase = _GLOSS.sub("", phrase)
+    cut = _RELATIVE.search(phrase)
+    named = phrase[: cut.start()] if cut else phrase
+    verb = _CLAUSE_VERB.search(named)
+    if verb and named[: verb.start()].strip():
+        named = named[: verb.end()]
+    return named.strip()
+
+
+# Words that make an event phrase point back to something named elsewhere: "his birth", "its
+# founding", "the same day".
+_POINTING = frozenset("his her its their our my your this that these those same such".split())
+
+
+def points_back(phrase: str | None) -> bool:
+    """Whether an event phrase points back to an event named elsewhere ("its founding") rather
+    than naming one itself."""
+    return any(w.casefold() in _POINTING for w in re.findall(r"[^\W_]+", phrase or ""))

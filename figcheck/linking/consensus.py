@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from figcheck.linking.about import points_back
 from figcheck.linking.words import words
 
 # Nouns that name something that happened once, on a date: what an anniversary or "N years
@@ -34,9 +35,6 @@ _GENERIC_CAPITALS = frozenset(
     "treaty agreement statement accord conference congress festival games"
     .split()
 )
-# Words that make an event phrase point back to something named elsewhere: "his birth", "its
-# founding", "the same day". An event phrase with one cannot be told apart from others.
-_POINTING = frozenset("his her its their our my your this that these those same such".split())
 # Words that carry no part of the event's identity in a key.
 _KEY_STOPWORDS = frozenset(words("of in on at for by to and with from s"))
 _NAME_JOINERS = frozenset("the a an of and for in on de".split())
@@ -79,7 +77,7 @@ def event_key(phrase: str | None, following: str = "") -> str | None:
     if not phrase:
         return None
     tokens = _TOKEN.findall(phrase)
-    if not tokens or any(t.casefold() in _POINTING for t in tokens) or _CLAUSE.search(phrase):
+    if not tokens or points_back(phrase) or _CLAUSE.search(phrase):
         return None
     if _CONTINUES.match(following) or words(tokens[-1])[-1:] and words(tokens[-1])[-1] in _VAGUE_HEADS:
         return None
@@ -148,11 +146,16 @@ class Witness:
         """One publisher's articles of one day: one desk's work, not independent sources."""
         if not self.publisher or not self.published:
             return None
-        name = self.publisher.casefold().strip().removeprefix("the ")
-        return _PUBLISHER_KEY.sub("", name), self.published
+        return publisher_key(self.publisher), self.published
+
+
+def publisher_key(name: str) -> str:
+    """A publisher's name as sources are told apart by it: "The Korea Herald" is "Korea Herald"."""
+    return _PUBLISHER_KEY.sub("", name.casefold().strip().removeprefix("the "))
 
 
 def near_copies(a: frozenset[int], b: frozenset[int]) -> bool:
+    """Whether two texts' fingerprints (``checkers.base.fingerprint``) make them one text."""
     if not a or not b:
         return False
     return len(a & b) / min(len(a), len(b)) >= _NEAR_COPY

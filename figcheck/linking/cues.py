@@ -20,6 +20,7 @@ class TimeFrameCues(BaseModel):
     narrated: list[str]
     last_year: list[str]
     next_year: list[str]
+    now: list[str]
 
 
 class Cues(BaseModel):

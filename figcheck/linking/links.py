@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from figcheck.linking.about import DateAbout, date_about, event_word_fits, range_of, whole_of
+from figcheck.linking.about import TEMPORAL_CLAUSE, DateAbout, date_about, event_named, event_word_fits, range_of, whole_of
 from figcheck.linking.quantity import QuantityLink, same_quantity
 from figcheck.linking.sentences import Sentences
-from figcheck.linking.time_frame import TimeFrame, date_tense, frame_of
-from figcheck.records import AnniversaryValue, Claim, DateValue
+from figcheck.linking.time_frame import SpokenYears, TimeFrame, date_tense, elapsed_until, frame_of, spoken_years
+from figcheck.records import AnniversaryValue, Claim, DateValue, DurationValue
 
 if TYPE_CHECKING:
     from figcheck.reference import ReferenceFact, ReferenceTable
@@ -99,6 +99,7 @@ class ArticleLinks:
     def event_facts(self, event: str, claim: Claim) -> list[ReferenceFact]:
         """The dated facts an event phrase names ("the fabrication of the treaty"), as an
         anniversary's "of ..." phrase or a duration's "since ..." phrase gives it."""
+        event = event_named(event)
         if self.reference is None or not event:
             return []
         probe = claim.model_copy(update={"kind": "date", "value": DateValue(timex="XXXX"), "subject": event,
@@ -116,6 +117,32 @@ class ArticleLinks:
     def date_tense(self, claim: Claim) -> TimeFrame:
         """How a date is spoken of: a narrated past, looking ahead, a name, or not told."""
         return date_tense(claim, self.sentences.of(claim))
+
+    def spoken_years(self, claim: Claim) -> SpokenYears:
+        """The years the claim's sentence speaks of, as corpus consensus reads an anniversary."""
+        assert self.published is not None
+        return spoken_years(claim, self.sentences.of(claim), self.published)
+
+    def elapsed_until(self, claim: Claim) -> TimeFrame:
+        """Until when an "N years since <event>" is counted (see ``time_frame.elapsed_until``)."""
+        return elapsed_until(claim, self.sentences.of(claim), self.published, self.since_date(claim))
+
+    def since_date(self, claim: Claim) -> Claim | None:
+        """The date of the event a duration is counted from, as the extraction tied it ("since
+        the plant opened in March 1990"); not a date in a clause of another time that follows
+        the event ("since the outbreak of the war when the memorial opened in 2001": 2001 is
+        the memorial's, and more likely the time counted to)."""
+        value = claim.value
+        anchor = value.anchor if isinstance(value, DurationValue) else None
+        target = self.by_id.get(anchor.claim_id or "") if anchor is not None else None
+        if target is None or anchor.relation != "since" or not anchor.text:
+            return target
+        if target.start > claim.end:
+            sentence = self.sentences.of(claim)
+            between = sentence.text[claim.end - sentence.start : target.start - sentence.start]
+            if TEMPORAL_CLAUSE.search(between):
+                return None
+        return target
 
     # --- one quantity -------------------------------------------------------------------------
 

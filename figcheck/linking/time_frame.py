@@ -13,7 +13,7 @@ from typing import Literal
 
 from figcheck.linking.cues import pattern
 from figcheck.linking.sentences import Sentence
-from figcheck.records import AnniversaryValue, Claim, DateValue
+from figcheck.records import AnniversaryValue, Claim, DateValue, DurationValue
 
 FrameKind = Literal["stated", "news", "forthcoming", "narrated", "unknown"]
 
@@ -68,6 +68,12 @@ def _cues(sentence: Sentence) -> _SentenceCues:
                              bool(pattern("time_frame.purpose").search(text)), tuple(tense), dates)
 
     return sentence.once("time_cues", compute)
+
+
+def looks_ahead(text: str) -> bool:
+    """Whether a sentence looks ahead or names a purpose ("will mark", "preparing to celebrate",
+    "to commemorate"): what it speaks of may be still to come."""
+    return bool(pattern("time_frame.forthcoming").search(text) or pattern("time_frame.purpose").search(text))
 
 
 def frame_of(claim: Claim, sentence: Sentence, published: date | None) -> TimeFrame:
@@ -155,15 +161,40 @@ def _nearest_cue(tense: tuple[tuple[int, str, str], ...], at: int) -> tuple[str,
 # --- the tense a date is spoken of in -----------------------------------------------------
 
 # Lower-case only: a headline's capitalised words ("Uninterrupted Power Supply") are no verbs.
-_PAST = re.compile(r"\b(?:was|were|had|did|began|held|died|arrived|took place|broke out|[a-z]{3,}ed)\b")
-_FUTURE = re.compile(r"\b(?:will|shall|would|plans?|planned|scheduled|expected|due|upcoming|next|to be|"
-                     r"is to|are to|until|till|set to|aims?|hopes?|targets?|deadline)\b", re.IGNORECASE)
-_PROSPECTIVE = re.compile(r"\b(?:to|for|before|\w+ing|(?:is|are|will be|be) \w+ed)\b", re.IGNORECASE)
+_PAST = re.compile(r"\b(?:was|were|had|did|began|held|met|died|arrived|took place|broke out|[a-z]{3,}ed)\b")
+# Words ending in -ed that are no past tense of an event ("united", "scheduled", "related").
+_NOT_PAST = frozenset({"need", "indeed", "speed", "seed", "united", "based", "related", "concerned", "interested",
+                       "scheduled", "expected", "planned", "proposed", "supposed", "intended", "slated"})
+_FUTURE = re.compile(r"\b(?:will|shall|would|going to|plans?|planned|scheduled|slated|expected|due|upcoming|"
+                     r"forthcoming|next|to be|is to|are to|until|till|set to|intends?|proposed|aims?|hopes?|"
+                     r"targets?|deadline)\b", re.IGNORECASE)
+_PROSPECTIVE = re.compile(r"\b(?:to|for|before|\w+ing)\b", re.IGNORECASE)
+# A present or future passive ("is completed in 2025") speaks of what is still to be.
+_PRESENT_PASSIVE = re.compile(r"\b(?:is|are|will be|be) \w+ed\b", re.IGNORECASE)
 _TIME_OF_YEAR = re.compile(r"(?i)\s*\bthe\s+(?:year|end\s+of|spring\s+of|summer\s+of|autumn\s+of|winter\s+of)\s*$")
 _AGENT = re.compile(r"(?i)^\s*by\b.*?(?=\b(?:on|in|at)\s*$)")
 _DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her)\b", re.IGNORECASE)
 _LEAD_WORDS = 14
 _LEAD_CHARS = 240
+
+
+# A word in -ed right after one of these is an adjective ("the advanced countries", "a newly
+# built plant"), not a verb.
+_BEFORE_ADJECTIVE = re.compile(r"\b(?:the|a|an|its|their|his|her|our|this|that|these|those|most|more|less|well|"
+                               r"newly|highly|fully|recently|widely|long)\s+$", re.IGNORECASE)
+
+
+def _past_verbs(text: str) -> list[re.Match[str]]:
+    return [m for m in _PAST.finditer(text) if m.group(0) not in _NOT_PAST
+            and not (m.group(0).endswith("ed") and _BEFORE_ADJECTIVE.search(text, max(0, m.start() - 16), m.start()))]
+
+
+def sentence_tense(text: str) -> Literal["past", "future", "none"]:
+    """The tense a whole sentence speaks in: "future" if any word looks ahead ("will",
+    "scheduled", "next"), else "past" if it has a past-tense verb, else "none"."""
+    if _FUTURE.search(text):
+        return "future"
+    return "past" if _past_verbs(text) else "none"
 
 
 def date_tense(claim: Claim, sentence: Sentence) -> TimeFrame:
@@ -174,15 +205,16 @@ def date_tense(claim: Claim, sentence: Sentence) -> TimeFrame:
     if isinstance(claim.value, DateValue) and claim.value.timex.isdigit() and sentence.text[at : at + 8].lstrip()[:1].isupper():
         return TimeFrame("unknown", (), False, "the year is part of a name")
     lead = _lead(claim, sentence)
-    if _FUTURE.search(lead) or _PROSPECTIVE.search(lead):
+    past = _past_verbs(lead)
+    last = past[-1] if past else None
+    # Words that look ahead count after the last past verb only: the "meeting" of "a meeting
+    # was held on" is a noun, the "preparing" of "was busy preparing for" looks ahead.
+    if _FUTURE.search(lead) or _PRESENT_PASSIVE.search(lead) or _PROSPECTIVE.search(lead[last.end():] if last else lead):
         return TimeFrame("forthcoming", (), False, "the words before it look ahead")
     bare = _TIME_OF_YEAR.sub("", lead)[-24:]
     forward = pattern("forward_before_date").search(bare)
     if forward is not None and not bare[forward.end():].strip():
         return TimeFrame("forthcoming", (), False, f"a target date ({forward.group(0)!r})")
-    last = None
-    for m in _PAST.finditer(lead):
-        last = m
     if last is None:
         return TimeFrame("unknown", (), False, "no past-tense verb dates it")
     # An agent ("released by the news agency (KCNA) on") does not come between verb and date.
@@ -191,6 +223,52 @@ def date_tense(claim: Claim, sentence: Sentence) -> TimeFrame:
         # "initiated a conference in Pyongyang in April": the date is the conference's.
         return TimeFrame("unknown", (), False, "the date belongs to a noun, not to the past-tense verb")
     return TimeFrame("narrated", (), True, f"{last.group(0)!r} dates it")
+
+
+# --- until when time since an event is counted ----------------------------------------------
+
+# "It has been N years since", "N years have passed since", "it is N years since": the present
+# perfect counts to the time of writing. "N years had passed since": to a past time.
+_TO_NOW = re.compile(r"\b(?:ha(?:ve|s)\s+(?:now\s+)?(?:passed|elapsed|gone\s+by|been)|it\s+is|it's|"
+                     r"(?:is|are)\s+(?:now\s+)?(?:over|past))\b", re.IGNORECASE)
+_PAST_PERFECT = re.compile(r"\b(?:had\s+(?:passed|elapsed|gone\s+by|been)|it\s+was)\b", re.IGNORECASE)
+# "over the past 62 years since ...", "for the last six decades since ...": up to now.
+_PAST_N = re.compile(r"\b(?:the\s+)?(?:past|last)\s+(?:(?:more\s+than|over|nearly|almost|about|some)\s+)?$",
+                     re.IGNORECASE)
+# How far around the duration the verb counting it is read ("It has been | 50 years | since").
+_ELAPSED_VERB_CHARS = 40
+
+
+def elapsed_until(claim: Claim, sentence: Sentence, published: date | None, event_date: Claim | None = None) -> TimeFrame:
+    """Until when "N years since <event>" is counted: the day of writing for the present
+    perfect ("It has been 50 years since ...", "Sixty years have passed since ..."); for the past
+    perfect ("... had passed since ... when the memorial opened in 2001"), the year of the
+    sentence's other date nearest the figure (not ``event_date``, the event's own), or a time
+    not given; with no such verb, the day of writing only when the extraction measured it so."""
+    value = claim.value
+    anchor = value.anchor if isinstance(value, DurationValue) else None
+    at, end = claim.start - sentence.start, claim.end - sentence.start
+    near = sentence.text[max(0, at - _ELAPSED_VERB_CHARS) : end + _ELAPSED_VERB_CHARS]
+    past = _PAST_PERFECT.search(near)
+    if past:
+        others = [c for _, c in _cues(sentence).dates
+                  if c.id != claim.id and (event_date is None or c.id != event_date.id) and not c.value.resolved_from]
+        if others:
+            other = min(others, key=lambda c: abs(c.start - claim.start))
+            year = int(other.value.timex[:4])
+            return TimeFrame("stated", (year,), True,
+                             f"the sentence counts the time ({past.group(0)!r}) to {year} ({other.text!r})")
+        return TimeFrame("narrated", (), False,
+                         f"the sentence counts the time to a past moment ({past.group(0)!r}) it does not date")
+    if published is None:
+        return TimeFrame("unknown", (), False, "the article's date is not known")
+    now = _TO_NOW.search(near) or _PAST_N.search(sentence.text, max(0, at - _ELAPSED_VERB_CHARS), at)
+    if now or (anchor is not None and anchor.to == "publication"):
+        how = (f"“{now.group(0).strip()}”" if now and now.re is _PAST_N else
+               f"the present perfect ({now.group(0)!r})" if now else "the sentence")
+        return TimeFrame("news", (published.year,), True,
+                         f"{how} counts the time to the day of writing, {published.isoformat()}")
+    return TimeFrame("unknown", (), False, "the sentence does not say until when the time is counted")
 
 
 def _lead(claim: Claim, sentence: Sentence) -> str:
@@ -219,3 +297,72 @@ def dates_the_news(claim: Claim, published: date | None, recent_years: int = 1) 
     except ValueError:
         return False  # not on a calendar ("XXXX-10-25")
     return last.year >= published.year - recent_years
+
+
+# --- the years a sentence's news is of (for reading an event's year from an anniversary) ----
+
+# A date this close to publication places the sentence in the news of the day.
+_NEWS_DAYS = 45
+# From October, next year's early anniversaries are prepared for.
+_YEAR_END_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class SpokenYears:
+    """The years a claim's sentence speaks of: ``news``, the years of its dates near the day of
+    publication ("on Monday", "on June 2", "last year", "now"), which say when the sentence
+    speaks; ``named``, years of other dates it names, which may be when the anniversary fell
+    ("created in 1985 marking the 40th anniversary") or belong to another clause. Plain data,
+    written into a string and read back where a corpus's readings are gathered."""
+
+    news: tuple[int, ...] = ()
+    named: tuple[int, ...] = ()
+    # Whether the day the sentence speaks of (or, without one, of publication) is in the last
+    # months of its year, when the next year's early anniversaries are being prepared for.
+    year_end: bool = False
+
+    def encode(self) -> str:
+        years = ",".join(map(str, self.news)) + "|" + ",".join(map(str, self.named))
+        return years + ("|end" if self.year_end else "|")
+
+    @classmethod
+    def decode(cls, text: str) -> SpokenYears:
+        news, named, end = (text.split("|") + ["", ""])[:3]
+        return cls(tuple(int(y) for y in news.split(",") if y), tuple(int(y) for y in named.split(",") if y),
+                   end == "end")
+
+
+def spoken_years(claim: Claim, sentence: Sentence, published: date) -> SpokenYears:
+    """The years the claim's sentence speaks of (see SpokenYears); an anniversary placed in a
+    year by the text ("the 60th anniversary in 2013") is of that year."""
+    value = claim.value
+    if isinstance(value, AnniversaryValue) and value.observed_year:
+        return SpokenYears(news=(value.observed_year,))
+    from figcheck.reference.values import timex_bounds  # the reference package imports linking
+
+    news: set[int] = set()
+    named: set[int] = set()
+    days = [published]
+    for other in sentence.claims:
+        if other.kind != "date" or other.id == claim.id or not isinstance(other.value, DateValue):
+            continue
+        try:
+            first, last = timex_bounds(other.value.timex)
+        except ValueError:
+            continue
+        if first.year != last.year:
+            continue
+        year = first.year
+        precise = (last - first).days <= 31
+        if precise and (abs((first - published).days) <= _NEWS_DAYS or other.value.resolved_from):
+            news.add(year)  # "on Monday", "on June 2", "on December 24 last year"
+            days.append(last)
+        elif isinstance(value, AnniversaryValue) and abs(year + value.ordinal - published.year) > 1:
+            # A year ("in 1985", "last year") or a date not of the news, and not the event's
+            # own, N years before the time of writing.
+            named.add(year)
+    if pattern("time_frame.now").search(sentence.text):
+        news.add(published.year)
+    spoken = days[1:] if len(days) > 1 else days
+    year_end = any(day.month >= 13 - _YEAR_END_MONTHS for day in spoken)
+    return SpokenYears(tuple(sorted(news)), tuple(sorted(named)), year_end)

@@ -27,6 +27,8 @@ class FrameExpectation(_Strict):
 
 class Expectation(_Strict):
     facts: list[str] | None = None
+    # For a duration counted "since <event>": the dated facts its event phrase names.
+    event_facts: list[str] | None = None
     offset_days: float | None = None
     frame: FrameExpectation | None = None
     # {with: <text of the other claim>, same: true | false}
