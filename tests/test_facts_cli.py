@@ -32,7 +32,7 @@ def runner() -> CliRunner:
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file in the folder, hidden ones too: a leftover temp or lock file shows up."""
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
 
 
 def facts(runner: CliRunner, folder: Path, *arguments: str, **options: object):
