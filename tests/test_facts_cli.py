@@ -32,7 +32,7 @@ def runner() -> CliRunner:
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file in the folder, hidden ones too: a leftover temp or lock file shows up."""
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
 
 
 def facts(runner: CliRunner, folder: Path, *arguments: str, **options: object):
@@ -73,8 +73,9 @@ def test_check_passes_on_the_seeded_table(runner: CliRunner) -> None:
     result = runner.invoke(app, ["facts", "check", "--reference", str(SEEDED)])
     assert result.exit_code == 0, result.output
     count = len(ReferenceTable.load(SEEDED))
+    files = len(list(SEEDED.glob("*.yaml")))
     assert result.stdout.count("\n") == 1
-    assert f"{count} facts in 4 files, all valid" in result.stdout
+    assert f"{count} facts in {files} files, all valid" in result.stdout
 
 
 def test_check_lists_every_problem(runner: CliRunner, folder: Path) -> None:

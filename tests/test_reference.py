@@ -58,7 +58,7 @@ def folder(tmp_path: Path) -> Path:
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file in the folder, hidden ones too: a leftover temp or lock file shows up."""
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
 
 
 def fact(**fields: object) -> ReferenceFact:
