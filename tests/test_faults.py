@@ -286,3 +286,16 @@ def test_a_killed_or_interrupted_run_leaves_no_process_and_no_partial_files(corp
     assert not [p for p in runs.iterdir() if p.name.startswith(".")]
     assert not out.exists()  # the run never completed: nothing was switched
     assert not list(out.parent.rglob("*.part"))
+
+
+def test_an_out_folder_holding_more_than_a_report_is_refused_and_left_alone(corpus: Path, tmp_path: Path) -> None:
+    from figcheck.pipeline import OutputNotAReport
+
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("my own notes\n")
+    with pytest.raises(OutputNotAReport, match="holds more than a figcheck report"):
+        check_corpus(corpus, REFERENCE, out, workers=1)
+    assert out.is_dir() and not out.is_symlink()
+    assert (out / "notes.txt").read_text() == "my own notes\n"
+    assert not (tmp_path / "runs").exists()

@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         findings = run_check(args.articles, reference, args.out)
     else:
         with tempfile.TemporaryDirectory(prefix="figcheck-heldout-") as tmp:
-            findings = run_check(args.articles, reference, Path(tmp))
+            findings = run_check(args.articles, reference, Path(tmp) / "latest")
     print_score(score(findings, slips), quiet=args.quiet)
     return 0
 

@@ -102,7 +102,7 @@ def run(
 def _run_flow(corpus: Path, reference: Path, out: Path, batch_size: int, cache: bool, workers: int | None,
               dask: str | None, article_seconds: float, keep_runs: int) -> dict:
     from figcheck.corpus import DocumentError
-    from figcheck.pipeline import OutputLocked
+    from figcheck.pipeline import OutputLocked, OutputNotAReport
     from figcheck.reference import ReferenceTableError
 
     from flows.check_corpus import check_corpus
@@ -116,7 +116,7 @@ def _run_flow(corpus: Path, reference: Path, out: Path, batch_size: int, cache: 
             return_state=True,
         )
         result = state.result()
-    except (ReferenceTableError, OutputLocked, DocumentError) as error:
+    except (ReferenceTableError, OutputLocked, OutputNotAReport, DocumentError) as error:
         fail(str(error))
     except Exception as error:  # the flow failed: say why in one line, the log has the rest
         fail(f"the run failed: {error}", code=1)

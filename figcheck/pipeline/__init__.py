@@ -3,12 +3,12 @@ cache, check the others in batches wherever they run, compare across articles, w
 flows/check_corpus.py runs these steps as Prefect tasks; nothing here knows of Prefect."""
 
 from figcheck.pipeline.cache import CachedArticle, ClaimCache, cache_key, code_version
-from figcheck.pipeline.outputs import OutputLocked
+from figcheck.pipeline.outputs import OutputLocked, OutputNotAReport
 from figcheck.pipeline.run import OUTPUT_FILES, Completed, CorpusRun, RunSummary, check_corpus, read_corpus, run_batches
 from figcheck.pipeline.work import DEFAULT_ARTICLE_SECONDS, DEFAULT_BATCH_SIZE, Batch, BatchOutput, check_batch
 
 __all__ = [
     "DEFAULT_ARTICLE_SECONDS", "DEFAULT_BATCH_SIZE", "OUTPUT_FILES", "Batch", "BatchOutput", "CachedArticle", "Completed", "ClaimCache", "CorpusRun",
-    "OutputLocked", "RunSummary", "cache_key", "check_batch", "check_corpus", "code_version", "read_corpus",
+    "OutputLocked", "OutputNotAReport", "RunSummary", "cache_key", "check_batch", "check_corpus", "code_version", "read_corpus",
     "run_batches",
 ]

@@ -17,6 +17,32 @@ class OutputLocked(RuntimeError):
     """Another run is writing to the same ``--out``."""
 
 
+# What a run leaves in ``--out``: a real folder holding only these (the layout before runs were
+# kept as links) is a report, and moving it into the run history loses nothing of the user's.
+_REPORT_FILES = frozenset({"findings.json", "claims.jsonl", "report.md", "report.html", "fetch.json"})
+
+
+class OutputNotAReport(ValueError):
+    """``--out`` is a folder of something else: a run would move it away."""
+
+
+def check_out(out: Path) -> None:
+    """Refuses an ``out`` that a run could not safely replace with its link: a file, or a folder
+    holding anything but a report's files."""
+    if out.is_symlink():
+        return
+    if out.exists() and not out.is_dir():
+        raise OutputNotAReport(f"--out {out} is a file, not a report folder: choose another --out")
+    if out.is_dir():
+        others = sorted(item.name for item in out.iterdir() if item.name not in _REPORT_FILES)
+        if others:
+            shown = ", ".join(others[:5]) + (", …" if len(others) > 5 else "")
+            raise OutputNotAReport(
+                f"--out {out} is a folder that holds more than a figcheck report ({shown}); a run replaces "
+                "--out with a link to its run folder, so choose an empty or new --out"
+            )
+
+
 class OutputLock:
     """An exclusive lock on ``--out`` for the length of a run: a lock file beside it, held with
     flock, so a run that dies (even by SIGKILL) releases it with its process."""

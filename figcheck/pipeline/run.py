@@ -154,6 +154,7 @@ class CorpusRun:
         self.warn = warn
         self.table = ReferenceTable.load(self.reference_dir)
         self.checks = CheckRun(self.table)
+        outputs.check_out(self.out)
         self._lock = outputs.OutputLock(self.out)
         self._lock.acquire()
         try:
