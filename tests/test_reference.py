@@ -949,3 +949,16 @@ def test_concurrent_adds_all_land(folder: Path) -> None:
     table = ReferenceTable.load(folder)
     assert sorted(f.id for f in table if f.id.startswith("concurrent-")) == [f"concurrent-{n}" for n in range(1, 7)]
     assert not (folder / ".lock").exists()
+
+
+def test_a_keyword_that_yaml_reads_as_a_key_in_a_flow_list_is_quoted(tmp_path: Path) -> None:
+    # "[?Korean War]" is a list holding the mapping {"Korean War": null}: the keyword must be quoted.
+    folder = tmp_path / "reference_data"
+    shutil.copytree(SEEDED, folder)
+    fact = ReferenceFact.model_validate({
+        "id": "quoted-keyword-test", "subject": "Korean War", "property": "a test property", "kind": "date",
+        "value": "1951-07-10", "keywords": ["?Korean War"], "references": [{"stated_in": "a test"}],
+    })
+    add_fact(folder, fact)
+    table = ReferenceTable.load(folder)
+    assert table.get("quoted-keyword-test").keywords == ["?Korean War"]

@@ -354,7 +354,7 @@ def _entry(fact: ReferenceFact) -> CommentedMap:
 
 def _yaml_value(key: str, value: object) -> object:
     if key in ("aliases", "keywords"):
-        phrases = CommentedSeq(value)  # type: ignore[arg-type]
+        phrases = CommentedSeq([_scalar(phrase) for phrase in value])  # type: ignore[attr-defined]
         phrases.fa.set_flow_style()
         return phrases
     if key == "references":
@@ -386,8 +386,13 @@ def _scalar(value: object) -> object:
 
 
 def _needs_quotes(text: str) -> bool:
+    # Plain only if it reads back as itself both on its own and inside a flow list (aliases and
+    # keywords are written [a, b], where "?x" would start a mapping key).
     try:
         plain = _yaml().load(text) if text else None
+        listed = _yaml().load(f"[{text}]") if text else None
     except (YAMLError, ValueError, RecursionError):
         return True
-    return not isinstance(plain, str) or str(plain) != text or "\n" in text
+    alone = isinstance(plain, str) and str(plain) == text
+    in_list = isinstance(listed, list) and len(listed) == 1 and isinstance(listed[0], str) and str(listed[0]) == text
+    return not (alone and in_list) or "\n" in text
