@@ -28,6 +28,8 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
     for e in exact:
         by_head.setdefault(head(e.subject), []).append(e)
     for q in qualified:
+        if vague(q):
+            continue
         # Only figures of the same noun can be one quantity: no need to pair the rest.
         for e in by_head.get(head(q.subject), []):
             if not links.same_quantity(q, e).same:
@@ -53,7 +55,24 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
     return findings
 
 
+def vague(claim) -> bool:
+    """An amount in words whose bounds span more than a factor of three ("dozens of", "hundreds
+    of"): people use these loosely, so no exact figure can be said to contradict them."""
+    value = claim.value
+    return (
+        not any(ch.isdigit() for ch in claim.text)
+        and value.low is not None and value.high is not None
+        and value.low > 0 and value.high > 3 * value.low
+    )
+
+
 EXAMPLES = [
+    example(
+        "More than 40 pieces of data of 15 kinds were displayed at the museum. Displayed at the museum "
+        "were dozens of kinds of evidence such as letters and cameras.",
+        expect=[],
+        note="'dozens' is said loosely: no exact figure contradicts it",
+    ),
     example(
         "More than 80,000 young people volunteered within days. The agency said the number of such young "
         "people had reached 81,858.",

@@ -68,7 +68,7 @@ def date_about(claim: Claim, sentence: Sentence) -> DateAbout:
     if _COMMEMORATION.search(clause.lead):
         return DateAbout("", None, offset)
     own = clause.lead
-    opening = _OPENING.match(clause.lead) or len(clause.lead.split()) <= 2
+    opening = (_OPENING.match(clause.lead) or len(clause.lead.split()) <= 2) and not _continues_date(claim, sentence)
     if offset is None and opening and not _RELATION_START.match(clause.trail):
         own = clause.text
         if _DAY_WHEN.match(clause.trail):
@@ -80,6 +80,23 @@ def date_about(claim: Claim, sentence: Sentence) -> DateAbout:
     if subject and sentence.after(claim).lstrip(" -–").startswith(subject):
         own = f"{own} {subject}".strip()
     return DateAbout(own, _event_word(clause), offset)
+
+
+def _continues_date(claim: Claim, sentence: Sentence) -> bool:
+    """Whether the date finishes the phrase of a date just before it ("from late January to
+    February in 2008", "June 25 of 1950"): it then opens no clause of its own."""
+    for other in sentence.claims_between(claim.start - _NEAR_DATE_CHARS, claim.start):
+        if other.id == claim.id or other.kind not in ("date", "date_range") or other.end > claim.start:
+            continue
+        gap = sentence.text[other.end - sentence.start : claim.start - sentence.start]
+        if len(gap.split()) <= 2 and not re.search(r"[,;:.()\[\]]", gap):
+            return True
+    return False
+
+
+# How far before a date another date may start for the two to read as one phrase (a range
+# of words such as "from late January to February" is long).
+_NEAR_DATE_CHARS = 120
 
 
 def _event_word(clause: Clause) -> str | None:

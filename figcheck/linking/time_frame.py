@@ -13,7 +13,7 @@ from typing import Literal
 
 from figcheck.linking.cues import pattern
 from figcheck.linking.sentences import Sentence
-from figcheck.records import AnniversaryValue, Claim, DateValue, DurationValue
+from figcheck.records import AnniversaryValue, Claim, DateRangeValue, DateValue, DurationValue
 
 FrameKind = Literal["stated", "news", "forthcoming", "narrated", "unknown"]
 
@@ -61,7 +61,7 @@ def _cues(sentence: Sentence) -> _SentenceCues:
             reach = max(reach, -neg_end)
             tense.append((start, kind, word))
         dates = tuple((c.start, c) for c in sentence.claims
-                      if c.kind == "date" and isinstance(c.value, DateValue) and c.value.timex[:4].isdigit())
+                      if c.kind == "date" and isinstance(c.value, DateValue) and _YEAR.match(c.value.timex))
         return _SentenceCues(bool(pattern("time_frame.last_year").search(text)),
                              bool(pattern("time_frame.next_year").search(text)),
                              ahead.group(0) if ahead else None,
@@ -126,6 +126,8 @@ def _frame(claim: Claim, sentence: Sentence, published: date | None) -> TimeFram
 
 
 _NEAREST_DATES = 3
+# A date that names a year: "1950", "1950-06", "2016-Q4"; not a decade ("195") or a century ("20").
+_YEAR = re.compile(r"\d{4}(?!\d)")
 
 
 def _stated_date(claim: Claim, sentence: Sentence, published: date | None) -> TimeFrame | None:
@@ -286,14 +288,16 @@ def _lead(claim: Claim, sentence: Sentence) -> str:
 def dates_the_news(claim: Claim, published: date | None, recent_years: int = 1) -> bool:
     """A date resolved against the publication date, or in its year, dates the news of the day
     (a commemoration, a visit), not a historical event, even when its sentence names one."""
-    if claim.kind != "date" or published is None or not isinstance(claim.value, DateValue):
+    if published is None or not isinstance(claim.value, DateValue | DateRangeValue):
         return False
     if claim.value.resolved_from:
-        return True
+        return True  # "on March 1", "from August 20 to 31": the year is the news's own
     from figcheck.reference.values import timex_bounds  # the reference package imports linking
 
+    # A range ("from 2010 to 2012") is of the news when it reaches the news's time.
+    timex = claim.value.timex if isinstance(claim.value, DateValue) else claim.value.end_timex
     try:
-        last = timex_bounds(claim.value.timex)[1]
+        last = timex_bounds(timex)[1]
     except ValueError:
         return False  # not on a calendar ("XXXX-10-25")
     return last.year >= published.year - recent_years
