@@ -128,7 +128,7 @@ _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 def merge_findings(findings: list[Finding]) -> list[Finding]:
     """One discrepancy per wrong figure: the discrepancies whose flagged figure (their first
     claim) is the same are merged into the most severe of them, which keeps the others' checks
-    and reasons in ``merged`` and in its message, and lists every claim they name."""
+    and reasons in ``merged``, and lists every claim they name."""
     groups: dict[str, list[Finding]] = {}
     out: list[Finding | str] = []
     for f in findings:
@@ -155,10 +155,10 @@ def merge_findings(findings: list[Finding]) -> list[Finding]:
         for other in others:
             claims.extend(c for c in other.claims if c.claim_id not in seen)
             seen.update(c.claim_id for c in other.claims)
-        also = " ".join(f"Also {o.check} ({o.severity}): {o.message}" for o in others)
+        # The others' reasons travel in ``merged`` (the report shows each under the primary's);
+        # written into the message too, a reader would see them twice.
         merged.append(primary.model_copy(update={
             "claims": claims,
-            "message": f"{primary.message} {also}",
             "merged": [*primary.merged, *(MergedFinding(id=o.id, check=o.check, severity=o.severity, message=o.message)
                                          for o in others)],
         }))
