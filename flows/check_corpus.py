@@ -59,6 +59,7 @@ def check_corpus(
     workers: int | None = None,
     article_seconds: float | None = DEFAULT_ARTICLE_SECONDS,
     keep_runs: int = DEFAULT_KEEP,
+    follow_symlinks: bool = False,
 ) -> dict:
     """Check every figure in the corpus and write the discrepancy report; ``fetch_report`` is
     the fetch.json of a fetch run just before, whose failures and revisions the report lists.
@@ -66,7 +67,7 @@ def check_corpus(
     ``keep_runs`` runs are kept under runs/."""
     logger = get_run_logger()
     run = CorpusRun(Path(corpus), Path(reference), Path(out), use_cache=use_cache, article_seconds=article_seconds,
-                    keep_runs=keep_runs, warn=logger.warning)
+                    keep_runs=keep_runs, follow_symlinks=follow_symlinks, warn=logger.warning)
     try:
         if fetch_report is not None and Path(fetch_report).is_file():
             run.add_fetch_report(Path(fetch_report))

@@ -123,3 +123,20 @@ def test_a_jsonl_corpus_and_the_same_articles_as_files_give_the_same_findings(co
     second = json.loads((tmp_path / "b" / "latest" / "findings.json").read_text())["findings"]
     assert first == second
     assert (tmp_path / "a" / "latest" / "claims.jsonl").read_text() == (tmp_path / "b" / "latest" / "claims.jsonl").read_text()
+
+
+def test_a_link_leaving_the_corpus_is_refused_unless_asked(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "far.txt").write_text("The bridge, 1,204 metres long, opened on June 25, 1950.\n", encoding="utf-8")
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "near.txt").write_text("The dam holds 3,000 tonnes of water.\n", encoding="utf-8")
+    (folder / "far.txt").symlink_to(outside / "far.txt")
+
+    refused = check_corpus(folder, ROOT / "reference_data", tmp_path / "a" / "latest", workers=1)
+    assert refused.articles == 1
+    assert any("far.txt" in problem.path for problem in refused.problems)
+
+    followed = check_corpus(folder, ROOT / "reference_data", tmp_path / "b" / "latest", workers=1, follow_symlinks=True)
+    assert followed.articles == 2 and not followed.problems

@@ -68,6 +68,9 @@ def run(
     keep_runs: Annotated[
         int, typer.Option(min=1, help="How many runs to keep under runs/ (older ones are deleted; kept runs past the newest store their claims gzipped).")
     ] = DEFAULT_KEEP,
+    follow_symlinks: Annotated[
+        bool, typer.Option("--follow-symlinks", help="Read symbolic links in the corpus folder that lead outside it (refused by default).")
+    ] = False,
 ) -> None:
     """Check every figure in the corpus and write the discrepancy report.
 
@@ -86,7 +89,8 @@ def run(
     configure_prefect()
     try:
         with prefect_api():
-            result = _run_flow(corpus, reference, out, batch_size, cache, workers, dask, article_seconds, keep_runs)
+            result = _run_flow(corpus, reference, out, batch_size, cache, workers, dask, article_seconds, keep_runs,
+                               follow_symlinks)
     except KeyboardInterrupt:
         typer.echo(f"\nfigcheck: interrupted; {out} is as the previous run left it.", err=True)
         raise typer.Exit(130) from None
@@ -100,7 +104,7 @@ def run(
 
 
 def _run_flow(corpus: Path, reference: Path, out: Path, batch_size: int, cache: bool, workers: int | None,
-              dask: str | None, article_seconds: float, keep_runs: int) -> dict:
+              dask: str | None, article_seconds: float, keep_runs: int, follow_symlinks: bool) -> dict:
     from figcheck.corpus import DocumentError
     from figcheck.pipeline import OutputLocked, OutputNotAReport
     from figcheck.reference import ReferenceTableError
@@ -113,7 +117,7 @@ def _run_flow(corpus: Path, reference: Path, out: Path, batch_size: int, cache: 
         state = flow(
             corpus=str(corpus), reference=str(reference), out=str(out), batch_size=batch_size,
             use_cache=cache, workers=workers, article_seconds=article_seconds or None, keep_runs=keep_runs,
-            return_state=True,
+            follow_symlinks=follow_symlinks, return_state=True,
         )
         result = state.result()
     except (ReferenceTableError, OutputLocked, OutputNotAReport, DocumentError) as error:

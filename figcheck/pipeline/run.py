@@ -48,9 +48,10 @@ class CorpusItem:
     load: Callable[[], Document]
 
 
-def read_corpus(corpus: Path) -> Iterator[CorpusItem | LoadProblem]:
+def read_corpus(corpus: Path, *, follow_symlinks: bool = False) -> Iterator[CorpusItem | LoadProblem]:
     """The articles of a corpus folder (digested from their bytes, parsed only when asked) or of
-    a corpus file (through ``iter_corpus``), and the problems of what cannot be read."""
+    a corpus file (through ``iter_corpus``), and the problems of what cannot be read. Links that
+    lead out of a corpus folder are refused unless ``follow_symlinks``."""
     corpus = Path(corpus)
     if not corpus.is_dir():
         for item in iter_corpus(corpus):
@@ -59,7 +60,7 @@ def read_corpus(corpus: Path) -> Iterator[CorpusItem | LoadProblem]:
             else:
                 yield CorpusItem(item.doc_id, document_hash(item), lambda document=item: document)
         return
-    paths, orphans = list_articles(corpus)
+    paths, orphans = list_articles(corpus, follow_symlinks=follow_symlinks)
     for path in paths:
         try:
             digest = _file_digest(path)
@@ -143,6 +144,7 @@ class CorpusRun:
         use_cache: bool = True,
         article_seconds: float | None = DEFAULT_ARTICLE_SECONDS,
         keep_runs: int = DEFAULT_KEEP,
+        follow_symlinks: bool = False,
         warn: Callable[[str], None] = print,
     ) -> None:
         self.started = datetime.now(UTC)
@@ -151,6 +153,7 @@ class CorpusRun:
         self.runs_dir = Path(runs_dir) if runs_dir else self.out.parent / "runs"
         self.article_seconds = article_seconds
         self.keep_runs = keep_runs
+        self.follow_symlinks = follow_symlinks
         self.warn = warn
         self.table = ReferenceTable.load(self.reference_dir)
         self.checks = CheckRun(self.table)
@@ -199,7 +202,7 @@ class CorpusRun:
         those it knows are merged on the way without being parsed."""
         documents: list[Document] = []
         slot: _Slot | None = None
-        for item in read_corpus(self.corpus):
+        for item in read_corpus(self.corpus, follow_symlinks=self.follow_symlinks):
             if isinstance(item, LoadProblem):
                 self.problems.append(item)
                 continue
@@ -469,13 +472,15 @@ def check_corpus(
     workers: int | None = None,
     article_seconds: float | None = DEFAULT_ARTICLE_SECONDS,
     on_batch: Callable[[Batch, BatchOutput | None, int], None] | None = None,
+    follow_symlinks: bool = False,
 ) -> RunSummary:
     """The whole pipeline without Prefect, on a local process pool: for tests, benchmarks and as
     the flow's reference."""
     from figcheck.pipeline.work import check_batch
 
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
-    run = CorpusRun(corpus, reference, out, use_cache=use_cache, article_seconds=article_seconds)
+    run = CorpusRun(corpus, reference, out, use_cache=use_cache, article_seconds=article_seconds,
+                    follow_symlinks=follow_symlinks)
     try:
         if workers == 1:
             run_batches(run, lambda batch: Completed(check_batch, batch), batch_size=batch_size, window=1, on_batch=on_batch)
