@@ -1,4 +1,5 @@
-"""Writing files that people or other programs read: all at once, never half a file."""
+"""Writing files that people or other programs read: all at once, never half a file; and telling
+whether the process that holds a lock file still runs."""
 
 from __future__ import annotations
 
@@ -42,3 +43,14 @@ def _fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(descriptor)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (one we may not signal counts as running)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # PermissionError and the like: it exists
+    return True

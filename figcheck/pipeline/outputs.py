@@ -10,6 +10,8 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+from figcheck.files import process_alive
+
 _PARTIAL = ".partial"
 
 
@@ -88,18 +90,9 @@ def remove_abandoned(runs_dir: Path) -> None:
     for folder in runs_dir.iterdir():
         if folder.name.startswith(".") and folder.name.endswith(_PARTIAL) and folder.is_dir():
             pid = folder.name.removesuffix(_PARTIAL).rsplit(".", 1)[-1]
-            if not pid.isdigit() or not _alive(int(pid)):
+            if not pid.isdigit() or not process_alive(int(pid)):
                 shutil.rmtree(folder, ignore_errors=True)
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def switch(out: Path, run_dir: Path) -> None:

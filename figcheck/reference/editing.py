@@ -126,7 +126,7 @@ class TableLock:
         found = re.fullmatch(r"(\S+) pid (\d+)", holder)
         if found is None or found[1] != socket.gethostname():
             return holder, None
-        if _process_exists(int(found[2])):
+        if files.process_alive(int(found[2])):
             return holder, None
         return holder, (f"left by process {found[2]}, which no longer runs", status)
 
@@ -151,17 +151,6 @@ class TableLock:
         self.notice(f"took over the reference table's lock {self.path}: {reason}")
         return True
 
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return True
-    return True
 
 
 def write_atomically(path: Path, text: str) -> None:
