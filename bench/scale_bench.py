@@ -27,14 +27,12 @@ from pathlib import Path
 
 import yaml
 
+# Run as a script from bench/: the child-process timing is pipeline_bench's.
+from pipeline_bench import timed_child as timed
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # Runs a command and reports the largest resident set among it and its descendants.
-_WRAPPER = (
-    "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]);"
-    "print('MAXRSS', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(r.returncode)"
-)
-
 _DIRECT = """
 import sys, time
 from pathlib import Path
@@ -67,17 +65,6 @@ def write_corpus(archive: Path, folder: Path, replicas: int = 1) -> int:
             (folder / f"{doc_id}.meta.yaml").write_text(yaml.safe_dump(meta), encoding="utf-8")
             n += 1
     return n
-
-
-def timed(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Wall seconds, peak resident set in MB, and the output of a child process."""
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _WRAPPER, *args], env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-    peak_kb = int(done.stderr.rsplit("MAXRSS", 1)[1].split()[0])
-    return seconds, peak_kb / 1024, done.stdout + done.stderr
 
 
 def environment(project: Path, **extra: str) -> dict[str, str]:
