@@ -8,6 +8,7 @@ feed or a sitemap::
       every: 6h          # fetch a source at most this often (30m, 6h, 1d, 2w; or seconds)
     settings:            # optional; how politely and how far to download
       min_interval: 1.0  # seconds between two requests to the same host
+      max_crawl_delay: 30  # robots.txt's Crawl-delay is honoured up to this many seconds
     sources:
       - url: https://news.example.org/rss.xml
         kind: feed       # article | feed | sitemap | auto (default: decided by the response)
@@ -81,6 +82,9 @@ class FetchSettings(_Strict):
 
     # Seconds to wait between two requests to the same host.
     min_interval: float = Field(default=1.0, ge=0)
+    # A host's robots.txt may ask for a longer wait (Crawl-delay, Request-rate); it is
+    # honoured up to this many seconds, so one host cannot stall a scheduled run.
+    max_crawl_delay: float = Field(default=30.0, ge=0)
     connect_timeout: float = Field(default=10.0, gt=0)
     read_timeout: float = Field(default=20.0, gt=0)
     # A page that trickles in slower than this in total is abandoned.

@@ -30,7 +30,7 @@ import gzip
 import threading
 import time
 import zlib
-from collections import Counter
+from collections import Counter, defaultdict
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -74,6 +74,8 @@ class HostileServer:
         self.robots: bytes | None = None
         self.robots_status = 200
         self.hits: Counter[str] = Counter()
+        # When each request arrived, by path (time.monotonic()).
+        self.hit_times: dict[str, list[float]] = defaultdict(list)
         self._bombs: dict[str, bytes] = {}
         self._bomb_lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -121,6 +123,7 @@ class HostileServer:
                 query = parse_qs(parts.query)
                 path = parts.path
                 site.hits[path] += 1
+                site.hit_times[path].append(time.monotonic())
                 try:
                     self._route(path, query)
                 except (BrokenPipeError, ConnectionResetError, TimeoutError):

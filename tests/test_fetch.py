@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.robotparser import RobotFileParser
 from urllib.parse import quote
 
 import pytest
@@ -974,6 +975,33 @@ def test_robots_txt_answers_are_read_as_the_robots_standard_says(
     source = only_source(update_corpus(sources(hostile, {"url": "/page/any"}, retries=0), tmp_path))
     assert (len(source.new) == 1) is allowed
     assert [p.reason for p in source.problems] == ([] if allowed else ["robots_disallowed"])
+
+
+def test_crawl_delay_in_robots_txt_spaces_requests_to_that_host(hostile: HostileServer, tmp_path: Path) -> None:
+    hostile.robots = b"User-agent: *\nCrawl-delay: 1\n"
+    update_corpus(sources(hostile, {"url": "/page/one"}, {"url": "/page/two"}, min_interval=0), tmp_path)
+    (first,), (second,) = hostile.hit_times["/page/one"], hostile.hit_times["/page/two"]
+    assert abs(second - first) >= 0.9
+
+
+def test_crawl_delay_is_honoured_only_up_to_the_configured_ceiling() -> None:
+    from figcheck.fetching.client import PageFetcher
+    from figcheck.fetching.robots import RobotsRules
+    from figcheck.sources import FetchSettings
+
+    with PageFetcher(FetchSettings(min_interval=0.5, max_crawl_delay=5)) as fetcher:
+        rules = RobotsRules(fetcher)
+        for text, host, expected in [
+            ("User-agent: *\nCrawl-delay: 3\n", "a.example", 3.0),
+            ("User-agent: *\nCrawl-delay: 3600\n", "b.example", 5.0),
+            ("User-agent: *\nRequest-rate: 1/4\n", "c.example", 4.0),
+            ("User-agent: figcheck\nCrawl-delay: 2\n\nUser-agent: *\nCrawl-delay: 9\n", "d.example", 2.0),
+            ("User-agent: *\nCrawl-delay: soon\n", "e.example", 0.5),
+        ]:
+            parser = RobotFileParser()
+            parser.parse(text.splitlines())
+            rules._honour_delay(f"https://{host}", parser)
+            assert fetcher.rate_limit.interval(host) == expected, text
 
 
 def test_robots_field_in_the_sources_file_is_validated(tmp_path: Path) -> None:

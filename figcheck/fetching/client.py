@@ -222,22 +222,35 @@ class _GuardedTransport(httpx.HTTPTransport):
 
 
 class HostRateLimit:
-    """Spaces requests to each host at least ``min_interval`` seconds apart, across threads."""
+    """Spaces requests to each host at least ``min_interval`` seconds apart, across threads.
+
+    A host may ask for more (robots.txt's Crawl-delay): ``slow_down`` raises its own interval.
+    """
 
     def __init__(self, min_interval: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.min_interval = min_interval
         self._clock = clock
         self._next: dict[str, float] = {}
+        self._intervals: dict[str, float] = {}
         self._lock = threading.Lock()
 
+    def interval(self, host: str) -> float:
+        return self._intervals.get(host, self.min_interval)
+
+    def slow_down(self, host: str, seconds: float) -> None:
+        """Space requests to ``host`` at least ``seconds`` apart (never less than ``min_interval``)."""
+        with self._lock:
+            self._intervals[host] = max(self.min_interval, seconds, self._intervals.get(host, 0.0))
+
     def wait(self, host: str) -> None:
-        if self.min_interval <= 0:
+        interval = self.interval(host)
+        if interval <= 0:
             return
         # Reserve a slot under the lock, sleep outside it so other hosts are not held up.
         with self._lock:
             now = self._clock()
             slot = max(now, self._next.get(host, now))
-            self._next[host] = slot + self.min_interval
+            self._next[host] = slot + interval
         if slot > now:
             time.sleep(slot - now)
 

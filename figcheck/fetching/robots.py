@@ -10,6 +10,10 @@ user agent ``figcheck``. What its answer means follows the standard:
 - a host that cannot be reached at all: no verdict; fetching the page itself then fails
   with the real reason (``dns``, ``connection``...), which says more than "robots".
 
+A ``Crawl-delay`` (or ``Request-rate``) in the rules that apply to figcheck spaces the
+requests to that host further apart, up to ``max_crawl_delay`` seconds (sources.yaml's
+settings), so that one host cannot stall a scheduled run.
+
 A source with ``robots: ignore`` in sources.yaml skips all of this.
 """
 
@@ -79,6 +83,7 @@ class RobotsRules:
         if isinstance(answer, Download):
             parser = RobotFileParser(url)
             parser.parse(answer.body.decode("utf-8", errors="replace").splitlines())
+            self._honour_delay(origin, parser)
             return _Verdict(parser)
         if not isinstance(answer, FetchProblem):  # 304 cannot come: no validators were sent
             return _Verdict()
@@ -88,3 +93,20 @@ class RobotsRules:
             return _Verdict()
         return _Verdict(refuse_all=f"robots.txt could not be read ({answer.reason}: {answer.message}), "
                                    "which the robots standard says means everything is disallowed")
+
+    def _honour_delay(self, origin: str, parser: RobotFileParser) -> None:
+        """Take the host's Crawl-delay / Request-rate for figcheck into the fetcher's rate limit."""
+        wanted = 0.0
+        try:
+            delay = parser.crawl_delay(ROBOTS_AGENT)
+            rate = parser.request_rate(ROBOTS_AGENT)
+            if delay is not None:
+                wanted = max(wanted, float(delay))
+            if rate is not None and rate.requests > 0:
+                wanted = max(wanted, rate.seconds / rate.requests)
+        except (TypeError, ValueError):  # a malformed value is ignored, as the parser does
+            return
+        host = urlsplit(origin).hostname
+        if wanted > 0 and host:
+            ceiling = self._fetcher.settings.max_crawl_delay
+            self._fetcher.rate_limit.slow_down(host, min(wanted, ceiling))
