@@ -908,6 +908,22 @@ def test_addresses_are_told_apart_public_from_private(address: str, kind: str | 
     assert private_kind(address) == kind
 
 
+def test_a_name_lookup_that_hangs_ends_within_the_total_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    from figcheck.fetching import client
+    from figcheck.sources import FetchSettings
+
+    def slow_resolver(host: str, port: int) -> list[tuple]:
+        time.sleep(3)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(client, "_resolve", slow_resolver)
+    settings = FetchSettings(min_interval=0, retries=0, connect_timeout=10, total_timeout=0.5)
+    with client.PageFetcher(settings) as fetcher:
+        problem = fetcher.get("http://slow-dns.example/page")
+    assert isinstance(problem, client.FetchProblem)
+    assert problem.reason == "timeout"  # not "dns", which only comes after the 3 s lookup
+
+
 # --- robots.txt ----------------------------------------------------------------------------
 
 ROBOTS = b"User-agent: *\nDisallow: /page/private\n"

@@ -162,6 +162,40 @@ class _DeadlineStream(httpcore.NetworkStream):
         return self._stream.get_extra_info(info)
 
 
+def _resolve(host: str, port: int) -> list[tuple]:
+    return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+
+
+def _look_up(host: str, port: int, timeout: float | None) -> list[tuple]:
+    """The host's addresses, or ConnectTimeout once ``timeout`` has passed.
+
+    ``getaddrinfo`` has no timeout of its own and cannot be interrupted, so it runs in a
+    daemon thread that is left behind when the answer comes too late.
+    """
+    outcome: list[Any] = []
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            outcome.append(_resolve(host, port))
+        except BaseException as exc:  # noqa: BLE001 (handed to the waiting thread)
+            outcome.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name=f"figcheck-dns-{host}", daemon=True).start()
+    if not done.wait(timeout):
+        raise httpcore.ConnectTimeout(f"looking up {host} took longer than {timeout:g} s")
+    (result,) = outcome
+    if not isinstance(result, BaseException):
+        return result
+    # Raised again here so that the lookup error stays the context of what httpcore re-raises.
+    try:
+        raise result
+    except socket.gaierror as exc:
+        raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+
+
 class _GuardedBackend(httpcore.NetworkBackend):
     """Opens connections only to addresses allowed for the host, within the request's deadline."""
 
@@ -171,10 +205,7 @@ class _GuardedBackend(httpcore.NetworkBackend):
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
                     socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
-        try:
-            found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except socket.gaierror as exc:
-            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+        found = _look_up(host, port, _time_left(timeout, httpcore.ConnectTimeout))
         addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
         if (host, port) not in self._trusted:
             for address in addresses:
