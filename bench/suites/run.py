@@ -35,13 +35,14 @@ SPEC_FILES = {
     "DateTime/English/DurationParser.json": "parser",
     "Number/English/NumberModel.json": "model",
     "Number/English/PercentModel.json": "model",
+    "NumberWithUnit/English/DimensionModel.json": "model",
 }
 
 # The reference time their parser specs use when a case gives none; extractor cases are run
 # with it too (a publication date lets figcheck place year-less and relative dates).
 DEFAULT_REFERENCE = date(2016, 11, 7)
 
-IN_SCOPE_TYPES = {"date", "daterange", "duration", "number", "percentage"}
+IN_SCOPE_TYPES = {"date", "daterange", "duration", "number", "percentage", "dimension"}
 # Claim kinds that can stand for an expected entity of each type. A duration anchored to a time
 # ("two years ago") is how figcheck reads a relative date, so it can stand for a date.
 FITTING_KINDS = {
@@ -50,11 +51,12 @@ FITTING_KINDS = {
     "duration": {"duration"},
     "number": {"count"},
     "percentage": {"count"},
+    "dimension": {"count"},
 }
 
 # The claim kinds a file's expectations speak of, by the start of its name: an input a date spec
 # expects nothing in may still hold a count ("Please convert $2000 to gbp.").
-FILE_CLAIM_KINDS = {"Date": {"date", "date_range"}, "Dura": {"duration"}, "Numb": {"count"}, "Perc": {"count"}}
+FILE_CLAIM_KINDS = {"Date": {"date", "date_range"}, "Dura": {"duration"}, "Numb": {"count"}, "Perc": {"count"}, "Dime": {"count"}}
 
 # A bare numeral counts nothing; figcheck claims counts. Each number case is therefore run with a
 # counted noun after it (see README); their span and value are unchanged.
@@ -163,7 +165,7 @@ def _case(path: Path, name: str, file_kind: str, index: int, raw: Any) -> Case:
                 file=name,
                 case=index,
                 input=text,
-                text=result["Text"],
+                text=text[start:end],
                 start=start,
                 end=end,
                 type=kind,
@@ -189,10 +191,11 @@ def _place(text: str, result: dict[str, Any], cursor: int) -> int | None:
     start = result.get("Start")
     if isinstance(start, int) and text[start : start + len(wanted)] == wanted:
         return start
-    for begin in (cursor, 0):
-        found = text.find(wanted, begin)
-        if found >= 0:
-            return found
+    for haystack, needle in ((text, wanted), (text.lower(), wanted.lower())):  # "100 mb" in "100 MB"
+        for begin in (cursor, 0):
+            found = haystack.find(needle, begin)
+            if found >= 0:
+                return found
     return None
 
 
@@ -215,6 +218,8 @@ def out_of_scope(item: Expected, results_in_case: int) -> str | None:
     """Why an expected entity lies outside what figcheck claims to handle, or None."""
     if item.type not in IN_SCOPE_TYPES:
         return f"type {item.type or '(none)'}: not a kind figcheck claims"
+    if item.type == "dimension" and item.value is None:
+        return "a unit named without a number"
     if item.type == "number":
         if results_in_case > 1:
             return "several bare numbers in one input (an address or a list), nothing counted"
@@ -267,6 +272,7 @@ CLASSES = (
     "duration number+unit",
     "number form",
     "percent",
+    "measure",
     "other",
 )
 
@@ -293,6 +299,8 @@ def classify(kind: str, text: str, value: str | None) -> str:
         return "number form"
     if kind == "percentage":
         return "percent"
+    if kind == "dimension":
+        return "measure"
     return "other"
 
 
@@ -514,7 +522,8 @@ def value_right(item: Expected, claim: dict[str, Any]) -> bool:
     if item.type == "percentage":
         value = claim["value"]
         return claim["kind"] == "count" and value.get("unit") == "percent" and _close(value["value"], number_of(item.value))
-    if item.type == "number":
+    if item.type in ("number", "dimension"):
+        # A measure's unit is not compared: their unit names are not figcheck's.
         return claim["kind"] == "count" and _close(claim["value"]["value"], number_of(item.value))
     raise NotScorable(f"type {item.type}")
 

@@ -144,6 +144,8 @@ def test_a_percentage_needs_the_percent_unit_and_a_number_its_value():
         ("number", "1e10", "10000000000", "scientific"),
         ("number", "one over three", "0.333", "over"),
         ("number", "2 million", "2000000", None),
+        ("dimension", "metric ton", None, "without a number"),
+        ("dimension", "25 pounds", "25", None),
     ],
 )
 def test_scope(kind, text, value, reason):
@@ -180,6 +182,12 @@ def test_an_expected_text_missing_from_its_input_names_file_case_and_field(tmp_p
     specs = _specs(tmp_path, "DateParser.json", [{"Input": "on July 4", "Results": [{"Text": "June 4", "Type": "date"}]}])
     with pytest.raises(SpecError, match=r"DateParser.json: case 0, result 0: field 'Text'"):
         load_cases(specs)
+
+
+def test_an_expected_text_differing_only_in_case_is_placed_and_kept_as_the_input_writes_it(tmp_path):
+    specs = _specs(tmp_path, "DateParser.json", [{"Input": "The file is 100 MB", "Results": [{"Text": "100 mb", "Type": "date"}]}])
+    (case,), _ = load_cases(specs)
+    assert (case.expected[0].start, case.expected[0].text) == (12, "100 MB")
 
 
 def test_end_to_end_on_a_tiny_spec_folder(tmp_path, capsys):
