@@ -33,6 +33,7 @@ SPEC_FILES = {
     "DateTime/English/DatePeriodParser.json": "parser",
     "DateTime/English/DurationExtractor.json": "extractor",
     "DateTime/English/DurationParser.json": "parser",
+    "DateTime/English/MergedExtractor.json": "extractor",
     "Number/English/NumberModel.json": "model",
     "Number/English/PercentModel.json": "model",
     "NumberWithUnit/English/DimensionModel.json": "model",
@@ -56,7 +57,7 @@ FITTING_KINDS = {
 
 # The claim kinds a file's expectations speak of, by the start of its name: an input a date spec
 # expects nothing in may still hold a count ("Please convert $2000 to gbp.").
-FILE_CLAIM_KINDS = {"Date": {"date", "date_range"}, "Dura": {"duration"}, "Numb": {"count"}, "Perc": {"count"}, "Dime": {"count"}}
+FILE_CLAIM_KINDS = {"Date": {"date", "date_range"}, "Merg": {"date", "date_range", "duration"}, "Dura": {"duration"}, "Numb": {"count"}, "Perc": {"count"}, "Dime": {"count"}}
 
 # A bare numeral counts nothing; figcheck claims counts. Each number case is therefore run with a
 # counted noun after it (see README); their span and value are unchanged.
