@@ -629,6 +629,7 @@ class Tally:
     exact: int = 0
     loose: int = 0
     scored: int = 0
+    scored_found: int = 0
     right: int = 0
 
     def add(self, item: Expected) -> None:
@@ -638,6 +639,7 @@ class Tally:
         self.loose += item.loose
         if item.value_state in ("right", "wrong"):
             self.scored += 1
+            self.scored_found += item.found
             self.right += item.value_state == "right"
 
     def row(self, name: str) -> str:
@@ -681,6 +683,7 @@ def print_summary(result: Run, summary: dict[str, Any], *, quiet: bool = False) 
           f"exact span {total.exact} ({_pct(total.exact, total.entities).strip()}), "
           f"same span but for a leading word {total.loose} ({_pct(total.loose, total.entities).strip()})")
     print(f"value right  {total.right} of {total.scored} scored ({_pct(total.right, total.scored).strip()}); "
+          f"{_pct(total.right, total.scored_found).strip()} of the {total.scored_found} of them found; "
           f"not scored {sum(summary['not_scored'].values())}")
     overlapped = sum(e.other_kind for e in summary["in_scope"])
     print(f"not found but overlapped by a claim of another kind: {overlapped}")
