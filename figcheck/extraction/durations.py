@@ -188,7 +188,7 @@ def _duration(
     letter, multiple = lex.time_units[unit.lower()]
     qualifier: Qualifier = "range" if n2 else (lex.qualifier_of(qualifier_text) if qualifier_text else "exact")
     value = DurationValue(
-        timex=_timex(low * multiple, letter) if not n2 else f"PX{letter}" if letter != "H" else "PTXH",
+        timex=_timex(low * multiple, letter) if not n2 else _timex(None, letter),
         low_timex=_timex(low * multiple, letter) if n2 else None,
         high_timex=_timex(high * multiple, letter) if n2 else None,
         qualifier=qualifier,
@@ -226,9 +226,15 @@ def _counted_day(ctx: ExtractionContext, start: int, end: int) -> bool:
     return bool(duration_patterns().single_after.match(text, end))
 
 
-def _timex(amount: float, letter: str) -> str:
-    number = format_number(amount).replace(",", "")
-    return f"PT{number}H" if letter == "H" else f"P{number}{letter}"
+# Units of a clock, written after the TIMEX "T": minutes are "PT5M", months "P5M".
+_CLOCK_LETTERS = {"H": "H", "MIN": "M", "S": "S"}
+
+
+def _timex(amount: float | None, letter: str) -> str:
+    """ "P3Y", "PT90M"; with no amount, the unknown-length form ("PXY", "PTXH")."""
+    number = "X" if amount is None else format_number(amount).replace(",", "")
+    clock = _CLOCK_LETTERS.get(letter)
+    return f"PT{number}{clock}" if clock else f"P{number}{letter}"
 
 
 def _compound_subject(ctx: ExtractionContext, end: int) -> str | None:
