@@ -116,6 +116,8 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             continue
         if raw.lower() in ("one", "zero"):
             continue  # "one of them", "on one side": rarely a figure worth checking
+        if raw.lower() in lex.number_words.scales:
+            continue  # "the Million Man March", "Hundred Flowers": a scale word alone is a name
         if _names_a_unit(ctx, m.end()):
             continue
         value = parse_number(raw, lex)
