@@ -108,8 +108,16 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             last_end = ratio.end()
             out.append(found)
             continue
+        fraction = _spaced_fraction(ctx, m) if text[m.end() : m.end() + 1] == " " else None
+        if fraction:
+            # "two thirds of the delegates": a fraction, not two of something.
+            last_end = fraction.end
+            out.append(fraction)
+            continue
         if raw.lower() in ("one", "zero"):
             continue  # "one of them", "on one side": rarely a figure worth checking
+        if raw.lower() in lex.number_words.scales:
+            continue  # "the Million Man March", "Hundred Flowers": a scale word alone is a name
         if _names_a_unit(ctx, m.end()):
             continue
         value = parse_number(raw, lex)
@@ -296,6 +304,42 @@ def _may_follow_qualifier(text: str, start: int, tails: frozenset[str]) -> bool:
     while begin > 0 and (text[begin - 1].isalpha() or text[begin - 1] == "."):
         begin -= 1
     return text[begin:end].lower() in tails
+
+
+@cache
+def _spaced_fraction_pattern() -> regex.Pattern:
+    nouns = alternation(load_lexicon().fraction_words)
+    return regex.compile(
+        rf"\s+(?P<noun>(?i:{nouns}))\s+(?i:of)\s+"
+        r"(?P<det>(?i:the|its|their|all|those|these|his|her|our|your|every|each))\b(?:\s+(?P<next>\p{L}+))?"
+    )
+
+
+# What "two quarters of the year" measures is time, not a share of something.
+_TIME_AFTER_QUARTERS = frozenset("year fiscal financial calendar".split())
+
+
+def _spaced_fraction(ctx: ExtractionContext, m: regex.Match) -> Mention | None:
+    """ "two thirds of the delegates", "one fifth of its budget": a fraction written with a
+    space, read as "two-thirds of" is; only before "of" and a determiner, so that "two quarters
+    in a row" or "three fifths" alone stay what they are."""
+    # Bounded: a failed match must not scan the rest of the article for "of".
+    found = _spaced_fraction_pattern().match(ctx.text, m.end(), min(len(ctx.text), m.end() + 80))
+    if not found:
+        return None
+    lex = ctx.lexicon
+    noun = found.group("noun").lower()
+    value = parse_number(m.group(), lex)
+    parts = lex.fraction_words[noun]
+    if value is None or not value.is_integer() or not 1 <= value < parts:
+        return None
+    if (value == 1) == noun.endswith("s") and noun not in ("half", "halves"):
+        return None  # "one thirds", "two third": not a fraction as written
+    if noun.startswith("quarter") and (value == 2 or (found.group("next") or "").lower() in _TIME_AFTER_QUARTERS):
+        return None  # "two quarters of the year": a length of time
+    share = value / parts
+    count = CountValue(value=share, low=share, high=share, unit="fraction")
+    return Mention("count", m.start(), found.end("noun"), count, 0.8, compound=True)
 
 
 def _compound_count(ctx: ExtractionContext, m: regex.Match) -> list[Mention]:

@@ -26,6 +26,7 @@ _PART_OF_PERIOD_AFTER = regex.compile(r"\s+of\s+(?:the|this|that|\p{Lu}|\d)")
 _AMBIGUOUS_MONTHS = frozenset({"may", "march"})
 # Lower-case words that are month names only when capitalised.
 _VERB_LIKE_MONTHS = frozenset({"may", "march", "mar", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "oct", "nov", "dec"})
+_FULL_MONTH_NAMES = frozenset(name.lower() for name in _calendar.month_name if name)
 _DAY_ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth".split())
 _TEEN_ORDINALS = frozenset(
     "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
@@ -108,14 +109,15 @@ def date_patterns() -> DatePatterns:
             # "march" are verbs then.
             cap = f"(?i:{name})"
         names.append(cap if len(name) > 3 or name == "may" else cap + r"\.?")
-        if len(name) <= 4 and name != "may":
+        if len(name) <= 4 and name not in _FULL_MONTH_NAMES:
+            # "Sept." and "Jan." take their full stop; "June." ends a sentence.
             names.append(cap + r"\.")
     # "Jun" must not stop short inside "June": a month name ends where the word does.
     month = "(?:" + "|".join(sorted(set(names), key=len, reverse=True)) + r")(?!\p{L})"
     weekday = "(?i:" + "|".join(lex.weekdays) + ")"
     day = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-    # "first" to "thirty-first", "1st" to "31st": a day of the month as an ordinal.
-    ordinal_day = rf"(?i:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)|(?:twenty|thirty)-(?:{alternation(_DAY_ORDINALS)})|{alternation(_DAY_ORDINALS | _TEEN_ORDINALS)})"
+    # "first" to "thirty-first" (or "thirty first"), "1st" to "31st": a day of the month as an ordinal.
+    ordinal_day = rf"(?i:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)|(?:twenty|thirty)(?:-|\s+)(?:{alternation(_DAY_ORDINALS)})|{alternation(_DAY_ORDINALS | _TEEN_ORDINALS)})"
     day_joint = r"\s*(?:[-–]|\s(?i:to|through|till|until)\s)\s*"
     year = number_patterns().year
     juche = rf"Juche\s+(?P<jy>\d{{1,3}})(?!\d)(?:\s*\((?P<jg>{year})\))?"

@@ -120,22 +120,36 @@ def _article_before(text: str, pos: int) -> bool:
     return text[begin:end].lower() in ("a", "an", "one")
 
 
-_JOINED_UNITS = {("Y", "M"): ("M", 12), ("W", "D"): ("D", 7)}
+_JOINED_UNITS = {
+    ("Y", "M"): ("M", 12), ("W", "D"): ("D", 7), ("H", "MIN"): ("MIN", 60), ("MIN", "S"): ("S", 60),
+}
 _JOINT = regex.compile(r"(?:\s*,)?\s+(?:(?i:and)\s+)?")
+_AMOUNT = regex.compile(r"P(?P<clock>T)?(?P<n>\d+(?:\.\d+)?)(?P<unit>[YMWDHS])")
+
+
+def _amount(timex: str) -> tuple[float, str] | None:
+    """ "P3Y" → (3, "Y"), "PT90M" → (90, "MIN"); None for a length not known exactly."""
+    m = _AMOUNT.fullmatch(timex)
+    if m is None:
+        return None
+    unit = m.group("unit")
+    return float(m.group("n")), ("MIN" if m.group("clock") and unit == "M" else unit)
 
 
 def _joined(ctx: ExtractionContext, durations: list[Mention]) -> list[Mention]:
-    """ "2 years 3 months", "three years and six months": one duration, not two."""
+    """ "2 years 3 months", "three years and six months", "2 hours 30 minutes": one duration,
+    not two."""
     durations.sort(key=lambda d: d.start)
     out: list[Mention] = []
     for mention in durations:
         previous = out[-1] if out else None
         if previous is not None and _JOINT.fullmatch(ctx.text, previous.end, mention.start):
             a, b = previous.value, mention.value
-            pair = (a.timex[-1], b.timex[-1])
+            first, second = _amount(a.timex), _amount(b.timex)
+            pair = (first[1], second[1]) if first and second else None
             if pair in _JOINED_UNITS and a.qualifier == "exact" and b.qualifier == "exact" and not previous.anchor_relation:
                 unit, per = _JOINED_UNITS[pair]
-                total = float(a.timex[1:-1]) * per + float(b.timex[1:-1])
+                total = first[0] * per + second[0]
                 mention.start = previous.start
                 mention.value = b.model_copy(update={"timex": _timex(total, unit), "qualifier": "exact"})
                 mention.subject = mention.subject or previous.subject
@@ -188,7 +202,7 @@ def _duration(
     letter, multiple = lex.time_units[unit.lower()]
     qualifier: Qualifier = "range" if n2 else (lex.qualifier_of(qualifier_text) if qualifier_text else "exact")
     value = DurationValue(
-        timex=_timex(low * multiple, letter) if not n2 else f"PX{letter}" if letter != "H" else "PTXH",
+        timex=_timex(low * multiple, letter) if not n2 else _timex(None, letter),
         low_timex=_timex(low * multiple, letter) if n2 else None,
         high_timex=_timex(high * multiple, letter) if n2 else None,
         qualifier=qualifier,
@@ -226,9 +240,15 @@ def _counted_day(ctx: ExtractionContext, start: int, end: int) -> bool:
     return bool(duration_patterns().single_after.match(text, end))
 
 
-def _timex(amount: float, letter: str) -> str:
-    number = format_number(amount).replace(",", "")
-    return f"PT{number}H" if letter == "H" else f"P{number}{letter}"
+# Units of a clock, written after the TIMEX "T": minutes are "PT5M", months "P5M".
+_CLOCK_LETTERS = {"H": "H", "MIN": "M", "S": "S"}
+
+
+def _timex(amount: float | None, letter: str) -> str:
+    """ "P3Y", "PT90M"; with no amount, the unknown-length form ("PXY", "PTXH")."""
+    number = "X" if amount is None else format_number(amount).replace(",", "")
+    clock = _CLOCK_LETTERS.get(letter)
+    return f"PT{number}{clock}" if clock else f"P{number}{letter}"
 
 
 def _compound_subject(ctx: ExtractionContext, end: int) -> str | None:

@@ -24,9 +24,11 @@ def _anchored_forms() -> regex.Pattern:
         r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?i:[ap]\.?m\.?))?(?![\p{N}])",
         r"\d{1,2}(?:\.\d{2})?\s*(?i:a\.m\.|p\.m\.|am\b|pm\b)",
         r"\d{1,2}\s+o['’]clock",
-        # Dotted or slashed numeric dates in page chrome: "2015.04.28", "28/04/2015".
-        r"\d{4}\.\d{1,2}\.\d{1,2}(?![\p{N}])",
+        # Dotted or slashed numeric dates in page chrome: "2015.04.28", "28/04/2015",
+        # "2015/04/28", "28.04.2015" (whose day and month order is the publisher's own).
+        r"\d{4}[./]\d{1,2}[./]\d{1,2}(?![\p{N}])",
         r"\d{1,2}/\d{1,2}/\d{2,4}(?![\p{N}])",
+        r"\d{1,2}\.\d{1,2}\.\d{4}(?![\p{N}])",
         # Numbers glued to a name: "Hwasong-14", "MiG-15" (matched from the name's start).
     ]
     return regex.compile("|".join(f"(?:{f})" for f in forms))

@@ -24,6 +24,8 @@ class NumberWords(BaseModel):
     tens: dict[str, int]
     scales: dict[str, int]
     collectives: dict[str, int]
+    # Collectives that multiply a figure before them ("three dozen", "4 dozen eggs").
+    multiplying_collectives: list[str] = Field(default_factory=list)
     abbreviated_scales: dict[str, int] = Field(default_factory=dict)
     glued_scales: dict[str, int] = Field(default_factory=dict)
 
@@ -72,9 +74,9 @@ class Lexicon(BaseModel):
     @field_validator("time_units")
     @classmethod
     def _timex_letters(cls, value: dict[str, tuple[str, int]]) -> dict[str, tuple[str, int]]:
-        bad = {k: v for k, v in value.items() if v[0] not in {"Y", "M", "W", "D", "H"}}
+        bad = {k: v for k, v in value.items() if v[0] not in {"Y", "M", "W", "D", "H", "MIN", "S"}}
         if bad:
-            raise ValueError(f"time units must map to a TIMEX3 letter Y, M, W, D or H: {bad}")
+            raise ValueError(f"time units must map to Y, M, W, D, H, MIN (minutes) or S (seconds): {bad}")
         return value
 
     def model_post_init(self, __context: object) -> None:
@@ -110,7 +112,7 @@ class Lexicon(BaseModel):
             return int(m.group(1))
         if w in self.ordinal_words:
             return self.ordinal_words[w]
-        head, _, tail = w.rpartition("-")
+        head, _, tail = w.replace(" ", "-").rpartition("-")  # "twenty-first", "twenty first"
         if head in self.number_words.tens and tail in self.ordinal_words and self.ordinal_words[tail] < 10:
             return self.number_words.tens[head] + self.ordinal_words[tail]
         return None

@@ -43,6 +43,8 @@ def number_patterns() -> NumberPatterns:
     scale = alternation(nw.scales)
     # "thirty" is no number inside "thirty-first" (an ordinal).
     word = rf"(?:(?:{tens})(?:-(?:{unit}))?(?!-(?i:{alternation(lex.ordinal_words)})\b)|{unit}|{scale})"
+    # "three dozen", "4 dozen": the figure times the collective.
+    multiplied = rf"(?:\s+(?i:{alternation(nw.multiplying_collectives)})\b)?" if nw.multiplying_collectives else ""
     # "three and a half million", "two and a half".
     half = rf"(?:\s+and\s+a\s+half(?:\s+(?:{scale}))?\b)?"
     spelled = (
@@ -50,10 +52,12 @@ def number_patterns() -> NumberPatterns:
         rf"(?i:\bhalf\s+an?\s+(?:{scale})\b"
         rf"|\b(?:a|one|three)\s+quarters?\s+of\s+an?\s+(?:{scale})\b"
         rf"|\ba\s+(?:{alternation(nw.collectives)}|hundred|thousand|million|billion)\b{half}"
-        rf"|\b{word}(?:(?:\s+|-)(?:and\s+(?!a\b))?{word})*\b{half})"
+        rf"|\b{word}(?:(?:\s+|-)(?:and\s+(?!a\b))?{word})*\b{multiplied}{half})"
     )
     abbreviated = alternation(nw.abbreviated_scales) if nw.abbreviated_scales else None
     any_scale = f"{scale}|{abbreviated}" if abbreviated else scale
+    if nw.multiplying_collectives:
+        any_scale = f"{any_scale}|{alternation(nw.multiplying_collectives)}"
     glued = alternation(nw.glued_scales) if nw.glued_scales else None
     digit_run = (
         # "661,736"; "250 000" (a space between thousands, as some agencies write them).
@@ -100,6 +104,8 @@ def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
             return None
         for word in parts[1:]:
             factor = nw.scales.get(word) or nw.abbreviated_scales.get(word)
+            if factor is None and word in nw.multiplying_collectives:
+                factor = nw.collectives[word]
             if factor is None:
                 return None
             exact *= factor
