@@ -8,7 +8,9 @@ from datetime import date, datetime
 
 from checkers.base import Article, CheckContext, date_bounds, example, finding
 from figcheck.linking.about import points_back
+from figcheck.linking.time_frame import TimeFrame
 from figcheck.records import AnniversaryValue, Claim, Finding
+from figcheck.report.words import ordinal
 from figcheck.reference import fact_ref
 
 NAME = "anniversary"
@@ -23,6 +25,8 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         value = claim.value
         assert isinstance(value, AnniversaryValue)
         frame = links.frame(claim)
+        if frame.years and frame.years[0] in _fact_years(context, claim):
+            frame = _of_publication(frame, frame.years[0], article)
         event_year, label, fact = _event_year(claim, value, context, frame.years)
         if event_year is None:
             said = f"published {article.published.isoformat()}" if article.published else "publication date unknown"
@@ -58,15 +62,26 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         year = frame.years[0]
         right = year - event_year
         if frame.kind == "forthcoming":
-            right_text = " or ".join(f"{y - event_year}th" for y in frame.years)
+            right_text = " or ".join(ordinal(y - event_year) for y in frame.years)
         else:
-            right_text = f"{right}th"
+            right_text = ordinal(right)
         preferred = fact is None or fact.rank == "preferred"
         severity = "error" if frame.certain and preferred else "warning"
         findings.append(finding(NAME, "discrepancy", severity,
                                 f"{sum_text}, but {frame.reason}: the {right_text} anniversary would be right.",
                                 [claim], expected=f"{right_text} anniversary", observed=claim.text, reference=reference))
     return findings
+
+
+def _of_publication(frame: TimeFrame, event_year: int, article: Article) -> TimeFrame:
+    """ "the 75th anniversary of the battle ... June 4, Juche 26 (1937)": a sentence whose only
+    year is the event's own speaks of the time of publication, not of the event (likely, not
+    stated: a discrepancy is at most a warning)."""
+    published = article.published
+    years = (published.year,) if published else ()
+    said = f"the time of publication ({published.year})" if published else "a time it does not give"
+    return TimeFrame(kind="news", years=years, certain=False,
+                     reason=f"the only year the sentence gives, {event_year}, is the event's own, so it speaks of {said}")
 
 
 # An anniversary reported in the news is that of the nearest anniversary day: a 24 December
@@ -126,6 +141,17 @@ def _covering_claim(article: Article, claim: Claim, fact, falls: int) -> Claim |
     return None
 
 
+def _fact_years(context: CheckContext, claim: Claim) -> set[int]:
+    """The years of the events the claim's reference facts date."""
+    years = set()
+    for fact in context.links.facts(claim):
+        timex = str(fact.value.start) if fact.kind == "date_range" else str(fact.value)
+        bounds = date_bounds(timex) if fact.kind in ("date", "date_range") else None
+        if bounds:
+            years.add(bounds[0].year)
+    return years
+
+
 def _event_year(claim: Claim, value: AnniversaryValue, context: CheckContext, years: tuple[int, ...]):
     """The year of the event from the reference facts its "of ..." phrase names; where several
     facts date it (an event celebrated from two founding dates), the one that fits is taken."""
@@ -163,6 +189,11 @@ EXAMPLES = [
     example("Havana celebrated the 60th anniversary of the triumph of the Cuban Revolution.",
             published="2018-06-01", expect=[("discrepancy", "warning")],
             note="seven months before the day: the year of publication is the one spoken of"),
+    example("Veterans marked the 70th anniversary of the Korean War armistice, signed on July 27, 1953.",
+            published="2023-07-27", expect=[("consistent", "info")],
+            note="the year given is the event's own, not the time the sentence speaks of"),
+    example("Veterans marked the 60th anniversary of the Korean War armistice, signed on July 27, 1953.",
+            published="2023-07-27", expect=[("discrepancy", "warning")], spans=("60th anniversary",)),
     example("The school celebrated the 25th anniversary of its founding.",
             published="2015-04-01", expect=[("unverifiable", "info")]),
 ]
