@@ -4,10 +4,13 @@ anniversary" of an event in 1950 is right (1950 + 71 = 2021)."""
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 from checkers.base import Article, CheckContext, date_bounds, example, finding
 from figcheck.linking.about import points_back
+from figcheck.linking.time_frame import TimeFrame
 from figcheck.records import AnniversaryValue, Claim, Finding
+from figcheck.report.words import ordinal
 from figcheck.reference import fact_ref
 
 NAME = "anniversary"
@@ -22,6 +25,8 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         value = claim.value
         assert isinstance(value, AnniversaryValue)
         frame = links.frame(claim)
+        if frame.years and frame.years[0] in _fact_years(context, claim):
+            frame = _of_publication(frame, frame.years[0], article)
         event_year, label, fact = _event_year(claim, value, context, frame.years)
         if event_year is None:
             said = f"published {article.published.isoformat()}" if article.published else "publication date unknown"
@@ -37,10 +42,16 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         sum_text = f"the {claim.text} of {value.event}: {label} is in {event_year}, so it falls in {event_year} + {value.ordinal} = {falls}"
         names_year = falls in links.sentences.of(claim).once(
             "years", lambda c=claim: {int(y) for y in re.findall(r"(?<!\d)\d{4}(?!\d)", c.sentence)})
-        if falls in frame.years or names_year or (frame.kind in ("news", "unknown", "narrated") and article.published
-                                                  and falls == article.published.year):
+        of_the_day = frame.kind in ("news", "unknown", "narrated") and article.published
+        near = of_the_day and _day_near(fact, falls, article.published)
+        covering = None if (falls in frame.years or names_year) else _covering_claim(article, claim, fact, falls)
+        if falls in frame.years or names_year or covering or (of_the_day and falls == article.published.year) or near:
             where = ("the year the sentence speaks of" if falls in frame.years
-                     else "a year the sentence names" if names_year else "the year of publication")
+                     else "a year the sentence names" if names_year
+                     else f"within “{covering.text}”, a time the sentence gives" if covering
+                     else "the year of publication" if falls == article.published.year
+                     else f"the anniversary day, {near.isoformat()}, being {_days_apart(near, article.published)} "
+                          "the publication")
             findings.append(finding(NAME, "consistent", "info", f"{sum_text}, {where} ({frame.reason}): consistent.",
                                     [claim], reference=reference))
             continue
@@ -51,15 +62,94 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         year = frame.years[0]
         right = year - event_year
         if frame.kind == "forthcoming":
-            right_text = " or ".join(f"{y - event_year}th" for y in frame.years)
+            right_text = " or ".join(ordinal(y - event_year) for y in frame.years)
         else:
-            right_text = f"{right}th"
+            right_text = ordinal(right)
         preferred = fact is None or fact.rank == "preferred"
         severity = "error" if frame.certain and preferred else "warning"
         findings.append(finding(NAME, "discrepancy", severity,
                                 f"{sum_text}, but {frame.reason}: the {right_text} anniversary would be right.",
                                 [claim], expected=f"{right_text} anniversary", observed=claim.text, reference=reference))
     return findings
+
+
+def _of_publication(frame: TimeFrame, event_year: int, article: Article) -> TimeFrame:
+    """ "the 75th anniversary of the battle ... June 4, Juche 26 (1937)": a sentence whose only
+    year is the event's own speaks of the time of publication, not of the event (likely, not
+    stated: a discrepancy is at most a warning)."""
+    published = article.published
+    years = (published.year,) if published else ()
+    said = f"the time of publication ({published.year})" if published else "a time it does not give"
+    return TimeFrame(kind="news", years=years, certain=False,
+                     reason=f"the only year the sentence gives, {event_year}, is the event's own, so it speaks of {said}")
+
+
+# An anniversary reported in the news is that of the nearest anniversary day: a 24 December
+# one is still news in the first weeks of January, and a 1 January one in late December.
+_NEAR_DAYS = 45
+
+
+def _day_near(fact, falls: int, published) -> date | None:
+    """The anniversary day in year ``falls``, when the fact dates its event to the day and that
+    day is within ``_NEAR_DAYS`` of the publication date; else None."""
+    if fact is None or fact.kind != "date":
+        return None
+    timex = str(fact.value)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", timex):
+        return None
+    month, day = int(timex[5:7]), int(timex[8:10])
+    try:
+        anniversary = date(falls, month, day)
+    except ValueError:
+        anniversary = date(falls, month, 28)  # a 29 February event, in a common year
+    published_day = published.date() if isinstance(published, datetime) else published
+    return anniversary if abs((anniversary - published_day).days) <= _NEAR_DAYS else None
+
+
+def _days_apart(day: date, published) -> str:
+    published_day = published.date() if isinstance(published, datetime) else published
+    gap = (day - published_day).days
+    return f"{gap} days after" if gap > 0 else f"{-gap} days before"
+
+
+def _covering_claim(article: Article, claim: Claim, fact, falls: int) -> Claim | None:
+    """A date or date range of the anniversary's own sentence that holds its day in year
+    ``falls`` (or, for an event dated only to its year, meets that year): "from December 24
+    last year to January 31 this year ... the 94th birth anniversary" of someone born on
+    24 December."""
+    day = None
+    if fact is not None and fact.kind == "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(fact.value)):
+        month, dom = int(str(fact.value)[5:7]), int(str(fact.value)[8:10])
+        try:
+            day = date(falls, month, dom)
+        except ValueError:
+            day = date(falls, month, 28)
+    for other in article.claims:
+        if other.sentence_start != claim.sentence_start or other.kind not in ("date", "date_range"):
+            continue
+        if other.kind == "date":
+            bounds = date_bounds(other.value.timex)
+        else:
+            first, last = date_bounds(other.value.start_timex), date_bounds(other.value.end_timex)
+            bounds = (first[0], last[1]) if first and last else None
+        if bounds is None:
+            continue
+        if day is not None and bounds[0] <= day <= bounds[1]:
+            return other
+        if day is None and bounds[0].year <= falls <= bounds[1].year:
+            return other
+    return None
+
+
+def _fact_years(context: CheckContext, claim: Claim) -> set[int]:
+    """The years of the events the claim's reference facts date."""
+    years = set()
+    for fact in context.links.facts(claim):
+        timex = str(fact.value.start) if fact.kind == "date_range" else str(fact.value)
+        bounds = date_bounds(timex) if fact.kind in ("date", "date_range") else None
+        if bounds:
+            years.add(bounds[0].year)
+    return years
 
 
 def _event_year(claim: Claim, value: AnniversaryValue, context: CheckContext, years: tuple[int, ...]):
@@ -89,6 +179,21 @@ EXAMPLES = [
             note="diplomatic relations with another country are not the PRC-DPRK ones"),
     example("Workers are busy preparing to mark the 70th anniversary of the Korean War armistice next summer.",
             published="2022-09-01", expect=[("consistent", "info")], note="an anniversary of next year"),
+    example("Havana celebrated the 60th anniversary of the triumph of the Cuban Revolution.",
+            published=("2018-12-20", "2019-01-10"), expect=[("consistent", "info")],
+            note="the anniversary day (1 January) is days away, across the turn of the year"),
+    example("A campaign ran from November 1 last year to January 31 this year to mark the first anniversary "
+            "of the Yeonpyeong Island shelling.",
+            published="2012-02-05", expect=[("consistent", "info")],
+            note="the anniversary day lies within the period the sentence gives"),
+    example("Havana celebrated the 60th anniversary of the triumph of the Cuban Revolution.",
+            published="2018-06-01", expect=[("discrepancy", "warning")],
+            note="seven months before the day: the year of publication is the one spoken of"),
+    example("Veterans marked the 70th anniversary of the Korean War armistice, signed on July 27, 1953.",
+            published="2023-07-27", expect=[("consistent", "info")],
+            note="the year given is the event's own, not the time the sentence speaks of"),
+    example("Veterans marked the 60th anniversary of the Korean War armistice, signed on July 27, 1953.",
+            published="2023-07-27", expect=[("discrepancy", "warning")], spans=("60th anniversary",)),
     example("The school celebrated the 25th anniversary of its founding.",
             published="2015-04-01", expect=[("unverifiable", "info")]),
 ]
