@@ -140,3 +140,24 @@ def test_a_link_leaving_the_corpus_is_refused_unless_asked(tmp_path: Path) -> No
 
     followed = check_corpus(folder, ROOT / "reference_data", tmp_path / "b" / "latest", workers=1, follow_symlinks=True)
     assert followed.articles == 2 and not followed.problems
+
+
+def test_the_next_run_reads_the_previous_discrepancies_as_load_findings_gives_them(corpus: Path, tmp_path: Path) -> None:
+    from figcheck.report import load_findings
+    from figcheck.report.findings_file import FindingsFileError, load_discrepancies
+
+    article = corpus / "blog-all-koreans-fought-to-defend-their-country.txt"
+    article.write_text(article.read_text(encoding="utf-8").replace("three-year-long", "five-year-long"), encoding="utf-8")
+    out = tmp_path / "reports" / "latest"
+    check_corpus(corpus, ROOT / "reference_data", out, workers=1)
+    path = out / "findings.json"
+    info, findings = load_findings(path)
+    run_id, discrepancies = load_discrepancies(path)
+    assert run_id == info.run_id
+    assert discrepancies == [f for f in findings if f.verdict == "discrepancy"] != []
+    # A damaged discrepancy is as damaged as for load_findings: that run is no reference.
+    data = json.loads(path.read_text(encoding="utf-8"))
+    next(f for f in data["findings"] if f["verdict"] == "discrepancy")["severity"] = "dire"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(FindingsFileError, match=r"findings\[\d+\].*severity"):
+        load_discrepancies(path)

@@ -26,8 +26,8 @@ from figcheck.pipeline.cache import CachedArticle, ClaimCache, cache_key
 from figcheck.pipeline.work import DEFAULT_ARTICLE_SECONDS, DEFAULT_BATCH_SIZE, Batch, BatchOutput, _check_run, check_document
 from figcheck.records import Claim, Finding, LoadProblem
 from figcheck.reference import ReferenceTable
-from figcheck.report import DocumentInfo, RunInfo, compare_runs, load_findings, write_report
-from figcheck.report.findings_file import FindingsFileError
+from figcheck.report import DocumentInfo, RunInfo, compare_runs, write_report
+from figcheck.report.findings_file import FindingsFileError, load_discrepancies
 from figcheck.runs import DEFAULT_KEEP, prune_runs
 
 OUTPUT_FILES = ("findings.json", "claims.jsonl", "report.md", "report.html")
@@ -389,10 +389,9 @@ class CorpusRun:
             if run_dir.name.startswith(".") or not path.is_file():
                 continue
             try:
-                info, findings = load_findings(path)
+                return load_discrepancies(path)
             except FindingsFileError:
                 continue  # a damaged old run is no reference for "what is new"
-            return info.run_id, findings
         return None, []
 
 

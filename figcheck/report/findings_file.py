@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,27 @@ def load_findings(path: Path) -> tuple[RunInfo, list[Finding]]:
 
     Raises ``FindingsFileError`` naming the file, and the entry and field at fault.
     """
-    path = Path(path)
+    path, data = _read(Path(path))
+    try:
+        run = RunInfo.model_validate(data.get("run"))
+    except ValidationError as error:
+        raise FindingsFileError(path, f"run: {_first_error(error)}") from None
+    return run, _findings(path, data, lambda raw: True)
+
+
+def load_discrepancies(path: Path) -> tuple[str, list[Finding]]:
+    """The run id and the discrepancies of a ``findings.json``: what the next run compares itself
+    with. Only these are validated (a run's other findings and its list of sources are most of
+    the file); errors are raised as ``load_findings`` raises them."""
+    path, data = _read(Path(path))
+    run = data.get("run")
+    run_id = run.get("run_id") if isinstance(run, dict) else None
+    if not isinstance(run_id, str):
+        raise FindingsFileError(path, "run: run_id: expected a string")
+    return run_id, _findings(path, data, lambda raw: not isinstance(raw, dict) or raw.get("verdict") == "discrepancy")
+
+
+def _read(path: Path) -> tuple[Path, dict[str, Any]]:
     packed = path.with_name(path.name + ".gz")
     try:
         if not path.exists() and packed.is_file():
@@ -80,22 +100,24 @@ def load_findings(path: Path) -> tuple[RunInfo, list[Finding]]:
         raise FindingsFileError(
             path, f"findings format version {data.get('version')!r} is not supported (expected {FORMAT_VERSION})"
         )
-    try:
-        run = RunInfo.model_validate(data.get("run"))
-    except ValidationError as error:
-        raise FindingsFileError(path, f"run: {_first_error(error)}") from None
+    return path, data
+
+
+def _findings(path: Path, data: dict[str, Any], wanted: Callable[[Any], bool]) -> list[Finding]:
     raw_findings = data.get("findings")
     if not isinstance(raw_findings, list):
         raise FindingsFileError(path, "findings: expected a list")
     findings = []
     for index, raw in enumerate(raw_findings):
+        if not wanted(raw):
+            continue
         try:
             findings.append(Finding.model_validate(raw))
         except ValidationError as error:
             entry = raw.get("id") if isinstance(raw, dict) else None
             name = f"findings[{index}]" + (f" ({entry})" if entry else "")
             raise FindingsFileError(path, f"{name}: {_first_error(error)}") from None
-    return run, findings
+    return findings
 
 
 def _rank(value: str, order: tuple[str, ...]) -> int:
