@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,50 @@ def findings_document(run: RunInfo, findings: Iterable[Finding]) -> dict[str, An
 
 def dump_findings(run: RunInfo, findings: Iterable[Finding]) -> str:
     return json.dumps(findings_document(run, findings), ensure_ascii=False, indent=2) + "\n"
+
+
+def findings_text(run: RunInfo, findings: Iterable[Finding]) -> Iterator[str]:
+    """The text of ``dump_findings``, a piece at a time: each source and each finding is turned
+    into JSON only when its turn comes, so a run over a large corpus never holds the whole file,
+    nor all of it as dictionaries, at once."""
+    ordered = sorted(findings, key=report_order)
+    yield "{" + _NEXT[1] + '"format": ' + _json(FORMAT, 1) + "," + _NEXT[1] + '"version": ' + _json(FORMAT_VERSION, 1)
+    yield "," + _NEXT[1] + '"run": '
+    yield from _run_text(run, 1)
+    yield "," + _NEXT[1] + '"findings": '
+    yield from _list_text((finding.model_dump(mode="json") for finding in ordered), 1)
+    yield "\n}\n"
+
+
+# json.dumps(indent=2) puts each member of an object or list at ``level`` on a line of its own.
+_NEXT = ["\n" + "  " * level for level in range(8)]
+
+
+def _json(value: Any, level: int) -> str:
+    """``value`` as json.dumps(indent=2) writes it ``level`` deep: a string never holds a line
+    break (it is escaped), so indenting each of its lines is all there is to it."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", _NEXT[level])
+
+
+def _list_text(items: Iterable[Any], level: int) -> Iterator[str]:
+    first = True
+    for item in items:
+        yield ("[" if first else ",") + _NEXT[level + 1] + _json(item, level + 1)
+        first = False
+    yield "[]" if first else _NEXT[level] + "]"
+
+
+def _run_text(run: RunInfo, level: int) -> Iterator[str]:
+    fields = run.model_dump(mode="json", exclude={"documents"})
+    names = list(fields)
+    names.insert(list(type(run).model_fields).index("documents"), "documents")
+    for index, name in enumerate(names):
+        yield ("{" if index == 0 else ",") + _NEXT[level + 1] + _json(name, level + 1) + ": "
+        if name == "documents":
+            yield from _list_text((info.model_dump(mode="json") for info in run.documents), level + 1)
+        else:
+            yield _json(fields[name], level + 1)
+    yield _NEXT[level] + "}"
 
 
 def load_findings(path: Path) -> tuple[RunInfo, list[Finding]]:

@@ -13,7 +13,7 @@ import jinja2
 
 from figcheck.records import Claim, Finding
 from figcheck.files import write_atomically as write_text_atomically
-from figcheck.report.findings_file import dump_findings
+from figcheck.report.findings_file import findings_text
 from figcheck.report.run import RunInfo
 from figcheck.report.words import in_words
 from figcheck.report.embedded import FIRST_PAGE, encode, page_data, publishers
@@ -65,7 +65,7 @@ def write_report(
     write_text_atomically(paths.markdown, _markdown(view, data))
     write_text_atomically(paths.html, _html(view, data))
     # Last, so a reader that finds findings.json also finds the reports that go with it.
-    write_text_atomically(paths.findings_json, dump_findings(run, findings))
+    write_text_atomically(paths.findings_json, findings_text(run, findings))
     return paths
 
 
