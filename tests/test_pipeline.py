@@ -161,3 +161,21 @@ def test_the_next_run_reads_the_previous_discrepancies_as_load_findings_gives_th
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(FindingsFileError, match=r"findings\[\d+\].*severity"):
         load_discrepancies(path)
+
+
+def test_an_unchanged_article_is_never_parsed_and_a_changed_one_is_parsed_once(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import figcheck.corpus
+
+    out = tmp_path / "reports" / "latest"
+    check_corpus(corpus, ROOT / "reference_data", out, workers=1)
+    article = corpus / "blog-all-koreans-fought-to-defend-their-country.txt"
+    article.write_text(article.read_text(encoding="utf-8").replace("three-year-long", "five-year-long"), encoding="utf-8")
+    parsed: list[str] = []
+    real_read_page, real_parse_meta = figcheck.corpus.read_page, figcheck.corpus.parse_meta
+    monkeypatch.setattr(figcheck.corpus, "read_page", lambda text: parsed.append(text[:30]) or real_read_page(text))
+    monkeypatch.setattr(figcheck.corpus, "parse_meta", lambda raw, path: parsed.append(path.name) or real_parse_meta(raw, path))
+    again = check_corpus(corpus, ROOT / "reference_data", out, workers=1)
+    assert again.cached == 4 and again.articles == 5
+    assert parsed == [article.stem + ".meta.yaml", article.read_text(encoding="utf-8")[:30]]
