@@ -179,3 +179,26 @@ def test_an_unchanged_article_is_never_parsed_and_a_changed_one_is_parsed_once(
     again = check_corpus(corpus, ROOT / "reference_data", out, workers=1)
     assert again.cached == 4 and again.articles == 5
     assert parsed == [article.stem + ".meta.yaml", article.read_text(encoding="utf-8")[:30]]
+
+
+def test_an_entry_that_breaks_while_its_article_waits_is_checked_from_its_file(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from figcheck.pipeline.cache import ClaimCache
+
+    out = tmp_path / "reports" / "latest"
+    check_corpus(corpus, ROOT / "reference_data", out, workers=1)
+    first = json.loads((out / "findings.json").read_text(encoding="utf-8"))["findings"]
+    # The first article in corpus order changes, so the four after it wait for its batch.
+    changed = corpus / "blog-all-koreans-fought-to-defend-their-country.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    real_get, looked_up = ClaimCache.get, []
+
+    def get(cache: ClaimCache, key: str):
+        looked_up.append(key)
+        return None if len(looked_up) == 4 else real_get(cache, key)  # the last waiting one broke
+
+    monkeypatch.setattr(ClaimCache, "get", get)
+    again = check_corpus(corpus, ROOT / "reference_data", out, workers=1, batch_size=500)
+    assert (again.articles, again.cached, again.problems) == (5, 3, [])
+    assert json.loads((out / "findings.json").read_text(encoding="utf-8"))["findings"] == first

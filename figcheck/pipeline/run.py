@@ -115,8 +115,15 @@ class RunSummary:
 
 @dataclass
 class _Hit:
+    """An article the cache knows, waiting for the batches before it. An article file is kept as
+    its path, not its bytes: a run that changes one article early in a large corpus queues all
+    the others, and needs them again only if their cache entry breaks meanwhile."""
+
     key: str
-    item: CorpusItem
+    source: RawArticle | Path
+
+    def raw(self) -> RawArticle:
+        return self.source if isinstance(self.source, RawArticle) else read_article_files(self.source)
 
 
 @dataclass
@@ -216,7 +223,8 @@ class CorpusRun:
                         self._merge(key, hit, cached=True)
                         continue
                 elif self.cache.has(key):
-                    self._queue.append(_Hit(key, item))
+                    from_file = isinstance(item.raw.text, bytes)
+                    self._queue.append(_Hit(key, Path(item.raw.path) if from_file else item.raw))
                     continue
             if slot is None:
                 slot = _Slot(self._batches)
@@ -270,7 +278,7 @@ class CorpusRun:
         entry = self.cache.get(hit.key) if self.cache is not None else None
         if entry is None:  # damaged since it was looked up: check it here
             try:
-                document = hit.item.raw.document()
+                document = hit.raw().document()
             except DocumentError as error:
                 self.problems.append(LoadProblem(path=error.path, message=str(error)))
                 return
