@@ -43,23 +43,31 @@ def write_corpus(jsonl: Path, folder: Path, limit: int | None) -> int:
     return n
 
 
-# Runs a command and reports the largest resident set of it and its descendants: a fresh
-# wrapper per run, so the maximum is this run's alone.
+# Runs a command and reports the largest resident set of it and its descendants (the largest
+# single process, not their sum), and the CPU seconds they used (user and system, every process
+# the command waited for: workers, the local Prefect server, a local Dask cluster): a fresh
+# wrapper per run, so the figures are this run's alone.
 _WRAPPER = (
     "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]);"
-    "print('MAXRSS', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(r.returncode)"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
+    "print('MAXRSS', u.ru_maxrss, 'CPU', u.ru_utime + u.ru_stime, file=sys.stderr); sys.exit(r.returncode)"
 )
+
+# The CPU seconds of the last timed_child call (kept apart so that its callers' figures stay as they were).
+last_cpu_seconds = 0.0
 
 
 def timed_child(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB of the child, and its output."""
+    """Wall seconds, peak RSS in MB of the child, and its output; its CPU seconds go to ``last_cpu_seconds``."""
+    global last_cpu_seconds
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _WRAPPER, *args], env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    peak_kb = int(done.stderr.rsplit("MAXRSS", 1)[1].split()[0])
-    return seconds, peak_kb / 1024, done.stdout + done.stderr
+    usage = done.stderr.rsplit("MAXRSS", 1)[1].split()
+    last_cpu_seconds = float(usage[2])
+    return seconds, int(usage[0]) / 1024, done.stdout + done.stderr
 
 
 def direct(corpus: Path, out: Path) -> tuple[float, float]:

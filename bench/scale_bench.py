@@ -7,7 +7,8 @@ archive: on the 18,876 articles, cold and with nothing changed, the work called 
 Prefect home), and `figcheck run` against a running `prefect server`; Prefect's share is the
 difference. scaling: the archive replicated --replicas times (new ids, dates moved by whole
 years), cold, on 1 and 2 local workers and on a 2-worker Dask LocalCluster, with the time and
-the peak memory (largest resident set of the run's processes). --project runs another checkout
+the peak memory (largest resident set of the run's processes) and the CPU time of the run's
+processes (a running server's own is not counted). --project runs another checkout
 of figcheck (for before/after figures). Corpora are written into a temporary directory.
 """
 
@@ -28,6 +29,7 @@ from pathlib import Path
 import yaml
 
 # Run as a script from bench/: the child-process timing is pipeline_bench's.
+import pipeline_bench
 from pipeline_bench import timed_child as timed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,17 +76,19 @@ def environment(project: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def direct(project: Path, corpus: Path, out: Path, workers: int) -> tuple[float, float]:
+def direct(project: Path, corpus: Path, out: Path, workers: int) -> tuple[float, float, float]:
+    """The work's own wall seconds (imports aside), the peak memory, and the CPU seconds of the
+    process and its workers (imports included)."""
     _, peak, output = timed([sys.executable, "-c", _DIRECT, str(corpus), str(project / "reference_data"), str(out),
                              str(workers)], environment(project))
-    return float(output.split("SECONDS", 1)[1].split()[0]), peak
+    return float(output.split("SECONDS", 1)[1].split()[0]), peak, pipeline_bench.last_cpu_seconds
 
 
-def figcheck_run(project: Path, corpus: Path, out: Path, env: dict[str, str], *options: str) -> tuple[float, float]:
+def figcheck_run(project: Path, corpus: Path, out: Path, env: dict[str, str], *options: str) -> tuple[float, float, float]:
     command = [str(Path(sys.executable).parent / "figcheck"), "run", "--corpus", str(corpus),
                "--reference", str(project / "reference_data"), "--out", str(out), *options]
     seconds, peak, _ = timed(command, env)
-    return seconds, peak
+    return seconds, peak, pipeline_bench.last_cpu_seconds
 
 
 @contextlib.contextmanager
@@ -157,9 +161,10 @@ def main() -> None:
             results[f"replicated x{args.replicas} ({n} articles), cold"] = scaling_part(args.project, tmp / "replicated", tmp / "s")
     for part, figures in results.items():
         print(f"\n{part}")
-        for name, (seconds, peak) in figures.items():
-            print(f"  {name:55} {seconds:7.1f} s   peak {peak:5.0f} MB")
-    print(json.dumps({part: {k: [round(v[0], 2), round(v[1])] for k, v in f.items()} for part, f in results.items()}))
+        for name, (seconds, peak, cpu) in figures.items():
+            print(f"  {name:55} {seconds:7.1f} s   peak {peak:5.0f} MB   CPU {cpu:6.1f} s")
+    print(json.dumps({part: {k: [round(v[0], 2), round(v[1]), round(v[2], 1)] for k, v in f.items()}
+                      for part, f in results.items()}))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import re
 import stat
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -61,6 +62,43 @@ def load_document(path: Path, *, published: date | datetime | None = None) -> Do
     into it. ``published`` overrides the metadata file's date.
     """
     return _load_document(Path(path), published=published)
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """An article as read, before it is made a Document: an article file's bytes and its
+    metadata file's (``meta`` None when there is none), or a JSON line's text with its metadata
+    already validated. Plain data that travels cheaply, so that decoding, the metadata file and
+    the page's furniture are read wherever the work is done; ``document()`` gives exactly the
+    Document ``iter_corpus`` would."""
+
+    doc_id: str
+    path: str
+    text: bytes | str
+    meta: bytes | DocumentMeta | None = None
+
+    def document(self) -> Document:
+        path = Path(self.path)
+        text = decode_article(self.text, path) if isinstance(self.text, bytes) else self.text
+        if isinstance(self.meta, bytes):
+            meta = parse_meta(self.meta, meta_path_for(path))
+        else:
+            meta = self.meta or DocumentMeta()
+        return _document(text, self.doc_id, meta, self.path, read_pages=True)
+
+
+def read_article_files(path: Path) -> RawArticle:
+    """The bytes of an article file and of its ``.meta.yaml``, unparsed; a DocumentError names
+    the file that cannot be read, as ``load_document`` would."""
+    path = Path(path)
+    raw = _read_regular_file(path, "the file")
+    meta_path = meta_path_for(path)
+    try:
+        meta = _read_regular_file(meta_path, "the metadata file") if os.path.lexists(meta_path) else None
+    except DocumentError:
+        decode_article(raw, path)  # an article that cannot be decoded is said first, as load_document does
+        raise
+    return RawArticle(path.stem, str(path), raw, meta)
 
 
 def _load_document(path: Path, *, published: date | datetime | None = None, read_pages: bool = True) -> Document:
@@ -172,7 +210,11 @@ _MetaLoader.add_constructor(
 
 def read_meta(path: Path) -> DocumentMeta:
     """Reads and validates a ``.meta.yaml`` file; errors name the file, line and field."""
-    raw = _read_regular_file(path, "the metadata file")
+    return parse_meta(_read_regular_file(path, "the metadata file"), path)
+
+
+def parse_meta(raw: bytes, path: Path) -> DocumentMeta:
+    """The metadata of a ``.meta.yaml`` file's bytes; errors name ``path``, the line and the field."""
     try:
         source = raw.decode("utf-8")
     except UnicodeDecodeError as error:

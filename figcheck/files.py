@@ -5,22 +5,25 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomically(path: Path | str, data: bytes | str) -> None:
+def write_atomically(path: Path | str, data: bytes | str | Iterable[str]) -> None:
     """Replace ``path`` with ``data`` so that a reader sees the old file or the new, never a mix.
 
     The new file keeps the old one's permissions; text is written as UTF-8 with its newlines
-    as given. On any failure the old file is left as it was and the temporary file removed.
+    as given (``data`` may be text in pieces, written as they come). On any failure the old
+    file is left as it was and the temporary file removed.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    pieces = [data] if isinstance(data, str | bytes) else data
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as stream:
-            stream.write(payload)
+            for piece in pieces:
+                stream.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else 0o644)

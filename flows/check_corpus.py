@@ -2,9 +2,10 @@
 
 The articles the claim cache does not know are sent to the flow's task runner in batches (a
 task run per batch: one per article would cost more in Prefect's bookkeeping than the work),
-as plain data: the articles' documents and the reference table go out, claims, findings and
-cross-article entries come back. The flow's process reads the corpus and the cache, merges what
-comes back and writes the outputs; the workers never see a file. The task runner decides where
+as plain data: the articles as read (their bytes and their metadata's, unparsed) and the
+reference table go out, claims, findings and cross-article entries come back. The flow's process
+reads the corpus's bytes and the cache, merges what comes back and writes the outputs; the
+workers parse the articles and never see a file. The task runner decides where
 batches run: local processes by default (flows/runners.py), or a Dask cluster.
 """
 

@@ -606,3 +606,33 @@ def test_extract_names_each_problem_once(tmp_path: Path) -> None:
     assert result.exit_code == 2
     meta = str(tmp_path / "b.meta.yaml")
     assert result.stderr.count(meta) == 1 and "metadata without an article" in result.stderr
+
+
+# --- articles read in one place and parsed in another --------------------------------------
+
+
+def test_an_article_read_as_bytes_gives_the_document_load_document_gives() -> None:
+    from figcheck.corpus import read_article_files
+
+    for path in sorted(CORPUS.glob("*.txt")):
+        assert read_article_files(path).document() == load_document(path)
+
+
+@pytest.mark.parametrize(("article", "meta", "said"), [
+    (b"Text of 1950.\n", b"published: [unclosed\n", "not valid YAML"),
+    (b"Text of 1950.\n", b"colour: red\n", "unknown field"),
+    (b"\xff Text of 1950.\n", b"title: T\n", "not valid UTF-8 at byte offset 0"),
+    (b"  \n", None, "the article is empty"),
+])
+def test_an_article_read_as_bytes_fails_as_load_document_fails(tmp_path: Path, article: bytes, meta: bytes | None, said: str) -> None:
+    from figcheck.corpus import read_article_files
+
+    path = tmp_path / "a.txt"
+    path.write_bytes(article)
+    if meta is not None:
+        (tmp_path / "a.meta.yaml").write_bytes(meta)
+    with pytest.raises(DocumentError) as expected:
+        load_document(path)
+    with pytest.raises(DocumentError) as got:
+        read_article_files(path).document()
+    assert said in str(got.value) and (got.value.path, str(got.value)) == (expected.value.path, str(expected.value))

@@ -140,3 +140,65 @@ def test_a_link_leaving_the_corpus_is_refused_unless_asked(tmp_path: Path) -> No
 
     followed = check_corpus(folder, ROOT / "reference_data", tmp_path / "b" / "latest", workers=1, follow_symlinks=True)
     assert followed.articles == 2 and not followed.problems
+
+
+def test_the_next_run_reads_the_previous_discrepancies_as_load_findings_gives_them(corpus: Path, tmp_path: Path) -> None:
+    from figcheck.report import load_findings
+    from figcheck.report.findings_file import FindingsFileError, load_discrepancies
+
+    article = corpus / "blog-all-koreans-fought-to-defend-their-country.txt"
+    article.write_text(article.read_text(encoding="utf-8").replace("three-year-long", "five-year-long"), encoding="utf-8")
+    out = tmp_path / "reports" / "latest"
+    check_corpus(corpus, ROOT / "reference_data", out, workers=1)
+    path = out / "findings.json"
+    info, findings = load_findings(path)
+    run_id, discrepancies = load_discrepancies(path)
+    assert run_id == info.run_id
+    assert discrepancies == [f for f in findings if f.verdict == "discrepancy"] != []
+    # A damaged discrepancy is as damaged as for load_findings: that run is no reference.
+    data = json.loads(path.read_text(encoding="utf-8"))
+    next(f for f in data["findings"] if f["verdict"] == "discrepancy")["severity"] = "dire"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(FindingsFileError, match=r"findings\[\d+\].*severity"):
+        load_discrepancies(path)
+
+
+def test_an_unchanged_article_is_never_parsed_and_a_changed_one_is_parsed_once(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import figcheck.corpus
+
+    out = tmp_path / "reports" / "latest"
+    check_corpus(corpus, ROOT / "reference_data", out, workers=1)
+    article = corpus / "blog-all-koreans-fought-to-defend-their-country.txt"
+    article.write_text(article.read_text(encoding="utf-8").replace("three-year-long", "five-year-long"), encoding="utf-8")
+    parsed: list[str] = []
+    real_read_page, real_parse_meta = figcheck.corpus.read_page, figcheck.corpus.parse_meta
+    monkeypatch.setattr(figcheck.corpus, "read_page", lambda text: parsed.append(text[:30]) or real_read_page(text))
+    monkeypatch.setattr(figcheck.corpus, "parse_meta", lambda raw, path: parsed.append(path.name) or real_parse_meta(raw, path))
+    again = check_corpus(corpus, ROOT / "reference_data", out, workers=1)
+    assert again.cached == 4 and again.articles == 5
+    assert parsed == [article.stem + ".meta.yaml", article.read_text(encoding="utf-8")[:30]]
+
+
+def test_an_entry_that_breaks_while_its_article_waits_is_checked_from_its_file(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from figcheck.pipeline.cache import ClaimCache
+
+    out = tmp_path / "reports" / "latest"
+    check_corpus(corpus, ROOT / "reference_data", out, workers=1)
+    first = json.loads((out / "findings.json").read_text(encoding="utf-8"))["findings"]
+    # The first article in corpus order changes, so the four after it wait for its batch.
+    changed = corpus / "blog-all-koreans-fought-to-defend-their-country.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    real_get, looked_up = ClaimCache.get, []
+
+    def get(cache: ClaimCache, key: str):
+        looked_up.append(key)
+        return None if len(looked_up) == 4 else real_get(cache, key)  # the last waiting one broke
+
+    monkeypatch.setattr(ClaimCache, "get", get)
+    again = check_corpus(corpus, ROOT / "reference_data", out, workers=1, batch_size=500)
+    assert (again.articles, again.cached, again.problems) == (5, 3, [])
+    assert json.loads((out / "findings.json").read_text(encoding="utf-8"))["findings"] == first

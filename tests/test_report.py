@@ -676,6 +676,16 @@ def test_write_report_round_trips_through_load_findings(sample, tmp_path):
     assert paths.findings_json.read_bytes() == first, "findings.json must not depend on input order"
 
 
+def test_findings_json_written_in_pieces_is_the_text_json_dumps_gives(sample):
+    from figcheck.report.findings_file import dump_findings, findings_text
+
+    run, findings, _ = sample
+    run = run.model_copy(update={"documents": [*run.documents, DocumentInfo(doc_id="ünïcode \u2028 \"quoted\"\n")]})
+    for documents, chosen in ((run.documents, findings), (run.documents[:1], findings[:1]), ([], [])):
+        part = run.model_copy(update={"documents": documents})
+        assert "".join(findings_text(part, chosen)) == dump_findings(part, chosen)
+
+
 def test_load_findings_names_the_file_and_field(sample, tmp_path):
     run, findings, claims = sample
     missing = tmp_path / "nowhere" / "findings.json"

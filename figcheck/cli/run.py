@@ -88,7 +88,7 @@ def run(
     guardian = start_guardian(out.parent / "runs")
     configure_prefect()
     try:
-        with prefect_api():
+        with prefect_api(meanwhile=_import_flow):
             result = _run_flow(corpus, reference, out, batch_size, cache, workers, dask, article_seconds, keep_runs,
                                follow_symlinks)
     except KeyboardInterrupt:
@@ -101,6 +101,12 @@ def run(
         worst = result["errors"] + (result["warnings"] if fail_on is FailOn.warning else 0)
         if worst:
             raise typer.Exit(1)
+
+
+def _import_flow() -> None:
+    """Prefect and the flow take seconds to import: done while the local server starts."""
+    import flows.check_corpus  # noqa: F401
+    import flows.runners  # noqa: F401
 
 
 def _run_flow(corpus: Path, reference: Path, out: Path, batch_size: int, cache: bool, workers: int | None,

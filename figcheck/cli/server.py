@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -26,20 +26,26 @@ _START_SECONDS = 120
 
 
 @contextlib.contextmanager
-def prefect_api(*, scheduler: bool = False, announce: bool = False) -> Iterator[str | None]:
+def prefect_api(*, scheduler: bool = False, announce: bool = False,
+                meanwhile: Callable[[], None] | None = None) -> Iterator[str | None]:
     """Yields the API address every process of this command reports to. ``scheduler``: the
-    server must run Prefect's scheduler (for `serve`); the embedded-style one runs none."""
+    server must run Prefect's scheduler (for `serve`); the embedded-style one runs none.
+    ``meanwhile`` is called once the address is in the environment, while a server this
+    command starts is still starting (Prefect may be imported then)."""
     if os.environ.get("PREFECT_API_URL"):
+        if meanwhile is not None:
+            meanwhile()
         yield os.environ["PREFECT_API_URL"]
         return
     if "prefect" in sys.modules:  # already configured in this process (a test harness, a caller)
         from prefect.settings import get_current_settings
 
         if get_current_settings().api.url:
+            if meanwhile is not None:
+                meanwhile()
             yield str(get_current_settings().api.url)
             return
-    with local_server(scheduler=scheduler, announce=announce) as url:
-        os.environ["PREFECT_API_URL"] = url
+    with local_server(scheduler=scheduler, announce=announce, meanwhile=meanwhile) as url:
         try:
             if "prefect" in sys.modules:
                 from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -67,7 +73,7 @@ def _send_what_prefect_holds() -> None:
 
 
 @contextlib.contextmanager
-def local_server(*, scheduler: bool, announce: bool) -> Iterator[str]:
+def local_server(*, scheduler: bool, announce: bool, meanwhile: Callable[[], None] | None = None) -> Iterator[str]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}/api"
     if scheduler:
@@ -84,9 +90,13 @@ def local_server(*, scheduler: bool, announce: bool) -> Iterator[str]:
         print(f"figcheck: starting a local Prefect server on {url} (its UI: http://127.0.0.1:{port})", file=sys.stderr)
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
+        os.environ["PREFECT_API_URL"] = url
+        if meanwhile is not None:
+            meanwhile()  # the server takes seconds to start: this process need not wait idle
         _wait_healthy(url, server)
         yield url
     finally:
+        os.environ.pop("PREFECT_API_URL", None)
         server.send_signal(signal.SIGTERM)
         try:
             server.wait(timeout=15)
@@ -103,12 +113,13 @@ def _free_port() -> int:
 
 def _wait_healthy(url: str, server: subprocess.Popen) -> None:
     deadline = time.monotonic() + _START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            fail(f"the local Prefect server stopped at start (exit {server.returncode}); try `prefect server start`", code=1)
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return
-        time.sleep(0.2)
+    with httpx.Client(timeout=2) as client:  # one client: each new one loads the system's certificates
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                fail(f"the local Prefect server stopped at start (exit {server.returncode}); try `prefect server start`", code=1)
+            with contextlib.suppress(httpx.HTTPError):
+                if client.get(f"{url}/health").status_code == 200:
+                    return
+            time.sleep(0.1)
     server.kill()
     fail(f"the local Prefect server did not answer within {_START_SECONDS} s", code=1)

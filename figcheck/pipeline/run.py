@@ -19,15 +19,15 @@ from typing import Protocol
 
 from checkers import ALL_CHECKS, CheckRun, merge_findings, rule_of
 from checkers.cross_source import Entry, Source
-from figcheck.corpus import META_SUFFIX, DocumentError, document_hash, iter_corpus, list_articles, load_document
+from figcheck.corpus import DocumentError, RawArticle, document_hash, iter_corpus, list_articles, read_article_files
 from figcheck.extraction import EXTRACTOR_VERSION
 from figcheck.pipeline import outputs
 from figcheck.pipeline.cache import CachedArticle, ClaimCache, cache_key
 from figcheck.pipeline.work import DEFAULT_ARTICLE_SECONDS, DEFAULT_BATCH_SIZE, Batch, BatchOutput, _check_run, check_document
-from figcheck.records import Claim, Document, Finding, LoadProblem
+from figcheck.records import Claim, Finding, LoadProblem
 from figcheck.reference import ReferenceTable
-from figcheck.report import DocumentInfo, RunInfo, compare_runs, load_findings, write_report
-from figcheck.report.findings_file import FindingsFileError
+from figcheck.report import DocumentInfo, RunInfo, compare_runs, write_report
+from figcheck.report.findings_file import FindingsFileError, load_discrepancies
 from figcheck.runs import DEFAULT_KEEP, prune_runs
 
 OUTPUT_FILES = ("findings.json", "claims.jsonl", "report.md", "report.html")
@@ -40,42 +40,44 @@ _TIMELINE_CHECKS = {"reference", "cross_source"}
 
 @dataclass
 class CorpusItem:
-    """An article as the run first sees it: its id and a digest of everything its results
-    depend on; parsed only if the cache does not know it."""
+    """An article as the run first sees it: its id, a digest of everything its results depend
+    on, and its raw form, which is parsed (where the work is done) only if the cache does not
+    know it."""
 
     doc_id: str
     digest: str
-    load: Callable[[], Document]
+    raw: RawArticle
 
 
 def read_corpus(corpus: Path, *, follow_symlinks: bool = False) -> Iterator[CorpusItem | LoadProblem]:
-    """The articles of a corpus folder (digested from their bytes, parsed only when asked) or of
-    a corpus file (through ``iter_corpus``), and the problems of what cannot be read. Links that
-    lead out of a corpus folder are refused unless ``follow_symlinks``."""
+    """The articles of a corpus folder (their bytes and their metadata files' bytes, digested,
+    not parsed) or of a corpus file (through ``iter_corpus``, without reading their pages), and
+    the problems of what cannot be read. Links that lead out of a corpus folder are refused
+    unless ``follow_symlinks``."""
     corpus = Path(corpus)
     if not corpus.is_dir():
-        for item in iter_corpus(corpus):
+        for item in iter_corpus(corpus, read_pages=False):
             if isinstance(item, LoadProblem):
                 yield item
             else:
-                yield CorpusItem(item.doc_id, document_hash(item), lambda document=item: document)
+                raw = RawArticle(item.doc_id, item.path or item.doc_id, item.text, item.meta)
+                yield CorpusItem(item.doc_id, document_hash(item), raw)
         return
     paths, orphans = list_articles(corpus, follow_symlinks=follow_symlinks)
     for path in paths:
         try:
-            digest = _file_digest(path)
-        except OSError as error:
-            yield LoadProblem(path=str(path), message=f"{path}: cannot read: {error.strerror or error}")
+            raw = read_article_files(path)
+        except DocumentError as error:
+            yield LoadProblem(path=error.path, message=str(error))
             continue
-        yield CorpusItem(path.stem, digest, lambda path=path: load_document(path))
+        yield CorpusItem(raw.doc_id, _file_digest(raw), raw)
     yield from orphans
 
 
-def _file_digest(article: Path) -> str:
+def _file_digest(raw: RawArticle) -> str:
     """The article's bytes and its metadata file's: what the claims of the article depend on."""
-    digest = hashlib.sha256(article.read_bytes())
-    meta = article.with_name(article.stem + META_SUFFIX)
-    digest.update(b"\x00" + (meta.read_bytes() if meta.is_file() else b""))
+    digest = hashlib.sha256(raw.text)
+    digest.update(b"\x00" + (raw.meta or b""))
     return digest.hexdigest()
 
 
@@ -113,8 +115,15 @@ class RunSummary:
 
 @dataclass
 class _Hit:
+    """An article the cache knows, waiting for the batches before it. An article file is kept as
+    its path, not its bytes: a run that changes one article early in a large corpus queues all
+    the others, and needs them again only if their cache entry breaks meanwhile."""
+
     key: str
-    item: CorpusItem
+    source: RawArticle | Path
+
+    def raw(self) -> RawArticle:
+        return self.source if isinstance(self.source, RawArticle) else read_article_files(self.source)
 
 
 @dataclass
@@ -198,9 +207,9 @@ class CorpusRun:
     # --- handing out the work
 
     def batches(self, size: int) -> Iterator[Batch]:
-        """The articles the cache does not know, parsed here and grouped ``size`` at a time;
-        those it knows are merged on the way without being parsed."""
-        documents: list[Document] = []
+        """The articles the cache does not know, as read (their parsing is the batch's work),
+        grouped ``size`` at a time; those it knows are merged on the way without being parsed."""
+        documents: list[RawArticle] = []
         slot: _Slot | None = None
         for item in read_corpus(self.corpus, follow_symlinks=self.follow_symlinks):
             if isinstance(item, LoadProblem):
@@ -214,18 +223,14 @@ class CorpusRun:
                         self._merge(key, hit, cached=True)
                         continue
                 elif self.cache.has(key):
-                    self._queue.append(_Hit(key, item))
+                    from_file = isinstance(item.raw.text, bytes)
+                    self._queue.append(_Hit(key, Path(item.raw.path) if from_file else item.raw))
                     continue
-            try:
-                document = item.load()
-            except DocumentError as error:
-                self.problems.append(LoadProblem(path=error.path, message=str(error)))
-                continue
             if slot is None:
                 slot = _Slot(self._batches)
                 self._batches += 1
                 self._queue.append(slot)
-            documents.append(document)
+            documents.append(item.raw)
             slot.keys.append(key)
             if len(documents) == size:
                 yield Batch(slot.number, documents, self.table, self.article_seconds)
@@ -273,7 +278,7 @@ class CorpusRun:
         entry = self.cache.get(hit.key) if self.cache is not None else None
         if entry is None:  # damaged since it was looked up: check it here
             try:
-                document = hit.item.load()
+                document = hit.raw().document()
             except DocumentError as error:
                 self.problems.append(LoadProblem(path=error.path, message=str(error)))
                 return
@@ -392,10 +397,9 @@ class CorpusRun:
             if run_dir.name.startswith(".") or not path.is_file():
                 continue
             try:
-                info, findings = load_findings(path)
+                return load_discrepancies(path)
             except FindingsFileError:
                 continue  # a damaged old run is no reference for "what is new"
-            return info.run_id, findings
         return None, []
 
 

@@ -1,6 +1,6 @@
-"""The work on a batch of articles, wherever it runs: plain, serialisable input (the articles'
-documents, the reference table) and output (claims as JSON lines, findings, cross-article
-entries). It never opens the corpus, the cache or the outputs."""
+"""The work on a batch of articles, wherever it runs: plain, serialisable input (the articles as
+read: their bytes and metadata; the reference table) and output (claims as JSON lines, findings,
+cross-article entries). It never opens the corpus, the cache or the outputs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from checkers import CheckRun, article_of
 from figcheck.extraction import extract_claims
 from figcheck.pipeline.budget import OverBudget, TimeBudget
 from figcheck.pipeline.cache import CachedArticle
+from figcheck.corpus import DocumentError, RawArticle
 from figcheck.records import Document, LoadProblem
 from figcheck.reference import ReferenceTable
 from figcheck.report import DocumentInfo
@@ -27,10 +28,11 @@ DEFAULT_ARTICLE_SECONDS = 30.0
 
 @dataclass
 class Batch:
-    """Articles to check, as the run sends them to a worker."""
+    """Articles to check, as the run sends them to a worker: read but not parsed, so that decoding,
+    the metadata files and the pages' furniture are read in parallel too."""
 
     number: int
-    documents: list[Document]
+    documents: list[RawArticle]
     reference: ReferenceTable
     article_seconds: float | None = DEFAULT_ARTICLE_SECONDS
     # The run's only batch, and a small one: cheaper to check where the run is than to start
@@ -70,12 +72,14 @@ def check_batch(batch: Batch) -> BatchOutput:
     checks = _check_run(batch.reference)
     output = BatchOutput(batch.number)
     with TimeBudget(batch.article_seconds) as budget:
-        for document in batch.documents:
+        for article in batch.documents:
             try:
                 with budget.article():
-                    output.articles.append(check_document(document, checks).model_dump_json())
+                    output.articles.append(check_document(article.document(), checks).model_dump_json())
+            except DocumentError as error:
+                output.articles.append(LoadProblem(path=error.path, message=str(error)))
             except OverBudget:
-                where = document.path or document.doc_id
+                where = article.path or article.doc_id
                 output.articles.append(LoadProblem(
                     path=where,
                     message=f"{where}: not checked: it took longer than the time budget of "

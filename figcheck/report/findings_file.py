@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +50,76 @@ def dump_findings(run: RunInfo, findings: Iterable[Finding]) -> str:
     return json.dumps(findings_document(run, findings), ensure_ascii=False, indent=2) + "\n"
 
 
+def findings_text(run: RunInfo, findings: Iterable[Finding]) -> Iterator[str]:
+    """The text of ``dump_findings``, a piece at a time: each source and each finding is turned
+    into JSON only when its turn comes, so a run over a large corpus never holds the whole file,
+    nor all of it as dictionaries, at once."""
+    ordered = sorted(findings, key=report_order)
+    yield "{" + _NEXT[1] + '"format": ' + _json(FORMAT, 1) + "," + _NEXT[1] + '"version": ' + _json(FORMAT_VERSION, 1)
+    yield "," + _NEXT[1] + '"run": '
+    yield from _run_text(run, 1)
+    yield "," + _NEXT[1] + '"findings": '
+    yield from _list_text((finding.model_dump(mode="json") for finding in ordered), 1)
+    yield "\n}\n"
+
+
+# json.dumps(indent=2) puts each member of an object or list at ``level`` on a line of its own.
+_NEXT = ["\n" + "  " * level for level in range(8)]
+
+
+def _json(value: Any, level: int) -> str:
+    """``value`` as json.dumps(indent=2) writes it ``level`` deep: a string never holds a line
+    break (it is escaped), so indenting each of its lines is all there is to it."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", _NEXT[level])
+
+
+def _list_text(items: Iterable[Any], level: int) -> Iterator[str]:
+    first = True
+    for item in items:
+        yield ("[" if first else ",") + _NEXT[level + 1] + _json(item, level + 1)
+        first = False
+    yield "[]" if first else _NEXT[level] + "]"
+
+
+def _run_text(run: RunInfo, level: int) -> Iterator[str]:
+    fields = run.model_dump(mode="json", exclude={"documents"})
+    names = list(fields)
+    names.insert(list(type(run).model_fields).index("documents"), "documents")
+    for index, name in enumerate(names):
+        yield ("{" if index == 0 else ",") + _NEXT[level + 1] + _json(name, level + 1) + ": "
+        if name == "documents":
+            yield from _list_text((info.model_dump(mode="json") for info in run.documents), level + 1)
+        else:
+            yield _json(fields[name], level + 1)
+    yield _NEXT[level] + "}"
+
+
 def load_findings(path: Path) -> tuple[RunInfo, list[Finding]]:
     """Read back a ``findings.json`` written by ``write_report``.
 
     Raises ``FindingsFileError`` naming the file, and the entry and field at fault.
     """
-    path = Path(path)
+    path, data = _read(Path(path))
+    try:
+        run = RunInfo.model_validate(data.get("run"))
+    except ValidationError as error:
+        raise FindingsFileError(path, f"run: {_first_error(error)}") from None
+    return run, _findings(path, data, lambda raw: True)
+
+
+def load_discrepancies(path: Path) -> tuple[str, list[Finding]]:
+    """The run id and the discrepancies of a ``findings.json``: what the next run compares itself
+    with. Only these are validated (a run's other findings and its list of sources are most of
+    the file); errors are raised as ``load_findings`` raises them."""
+    path, data = _read(Path(path))
+    run = data.get("run")
+    run_id = run.get("run_id") if isinstance(run, dict) else None
+    if not isinstance(run_id, str):
+        raise FindingsFileError(path, "run: run_id: expected a string")
+    return run_id, _findings(path, data, lambda raw: not isinstance(raw, dict) or raw.get("verdict") == "discrepancy")
+
+
+def _read(path: Path) -> tuple[Path, dict[str, Any]]:
     packed = path.with_name(path.name + ".gz")
     try:
         if not path.exists() and packed.is_file():
@@ -80,22 +144,24 @@ def load_findings(path: Path) -> tuple[RunInfo, list[Finding]]:
         raise FindingsFileError(
             path, f"findings format version {data.get('version')!r} is not supported (expected {FORMAT_VERSION})"
         )
-    try:
-        run = RunInfo.model_validate(data.get("run"))
-    except ValidationError as error:
-        raise FindingsFileError(path, f"run: {_first_error(error)}") from None
+    return path, data
+
+
+def _findings(path: Path, data: dict[str, Any], wanted: Callable[[Any], bool]) -> list[Finding]:
     raw_findings = data.get("findings")
     if not isinstance(raw_findings, list):
         raise FindingsFileError(path, "findings: expected a list")
     findings = []
     for index, raw in enumerate(raw_findings):
+        if not wanted(raw):
+            continue
         try:
             findings.append(Finding.model_validate(raw))
         except ValidationError as error:
             entry = raw.get("id") if isinstance(raw, dict) else None
             name = f"findings[{index}]" + (f" ({entry})" if entry else "")
             raise FindingsFileError(path, f"{name}: {_first_error(error)}") from None
-    return run, findings
+    return findings
 
 
 def _rank(value: str, order: tuple[str, ...]) -> int:

@@ -13,7 +13,7 @@ import jinja2
 
 from figcheck.records import Claim, Finding
 from figcheck.files import write_atomically as write_text_atomically
-from figcheck.report.findings_file import dump_findings
+from figcheck.report.findings_file import findings_text
 from figcheck.report.run import RunInfo
 from figcheck.report.words import in_words
 from figcheck.report.embedded import FIRST_PAGE, encode, page_data, publishers
@@ -59,10 +59,13 @@ def write_report(
     claim_list = list(claims) if claims is not None else None
     run = counted(run, findings, claim_list)
     paths = ReportPaths(out_dir / "findings.json", out_dir / "report.md", out_dir / "report.html")
-    write_text_atomically(paths.markdown, render_markdown(run, findings, claim_list))
-    write_text_atomically(paths.html, render_html(run, findings, claim_list))
+    # One view and one page of data for both reports: building them is most of the rendering.
+    view = build_view(run, findings, claim_list)
+    data = page_data(view)
+    write_text_atomically(paths.markdown, _markdown(view, data))
+    write_text_atomically(paths.html, _html(view, data))
     # Last, so a reader that finds findings.json also finds the reports that go with it.
-    write_text_atomically(paths.findings_json, dump_findings(run, findings))
+    write_text_atomically(paths.findings_json, findings_text(run, findings))
     return paths
 
 
@@ -80,7 +83,11 @@ def counted(run: RunInfo, findings: Iterable[Finding], claims: list[Claim] | Non
 
 def render_markdown(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Claim] | None = None) -> str:
     view = _view(run, findings, claims)
-    cards = {entry["id"]: entry for entry in page_data(view)["findings"]}
+    return _markdown(view, page_data(view))
+
+
+def _markdown(view: ReportView, data: dict) -> str:
+    cards = {entry["id"]: entry for entry in data["findings"]}
     text = _environment(html=False).get_template("report.md.j2").render(
         view=view, cards=cards, publisher_rows=publishers(view), source_limit=SOURCE_LIMIT
     )
@@ -92,7 +99,10 @@ def render_html(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Clai
     """The report as one self-contained page: the summary and the first discrepancies as HTML,
     every finding and source as data embedded once, drawn by the page's script on demand."""
     view = _view(run, findings, claims)
-    data = page_data(view)
+    return _html(view, page_data(view))
+
+
+def _html(view: ReportView, data: dict) -> str:
     first_page = [entry for entry in data["findings"] if entry["verdict"] == "discrepancy"][:FIRST_PAGE]
     return _environment(html=True).get_template("report.html.j2").render(
         view=view,
