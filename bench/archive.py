@@ -191,9 +191,13 @@ def run_archive(
     out = cache / "runs" / hashlib.sha256(str(root).encode()).hexdigest()[:12] / "latest"
     started = time.perf_counter()
 
-    def progress(done: int, total: int, _batch: object) -> None:
+    done = 0
+
+    def progress(batch: Any, _output: object, _claims: int) -> None:
+        nonlocal done
+        done += len(batch.documents)
         if not quiet:
-            print(f"  checked {done}/{total} articles ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+            print(f"  checked {done} articles ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
 
     kwargs: dict[str, Any] = {"on_batch": progress, "use_cache": not fresh}
     if workers is not None:
