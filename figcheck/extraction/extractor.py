@@ -9,7 +9,7 @@ import regex
 
 from figcheck.extraction.anniversaries import find_anniversaries
 from figcheck.extraction.counts import find_counts
-from figcheck.extraction.dates import event_before, find_date_ranges, find_dates
+from figcheck.extraction.dates import anchor_offset_dates, event_before, find_date_ranges, find_dates
 from figcheck.extraction.durations import find_durations
 from figcheck.extraction.exclusions import non_claim_spans
 from figcheck.extraction.lexicon import load_lexicon
@@ -50,6 +50,7 @@ def extract_claims(document: Document) -> list[Claim]:
     for mention in mentions:
         _trim(ctx, mention)
         mention.claim_id = Claim.make_id(document.doc_id, mention.kind, mention.start, mention.end)
+    anchor_offset_dates(ctx, mentions)
     for i, mention in enumerate(mentions):
         if mention.kind == "date" and mention.subject is None:
             mention.subject = _date_subject(ctx, mention)
