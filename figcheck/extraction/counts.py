@@ -153,6 +153,8 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             unit, end = "percent", pct.end()
         end = strength_end or end
         subject, subject_span = subject_after(ctx, end)
+        if subject and _verb_like(ctx, subject.split()[0]) and _opens_clause(ctx, start):
+            subject, subject_span = None, None  # "2010 saw record growth": a verb, no noun
         if subject:
             first = subject.split()[0].lower()
             if first in lex.time_units:
@@ -190,6 +192,117 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
         out.append(mention)
     out.extend(_vague_amounts(ctx))
     return out
+
+
+# --- counts whose noun is implied -------------------------------------------------------------
+
+# What may stand before a figure that opens a clause: "another 300", "a further 12".
+_ADDED_BEFORE = regex.compile(r"(?i:\b(?:another|a\s+further|an\s+additional|an\s+estimated|only|just))\s+$")
+_CLAUSE_JOINT_BEFORE = regex.compile(r"(?:[,;:]|\b(?i:and|but|while|whereas|as|when|where))\s*$")
+# After the figure: auxiliaries and adverbs, then the verb.
+_VERB_AFTER = regex.compile(
+    r"[ \t\n]+(?P<aux>(?:(?i:were|was|are|is|have|had|has|been|will|be|would|also|still|reportedly|"
+    r"later|then|remain|remained|went|go)[ \t\n]+)*)(?P<verb>\p{Ll}[\p{Ll}-]*)\b"
+)
+_AUXILIARY_WORDS = frozenset("were was are is have had has been will be would remain remained went go".split())
+_YEARS = range(1000, 2101)
+
+
+def imply_nouns(ctx: ExtractionContext, mentions: list[Mention]) -> None:
+    """A figure that stands alone as the subject of a verb counts what the verb implies: "1,204
+    died", "over 380,000 fled", "some 12,000 were evacuated" count people; "Volunteers poured
+    in. Over 80,000 arrived" counts the subject of the clause or sentence before; "1,500 were
+    sold" counts something the text does not say, and is kept with no noun. Each is marked
+    (``noun_source``) so that no check takes it for the same quantity as another figure. Runs
+    on the figures with no noun left once parts are linked to their wholes."""
+    for mention in mentions:
+        if mention.kind != "count" or not mention.elliptical or mention.part_of is not None:
+            continue
+        value = mention.value
+        assert isinstance(value, CountValue)
+        if value.unit is not None or (value.value in _YEARS and value.value == int(value.value) and "," not in ctx.text[mention.start : mention.end]):
+            continue  # "2010 saw record growth": a year, not a count
+        verb = _VERB_AFTER.match(ctx.text, mention.end)
+        if verb is None or not _opens_clause(ctx, mention.start):
+            continue
+        word = verb.group("verb")
+        auxiliaries = verb.group("aux").split()
+        people = word in ctx.lexicon.people_verbs and (word != "missing" or bool(auxiliaries))
+        if not people and not (_verb_like(ctx, word) or (auxiliaries and auxiliaries[-1].lower() in _AUXILIARY_WORDS and word.endswith(("ed", "en")))):
+            continue
+        if people:
+            subject, source = "people", "verb"
+        else:
+            subject = _subject_before(ctx, mention.start)
+            source = "context" if subject else "unknown"
+        mention.subject = subject
+        mention.value = value.model_copy(update={"noun_source": source})
+        mention.elliptical = False
+        mention.confidence = 0.5
+
+
+def _verb_like(ctx: ExtractionContext, word: str) -> bool:
+    """A verb in the past, by its form: "fled", "poured", "were" is not one."""
+    lower = word.lower()
+    if not word[:1].islower():
+        return False
+    return lower in ctx.lexicon.irregular_past_verbs or lower in ctx.lexicon.people_verbs or (len(lower) > 4 and lower.endswith("ed"))
+
+
+def _opens_clause(ctx: ExtractionContext, start: int) -> bool:
+    """Whether a figure (with its qualifier) is the first thing of its sentence or clause: "Over
+    380,000 fled", "..., and another 300 were injured"; not "12 and 14 were", "killed 300"."""
+    text = ctx.text
+    added = _ADDED_BEFORE.search(text, max(0, start - 20), start)
+    if added:
+        start = added.start()
+    sentence = ctx.index.sentence_at(start)
+    if not text[sentence.start : start].strip(" \t\n\"“‘'("):
+        return True
+    joint = _CLAUSE_JOINT_BEFORE.search(text, max(sentence.start, start - 12), start)
+    if joint is None:
+        return False
+    before = words_before(text, joint.start(), max(sentence.start, joint.start() - 30), 1)
+    # "aged 12 and 14 were": a second figure of one list, not a clause of its own.
+    return not (before and (before[-1].text[0].isdigit() or ctx.lexicon.is_number_word(before[-1].lower)))
+
+
+def _subject_before(ctx: ExtractionContext, start: int) -> str | None:
+    """The plural noun phrase that opens the clause or sentence before ``start`` and is followed
+    by its verb: "Volunteers poured in. Over 80,000 arrived" → "Volunteers"; "Refugees crossed the
+    border, and some 3,000 arrived" → "Refugees"."""
+    text = ctx.text
+    sentence = ctx.index.sentence_at(start)
+    lead = text[sentence.start : start]
+    joint = max(lead.rfind(","), lead.rfind(";"))
+    if lead.strip() and joint > 0:
+        begin = sentence.start
+    else:
+        before = sentence.start
+        while before > 0 and text[before - 1].isspace():
+            before -= 1
+        if before == 0:
+            return None
+        begin = ctx.index.sentence_at(before - 1).start
+    words = words_after(text, begin, min(len(text), begin + 80), 5)
+    stops = ctx.lexicon.phrase_stops
+    picked = []
+    for i, word in enumerate(words):
+        if word.text[0].isdigit() or ctx.lexicon.is_number_word(word.lower):
+            return None  # "3,000 soldiers attacked": a figure with its own noun
+        if not picked and word.lower in _DETERMINERS:
+            continue
+        if word.lower in stops or _verb_like(ctx, word.text):
+            break
+        picked.append(word)
+        if len(picked) > 3:
+            return None
+    if not picked or not is_noun_end(picked[-1].text) or len(words) <= len(picked):
+        return None
+    following = words[[w.start for w in words].index(picked[-1].start) + 1] if picked[-1] is not words[-1] else None
+    if following is None or not (_verb_like(ctx, following.text) or following.lower in _AUXILIARY_WORDS):
+        return None
+    return text[picked[0].start : picked[-1].end]
 
 
 def _verb_subject(ctx: ExtractionContext, verb_start: int) -> str | None:

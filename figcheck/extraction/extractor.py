@@ -8,7 +8,7 @@ import bisect
 import regex
 
 from figcheck.extraction.anniversaries import find_anniversaries
-from figcheck.extraction.counts import find_counts
+from figcheck.extraction.counts import find_counts, imply_nouns
 from figcheck.extraction.dates import anchor_offset_dates, event_before, find_date_ranges, find_dates
 from figcheck.extraction.durations import find_durations
 from figcheck.extraction.exclusions import non_claim_spans
@@ -64,6 +64,7 @@ def extract_claims(document: Document) -> list[Claim]:
                 right_limit=mentions[i + 1].start if i + 1 < len(mentions) else None,
             )
     link_parts(ctx, mentions)
+    imply_nouns(ctx, mentions)
     _anchor_durations(ctx, mentions)
     return [_to_claim(document.doc_id, ctx, m) for m in mentions if not m.elliptical or m.part_of]
 
