@@ -204,6 +204,7 @@ _VERB_AFTER = regex.compile(
     r"[ \t\n]+(?P<aux>(?:(?i:were|was|are|is|have|had|has|been|will|be|would|also|still|reportedly|"
     r"later|then|remain|remained|went|go)[ \t\n]+)*)(?P<verb>\p{Ll}[\p{Ll}-]*)\b"
 )
+_AUXILIARY_AFTER = regex.compile(r"\s+(?i:were|was|are|is|have|had|has)\b")
 _AUXILIARY_WORDS = frozenset("were was are is have had has been will be would remain remained went go".split())
 _YEARS = range(1000, 2101)
 
@@ -227,6 +228,10 @@ def imply_nouns(ctx: ExtractionContext, mentions: list[Mention]) -> None:
             continue
         word = verb.group("verb")
         auxiliaries = verb.group("aux").split()
+        if word in ctx.lexicon.measure_units:
+            continue  # "ten million won might be spent": a currency
+        if not auxiliaries and _AUXILIARY_AFTER.match(ctx.text, verb.end()):
+            continue  # "11 related were sentenced": a modifier, then the verb
         people = word in ctx.lexicon.people_verbs and (word != "missing" or bool(auxiliaries))
         if not people and not (_verb_like(ctx, word) or (auxiliaries and auxiliaries[-1].lower() in _AUXILIARY_WORDS and word.endswith(("ed", "en")))):
             continue
@@ -239,6 +244,9 @@ def imply_nouns(ctx: ExtractionContext, mentions: list[Mention]) -> None:
         mention.value = value.model_copy(update={"noun_source": source})
         mention.elliptical = False
         mention.confidence = 0.5
+
+
+_SOME = frozenset("some many several most all".split())
 
 
 def _verb_like(ctx: ExtractionContext, word: str) -> bool:
@@ -273,10 +281,8 @@ def _subject_before(ctx: ExtractionContext, start: int) -> str | None:
     border, and some 3,000 arrived" → "Refugees"."""
     text = ctx.text
     sentence = ctx.index.sentence_at(start)
-    lead = text[sentence.start : start]
-    joint = max(lead.rfind(","), lead.rfind(";"))
-    if lead.strip() and joint > 0:
-        begin = sentence.start
+    if text[sentence.start : start].strip(" \t\n\"“‘'("):
+        begin = sentence.start  # a clause after another: "Demonstrators fell and 10 were taken"
     else:
         before = sentence.start
         while before > 0 and text[before - 1].isspace():
@@ -290,7 +296,7 @@ def _subject_before(ctx: ExtractionContext, start: int) -> str | None:
     for i, word in enumerate(words):
         if word.text[0].isdigit() or ctx.lexicon.is_number_word(word.lower):
             return None  # "3,000 soldiers attacked": a figure with its own noun
-        if not picked and word.lower in _DETERMINERS:
+        if not picked and (word.lower in _DETERMINERS or word.lower in _SOME):
             continue
         if word.lower in stops or _verb_like(ctx, word.text):
             break

@@ -188,7 +188,7 @@ def date_patterns() -> DatePatterns:
             r"(?P<closed>(?=\s*(?:[,.;:!?)\"”]|$)))?"
         ),
         offset_amount_before=regex.compile(
-            rf"(?:(?P<in>(?i:in))\s+)?(?:(?P<q>{number_patterns().qualifier})\s+)?(?P<n>{number_patterns().number}|\b(?i:an?|one))\s+$"
+            rf"(?:(?P<in>\b(?i:in))\s+)?(?:(?P<q>{number_patterns().qualifier}|\b(?i:half))\s+)?(?P<n>{number_patterns().number}|\b(?i:an?|one))\s+$"
         ),
         offset_step_before=regex.compile(r"\b(?i:the)\s+(?P<which>(?i:next|following|previous|preceding))\s+$"),
     )
@@ -347,8 +347,15 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
 # --- dates counted from another time -------------------------------------------------------
 
 _IN_TIME = regex.compile(r"['’]s?\s+(?i:time)\b")
-# "the first time in two years", "the highest in ten years": "in" reaches back over a span.
-_SPAN_READING_BEFORE = regex.compile(r"(?i:\b(?:first|last|only|time|\p{L}{3,}est)\b)[^,.;:]{0,30}$")
+# "the first time in two years", "the biggest drills in 23 years": "in" reaches back over a
+# span; "in 20 years to come" is a span ahead.
+_SPAN_READING_BEFORE = regex.compile(
+    r"(?i:\b(?:first|last|only|time|record|most|least|best|worst|biggest|largest|highest|lowest|longest|greatest|"
+    r"strongest|smallest|heaviest|deepest|fastest|worst)\b)"
+)
+_TO_COME = regex.compile(r"\s+(?i:to\s+come|ahead)\b")
+# A future word close enough before "in 3 weeks" to be its clause's.
+_FUTURE_REACH = 60
 _UNRESOLVED = {"D": "XXXX-XX-XX", "W": "XXXX-WXX", "M": "XXXX-XX", "Y": "XXXX"}
 
 
@@ -401,8 +408,11 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
         in_time = _IN_TIME.match(text, end)
         if m.group("in"):
             # "will return in 3 weeks", "in two years' time"; "built in 3 weeks" is a duration.
+            sentence = ctx.index.sentence_at(m.start())
             if not in_time and (
-                not _future_clause(ctx, m.start()) or _SPAN_READING_BEFORE.search(text, max(0, m.start() - 40), m.start())
+                not date_patterns().future.search(text, max(sentence.start, m.start() - _FUTURE_REACH), m.start())
+                or _SPAN_READING_BEFORE.search(text, sentence.start, m.start())
+                or _TO_COME.match(text, end)
             ):
                 continue
             parts = DateParts(relative="offset", anchored="publication", offset=amount, offset_unit=letter)
@@ -480,7 +490,12 @@ def anchor_offset_dates(ctx: ExtractionContext, mentions: list) -> None:
             continue
         parts = mention.parts
         if mention.kind == "date" and isinstance(parts, DateParts) and parts.anchored == "text":
-            _resolve_offset(ctx, mention, last if last is not None and _near(ctx, last, mention) else None)
+            anchor = last if last is not None and _near(ctx, last, mention) else None
+            if anchor is not None and not ctx.text[anchor.end : mention.start].strip(" ,"):
+                # "from February of 2010, 16 years later": the offset says how late that date
+                # came, after a date the text does not give.
+                anchor = None
+            _resolve_offset(ctx, mention, anchor)
         last = mention
 
 
