@@ -153,8 +153,10 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             unit, end = "percent", pct.end()
         end = strength_end or end
         subject, subject_span = subject_after(ctx, end)
-        if subject and _verb_like(ctx, subject.split()[0]) and _opens_clause(ctx, start):
-            subject, subject_span = None, None  # "2010 saw record growth": a verb, no noun
+        if subject and _verb_before_noun(ctx, subject, subject_span) and _opens_clause(ctx, start):
+            # "2010 saw record growth", "About 600 remain missing": a verb, no noun (but "1 000
+            # discharged soldiers", "1 400 heavily-armed policemen" count a noun)
+            subject, subject_span = None, None
         if subject:
             first = subject.split()[0].lower()
             if first in lex.time_units:
@@ -255,6 +257,23 @@ def _verb_like(ctx: ExtractionContext, word: str) -> bool:
     if not word[:1].islower():
         return False
     return lower in ctx.lexicon.irregular_past_verbs or lower in ctx.lexicon.people_verbs or (len(lower) > 4 and lower.endswith("ed"))
+
+
+def _verb_before_noun(ctx: ExtractionContext, subject: str, span: tuple[int, int] | None) -> bool:
+    """Whether a phrase read as a figure's noun starts with the figure's verb ("saw record
+    growth", "booked rooms for") rather than with a participle that qualifies the noun after it,
+    which then has a verb of its own ("discharged soldiers volunteered")."""
+    words = subject.split()
+    if not _verb_like(ctx, words[0]):
+        return False
+    if len(words) == 1 or not (is_noun_end(words[1]) or words[1].lower().endswith("men")):
+        return True
+    if len(words) > 2:
+        after = words[2]  # "heavily-armed policemen committed violence": read on too far
+    else:
+        following = words_after(ctx.text, span[1], min(len(ctx.text), span[1] + 30), 1) if span else []
+        after = following[0].text if following else ""
+    return not (after and (_verb_like(ctx, after) or after.lower() in _AUXILIARY_WORDS))
 
 
 def _opens_clause(ctx: ExtractionContext, start: int) -> bool:

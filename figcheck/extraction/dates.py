@@ -347,6 +347,7 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
 # --- dates counted from another time -------------------------------------------------------
 
 _IN_TIME = regex.compile(r"['’]s?\s+(?i:time)\b")
+_IN_BEFORE = regex.compile(r"\b(?i:in)\s")
 # "the first time in two years", "the biggest drills in 23 years": "in" reaches back over a
 # span; "in 20 years to come" is a span ahead.
 _SPAN_READING_BEFORE = regex.compile(
@@ -395,6 +396,8 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
             parts = DateParts(relative="offset", anchored="text", offset=sign * multiple, offset_unit=letter, whole_period=True)
             out.append(_offset_mention(ctx, _word_start_before(text, pos), after.end("rel"), parts))
             continue
+        if not (after or _IN_TIME.match(text, end) or _IN_BEFORE.search(text, max(0, pos - 40), pos)):
+            continue  # most figures before a unit are lengths: no search back for them
         if not _number_ends_before(ctx, pos):
             continue
         m = p.offset_amount_before.search(text, max(0, pos - 40), pos)
@@ -409,8 +412,10 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
         if m.group("in"):
             # "will return in 3 weeks", "in two years' time"; "built in 3 weeks" is a duration.
             sentence = ctx.index.sentence_at(m.start())
+            fronted = not text[sentence.start : m.start()].strip(" \"“")
+            ahead = (max(sentence.start, m.start() - _FUTURE_REACH), m.start()) if not fronted else (end, min(len(text), end + _FUTURE_REACH))
             if not in_time and (
-                not date_patterns().future.search(text, max(sentence.start, m.start() - _FUTURE_REACH), m.start())
+                not date_patterns().future.search(text, *ahead)
                 or _SPAN_READING_BEFORE.search(text, sentence.start, m.start())
                 or _TO_COME.match(text, end)
             ):
