@@ -153,7 +153,7 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             unit, end = "percent", pct.end()
         end = strength_end or end
         subject, subject_span = subject_after(ctx, end)
-        if subject and _verb_before_noun(ctx, subject, subject_span) and _opens_clause(ctx, start):
+        if subject and subject[0].islower() and _verb_before_noun(ctx, subject, subject_span) and _opens_clause(ctx, start):
             # "2010 saw record growth", "About 600 remain missing": a verb, no noun (but "1 000
             # discharged soldiers", "1 400 heavily-armed policemen" count a noun)
             subject, subject_span = None, None
@@ -208,7 +208,7 @@ _VERB_AFTER = regex.compile(
 )
 _AUXILIARY_AFTER = regex.compile(r"\s+(?i:were|was|are|is|have|had|has)\b")
 _AUXILIARY_WORDS = frozenset("were was are is have had has been will be would remain remained went go".split())
-_YEARS = range(1000, 2101)
+_YEARS = (1000, 2100)  # a bare figure in these bounds before a verb is a year
 
 
 def imply_nouns(ctx: ExtractionContext, mentions: list[Mention]) -> None:
@@ -218,12 +218,10 @@ def imply_nouns(ctx: ExtractionContext, mentions: list[Mention]) -> None:
     sold" counts something the text does not say, and is kept with no noun. Each is marked
     (``noun_source``) so that no check takes it for the same quantity as another figure. Runs
     on the figures with no noun left once parts are linked to their wholes."""
-    for mention in mentions:
-        if mention.kind != "count" or not mention.elliptical or mention.part_of is not None:
-            continue
+    for mention in [m for m in mentions if m.elliptical and m.part_of is None]:
         value = mention.value
         assert isinstance(value, CountValue)
-        if value.unit is not None or (value.value in _YEARS and value.value == int(value.value) and "," not in ctx.text[mention.start : mention.end]):
+        if value.unit is not None or (_YEARS[0] <= value.value <= _YEARS[1] and value.value == int(value.value) and "," not in ctx.text[mention.start : mention.end]):
             continue  # "2010 saw record growth": a year, not a count
         verb = _VERB_AFTER.match(ctx.text, mention.end)
         if verb is None or not _opens_clause(ctx, mention.start):
@@ -243,7 +241,7 @@ def imply_nouns(ctx: ExtractionContext, mentions: list[Mention]) -> None:
             subject = _subject_before(ctx, mention.start)
             source = "context" if subject else "unknown"
         mention.subject = subject
-        mention.value = value.model_copy(update={"noun_source": source})
+        value.noun_source = source
         mention.elliptical = False
         mention.confidence = 0.5
 
@@ -483,6 +481,8 @@ def _named_total(ctx: ExtractionContext, start: int) -> str | None:
     found = None
     # The phrase and its verb stand within a few words of the figure: read back only that far.
     begin = max(sentence.start, start - _NAMED_TOTAL_REACH)
+    if "number" not in ctx.text[begin:start].lower():
+        return None  # most figures have no "the number of" before them: no regex search
     for m in count_patterns().number_of.finditer(ctx.text, begin, start):
         found = m
     # The total's verb must lead to this figure ("has already amounted 81,858", "stood at

@@ -348,6 +348,10 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
 
 _IN_TIME = regex.compile(r"['’]s?\s+(?i:time)\b")
 _IN_BEFORE = regex.compile(r"\b(?i:in)\s")
+_STEP_WORDS = frozenset({"next", "following", "previous", "preceding"})
+_STEP_ENDINGS = frozenset(word[-4:] for word in _STEP_WORDS)
+_RELATION_STARTS = frozenset({"lat", "ear", "aft", "bef", "fro"})
+_LETTERS = regex.compile(r"\p{L}+")
 # "the first time in two years", "the biggest drills in 23 years": "in" reaches back over a
 # span; "in 20 years to come" is a span ahead.
 _SPAN_READING_BEFORE = regex.compile(
@@ -371,17 +375,31 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
     lex = ctx.lexicon
     out: list[Mention] = []
     for pos in ctx.triggers.words.get("unit", ()):
-        unit = _word_at(text, pos)
+        if text[pos - 1 : pos] == "-":
+            continue  # "three-year": a compound
+        end = _LETTERS.match(text, pos).end()
+        # Cheap looks at both sides first: most units are "this year", "N years", "the year".
+        after_char = text[end : end + 2]
+        if not (
+            (after_char[:1] in (" ", "\n") and text[end + 1 : end + 4].lower() in _RELATION_STARTS)
+            or text[pos - 5 : pos - 1].lower() in _STEP_ENDINGS
+            or (after_char and after_char[0] in "'’")
+        ):
+            if " in " not in f" {text[max(0, pos - 24) : pos].lower()}" or not _number_ends_before(ctx, pos):
+                continue  # no "later", "next", "previous", "in N": a length, or no figure at all
+        unit = text[pos:end]
         spec = lex.time_units.get(unit.lower())
-        if spec is None or spec[0] == "H" or text[pos - 1 : pos] == "-":
+        if spec is None or spec[0] == "H":
+            continue
+        window = text[max(0, pos - 24) : pos].lower()
+        previous = window.rstrip().rpartition(" ")[2].rpartition("\n")[2]
+        after = p.offset_after.match(text, end) if text[end : end + 1].isspace() else None
+        if not (after or previous in _STEP_WORDS or " in " in f" {window}" or text[end : end + 1] in "'’"):
             continue
         letter, multiple = spec
         singular = not unit.lower().endswith("s") and unit.lower() != "fortnight"
-        end = pos + len(unit)
-        previous = _word_before(text, pos)
-        after = p.offset_after.match(text, end)
         rel = after.group("rel").lower() if after else ""
-        if previous in ("next", "following", "previous", "preceding"):
+        if previous in _STEP_WORDS:
             # "the following week", "the previous year", "the next day" ("the next year" is as
             # often the year ahead as a span of one: "over the next year").
             step = p.offset_step_before.search(text, max(0, pos - 24), pos)
@@ -397,9 +415,11 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
             out.append(_offset_mention(ctx, _word_start_before(text, pos), after.end("rel"), parts))
             continue
         if not (after or _IN_TIME.match(text, end) or _IN_BEFORE.search(text, max(0, pos - 40), pos)):
-            continue  # most figures before a unit are lengths: no search back for them
+            continue  # a figure before its unit with no "later", "from now" or "in": a length
         if not _number_ends_before(ctx, pos):
             continue
+        if not after and not _IN_TIME.match(text, end) and not p.future.search(text, max(0, pos - 100), min(len(text), end + _FUTURE_REACH)):
+            continue  # "in 3 weeks" with no future word near: a length ("built in 3 weeks")
         m = p.offset_amount_before.search(text, max(0, pos - 40), pos)
         if m is None or m.group("q"):
             continue
@@ -433,7 +453,7 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
         out.append(_offset_mention(ctx, m.start("n"), after.end("rel"), parts))
     for pos in ctx.triggers.words.get("weekday", ()):
         # "the previous Monday", "the following Friday": counted from the date before.
-        if _word_before(text, pos) not in ("following", "previous", "preceding", "next"):
+        if text[pos - 2 : pos - 1] not in ("g", "s", "G", "S") or _word_before(text, pos) not in ("following", "previous", "preceding"):
             continue
         step = p.offset_step_before.search(text, max(0, pos - 24), pos)
         m = p.weekday.match(text, pos)
@@ -447,7 +467,10 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
 def _word_before(text: str, pos: int) -> str:
     """The word before ``pos`` (across spaces), in lower case."""
     begin = _word_start_before(text, pos)
-    return text[begin : begin + pos - begin].split()[0].lower() if text[begin:pos].strip() else ""
+    end = begin
+    while end < pos and text[end].isalpha():
+        end += 1
+    return text[begin:end].lower()
 
 
 def _word_start_before(text: str, pos: int) -> int:
@@ -691,10 +714,8 @@ def _day_range(ctx: ExtractionContext, m: regex.Match) -> list[Mention]:
 
 
 def _word_at(text: str, pos: int) -> str:
-    end = pos
-    while end < len(text) and text[end].isalpha():
-        end += 1
-    return text[pos:end]
+    m = _LETTERS.match(text, pos)
+    return m.group() if m else ""
 
 
 def _outermost(dates: list[Mention]) -> list[Mention]:
@@ -714,7 +735,7 @@ def _outermost(dates: list[Mention]) -> list[Mention]:
 def resolve(ctx: ExtractionContext, parts: DateParts) -> tuple[str, str | None]:
     """A TIMEX3 value for ``parts`` and, when it needed the publication date, a note saying so."""
     pub = ctx.published
-    note = f"published {pub.isoformat()}" if pub else None
+    note = _publication_note(pub) if pub else None
     if parts.decade is not None:
         return str(parts.decade // 10), None
     if parts.century is not None:
@@ -757,6 +778,11 @@ def resolve(ctx: ExtractionContext, parts: DateParts) -> tuple[str, str | None]:
         if parts.day:
             value += f"-{parts.day:02d}"
     return value, None
+
+
+@cache
+def _publication_note(pub: date) -> str:
+    return f"published {pub.isoformat()}"
 
 
 def _resolve_relative(pub: date, relative: str) -> str:
