@@ -223,14 +223,14 @@ def imply_nouns(ctx: ExtractionContext, mentions: list[Mention]) -> None:
         assert isinstance(value, CountValue)
         if value.unit is not None or (_YEARS[0] <= value.value <= _YEARS[1] and value.value == int(value.value) and "," not in ctx.text[mention.start : mention.end]):
             continue  # "2010 saw record growth": a year, not a count
-        verb = _VERB_AFTER.match(ctx.text, mention.end)
+        verb = _VERB_AFTER.match(ctx.text, mention.end, mention.end + 60)
         if verb is None or not _opens_clause(ctx, mention.start):
             continue
         word = verb.group("verb")
         auxiliaries = verb.group("aux").split()
         if word in ctx.lexicon.measure_units:
             continue  # "ten million won might be spent": a currency
-        if not auxiliaries and _AUXILIARY_AFTER.match(ctx.text, verb.end()):
+        if not auxiliaries and _AUXILIARY_AFTER.match(ctx.text, verb.end(), verb.end() + 12):
             continue  # "11 related were sentenced": a modifier, then the verb
         people = word in ctx.lexicon.people_verbs and (word != "missing" or bool(auxiliaries))
         if not people and not (_verb_like(ctx, word) or (auxiliaries and auxiliaries[-1].lower() in _AUXILIARY_WORDS and word.endswith(("ed", "en")))):
@@ -282,7 +282,7 @@ def _opens_clause(ctx: ExtractionContext, start: int) -> bool:
     if added:
         start = added.start()
     sentence = ctx.index.sentence_at(start)
-    if not text[sentence.start : start].strip(" \t\n\"“‘'("):
+    if not _words_before_in_sentence(text, sentence.start, start):
         return True
     joint = _CLAUSE_JOINT_BEFORE.search(text, max(sentence.start, start - 12), start)
     if joint is None:
@@ -292,13 +292,21 @@ def _opens_clause(ctx: ExtractionContext, start: int) -> bool:
     return not (before and (before[-1].text[0].isdigit() or ctx.lexicon.is_number_word(before[-1].lower)))
 
 
+def _words_before_in_sentence(text: str, sentence_start: int, start: int) -> bool:
+    """Whether anything but quotes and spaces stands between a sentence's start and ``start``
+    (read over a few characters only: a sentence of thousands of figures stays linear)."""
+    if start - sentence_start > 24:
+        return True
+    return bool(text[sentence_start:start].strip(" \t\n\"“‘'("))
+
+
 def _subject_before(ctx: ExtractionContext, start: int) -> str | None:
     """The plural noun phrase that opens the clause or sentence before ``start`` and is followed
     by its verb: "Volunteers poured in. Over 80,000 arrived" → "Volunteers"; "Refugees crossed the
     border, and some 3,000 arrived" → "Refugees"."""
     text = ctx.text
     sentence = ctx.index.sentence_at(start)
-    if text[sentence.start : start].strip(" \t\n\"“‘'("):
+    if _words_before_in_sentence(text, sentence.start, start):
         begin = sentence.start  # a clause after another: "Demonstrators fell and 10 were taken"
     else:
         before = sentence.start

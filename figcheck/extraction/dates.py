@@ -185,7 +185,6 @@ def date_patterns() -> DatePatterns:
         # day after, ..."): "two days after the vote" is a duration measured from the vote.
         offset_after=regex.compile(
             r"\s+(?P<rel>(?i:later|earlier|afterwards?|from\s+now|from\s+today|after|before))\b"
-            r"(?P<closed>(?=\s*(?:[,.;:!?)\"”]|$)))?"
         ),
         offset_amount_before=regex.compile(
             rf"(?:(?P<in>\b(?i:in))\s+)?(?:(?P<q>{number_patterns().qualifier}|\b(?i:half))\s+)?(?P<n>{number_patterns().number}|\b(?i:an?|one))\s+$"
@@ -393,7 +392,9 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
             continue
         window = text[max(0, pos - 24) : pos].lower()
         previous = window.rstrip().rpartition(" ")[2].rpartition("\n")[2]
-        after = p.offset_after.match(text, end) if text[end : end + 1].isspace() else None
+        # Every look after a position is bounded: a pattern with a required word would
+        # otherwise scan the rest of the text for it at each unit.
+        after = p.offset_after.match(text, end, end + 24) if text[end : end + 1].isspace() else None
         if not (after or previous in _STEP_WORDS or " in " in f" {window}" or text[end : end + 1] in "'’"):
             continue
         letter, multiple = spec
@@ -408,17 +409,18 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
                 parts = DateParts(relative="offset", anchored="text", offset=sign * multiple, offset_unit=letter, whole_period=True)
                 out.append(_offset_mention(ctx, step.start(), end, parts))
             continue
-        if previous == "the" and rel in ("after", "before") and after.group("closed") is not None and singular:
+        if previous == "the" and rel in ("after", "before") and _closed(text, after.end()) and singular:
             # "The day after, ...", "the week before."
             sign = 1 if rel == "after" else -1
             parts = DateParts(relative="offset", anchored="text", offset=sign * multiple, offset_unit=letter, whole_period=True)
             out.append(_offset_mention(ctx, _word_start_before(text, pos), after.end("rel"), parts))
             continue
-        if not (after or _IN_TIME.match(text, end) or _IN_BEFORE.search(text, max(0, pos - 40), pos)):
+        in_time = _IN_TIME.match(text, end, end + 12)
+        if not (after or in_time or _IN_BEFORE.search(text, max(0, pos - 40), pos)):
             continue  # a figure before its unit with no "later", "from now" or "in": a length
         if not _number_ends_before(ctx, pos):
             continue
-        if not after and not _IN_TIME.match(text, end) and not p.future.search(text, max(0, pos - 100), min(len(text), end + _FUTURE_REACH)):
+        if not after and not in_time and not p.future.search(text, max(0, pos - 100), min(len(text), end + _FUTURE_REACH)):
             continue  # "in 3 weeks" with no future word near: a length ("built in 3 weeks")
         m = p.offset_amount_before.search(text, max(0, pos - 40), pos)
         if m is None or m.group("q"):
@@ -428,16 +430,15 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
         if not amount or amount != int(amount) or amount > 1000:
             continue
         amount = int(amount) * multiple
-        in_time = _IN_TIME.match(text, end)
         if m.group("in"):
             # "will return in 3 weeks", "in two years' time"; "built in 3 weeks" is a duration.
             sentence = ctx.index.sentence_at(m.start())
-            fronted = not text[sentence.start : m.start()].strip(" \"“")
+            fronted = m.start() - sentence.start < 24 and not text[sentence.start : m.start()].strip(" \"“")
             ahead = (max(sentence.start, m.start() - _FUTURE_REACH), m.start()) if not fronted else (end, min(len(text), end + _FUTURE_REACH))
             if not in_time and (
                 not date_patterns().future.search(text, *ahead)
-                or _SPAN_READING_BEFORE.search(text, sentence.start, m.start())
-                or _TO_COME.match(text, end)
+                or _SPAN_READING_BEFORE.search(text, max(sentence.start, m.start() - 120), m.start())
+                or _TO_COME.match(text, end, end + 16)
             ):
                 continue
             parts = DateParts(relative="offset", anchored="publication", offset=amount, offset_unit=letter)
@@ -445,7 +446,7 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
             continue
         if not after or text[after.end() : after.end() + 5].lower() == " than":
             continue  # "three days later than planned" compares
-        if rel in ("after", "before") and after.group("closed") is None:
+        if rel in ("after", "before") and not _closed(text, after.end()):
             continue  # "two days after the vote": measured from the vote
         anchored = "publication" if rel.startswith("from") else "text"
         sign = -1 if rel in ("earlier", "before") else 1
@@ -462,6 +463,13 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
             parts = DateParts(weekday=_weekday(ctx, m.group("wd")), relative="offset", anchored="text", offset=sign)
             out.append(_offset_mention(ctx, step.start(), pos + len(m.group("wd")), parts))
     return out
+
+
+def _closed(text: str, pos: int) -> bool:
+    """Whether a clause ends at ``pos`` (spaces, then punctuation or the end of the text):
+    "the day after, ...", not "the day after the vote"."""
+    rest = text[pos : pos + 12].lstrip()
+    return not rest and pos + 12 >= len(text) or rest[:1] in tuple(",.;:!?)\"”")
 
 
 def _word_before(text: str, pos: int) -> str:
