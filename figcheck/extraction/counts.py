@@ -13,7 +13,7 @@ from figcheck.extraction.lexicon import alternation, load_lexicon
 from figcheck.extraction.mentions import ExtractionContext, Mention
 from figcheck.extraction.numbers import bounds, number_patterns, parse_number
 from figcheck.extraction.phrases import is_noun_end, subject_after
-from figcheck.extraction.text import words_after, words_before
+from figcheck.extraction.text import Word, words_after, words_before
 from figcheck.records import CountValue, Qualifier
 
 # Nouns after "N-" that do not make a count of things ("two-thirds", "three-fold").
@@ -317,22 +317,23 @@ def _subject_before(ctx: ExtractionContext, start: int) -> str | None:
         begin = ctx.index.sentence_at(before - 1).start
     words = words_after(text, begin, min(len(text), begin + 80), 5)
     stops = ctx.lexicon.phrase_stops
-    picked = []
-    for i, word in enumerate(words):
+    picked: list[Word] = []
+    following = None
+    for word in words:
         if word.text[0].isdigit() or ctx.lexicon.is_number_word(word.lower):
             return None  # "3,000 soldiers attacked": a figure with its own noun
         if not picked and (word.lower in _DETERMINERS or word.lower in _SOME):
             continue
         if word.lower in stops or _verb_like(ctx, word.text):
+            following = word
             break
         picked.append(word)
         if len(picked) > 3:
             return None
-    if not picked or not is_noun_end(picked[-1].text) or len(words) <= len(picked):
+    if not picked or following is None or not is_noun_end(picked[-1].text):
         return None
-    following = words[[w.start for w in words].index(picked[-1].start) + 1] if picked[-1] is not words[-1] else None
-    if following is None or not (_verb_like(ctx, following.text) or following.lower in _AUXILIARY_WORDS):
-        return None
+    if not (_verb_like(ctx, following.text) or following.lower in _AUXILIARY_WORDS):
+        return None  # "The town's people, ...": no verb of theirs
     return text[picked[0].start : picked[-1].end]
 
 

@@ -513,14 +513,14 @@ def _offset_mention(ctx: ExtractionContext, start: int, end: int, parts: DatePar
     return mention
 
 
-def anchor_offset_dates(ctx: ExtractionContext, mentions: list) -> None:
+def anchor_offset_dates(ctx: ExtractionContext, mentions: list[Mention]) -> None:
     """Resolves each date counted from the date the text last mentioned ("three days later",
     "the next day") against the last date or date range before it in its sentence or the one
     before; without one it stays unresolved, its anchor said, and nothing is guessed. "The
     previous Monday" with no date before it is the Monday before the time of writing, as a
     weekday alone is. ``mentions`` are the extractor's chosen mentions, in text order, with
     their claim ids."""
-    last = None
+    last: Mention | None = None
     for mention in mentions:
         if mention.kind not in ("date", "date_range"):
             continue
@@ -535,7 +535,7 @@ def anchor_offset_dates(ctx: ExtractionContext, mentions: list) -> None:
         last = mention
 
 
-def _near(ctx: ExtractionContext, anchor, mention) -> bool:
+def _near(ctx: ExtractionContext, anchor: Mention, mention: Mention) -> bool:
     """Whether ``anchor`` lies in the sentence of ``mention`` or the one before."""
     sentence = ctx.index.sentence_at(mention.start)
     before = sentence.start
@@ -545,7 +545,7 @@ def _near(ctx: ExtractionContext, anchor, mention) -> bool:
     return anchor.start >= min(first, sentence.start)
 
 
-def _resolve_offset(ctx: ExtractionContext, mention: Mention, anchor) -> None:
+def _resolve_offset(ctx: ExtractionContext, mention: Mention, anchor: Mention | None) -> None:
     parts = mention.parts
     assert isinstance(parts, DateParts)
     relation = "after" if parts.offset > 0 else "before"
