@@ -100,6 +100,28 @@ class CountValue(Record):
     qualifier: Qualifier = "exact"
     # A unit when the figure measures rather than counts ("percent", "tons", "km").
     unit: str | None = None
+    # Where the counted noun comes from when the figure stands alone as a verb's subject
+    # ("1,204 died"): "verb" when the verb can only have people for subject, "context" when it
+    # is the subject of the clause or sentence before ("Volunteers poured in. Over 80,000
+    # arrived"), "unknown" when nothing tells ("1,500 were sold": of what?). None when the noun
+    # is written with the figure. A count whose noun is implied is never taken for the same
+    # quantity as another figure.
+    noun_source: Literal["verb", "context", "unknown"] | None = None
+
+
+class Anchor(Record):
+    """What a duration is measured from or to, or what a date is counted from."""
+
+    relation: Literal["after", "since", "ago", "before", "until"]
+    # The date claim it is measured from ("after liberation ... in August 1945"), if any.
+    claim_id: str | None = None
+    # "publication" when measured to the article's own date ("ago", "has elapsed since").
+    to: Literal["publication"] | str | None = None
+    text: str | None = None
+    # "for three years since 2008": how long something went on from the anchor (to the time
+    # the sentence speaks of), not how much time has elapsed since it ("three years have
+    # passed since 2008"). Only an elapsed reading can be checked against the publication date.
+    lasting: bool = False
 
 
 class DateValue(Record):
@@ -126,6 +148,14 @@ class DateValue(Record):
     # The part of the period the text speaks of (TIMEX3 "mod"): "early 1951" is START, "mid-July"
     # MID, "late 1950" and "the end of 1953" END. The timex and the period stay the whole.
     mod: Literal["START", "MID", "END"] | None = None
+    # A date the text gives as an offset from another time: "three days later", "the next day",
+    # "a week earlier", "the following month" count from the date the text last mentioned (the
+    # anchor's claim_id and text); "in 3 weeks", "two weeks from now" from the time of writing
+    # (anchor.to = "publication"). ``offset`` is the TIMEX3 duration between the two ("P3D");
+    # the anchor's relation says which way. With no date to count from, the timex stays
+    # unresolved ("XXXX-XX-XX") and the anchor has no claim: the date is said, never guessed.
+    anchor: Anchor | None = None
+    offset: str | None = None
 
 
 class DateRangeValue(Record):
@@ -133,21 +163,6 @@ class DateRangeValue(Record):
     start_timex: str
     end_timex: str
     resolved_from: str | None = None
-
-
-class Anchor(Record):
-    """What a duration is measured from or to."""
-
-    relation: Literal["after", "since", "ago", "before", "until"]
-    # The date claim it is measured from ("after liberation ... in August 1945"), if any.
-    claim_id: str | None = None
-    # "publication" when measured to the article's own date ("ago", "has elapsed since").
-    to: Literal["publication"] | str | None = None
-    text: str | None = None
-    # "for three years since 2008": how long something went on from the anchor (to the time
-    # the sentence speaks of), not how much time has elapsed since it ("three years have
-    # passed since 2008"). Only an elapsed reading can be checked against the publication date.
-    lasting: bool = False
 
 
 class DurationValue(Record):

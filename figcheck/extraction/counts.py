@@ -13,7 +13,7 @@ from figcheck.extraction.lexicon import alternation, load_lexicon
 from figcheck.extraction.mentions import ExtractionContext, Mention
 from figcheck.extraction.numbers import bounds, number_patterns, parse_number
 from figcheck.extraction.phrases import is_noun_end, subject_after
-from figcheck.extraction.text import words_after, words_before
+from figcheck.extraction.text import Word, words_after, words_before
 from figcheck.records import CountValue, Qualifier
 
 # Nouns after "N-" that do not make a count of things ("two-thirds", "three-fold").
@@ -161,6 +161,10 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             unit, end = "percent", pct.end()
         end = strength_end or end
         subject, subject_span = subject_after(ctx, end)
+        if subject and subject[0].islower() and _verb_before_noun(ctx, subject, subject_span) and _opens_clause(ctx, start):
+            # "2010 saw record growth", "About 600 remain missing": a verb, no noun (but "1 000
+            # discharged soldiers", "1 400 heavily-armed policemen" count a noun)
+            subject, subject_span = None, None
         if subject:
             first = subject.split()[0].lower()
             if first in lex.time_units:
@@ -198,6 +202,147 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
         out.append(mention)
     out.extend(_vague_amounts(ctx))
     return out
+
+
+# --- counts whose noun is implied -------------------------------------------------------------
+
+# What may stand before a figure that opens a clause: "another 300", "a further 12".
+_ADDED_BEFORE = regex.compile(r"(?i:\b(?:another|a\s+further|an\s+additional|an\s+estimated|only|just))\s+$")
+_CLAUSE_JOINT_BEFORE = regex.compile(r"(?:[,;:]|\b(?i:and|but|while|whereas|as|when|where))\s*$")
+# After the figure: auxiliaries and adverbs, then the verb.
+_VERB_AFTER = regex.compile(
+    r"[ \t\n]+(?P<aux>(?:(?i:were|was|are|is|have|had|has|been|will|be|would|also|still|reportedly|"
+    r"later|then|remain|remained|went|go)[ \t\n]+)*)(?P<verb>\p{Ll}[\p{Ll}-]*)\b"
+)
+_AUXILIARY_AFTER = regex.compile(r"\s+(?i:were|was|are|is|have|had|has)\b")
+_AUXILIARY_WORDS = frozenset("were was are is have had has been will be would remain remained went go".split())
+_YEARS = (1000, 2100)  # a bare figure in these bounds before a verb is a year
+
+
+def imply_nouns(ctx: ExtractionContext, mentions: list[Mention]) -> None:
+    """A figure that stands alone as the subject of a verb counts what the verb implies: "1,204
+    died", "over 380,000 fled", "some 12,000 were evacuated" count people; "Volunteers poured
+    in. Over 80,000 arrived" counts the subject of the clause or sentence before; "1,500 were
+    sold" counts something the text does not say, and is kept with no noun. Each is marked
+    (``noun_source``) so that no check takes it for the same quantity as another figure. Runs
+    on the figures with no noun left once parts are linked to their wholes."""
+    for mention in [m for m in mentions if m.elliptical and m.part_of is None]:
+        value = mention.value
+        assert isinstance(value, CountValue)
+        if value.unit is not None or (_YEARS[0] <= value.value <= _YEARS[1] and value.value == int(value.value) and "," not in ctx.text[mention.start : mention.end]):
+            continue  # "2010 saw record growth": a year, not a count
+        verb = _VERB_AFTER.match(ctx.text, mention.end, mention.end + 60)
+        if verb is None or not _opens_clause(ctx, mention.start):
+            continue
+        word = verb.group("verb")
+        auxiliaries = verb.group("aux").split()
+        if word in ctx.lexicon.measure_units:
+            continue  # "ten million won might be spent": a currency
+        if not auxiliaries and _AUXILIARY_AFTER.match(ctx.text, verb.end(), verb.end() + 12):
+            continue  # "11 related were sentenced": a modifier, then the verb
+        people = word in ctx.lexicon.people_verbs and (word != "missing" or bool(auxiliaries))
+        if not people and not (_verb_like(ctx, word) or (auxiliaries and auxiliaries[-1].lower() in _AUXILIARY_WORDS and word.endswith(("ed", "en")))):
+            continue
+        if people:
+            subject, source = "people", "verb"
+        else:
+            subject = _subject_before(ctx, mention.start)
+            source = "context" if subject else "unknown"
+        mention.subject = subject
+        value.noun_source = source
+        mention.elliptical = False
+        mention.confidence = 0.5
+
+
+_SOME = frozenset("some many several most all".split())
+
+
+def _verb_like(ctx: ExtractionContext, word: str) -> bool:
+    """A verb in the past, by its form: "fled", "poured", "were" is not one."""
+    lower = word.lower()
+    if not word[:1].islower():
+        return False
+    return lower in ctx.lexicon.irregular_past_verbs or lower in ctx.lexicon.people_verbs or (len(lower) > 4 and lower.endswith("ed"))
+
+
+def _verb_before_noun(ctx: ExtractionContext, subject: str, span: tuple[int, int] | None) -> bool:
+    """Whether a phrase read as a figure's noun starts with the figure's verb ("saw record
+    growth", "booked rooms for") rather than with a participle that qualifies the noun after it,
+    which then has a verb of its own ("discharged soldiers volunteered")."""
+    words = subject.split()
+    if not _verb_like(ctx, words[0]):
+        return False
+    if len(words) == 1 or not (is_noun_end(words[1]) or words[1].lower().endswith("men")):
+        return True
+    if len(words) > 2:
+        after = words[2]  # "heavily-armed policemen committed violence": read on too far
+    else:
+        following = words_after(ctx.text, span[1], min(len(ctx.text), span[1] + 30), 1) if span else []
+        after = following[0].text if following else ""
+    return not (after and (_verb_like(ctx, after) or after.lower() in _AUXILIARY_WORDS))
+
+
+def _opens_clause(ctx: ExtractionContext, start: int) -> bool:
+    """Whether a figure (with its qualifier) is the first thing of its sentence or clause: "Over
+    380,000 fled", "..., and another 300 were injured"; not "12 and 14 were", "killed 300"."""
+    text = ctx.text
+    added = _ADDED_BEFORE.search(text, max(0, start - 20), start)
+    if added:
+        start = added.start()
+    sentence = ctx.index.sentence_at(start)
+    if not _words_before_in_sentence(text, sentence.start, start):
+        return True
+    joint = _CLAUSE_JOINT_BEFORE.search(text, max(sentence.start, start - 12), start)
+    if joint is None:
+        return False
+    before = words_before(text, joint.start(), max(sentence.start, joint.start() - 30), 1)
+    # "aged 12 and 14 were": a second figure of one list, not a clause of its own.
+    return not (before and (before[-1].text[0].isdigit() or ctx.lexicon.is_number_word(before[-1].lower)))
+
+
+def _words_before_in_sentence(text: str, sentence_start: int, start: int) -> bool:
+    """Whether anything but quotes and spaces stands between a sentence's start and ``start``
+    (read over a few characters only: a sentence of thousands of figures stays linear)."""
+    if start - sentence_start > 24:
+        return True
+    return bool(text[sentence_start:start].strip(" \t\n\"“‘'("))
+
+
+def _subject_before(ctx: ExtractionContext, start: int) -> str | None:
+    """The plural noun phrase that opens the clause or sentence before ``start`` and is followed
+    by its verb: "Volunteers poured in. Over 80,000 arrived" → "Volunteers"; "Refugees crossed the
+    border, and some 3,000 arrived" → "Refugees"."""
+    text = ctx.text
+    sentence = ctx.index.sentence_at(start)
+    if _words_before_in_sentence(text, sentence.start, start):
+        begin = sentence.start  # a clause after another: "Demonstrators fell and 10 were taken"
+    else:
+        before = sentence.start
+        while before > 0 and text[before - 1].isspace():
+            before -= 1
+        if before == 0:
+            return None
+        begin = ctx.index.sentence_at(before - 1).start
+    words = words_after(text, begin, min(len(text), begin + 80), 5)
+    stops = ctx.lexicon.phrase_stops
+    picked: list[Word] = []
+    following = None
+    for word in words:
+        if word.text[0].isdigit() or ctx.lexicon.is_number_word(word.lower):
+            return None  # "3,000 soldiers attacked": a figure with its own noun
+        if not picked and (word.lower in _DETERMINERS or word.lower in _SOME):
+            continue
+        if word.lower in stops or _verb_like(ctx, word.text):
+            following = word
+            break
+        picked.append(word)
+        if len(picked) > 3:
+            return None
+    if not picked or following is None or not is_noun_end(picked[-1].text):
+        return None
+    if not (_verb_like(ctx, following.text) or following.lower in _AUXILIARY_WORDS):
+        return None  # "The town's people, ...": no verb of theirs
+    return text[picked[0].start : picked[-1].end]
 
 
 def _verb_subject(ctx: ExtractionContext, verb_start: int) -> str | None:
@@ -389,6 +534,8 @@ def _named_total(ctx: ExtractionContext, start: int) -> str | None:
     found = None
     # The phrase and its verb stand within a few words of the figure: read back only that far.
     begin = max(sentence.start, start - _NAMED_TOTAL_REACH)
+    if "number" not in ctx.text[begin:start].lower():
+        return None  # most figures have no "the number of" before them: no regex search
     for m in count_patterns().number_of.finditer(ctx.text, begin, start):
         found = m
     # The total's verb must lead to this figure ("has already amounted 81,858", "stood at

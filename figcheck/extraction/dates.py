@@ -1,6 +1,8 @@
 """Dates and date ranges: "June 25, 1950", "Oct. 25", "August 1945", "October 25, Juche 39 (1950)",
 "the 1950s", "on Monday", "last week", "1950-53", "(June 25, 1950-July 27, 1953)",
-"from Wednesday to Sunday"; relative ones resolved against the publication date."""
+"from Wednesday to Sunday"; relative ones resolved against the publication date, and those
+counted from another time ("three days later", "the next day", "in 3 weeks") against the date
+the text last mentioned or the time of writing."""
 
 from __future__ import annotations
 
@@ -13,10 +15,10 @@ import regex
 
 from figcheck.extraction.lexicon import alternation, load_lexicon
 from figcheck.extraction.mentions import ExtractionContext, Mention
-from figcheck.extraction.numbers import number_patterns
+from figcheck.extraction.numbers import number_patterns, parse_number
 from figcheck.extraction.periods import period_of
 from figcheck.extraction.text import Word, ends_sentence as _ends_sentence, words_after, words_before
-from figcheck.records import DateRangeValue, DateValue
+from figcheck.records import Anchor, DateRangeValue, DateValue
 
 JUCHE_EPOCH = 1911  # Juche 1 = 1912
 _RANGE_OPENER = regex.compile(r"\b(from|between)\s+$")
@@ -68,6 +70,15 @@ class DateParts:
     # For a month standing alone: "past" ("reopened in September") takes the latest one up to
     # the publication, "future" ("will open in March") the next one; otherwise the nearest.
     tense: str | None = None
+    # A date counted from another time: "text" (the date the text last mentioned: "three days
+    # later", "the next day") or "publication" ("in 3 weeks", "two weeks from now"); the signed
+    # number of units and the unit's TIMEX3 letter ("D", "W", "M", "Y"); whether the text names
+    # the whole period next to the anchor's ("the following week") rather than a point so far
+    # from it ("a week later"); with a weekday, "the previous Monday", "the following Friday".
+    anchored: str | None = None
+    offset: int = 0
+    offset_unit: str | None = None
+    whole_period: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,9 @@ class DatePatterns:
     years_ago: regex.Pattern  # after a month: " ten years ago"
     period_before: regex.Pattern  # searched back from a date: "early ", "the end of ", "Q4 "
     century_before: regex.Pattern  # searched back from "century": "the 20th "
+    offset_after: regex.Pattern  # after a unit: " later", " earlier", " from now", " before,"
+    offset_amount_before: regex.Pattern  # searched back from a unit: "three ", "in 3 ", "a "
+    offset_step_before: regex.Pattern  # searched back from a unit or weekday: "the following "
 
 
 @cache
@@ -169,6 +183,15 @@ def date_patterns() -> DatePatterns:
         ),
         century_before=regex.compile(rf"(?i:the)\s+(?P<n>{number_patterns().ordinal})\s+$"),
         range_joint=regex.compile(r"\s*(?:[-–—]|to|through|till|until|and)\s*"),
+        # "after" and "before" count from the date before only where nothing follows them ("the
+        # day after, ..."): "two days after the vote" is a duration measured from the vote.
+        offset_after=regex.compile(
+            r"\s+(?P<rel>(?i:later|earlier|afterwards?|from\s+now|from\s+today|after|before))\b"
+        ),
+        offset_amount_before=regex.compile(
+            rf"(?:(?P<in>\b(?i:in))\s+)?(?:(?P<q>{number_patterns().qualifier}|\b(?i:half))\s+)?(?P<n>{number_patterns().number}|\b(?i:an?|one))\s+$"
+        ),
+        offset_step_before=regex.compile(r"\b(?i:the)\s+(?P<which>(?i:next|following|previous|preceding))\s+$"),
     )
 
 
@@ -277,6 +300,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             out.append(_mention(ctx, m.start(), m.end(), parts, 0.9))
     if ctx.published:
         out.extend(_relative_dates(ctx))
+    out.extend(_offset_dates(ctx))
     return out
 
 
@@ -319,6 +343,291 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
             word, start = f"{step.group('how').lower()} {word}", step.start()
         out.append(_mention(ctx, start, pos + len(word.split()[-1]), DateParts(relative=word), 0.5 if word == "today" else 0.75))
     return out
+
+
+# --- dates counted from another time -------------------------------------------------------
+
+_IN_TIME = regex.compile(r"['’]s?\s+(?i:time)\b")
+_IN_BEFORE = regex.compile(r"\b(?i:in)\s")
+_STEP_WORDS = frozenset({"next", "following", "previous", "preceding"})
+_STEP_ENDINGS = frozenset(word[-4:] for word in _STEP_WORDS)
+_RELATION_STARTS = frozenset({"lat", "ear", "aft", "bef", "fro"})
+_LETTERS = regex.compile(r"\p{L}+")
+# "the first time in two years", "the biggest drills in 23 years": "in" reaches back over a
+# span; "in 20 years to come" is a span ahead.
+_SPAN_READING_BEFORE = regex.compile(
+    r"(?i:\b(?:first|last|only|time|record|most|least|best|worst|biggest|largest|highest|lowest|longest|greatest|"
+    r"strongest|smallest|heaviest|deepest|fastest|worst)\b)"
+)
+_TO_COME = regex.compile(r"\s+(?i:to\s+come|ahead)\b")
+# A future word close enough before "in 3 weeks" to be its clause's.
+_FUTURE_REACH = 60
+_UNRESOLVED = {"D": "XXXX-XX-XX", "W": "XXXX-WXX", "M": "XXXX-XX", "Y": "XXXX"}
+
+
+def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
+    """Dates counted from another time: "three days later", "a week earlier", "the next day",
+    "the day after", "the following week", "the previous year", "the following Monday" count
+    from the date the text last mentioned (resolved by ``anchor_offset_dates`` once the
+    extractor has chosen its dates); "in 3 weeks" (of the future), "two weeks from now" from the
+    time of writing. A figure with a qualifier ("about three days later") stays a duration."""
+    p = date_patterns()
+    text = ctx.text
+    lex = ctx.lexicon
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("unit", ()):
+        if text[pos - 1 : pos] == "-":
+            continue  # "three-year": a compound
+        end = _LETTERS.match(text, pos).end()
+        # Cheap looks at both sides first: most units are "this year", "N years", "the year".
+        after_char = text[end : end + 2]
+        if not (
+            (after_char[:1] in (" ", "\n") and text[end + 1 : end + 4].lower() in _RELATION_STARTS)
+            or text[pos - 5 : pos - 1].lower() in _STEP_ENDINGS
+            or (after_char and after_char[0] in "'’")
+        ):
+            if " in " not in f" {text[max(0, pos - 24) : pos].lower()}" or not _number_ends_before(ctx, pos):
+                continue  # no "later", "next", "previous", "in N": a length, or no figure at all
+        unit = text[pos:end]
+        spec = lex.time_units.get(unit.lower())
+        if spec is None or spec[0] == "H":
+            continue
+        window = text[max(0, pos - 24) : pos].lower()
+        previous = window.rstrip().rpartition(" ")[2].rpartition("\n")[2]
+        # Every look after a position is bounded: a pattern with a required word would
+        # otherwise scan the rest of the text for it at each unit.
+        after = p.offset_after.match(text, end, end + 24) if text[end : end + 1].isspace() else None
+        if not (after or previous in _STEP_WORDS or " in " in f" {window}" or text[end : end + 1] in "'’"):
+            continue
+        letter, multiple = spec
+        singular = not unit.lower().endswith("s") and unit.lower() != "fortnight"
+        rel = after.group("rel").lower() if after else ""
+        if previous in _STEP_WORDS:
+            # "the following week", "the previous year", "the next day" ("the next year" is as
+            # often the year ahead as a span of one: "over the next year").
+            step = p.offset_step_before.search(text, max(0, pos - 24), pos)
+            if step and singular and (previous != "next" or letter == "D"):
+                sign = -1 if previous in ("previous", "preceding") else 1
+                parts = DateParts(relative="offset", anchored="text", offset=sign * multiple, offset_unit=letter, whole_period=True)
+                out.append(_offset_mention(ctx, step.start(), end, parts))
+            continue
+        if previous == "the" and rel in ("after", "before") and _closed(text, after.end()) and singular:
+            # "The day after, ...", "the week before."
+            sign = 1 if rel == "after" else -1
+            parts = DateParts(relative="offset", anchored="text", offset=sign * multiple, offset_unit=letter, whole_period=True)
+            out.append(_offset_mention(ctx, _word_start_before(text, pos), after.end("rel"), parts))
+            continue
+        in_time = _IN_TIME.match(text, end, end + 12)
+        if not (after or in_time or _IN_BEFORE.search(text, max(0, pos - 40), pos)):
+            continue  # a figure before its unit with no "later", "from now" or "in": a length
+        if not _number_ends_before(ctx, pos):
+            continue
+        if not after and not in_time and not p.future.search(text, max(0, pos - 100), min(len(text), end + _FUTURE_REACH)):
+            continue  # "in 3 weeks" with no future word near: a length ("built in 3 weeks")
+        m = p.offset_amount_before.search(text, max(0, pos - 40), pos)
+        if m is None or m.group("q"):
+            continue
+        raw = m.group("n")
+        amount = 1 if raw.lower() in ("a", "an") else parse_number(raw, lex)
+        if not amount or amount != int(amount) or amount > 1000:
+            continue
+        amount = int(amount) * multiple
+        if m.group("in"):
+            # "will return in 3 weeks", "in two years' time"; "built in 3 weeks" is a duration.
+            sentence = ctx.index.sentence_at(m.start())
+            fronted = m.start() - sentence.start < 24 and not text[sentence.start : m.start()].strip(" \"“")
+            ahead = (max(sentence.start, m.start() - _FUTURE_REACH), m.start()) if not fronted else (end, min(len(text), end + _FUTURE_REACH))
+            if not in_time and (
+                not date_patterns().future.search(text, *ahead)
+                or _SPAN_READING_BEFORE.search(text, max(sentence.start, m.start() - 120), m.start())
+                or _TO_COME.match(text, end, end + 16)
+            ):
+                continue
+            parts = DateParts(relative="offset", anchored="publication", offset=amount, offset_unit=letter)
+            out.append(_offset_mention(ctx, m.start("in"), in_time.end() if in_time else end, parts))
+            continue
+        if not after or text[after.end() : after.end() + 5].lower() == " than":
+            continue  # "three days later than planned" compares
+        if rel in ("after", "before") and not _closed(text, after.end()):
+            continue  # "two days after the vote": measured from the vote
+        anchored = "publication" if rel.startswith("from") else "text"
+        sign = -1 if rel in ("earlier", "before") else 1
+        parts = DateParts(relative="offset", anchored=anchored, offset=sign * amount, offset_unit=letter)
+        out.append(_offset_mention(ctx, m.start("n"), after.end("rel"), parts))
+    for pos in ctx.triggers.words.get("weekday", ()):
+        # "the previous Monday", "the following Friday": counted from the date before.
+        if text[pos - 2 : pos - 1] not in ("g", "s", "G", "S") or _word_before(text, pos) not in ("following", "previous", "preceding"):
+            continue
+        step = p.offset_step_before.search(text, max(0, pos - 24), pos)
+        m = p.weekday.match(text, pos)
+        if step and m and step.group("which").lower() != "next":
+            sign = 1 if step.group("which").lower() == "following" else -1
+            parts = DateParts(weekday=_weekday(ctx, m.group("wd")), relative="offset", anchored="text", offset=sign)
+            out.append(_offset_mention(ctx, step.start(), pos + len(m.group("wd")), parts))
+    return out
+
+
+def _closed(text: str, pos: int) -> bool:
+    """Whether a clause ends at ``pos`` (spaces, then punctuation or the end of the text):
+    "the day after, ...", not "the day after the vote"."""
+    rest = text[pos : pos + 12].lstrip()
+    return not rest and pos + 12 >= len(text) or rest[:1] in tuple(",.;:!?)\"”")
+
+
+def _word_before(text: str, pos: int) -> str:
+    """The word before ``pos`` (across spaces), in lower case."""
+    begin = _word_start_before(text, pos)
+    end = begin
+    while end < pos and text[end].isalpha():
+        end += 1
+    return text[begin:end].lower()
+
+
+def _word_start_before(text: str, pos: int) -> int:
+    end = pos
+    while end > 0 and text[end - 1] in " \t\n\u00a0":
+        end -= 1
+    begin = end
+    while begin > 0 and text[begin - 1].isalpha():
+        begin -= 1
+    return begin
+
+
+def _number_ends_before(ctx: ExtractionContext, pos: int) -> bool:
+    """Whether the word before the unit at ``pos`` can end a figure: digits, a number word, "a"."""
+    end = pos
+    while end > 0 and ctx.text[end - 1] in " \t\n\u00a0":
+        end -= 1
+    if end == pos or end == 0:
+        return False
+    if ctx.text[end - 1].isdigit():
+        return True
+    word = _word_before(ctx.text, pos)
+    return word in ("a", "an") or ctx.lexicon.number_word_value(word) is not None
+
+
+def _offset_mention(ctx: ExtractionContext, start: int, end: int, parts: DateParts) -> Mention:
+    """A date counted from another time, resolved now when it counts from the publication."""
+    mention = Mention("date", start, end, DateValue(timex=_unresolved(parts)), 0.5)
+    mention.parts = parts
+    if parts.anchored == "publication":
+        _resolve_offset(ctx, mention, None)
+    return mention
+
+
+def anchor_offset_dates(ctx: ExtractionContext, mentions: list[Mention]) -> None:
+    """Resolves each date counted from the date the text last mentioned ("three days later",
+    "the next day") against the last date or date range before it in its sentence or the one
+    before; without one it stays unresolved, its anchor said, and nothing is guessed. "The
+    previous Monday" with no date before it is the Monday before the time of writing, as a
+    weekday alone is. ``mentions`` are the extractor's chosen mentions, in text order, with
+    their claim ids."""
+    last: Mention | None = None
+    for mention in mentions:
+        if mention.kind not in ("date", "date_range"):
+            continue
+        parts = mention.parts
+        if mention.kind == "date" and isinstance(parts, DateParts) and parts.anchored == "text":
+            anchor = last if last is not None and _near(ctx, last, mention) else None
+            if anchor is not None and not ctx.text[anchor.end : mention.start].strip(" ,"):
+                # "from February of 2010, 16 years later": the offset says how late that date
+                # came, after a date the text does not give.
+                anchor = None
+            _resolve_offset(ctx, mention, anchor)
+        last = mention
+
+
+def _near(ctx: ExtractionContext, anchor: Mention, mention: Mention) -> bool:
+    """Whether ``anchor`` lies in the sentence of ``mention`` or the one before."""
+    sentence = ctx.index.sentence_at(mention.start)
+    before = sentence.start
+    while before > 0 and ctx.text[before - 1].isspace():
+        before -= 1
+    first = ctx.index.sentence_at(before - 1).start if before > 0 else sentence.start
+    return anchor.start >= min(first, sentence.start)
+
+
+def _resolve_offset(ctx: ExtractionContext, mention: Mention, anchor: Mention | None) -> None:
+    parts = mention.parts
+    assert isinstance(parts, DateParts)
+    relation = "after" if parts.offset > 0 else "before"
+    offset = f"P{abs(parts.offset)}{parts.offset_unit}" if parts.offset_unit else None
+    timex = None
+    if parts.anchored == "publication" or (anchor is None and parts.weekday is not None and parts.offset < 0):
+        if ctx.published:
+            timex = _shifted(ctx.published.isoformat(), parts)
+        note = f"published {ctx.published.isoformat()}" if ctx.published and timex else None
+        link = Anchor(relation=relation, to="publication")
+    elif anchor is not None:
+        if anchor.kind == "date_range":
+            base = anchor.value.end_timex if parts.offset > 0 else anchor.value.start_timex
+        else:
+            base = anchor.value.timex
+        timex = _shifted(base, parts)
+        note = f"mentioned {base}" if timex else None
+        link = Anchor(relation=relation, claim_id=anchor.claim_id, text=ctx.text[anchor.start : anchor.end])
+    else:
+        note = None
+        link = Anchor(relation=relation)
+    timex = timex or _unresolved(parts)
+    period = period_of(timex) or (None, None, None)
+    mention.value = DateValue(
+        timex=timex,
+        resolved_from=note,
+        relative=True,
+        granularity=period[0],
+        period_start=period[1],
+        period_end=period[2],
+        anchor=link,
+        offset=offset,
+    )
+    mention.confidence = 0.7 if note else 0.5
+
+
+def _unresolved(parts: DateParts) -> str:
+    if parts.weekday is not None:
+        return f"XXXX-WXX-{parts.weekday + 1}"
+    if parts.offset_unit == "W" and not parts.whole_period:
+        return _UNRESOLVED["D"]
+    return _UNRESOLVED[parts.offset_unit or "D"]
+
+
+def _shifted(base: str, parts: DateParts) -> str | None:
+    """The date ``parts`` names counted from the date ``base`` (a TIMEX3 value), at the
+    precision the two allow; None when the base is too coarse ("in 1950 ... three days later")."""
+    period = period_of(base)
+    if period is None:
+        return None
+    granularity, first, last = period
+    day = date.fromisoformat(first if parts.offset >= 0 else last)
+    unit, amount = parts.offset_unit, parts.offset
+    try:
+        if parts.weekday is not None:
+            if granularity != "day":
+                return None
+            if amount > 0:
+                return (day + timedelta(days=(parts.weekday - day.weekday()) % 7 or 7)).isoformat()
+            return (day - timedelta(days=(day.weekday() - parts.weekday) % 7 or 7)).isoformat()
+        if unit == "D" or (unit == "W" and not parts.whole_period):
+            if granularity != "day":
+                return None
+            return (day + timedelta(days=amount * (7 if unit == "W" else 1))).isoformat()
+        if unit == "W":
+            if granularity not in ("day", "week"):
+                return None
+            iso = (date.fromisoformat(first) + timedelta(weeks=amount)).isocalendar()
+            return f"{iso.year:04d}-W{iso.week:02d}"
+        if unit == "M":
+            if granularity not in ("day", "month"):
+                return None
+            index = day.year * 12 + day.month - 1 + amount
+            return f"{index // 12:04d}-{index % 12 + 1:02d}"
+        if granularity in ("decade", "century"):
+            return None
+        year = date.fromisoformat(first).year + amount
+        return f"{year:04d}" if 1 <= year <= 9999 else None
+    except (OverflowError, ValueError):
+        return None
 
 
 def _of_before(text: str, pos: int) -> bool:
@@ -395,7 +704,7 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
         if word in ("to", "through", "till", "until") and not opener:
             continue
         pa, pb = a.parts, b.parts
-        if pa is None or pb is None or bool(pa.relative) != bool(pb.relative):
+        if pa is None or pb is None or bool(pa.relative) != bool(pb.relative) or pa.anchored or pb.anchored:
             continue
         start = a.start - len(before) + opener.start() if opener else a.start
         out.append(_range(ctx, start, b.end, pa, pb, 0.9))
@@ -415,10 +724,8 @@ def _day_range(ctx: ExtractionContext, m: regex.Match) -> list[Mention]:
 
 
 def _word_at(text: str, pos: int) -> str:
-    end = pos
-    while end < len(text) and text[end].isalpha():
-        end += 1
-    return text[pos:end]
+    m = _LETTERS.match(text, pos)
+    return m.group() if m else ""
 
 
 def _outermost(dates: list[Mention]) -> list[Mention]:
@@ -438,7 +745,7 @@ def _outermost(dates: list[Mention]) -> list[Mention]:
 def resolve(ctx: ExtractionContext, parts: DateParts) -> tuple[str, str | None]:
     """A TIMEX3 value for ``parts`` and, when it needed the publication date, a note saying so."""
     pub = ctx.published
-    note = f"published {pub.isoformat()}" if pub else None
+    note = _publication_note(pub) if pub else None
     if parts.decade is not None:
         return str(parts.decade // 10), None
     if parts.century is not None:
@@ -481,6 +788,11 @@ def resolve(ctx: ExtractionContext, parts: DateParts) -> tuple[str, str | None]:
         if parts.day:
             value += f"-{parts.day:02d}"
     return value, None
+
+
+@cache
+def _publication_note(pub: date) -> str:
+    return f"published {pub.isoformat()}"
 
 
 def _resolve_relative(pub: date, relative: str) -> str:

@@ -8,8 +8,8 @@ import bisect
 import regex
 
 from figcheck.extraction.anniversaries import find_anniversaries
-from figcheck.extraction.counts import find_counts
-from figcheck.extraction.dates import event_before, find_date_ranges, find_dates
+from figcheck.extraction.counts import find_counts, imply_nouns
+from figcheck.extraction.dates import anchor_offset_dates, event_before, find_date_ranges, find_dates
 from figcheck.extraction.durations import find_durations
 from figcheck.extraction.exclusions import non_claim_spans
 from figcheck.extraction.lexicon import load_lexicon
@@ -21,7 +21,7 @@ from figcheck.extraction.triggers import find_triggers
 from figcheck.records import Anchor, Claim, Document, DurationValue
 
 # Bump when a change to the rules can change what is extracted: cached claims are keyed on it.
-EXTRACTOR_VERSION = "2026.12.1"
+EXTRACTOR_VERSION = "2026.12.2"
 
 _CLAUSE_STOP = regex.compile(r"[,;.]\s|$")
 
@@ -50,6 +50,7 @@ def extract_claims(document: Document) -> list[Claim]:
     for mention in mentions:
         _trim(ctx, mention)
         mention.claim_id = Claim.make_id(document.doc_id, mention.kind, mention.start, mention.end)
+    anchor_offset_dates(ctx, mentions)
     for i, mention in enumerate(mentions):
         if mention.kind == "date" and mention.subject is None:
             mention.subject = _date_subject(ctx, mention)
@@ -63,6 +64,7 @@ def extract_claims(document: Document) -> list[Claim]:
                 right_limit=mentions[i + 1].start if i + 1 < len(mentions) else None,
             )
     link_parts(ctx, mentions)
+    imply_nouns(ctx, mentions)
     _anchor_durations(ctx, mentions)
     return [_to_claim(document.doc_id, ctx, m) for m in mentions if not m.elliptical or m.part_of]
 

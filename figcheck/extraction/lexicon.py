@@ -62,6 +62,7 @@ class Lexicon(BaseModel):
     setting_nouns: frozenset[str] = frozenset()
     vague_amounts: dict[str, int] = Field(default_factory=dict)
     fraction_words: dict[str, int] = Field(default_factory=dict)
+    people_verbs: frozenset[str] = frozenset()
 
     @field_validator("months")
     @classmethod

@@ -43,6 +43,10 @@ def same_quantity(a: Claim, b: Claim, sentences: Sentences, title: str | None = 
         return QuantityLink(False, f"measurements ({unit_a or unit_b}) of places or times the text does not tie")
     if a.part_of or b.part_of:
         return QuantityLink(False, "a part of another figure")
+    if getattr(a.value, "noun_source", None) or getattr(b.value, "noun_source", None):
+        # "1,204 died", "Over 80,000 arrived": what is counted is read from the verb or the
+        # sentence before, or not known at all; too loose to hold another figure to.
+        return QuantityLink(False, "what one figure counts is implied, not written")
     if a.sentence_start == b.sentence_start:
         return QuantityLink(False, "one sentence listing figures lists different things")
     if head(a.subject) is None or head(a.subject) != head(b.subject):
