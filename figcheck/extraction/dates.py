@@ -390,7 +390,7 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
                 continue  # no "later", "next", "previous", "in N": a length, or no figure at all
         unit = text[pos:end]
         spec = lex.time_units.get(unit.lower())
-        if spec is None or spec[0] == "H":
+        if spec is None or spec[0] in ("H", "MIN", "S"):  # clock units: a time of day, not a date
             continue
         window = text[max(0, pos - 24) : pos].lower()
         previous = window.rstrip().rpartition(" ")[2].rpartition("\n")[2]
