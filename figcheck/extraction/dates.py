@@ -280,6 +280,10 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             )
             if _valid_day(parts):
                 out.append(_mention(ctx, wd.start() if wd else m.start(), m.end(), parts, 0.9 if parts.year else 0.75))
+        elif length <= 2 and text[pos + length : pos + length + 2].lower() in _DAY_SUFFIXES:
+            mention = _day_alone(ctx, pos)
+            if mention:
+                out.append(mention)
         if length != 4:
             continue
         m = p.iso.match(text, pos) if text[pos + 4 : pos + 5] == "-" else None
@@ -658,6 +662,54 @@ def _weekday_in_name(ctx: ExtractionContext, start: int, end: int) -> bool:
         if word not in ctx.lexicon.months and word != "juche" and not after[0].text.isupper():
             return True
     return False
+
+
+_DAY_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+# "on the 21st", "by the 3rd,": a day of the month standing alone, after a preposition that
+# dates, and followed by no noun ("the 21st century", "the 3rd floor", "the 15th of each month").
+_DAY_ALONE = regex.compile(
+    r"(?<=\b(?i:on|by|until|till|since|from|before|after)\s+(?i:the)\s+)"
+    r"(?P<d>[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\b"
+    r"(?=\s*(?:[.,;:)!?\"”]|$)|\s+(?i:and|or|but|when|while|at|in|as|with|after|before|until|to|through)\b)"
+)
+
+
+def _day_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "Talks resumed on the 3rd": that day of the month of publication, or of the month before
+    (or after) as the tense says; with no publication date, the day alone ("XXXX-XX-03")."""
+    m = _DAY_ALONE.match(ctx.text, pos, min(len(ctx.text), pos + 40))
+    if not m:
+        return None
+    day = int(m.group("d"))
+    pub = ctx.published
+    if pub is None:
+        return Mention("date", m.start(), m.end(), DateValue(timex=f"XXXX-XX-{day:02d}"), 0.6)
+    tense = _tense(ctx, pos)
+    back, ahead = _month_with_day(pub, day, -1), _month_with_day(pub, day, +1)
+    if tense == "past" or (tense is None and (pub - back).days <= (ahead - pub).days):
+        when = back
+    else:
+        when = ahead
+    mention = _mention(ctx, m.start(), m.end(), DateParts(year=when.year, month=when.month, day=day), 0.6)
+    mention.value = mention.value.model_copy(update={"relative": True, "resolved_from": _publication_note(pub)})
+    return mention
+
+
+def _month_with_day(pub: date, day: int, step: int) -> date:
+    """The nearest date with day-of-month ``day`` on or before (``step`` -1) or on or after (+1)
+    ``pub``: the 21st of this month, or of the month before or after."""
+    year, month = pub.year, pub.month
+    for _ in range(13):
+        if day <= _calendar.monthrange(year, month)[1]:
+            found = date(year, month, day)
+            if (step < 0 and found <= pub) or (step > 0 and found >= pub):
+                return found
+        month += step
+        if month == 0:
+            year, month = year - 1, 12
+        elif month == 13:
+            year, month = year + 1, 1
+    raise AssertionError("every day of the month 1-31 comes round within a year")
 
 
 def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Mention]:
