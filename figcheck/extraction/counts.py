@@ -108,6 +108,8 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             last_end = ratio.end()
             out.append(found)
             continue
+        if ctx.outranked(m.start(), m.end()):
+            continue  # the year of a date, the number of a duration: that mention wins
         if raw.lower() in ("one", "zero"):
             continue  # "one of them", "on one side": rarely a figure worth checking
         if _names_a_unit(ctx, m.end()):
