@@ -54,3 +54,37 @@ _PIECES = st.sampled_from(
 def test_the_ascii_scan_agrees_on_any_ascii_text(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert scan_ascii(text) == scan_any(text)
+
+
+# --- the ASCII patterns of figcheck.extraction.text ----------------------------------------
+
+_ASCII_TEXT = st.lists(
+    st.sampled_from(list("aZ09.-' \t\n\x0b\x0c\r\x1c\x1f,;:()[]\"!?") + [" -- ", "e.g.", "1,204", "x.", "U.S."]),
+    max_size=25,
+).map("".join)
+
+
+def _spans(pattern, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text, start, end)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_ASCII_TEXT, st.integers(0, 45), st.integers(0, 45))
+def test_the_ascii_word_and_clause_patterns_match_what_the_unicode_ones_match(text: str, a: int, b: int) -> None:
+    from figcheck.extraction import text as t
+
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    assert _spans(t._WORD_ASCII, text, start, end) == _spans(t._WORD, text, start, end)
+    assert _spans(t._CLAUSE_BREAK_ASCII, text, start, end) == _spans(t._CLAUSE_BREAK, text, start, end)
+    backwards = t._CLAUSE_BREAK_BACKWARDS.search(text, start, end)
+    forwards = _spans(t._CLAUSE_BREAK, text, start, end)
+    assert (backwards.span() if backwards else None) == (forwards[-1] if forwards else None)
+    piece = text[start:end]
+    assert t.is_initialism_with_dot(piece) == (t.INITIALISM_WITH_DOT.fullmatch(piece) is not None)
+
+
+@pytest.mark.parametrize("text", ["x\x1c.\x1cy", "a.\x1fb", "U.S. troops", "mid-July 1950.", "e.g. 5", "1,204.\n"])
+def test_separator_controls_are_not_blanks_to_the_ascii_clause_pattern(text: str) -> None:
+    from figcheck.extraction import text as t
+
+    assert _spans(t._CLAUSE_BREAK_ASCII, text, 0, len(text)) == _spans(t._CLAUSE_BREAK, text, 0, len(text))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from figcheck.extraction.mentions import ExtractionContext
-from figcheck.extraction.text import INITIALISM_WITH_DOT, Word, words_after, words_before, words_between
+from figcheck.extraction.text import Word, is_initialism_with_dot, words_after, words_before, words_between
 
 _MAX_SUBJECT_WORDS = 6
 _MAX_CONTEXT_WORDS = 10
@@ -70,7 +70,7 @@ def subject_after(ctx: ExtractionContext, end: int) -> tuple[str | None, tuple[i
         ):
             break  # "twelve attended the meeting": a verb, no counted noun
         picked.append(word)
-        if word.text.endswith(".") and not INITIALISM_WITH_DOT.fullmatch(word.text):
+        if word.text.endswith(".") and not is_initialism_with_dot(word.text):
             break  # "U.S. dollars" goes on; a full stop ends the phrase
         if is_noun_end(word.text) and not (nxt and nxt.lower == "of"):
             # "Heroes of the Republic" goes on; "volunteers awarded" does not.
