@@ -59,7 +59,7 @@ def test_the_ascii_scan_agrees_on_any_ascii_text(pieces: list[str]) -> None:
 # --- the ASCII patterns of figcheck.extraction.text ----------------------------------------
 
 _ASCII_TEXT = st.lists(
-    st.sampled_from(list("aZ09.-' \t\n\x0b\x0c\r\x1c\x1f,;:()[]\"!?") + [" -- ", "e.g.", "1,204", "x.", "U.S."]),
+    st.sampled_from(list("aZ09.-' \t\n\x0b\x0c\r\x1c\x1f,;:()[]\"!?") + [" -- ", "e.g.", "1,204", "x.", "U.S.", "?!", ".)", ".\"", ".]"]),
     max_size=25,
 ).map("".join)
 
@@ -79,8 +79,10 @@ def test_the_ascii_word_and_clause_patterns_match_what_the_unicode_ones_match(te
     backwards = t._CLAUSE_BREAK_BACKWARDS.search(text, start, end)
     forwards = _spans(t._CLAUSE_BREAK, text, start, end)
     assert (backwards.span() if backwards else None) == (forwards[-1] if forwards else None)
+    assert _spans(t._SENTENCE_END_ASCII, text, start, end) == _spans(t._SENTENCE_END, text, start, end)
     piece = text[start:end]
     assert t.is_initialism_with_dot(piece) == (t.INITIALISM_WITH_DOT.fullmatch(piece) is not None)
+    assert (t._INITIALISM_ASCII.fullmatch(piece) is None) == (t._INITIALISM.fullmatch(piece) is None)
 
 
 @pytest.mark.parametrize("text", ["x\x1c.\x1cy", "a.\x1fb", "U.S. troops", "mid-July 1950.", "e.g. 5", "1,204.\n"])
@@ -88,3 +90,4 @@ def test_separator_controls_are_not_blanks_to_the_ascii_clause_pattern(text: str
     from figcheck.extraction import text as t
 
     assert _spans(t._CLAUSE_BREAK_ASCII, text, 0, len(text)) == _spans(t._CLAUSE_BREAK, text, 0, len(text))
+    assert _spans(t._SENTENCE_END_ASCII, text, 0, len(text)) == _spans(t._SENTENCE_END, text, 0, len(text))

@@ -33,6 +33,8 @@ _ASCII_BLANK = r"[\t\n\x0b\x0c\r ]"
 _WORD_ASCII = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*(?:[.-][A-Za-z0-9][A-Za-z0-9']*)*\.?")
 _CLAUSE_BREAK_ASCII = re.compile(rf"[,;:()\[\]\"!?]|\.(?={_ASCII_BLANK}|$)| -- |\n")
 _INITIALISM_WITH_DOT_ASCII = re.compile(r"(?:[A-Z]\.){2,}")
+_INITIALISM_ASCII = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+_SENTENCE_END_ASCII = re.compile(rf"[.!?]+[\"')\]]*(?={_ASCII_BLANK})|\n")
 
 
 # Longer than any sentence of prose: a run of text without a sentence end this long is cut.
@@ -190,7 +192,7 @@ def _block_around(text: str, pos: int) -> tuple[int, int]:
 
 def _split_sentences(text: str, begin: int, stop: int):
     start = begin
-    for m in _SENTENCE_END.finditer(text, begin, stop):
+    for m in (_SENTENCE_END_ASCII if text.isascii() else _SENTENCE_END).finditer(text, begin, stop):
         end = m.end()
         if m.group() == "\n":
             if _continues(text, m.start()):
@@ -232,7 +234,7 @@ def ends_sentence(text: str, dot: int) -> bool:
     if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
         return False
     # "U.S." and "D.P.R.K." style initialisms rarely end a sentence in news text.
-    return not _INITIALISM.fullmatch(token)
+    return not (_INITIALISM_ASCII if token.isascii() else _INITIALISM).fullmatch(token)
 
 
 def _skip_space(text: str, start: int, end: int) -> int:
