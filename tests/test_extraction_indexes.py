@@ -1,13 +1,19 @@
-"""The fast paths of extraction find what the plain ones find: the ASCII scan for triggers
-against the general one, and the cached words of an article against reading them afresh."""
+"""The fast paths of extraction give what the plain ones give: the ASCII scan for triggers and
+the ASCII patterns of words, clauses and sentences against the general ones, and claims
+assembled without validation against validated ones."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from figcheck.corpus import load_document
+from figcheck.extraction import extract_claims
 from figcheck.extraction.triggers import scan_any, scan_ascii
+from figcheck.records import Claim
 
 _TRICKY = [
     "",
@@ -91,3 +97,19 @@ def test_separator_controls_are_not_blanks_to_the_ascii_clause_pattern(text: str
 
     assert _spans(t._CLAUSE_BREAK_ASCII, text, 0, len(text)) == _spans(t._CLAUSE_BREAK, text, 0, len(text))
     assert _spans(t._SENTENCE_END_ASCII, text, 0, len(text)) == _spans(t._SENTENCE_END, text, 0, len(text))
+
+
+# --- claims assembled without validation --------------------------------------------------
+
+_BUNDLED = sorted((Path(__file__).resolve().parents[1] / "corpus").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", _BUNDLED, ids=[p.stem for p in _BUNDLED])
+def test_assembled_claims_have_every_field_and_validate(path: Path) -> None:
+    claims = extract_claims(load_document(path))
+    assert claims
+    for claim in claims:
+        assert list(claim.__dict__) == list(Claim.model_fields)
+        assert claim.model_fields_set == set(Claim.model_fields)
+        assert Claim.model_validate(claim.model_dump()) == claim
+        assert Claim.model_validate_json(claim.model_dump_json()).model_dump_json() == claim.model_dump_json()

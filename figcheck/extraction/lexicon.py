@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Literal
 
@@ -84,7 +84,13 @@ class Lexicon(BaseModel):
         self._number_words = frozenset(nw.units) | frozenset(nw.tens) | frozenset(nw.scales)
 
     def is_number_word(self, word: str) -> bool:
-        return word.lower() in self._number_words
+        return word.lower() in self.number_word_set
+
+    @cached_property
+    def number_word_set(self) -> frozenset[str]:
+        # A plain attribute once read: a private attribute is looked up through pydantic's
+        # __getattr__ on every call, and this is asked for most words after a figure.
+        return self._number_words
 
     # --- derived lookups -----------------------------------------------------------------
 
