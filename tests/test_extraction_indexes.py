@@ -113,3 +113,54 @@ def test_assembled_claims_have_every_field_and_validate(path: Path) -> None:
         assert claim.model_fields_set == set(Claim.model_fields)
         assert Claim.model_validate(claim.model_dump()) == claim
         assert Claim.model_validate_json(claim.model_dump_json()).model_dump_json() == claim.model_dump_json()
+
+
+# --- alternations of the lexicon's phrases, as trees -------------------------------------
+
+def _flat_alternation(phrases: list[str]) -> str:
+    from figcheck.extraction.lexicon import _escaped
+
+    return "|".join(_escaped(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+_PHRASES = st.lists(
+    st.lists(st.sampled_from(["a", "A", "b", "ab", "more", "than", "mo", "st", ".", "s", "up", "Up", "to", "x-y"]), min_size=1,
+             max_size=3).map(" ".join),
+    min_size=1, max_size=8, unique=True,
+)
+# The contexts the recognizers put alternations in: alone, before more pattern (which makes the
+# engine go back into the alternation), anchored at an end, and ignoring case.
+_CONTEXTS = ["(?:{})", r"(?:{})\s+\w", r"\b(?:{})\b", r"(?:{})\s*$", r"(?i:(?:{}))(?:\s+(?:{}))?", r"(?i:\b(?:{})s?)"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(_PHRASES, st.data(), st.sampled_from(_CONTEXTS))
+def test_a_tree_of_phrases_matches_what_the_flat_alternation_matches(phrases: list[str], data: st.DataObject,
+                                                                      context: str) -> None:
+    import regex
+
+    from figcheck.extraction.lexicon import alternation
+
+    # A text made of the phrases themselves, cased and spaced otherwise, and other pieces.
+    pieces = st.sampled_from(phrases + [p.upper() for p in phrases] + [p.replace(" ", "  ") for p in phrases]
+                             + ["a", "b", "1", "-", "s"])
+    text = "".join(data.draw(st.lists(st.tuples(pieces, st.sampled_from(["", " ", "\n", "\t", "."])), max_size=6).map(
+        lambda pairs: [piece + gap for piece, gap in pairs])))
+    tree = regex.compile(context.format(alternation(phrases), alternation(phrases)))
+    flat = regex.compile(context.format(_flat_alternation(phrases), _flat_alternation(phrases)))
+    for pos in range(len(text) + 1):
+        a, b = tree.match(text, pos), flat.match(text, pos)
+        assert (a and a.span()) == (b and b.span())
+        a, b = tree.search(text, 0, pos), flat.search(text, 0, pos)
+        assert (a and a.span()) == (b and b.span())
+
+
+def test_the_lexicons_alternations_are_trees() -> None:
+    from figcheck.extraction.lexicon import alternation, load_lexicon
+
+    lex = load_lexicon()
+    qualifiers = [p for phrases in lex.qualifiers.values() for p in phrases]
+    assert alternation(qualifiers) != _flat_alternation(qualifiers)
+    assert alternation(["more than", "more", "most"]) == r"mo(?:re(?:\s+than)?|st)"
+    # Phrases that could start the same way at a branch, whatever the case: kept flat.
+    assert alternation(["US", "us"]) == _flat_alternation(["US", "us"])
