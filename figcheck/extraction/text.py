@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import regex
 
@@ -249,8 +250,10 @@ def _trim_end(text: str, start: int, end: int) -> int:
     return end
 
 
-@dataclass(slots=True)
-class Word:
+class Word(NamedTuple):
+    """A word and where it is. A named tuple: several are made for every figure, and
+    ``_make_tuple`` makes one in C where a dataclass runs its __init__ in Python."""
+
     text: str
     start: int
     end: int
@@ -260,11 +263,14 @@ class Word:
         return self.text.lower().rstrip(".")
 
 
+_make_tuple = tuple.__new__
+
+
 def words_between(text: str, start: int, end: int, max_words: int | None = None) -> list[Word]:
     """The words in [start, end), or only the first ``max_words`` of them."""
     out: list[Word] = []
     for m in (_WORD_ASCII if text.isascii() else _WORD).finditer(text, start, end):
-        out.append(Word(m.group(), *m.span()))
+        out.append(_make_tuple(Word, (m.group(), *m.span())))
         if max_words is not None and len(out) >= max_words:
             break
     return out
@@ -289,7 +295,7 @@ def words_after(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
             break
         word = m.group()
         pos = m.end()
-        out.append(Word(word, m.start(), pos))
+        out.append(_make_tuple(Word, (word, m.start(), pos)))
         if word.endswith(".") and not is_initialism_with_dot(word):
             break
     return out
@@ -308,5 +314,5 @@ def words_before(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
             begin = blank if blank != -1 else begin
         found = list((_WORD_ASCII if text.isascii() else _WORD).finditer(text, begin, pos))
         if len(found) > max_words or begin <= limit:
-            return [Word(m.group(), *m.span()) for m in found[-max_words:]]
+            return [_make_tuple(Word, (m.group(), *m.span())) for m in found[-max_words:]]
         reach *= 4
