@@ -35,8 +35,8 @@ def extract_claims(document: Document) -> list[Claim]:
         index=TextIndex.build(text),
         lexicon=load_lexicon(),
         published=document.meta.published_date,
+        triggers=find_triggers(text),
     )
-    ctx.triggers = find_triggers(text)
     ctx.blocked = sorted([(s.start, s.end) for s in document.furniture] + non_claim_spans(text, ctx.triggers.digits))
     dates = find_dates(ctx)
     ctx.blocked.sort()  # find_dates adds the dates that only name something
