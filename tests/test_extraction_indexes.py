@@ -70,6 +70,23 @@ _ASCII_TEXT = st.lists(
 ).map("".join)
 
 
+def _words_after_general(text: str, pos: int, limit: int, max_words: int) -> list[tuple[str, int, int]]:
+    from figcheck.extraction import text as t
+
+    out = []
+    while len(out) < max_words:
+        while pos < limit and text[pos].isspace():
+            pos += 1
+        m = t._WORD.match(text, pos, limit)
+        if m is None:
+            break
+        out.append((m.group(), m.start(), m.end()))
+        pos = m.end()
+        if m.group().endswith(".") and not t.INITIALISM_WITH_DOT.fullmatch(m.group()):
+            break
+    return out
+
+
 def _spans(pattern, text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(text, start, end)]
 
@@ -86,6 +103,9 @@ def test_the_ascii_word_and_clause_patterns_match_what_the_unicode_ones_match(te
     forwards = _spans(t._CLAUSE_BREAK, text, start, end)
     assert (backwards.span() if backwards else None) == (forwards[-1] if forwards else None)
     assert _spans(t._SENTENCE_END_ASCII, text, start, end) == _spans(t._SENTENCE_END, text, start, end)
+    for limit in (end, len(text)):
+        # words_after on ASCII reads blanks and word in one match; on other text, one at a time.
+        assert t.words_after(text, start, limit, 6) == _words_after_general(text, start, limit, 6)
     piece = text[start:end]
     assert t.is_initialism_with_dot(piece) == (t.INITIALISM_WITH_DOT.fullmatch(piece) is not None)
     assert (t._INITIALISM_ASCII.fullmatch(piece) is None) == (t._INITIALISM.fullmatch(piece) is None)
@@ -164,3 +184,15 @@ def test_the_lexicons_alternations_are_trees() -> None:
     assert alternation(["more than", "more", "most"]) == r"mo(?:re(?:\s+than)?|st)"
     # Phrases that could start the same way at a branch, whatever the case: kept flat.
     assert alternation(["US", "us"]) == _flat_alternation(["US", "us"])
+
+
+# --- numbers of digits ----------------------------------------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"[0-9][0-9,]{0,30}", fullmatch=True))
+def test_a_number_of_digits_reads_as_the_general_reading_reads_it(digits: str) -> None:
+    from figcheck.extraction.numbers import parse_number
+
+    # A blank in front keeps the number off the quick path: the general reading strips it.
+    assert parse_number(digits) == parse_number(f" {digits}")
+    assert parse_number(digits) == float(digits.replace(",", ""))

@@ -34,6 +34,8 @@ _ASCII_BLANK = r"[\t\n\x0b\x0c\r ]"
 _WORD_ASCII = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*(?:[.-][A-Za-z0-9][A-Za-z0-9']*)*\.?")
 _CLAUSE_BREAK_ASCII = re.compile(rf"[,;:()\[\]\"!?]|\.(?={_ASCII_BLANK}|$)| -- |\n")
 _INITIALISM_WITH_DOT_ASCII = re.compile(r"(?:[A-Z]\.){2,}")
+# The blanks before a word (what str.isspace takes on ASCII), then the word.
+_BLANKS_THEN_WORD_ASCII = re.compile(rf"[\t\n\x0b\x0c\r\x1c-\x1f ]*({_WORD_ASCII.pattern})")
 _INITIALISM_ASCII = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _SENTENCE_END_ASCII = re.compile(rf"[.!?]+[\"')\]]*(?={_ASCII_BLANK})|\n")
 
@@ -284,7 +286,19 @@ def is_initialism_with_dot(word: str) -> bool:
 def words_after(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
     """Words right after ``pos`` separated only by spaces (punctuation ends the run)."""
     out: list[Word] = []
-    match = (_WORD_ASCII if text.isascii() else _WORD).match
+    if text.isascii():
+        match = _BLANKS_THEN_WORD_ASCII.match
+        while len(out) < max_words:
+            m = match(text, pos, limit)
+            if m is None:
+                break
+            word = m.group(1)
+            pos = m.end()
+            out.append(_make_tuple(Word, (word, m.start(1), pos)))
+            if word.endswith(".") and not is_initialism_with_dot(word):
+                break
+        return out
+    match = _WORD.match
     while len(out) < max_words:
         # Matched word by word (not with finditer, whose set-up costs more than these few
         # words): only blanks may stand between them.
