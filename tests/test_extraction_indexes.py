@@ -196,35 +196,3 @@ def test_a_number_of_digits_reads_as_the_general_reading_reads_it(digits: str) -
     # A blank in front keeps the number off the quick path: the general reading strips it.
     assert parse_number(digits) == parse_number(f" {digits}")
     assert parse_number(digits) == float(digits.replace(",", ""))
-
-
-# --- clause bounds from a sentence's breaks found once ------------------------------------
-
-_PROSE = st.lists(
-    st.sampled_from(["word", "U.S.", "No.", "1,204", "5", ".", ". ", ", ", ",", " -- ", "--", " - ", "-", " ", "  ",
-                     "\n", "\n\n", "(", ")", "\"", "!", "?", ";", ":", "x.y", "e.g. ", "Oct.", "Mr."]),
-    max_size=40,
-).map("".join)
-
-
-@settings(max_examples=400, deadline=None)
-@given(_PROSE, st.data())
-def test_clause_bounds_from_kept_breaks_are_the_scanned_ones(text: str, data: st.DataObject) -> None:
-    from figcheck.extraction.text import TextIndex, scanned_clause_bounds
-
-    index = TextIndex.build(text)
-    for _ in range(6):
-        start = data.draw(st.integers(0, len(text)))
-        end = data.draw(st.integers(start, len(text)))
-        sentence = index.sentence_at(start)
-        assert index.clause_bounds(start, end) == scanned_clause_bounds(text, sentence, start, end)
-
-
-@pytest.mark.parametrize("text", ["a -- -- b", "a -- b -- c", "x, -- y", "a --  -- b", "a. -- b", "w -- -- -- z", "No.5, x."])
-def test_clause_bounds_next_to_and_inside_long_breaks(text: str) -> None:
-    from figcheck.extraction.text import TextIndex, scanned_clause_bounds
-
-    index = TextIndex.build(text)
-    for start in range(len(text) + 1):
-        for end in range(start, len(text) + 1):
-            assert index.clause_bounds(start, end) == scanned_clause_bounds(text, index.sentence_at(start), start, end)

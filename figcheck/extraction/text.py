@@ -111,11 +111,17 @@ class TextIndex:
         """The clause around [start, end): from the last break before it to the next after it."""
         sentence = self.sentence_at(start)
         if sentence.end - sentence.start <= _SHORT_SENTENCE:
-            if self.text.isascii() and start <= sentence.end:
-                found = self._kept_clause_bounds(sentence, start, end)
-                if found is not None:
-                    return found
-            return scanned_clause_bounds(self.text, sentence, start, end)
+            # A sentence of prose: reading it is cheaper than keeping its breaks.
+            if self.text.isascii():
+                left = sentence.start
+                for m in _CLAUSE_BREAK_ASCII.finditer(self.text, sentence.start, start):
+                    left = m.end()
+                right_match = _CLAUSE_BREAK_ASCII.search(self.text, end, max(end, sentence.end))
+                return left, right_match.start() if right_match else max(end, sentence.end)
+            left_match = _CLAUSE_BREAK_BACKWARDS.search(self.text, sentence.start, start)
+            left = left_match.end() if left_match else sentence.start
+            right_match = _CLAUSE_BREAK.search(self.text, end, max(end, sentence.end))
+            return left, right_match.start() if right_match else max(end, sentence.end)
         starts, ends = self._clause_breaks(sentence)
         i = bisect.bisect_right(ends, start) - 1
         left = ends[i] if i >= 0 else sentence.start
@@ -124,50 +130,15 @@ class TextIndex:
         right = starts[j] if j < len(starts) and end < sentence.end else limit
         return left, right
 
-    def _kept_clause_bounds(self, sentence: Sentence, start: int, end: int) -> tuple[int, int] | None:
-        """``scanned_clause_bounds`` of a sentence of prose from its breaks found once (most
-        sentences with a figure are asked about several times). A scan that stops at ``start``
-        sees what the sentence's breaks are, and a full stop right before ``start`` (the end of
-        the scan counts as a blank after it); None when a break straddles ``start`` or ``end``,
-        where a scan from inside it could read it otherwise."""
-        starts, ends = self._clause_breaks(sentence)
-        i = bisect.bisect_right(ends, start)
-        if i < len(starts) and starts[i] < start:
-            return None
-        left = ends[i - 1] if i else sentence.start
-        if start > sentence.start and self.text[start - 1] == ".":
-            left = start
-        j = bisect.bisect_left(starts, end)
-        if j and ends[j - 1] > end:
-            return None
-        return left, starts[j] if j < len(starts) else max(end, sentence.end)
-
     def _clause_breaks(self, sentence: Sentence) -> tuple[list[int], list[int]]:
         """Where the clause breaks of a sentence start and end, found once per sentence so that
         a sentence dense with figures is not read again for each of them."""
         found = self._breaks.get(sentence.start)
         if found is None or found[0] != sentence.end:
-            pattern = _CLAUSE_BREAK_ASCII if self.text.isascii() else _CLAUSE_BREAK
-            matches = list(pattern.finditer(self.text, sentence.start, sentence.end))
+            matches = list(_CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end))
             found = (sentence.end, [m.start() for m in matches], [m.end() for m in matches])
             self._breaks[sentence.start] = found
         return found[1], found[2]
-
-
-def scanned_clause_bounds(text: str, sentence: Sentence, start: int, end: int) -> tuple[int, int]:
-    """The clause around [start, end) in a sentence of prose, read from the text: from the
-    end of the last break between the sentence's start and ``start`` to the start of the first
-    break after ``end`` (or the sentence's end)."""
-    if text.isascii():
-        left = sentence.start
-        for m in _CLAUSE_BREAK_ASCII.finditer(text, sentence.start, start):
-            left = m.end()
-        right_match = _CLAUSE_BREAK_ASCII.search(text, end, max(end, sentence.end))
-        return left, right_match.start() if right_match else max(end, sentence.end)
-    left_match = _CLAUSE_BREAK_BACKWARDS.search(text, sentence.start, start)
-    left = left_match.end() if left_match else sentence.start
-    right_match = _CLAUSE_BREAK.search(text, end, max(end, sentence.end))
-    return left, right_match.start() if right_match else max(end, sentence.end)
 
 
 # Words a sentence does not end with: a line ending in one goes on on the next line.
