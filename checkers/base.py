@@ -3,10 +3,13 @@ durations and qualified figures."""
 
 from __future__ import annotations
 
+import operator
 import re
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress, repeat
 from typing import TYPE_CHECKING
 
 from figcheck.linking import ArticleLinks
@@ -137,20 +140,30 @@ def finding(
 
 _SHINGLE = 8
 _KEEP_ONE_IN = 4
+_ASCII_NON_WORD_TO_BLANK = str.maketrans(
+    {chr(i): chr(i) if chr(i).isalnum() or chr(i) == "_" else " " for i in range(128)}
+)
 
 
 def fingerprint(text: str) -> frozenset[int]:
     """A sample of the hashes of a text's word 8-grams: two texts sharing most of them are one
     text (a republication), whatever page furniture surrounds them. The sample is the 8-grams
     whose first word's hash is divisible by 4, so two copies sample the same 8-grams."""
-    words = [zlib.crc32(w.encode()) for w in _WORDS.findall(text.lower())]
-    starts = range(max(0, len(words) - _SHINGLE + 1))
-    keep_all = len(starts) < 64  # a short text keeps every 8-gram: a sample could be empty
+    lowered = text.lower()
+    # On ASCII text "\w+" is a run of [a-z0-9_]: str.translate and str.split find the same runs
+    # several times faster than the regex.
+    tokens = lowered.translate(_ASCII_NON_WORD_TO_BLANK).split() if lowered.isascii() else _WORDS.findall(lowered)
+    # Every step from here runs in C (map, compress): this is done for every article of a run.
+    words = list(map(zlib.crc32, map(str.encode, tokens)))
+    count = max(0, len(words) - _SHINGLE + 1)
+    if count < 64:
+        starts: Iterable[int] = range(count)  # a short text keeps every 8-gram: a sample could be empty
+    else:
+        starts = list(compress(range(count), map(operator.not_, map(operator.mod, words, repeat(_KEEP_ONE_IN)))))
     # A tuple of ints hashes the same in every process (unlike a str), so cached
     # fingerprints stay comparable with fresh ones.
-    return frozenset(
-        hash(tuple(words[i : i + _SHINGLE])) for i in starts if keep_all or words[i] % _KEEP_ONE_IN == 0
-    )
+    shingles = map(slice, starts, map(operator.add, starts, repeat(_SHINGLE)))
+    return frozenset(map(hash, map(tuple, map(words.__getitem__, shingles))))
 
 
 def about_the_news(claim: Claim, published: date | None, recent_years: int = 1) -> bool:

@@ -108,6 +108,8 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             last_end = ratio.end()
             out.append(found)
             continue
+        if ctx.outranked(m.start(), m.end()):
+            continue  # the year of a date, the number of a duration: that mention wins
         fraction = _spaced_fraction(ctx, m) if text[m.end() : m.end() + 1] == " " else None
         if fraction:
             # "two thirds of the delegates": a fraction, not two of something.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Literal
 
@@ -87,7 +87,13 @@ class Lexicon(BaseModel):
         self._number_words = frozenset(nw.units) | frozenset(nw.tens) | frozenset(nw.scales)
 
     def is_number_word(self, word: str) -> bool:
-        return word.lower() in self._number_words
+        return word.lower() in self.number_word_set
+
+    @cached_property
+    def number_word_set(self) -> frozenset[str]:
+        # A plain attribute once read: a private attribute is looked up through pydantic's
+        # __getattr__ on every call, and this is asked for most words after a figure.
+        return self._number_words
 
     # --- derived lookups -----------------------------------------------------------------
 
@@ -134,6 +140,58 @@ def load_lexicon() -> Lexicon:
 
 
 def alternation(words: list[str] | frozenset[str] | dict[str, object]) -> str:
-    """A regex alternation of literal phrases, longest first, spaces matching any blank run."""
-    escaped = (regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-    return "|".join(escaped)
+    """A regex alternation of literal phrases, longest first, spaces matching any blank run.
+
+    Written as a tree of the phrases' common beginnings ("mo(?:re\\s+than|st)"), which matches
+    the same text as the flat list: at a branch no two ways can match the same character, so
+    the one path the text allows is tried, its longest phrase first, as the list would try
+    them. The engine then reads a character once instead of once per phrase: back-searches
+    over a window of text (a qualifier before a figure) try it at every position."""
+    phrases = sorted(words, key=len, reverse=True)
+    flat = "|".join(_escaped(phrase) for phrase in phrases)
+    trie = _phrase_tree(phrases)
+    return flat if trie is None else _tree_pattern(trie)
+
+
+def _escaped(phrase: str) -> str:
+    return regex.escape(phrase).replace(r"\ ", r"\s+")
+
+
+_BLANK = " "
+
+
+def _phrase_tree(phrases: list[str]) -> dict | None:
+    """The phrases as a tree of their characters (a single space standing for a blank run), or
+    None when two ways at a branch could match one character: a blank other than a single
+    space between words, or two characters equal but for case (the pattern may ignore case)."""
+    tree: dict = {}
+    for phrase in phrases:
+        if not phrase or phrase != phrase.strip() or "  " in phrase:
+            return None
+        if any(ch.isspace() and ch != _BLANK for ch in phrase):
+            return None
+        if not all(ch.isascii() for ch in phrase):
+            return None  # case-insensitive matching may join characters in ways not checked here
+        node = tree
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def distinct(node: dict) -> bool:
+        keys = [key for key in node if key]
+        return len({key.lower() for key in keys}) == len(keys) and all(distinct(child) for child in node.values())
+
+    return tree if distinct(tree) else None
+
+
+def _tree_pattern(node: dict) -> str:
+    branches = [
+        (r"\s+" if ch == _BLANK else regex.escape(ch)) + _tree_pattern(child) for ch, child in node.items() if ch
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        # A phrase ends here and longer ones go on: the longer are tried first (greedy "?").
+        return f"(?:{body})?"
+    return body

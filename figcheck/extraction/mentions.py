@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -54,3 +55,16 @@ class ExtractionContext:
     triggers: Triggers = field(default_factory=Triggers)
     # Character ranges where nothing is a claim (page furniture, phone numbers, times of day).
     blocked: list[tuple[int, int]] = field(default_factory=list)
+    # The spans of the mentions already kept that outrank every count (dates, ranges,
+    # durations, anniversaries), sorted and disjoint: a count touching one of them loses to it.
+    kept: list[tuple[int, int]] = field(default_factory=list)
+    _kept_starts: list[int] = field(default_factory=list)
+
+    def keep(self, spans: list[tuple[int, int]]) -> None:
+        self.kept = spans
+        self._kept_starts = [start for start, _ in spans]
+
+    def outranked(self, start: int, end: int) -> bool:
+        """Whether [start, end) overlaps a kept mention of a kind that outranks a count."""
+        i = bisect.bisect_right(self._kept_starts, end - 1) - 1
+        return i >= 0 and self.kept[i][1] > start

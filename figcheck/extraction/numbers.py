@@ -84,6 +84,11 @@ def number_patterns() -> NumberPatterns:
 def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
     """The value of one number as written: "661,736" → 661736, "1.2 million" → 1.2e6,
     "three hundred and fifty" → 350, "seventy-one" → 71, "a dozen" → 12."""
+    digits = text.replace(",", "")
+    if digits.isdigit() and digits.isascii():
+        # "1950", "661,736": most numbers, read without the general reading below (which
+        # gives the same: an int and a Decimal of the same digits make the same float).
+        return float(int(digits))
     lex = lexicon or load_lexicon()
     cleaned = _DIGIT_GROUP.sub("", text.strip().lower().replace(",", ""))
     parts = _SEPARATORS.split(cleaned)

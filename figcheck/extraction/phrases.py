@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from figcheck.extraction.mentions import ExtractionContext
-from figcheck.extraction.text import INITIALISM_WITH_DOT, Word, words_after, words_before, words_between
+from figcheck.extraction.text import Word, is_initialism_with_dot, words_after, words_before, words_between
 
 _MAX_SUBJECT_WORDS = 6
 _MAX_CONTEXT_WORDS = 10
@@ -22,6 +22,7 @@ _PARTITIVE_NOUNS = frozenset(
 _AUXILIARIES = frozenset("is are was were be been being has have had will would shall should can could may might must".split())
 # Particles that belong to the verb before them: "broke out", "set up", "came back".
 _PARTICLES = frozenset("out up off down back over away".split())
+_JOINS = frozenset(("and", "or", "while", "whereas"))
 _FUNCTION_TAIL = frozenset("to of for with by in on at from the a an and or as than that who which".split())
 
 
@@ -70,7 +71,7 @@ def subject_after(ctx: ExtractionContext, end: int) -> tuple[str | None, tuple[i
         ):
             break  # "twelve attended the meeting": a verb, no counted noun
         picked.append(word)
-        if word.text.endswith(".") and not INITIALISM_WITH_DOT.fullmatch(word.text):
+        if word.text.endswith(".") and not is_initialism_with_dot(word.text):
             break  # "U.S. dollars" goes on; a full stop ends the phrase
         if is_noun_end(word.text) and not (nxt and nxt.lower == "of"):
             # "Heroes of the Republic" goes on; "volunteers awarded" does not.
@@ -113,16 +114,22 @@ def context_around(ctx: ExtractionContext, start: int, end: int, left_limit: int
     before = words_before(text, start, left, _MAX_CONTEXT_WORDS)
     if left == left_limit:
         # "twelve were honored with X and 226 with Y": 226's words start after the "and".
-        joins = [i for i, w in enumerate(before) if w.lower in ("and", "or", "while", "whereas")]
-        if joins:
-            before = before[joins[-1] + 1 :]
+        for i in range(len(before) - 1, -1, -1):
+            if before[i].lower in _JOINS:
+                before = before[i + 1 :]
+                break
     stops = ctx.lexicon.phrase_stops
-    while before and (before[-1].lower in _FUNCTION_TAIL or before[-1].lower in stops) \
-            and before[-1].lower not in _PARTICLES:
+    while before:
+        last = before[-1].lower
+        if (last not in _FUNCTION_TAIL and last not in stops) or last in _PARTICLES:
+            break
         before.pop()
     after = words_after_clause(text, end, right)
-    while after and after[0].lower in _AUXILIARIES:
-        after.pop(0)
+    first = 0
+    while first < len(after) and after[first].lower in _AUXILIARIES:
+        first += 1
+    if first:
+        after = after[first:]
     while after and after[-1].lower in _FUNCTION_TAIL:
         after.pop()
     parts = []

@@ -7,10 +7,11 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import compress
 
 from figcheck.linking.cues import load_cues
-from figcheck.linking.words import capitalised, hyphen_joined, words
+from figcheck.linking.words import capitalised, folded_words, hyphen_joined, plurals_and_self, singular, words
 from figcheck.records import Claim
 from figcheck.reference.facts import COMPATIBLE_KINDS, FACT_KINDS, RANKS, ReferenceFact
 
@@ -119,6 +120,22 @@ def _bound(placed: list[tuple[int, _Phrase]], fact: int, text: tuple[str, ...], 
 _SENTENCE_CACHE = 512
 
 
+@dataclass
+class _NameNode:
+    """Names as a tree of their words: the facts of the names that end here, and the words
+    that go on to longer names."""
+
+    children: dict[str, _NameNode] = field(default_factory=dict)
+    fact_ids: list[str] = field(default_factory=list)
+
+    def add(self, name: tuple[str, ...], fact_id: str) -> None:
+        node = self
+        for word in name:
+            node = node.children.setdefault(word, _NameNode())
+        if fact_id not in node.fact_ids:
+            node.fact_ids.append(fact_id)
+
+
 class NameIndex:
     """The names and keywords of a table's facts, indexed by first word, per fact kind."""
 
@@ -138,6 +155,18 @@ class NameIndex:
                     seen.add(phrase_words)
                     specific = any(ch.isupper() for ch in phrase)
                     self._index[fact.kind][phrase_words[0]].append(_Phrase(phrase_words, position, role, specific))
+        # The names that name a fact on their own, of every kind, as a tree of their words:
+        # what an article names is found in one pass over its words.
+        self._specific_names = _NameNode()
+        for index in self._index.values():
+            for phrases in index.values():
+                for phrase in phrases:
+                    if phrase.role == _NAME and phrase.specific:
+                        self._specific_names.add(phrase.words, self.facts[phrase.fact].id)
+        # The first words as an article may write them, before they are made singular.
+        self._specific_first_forms = {
+            form: first for first in self._specific_names.children for form in plurals_and_self(first)
+        }
 
     def _sentence_phrases(self, kind: str, sentence: str) -> list[_Phrase]:
         """The phrases of one kind in a sentence, found once per sentence however many figures
@@ -152,12 +181,21 @@ class NameIndex:
 
     def named_in(self, text: str) -> frozenset[str]:
         """The ids of the facts an article names specifically ("Korean War", not just "war")."""
-        found = set()
-        folded = words(text)
-        for index in self._index.values():
-            for phrase in _phrases_in(index, folded):
-                if phrase.role == _NAME and phrase.specific:
-                    found.add(self.facts[phrase.fact].id)
+        found: set[str] = set()
+        folded = folded_words(text)
+        firsts = self._specific_first_forms
+        # One pass in C picks the places where a name may start; only from there are words
+        # made singular, one at a time, while they go on along a name.
+        for at in compress(range(len(folded)), map(firsts.__contains__, folded)):
+            node = self._specific_names.children[firsts[folded[at]]]
+            found.update(node.fact_ids)
+            at += 1
+            while node.children and at < len(folded):
+                node = node.children.get(singular(folded[at]))
+                if node is None:
+                    break
+                found.update(node.fact_ids)
+                at += 1
         return frozenset(found)
 
     def match(self, claim: Claim, *, named_in_article: frozenset[str] | None = None) -> list[ReferenceFact]:

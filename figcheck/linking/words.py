@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 import unicodedata
+from itertools import filterfalse
 
 _APOSTROPHES = str.maketrans("", "", "'’ʼ`")
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -12,7 +14,10 @@ _NOT_WORD = re.compile(r"[^\w]+")
 _ARTICLES = frozenset({"the", "a", "an"})
 
 
-def _singular(word: str) -> str:
+# One entry a word of the language, not a text: a bounded vocabulary, looked up in C.
+@functools.lru_cache(maxsize=1 << 16)
+def singular(word: str) -> str:
+    """A folded word as matching sees it: "wars" → "war", "ceremonies" → "ceremony"."""
     # Crude on purpose: both sides of a match go through it, so it only has to be consistent.
     if len(word) <= 3 or not word.isalpha():
         return word
@@ -25,13 +30,40 @@ def _singular(word: str) -> str:
     return word
 
 
+def plurals_and_self(word: str) -> frozenset[str]:
+    """Every folded word that ``singular`` turns into ``word``: so a whole article can be
+    searched for a word without making each of its words singular first."""
+    forms = {word, word + "s", word + "es"}
+    if word.endswith("y"):
+        forms.add(word[:-1] + "ies")
+    return frozenset(form for form in forms if singular(form) == word)
+
+
 @functools.lru_cache(maxsize=8192)
 def words(text: str | None) -> tuple[str, ...]:
     """The words of ``text`` as matching sees them: folded, without articles, singular."""
+    return tuple(map(singular, folded_words(text)))
+
+
+# An ASCII text folds to its lower case. Apostrophes are dropped; every other character but a
+# letter, a digit or "_" splits words (as ``_NOT_WORD`` does): a table of one character for
+# one, which ``str.translate`` applies fastest.
+_ASCII_WORD_CHARS = frozenset(string.ascii_letters + string.digits + "_'`")
+_ASCII_SPLIT = str.maketrans({chr(i): chr(i) if chr(i) in _ASCII_WORD_CHARS else " " for i in range(128)})
+
+
+def folded_words(text: str | None) -> list[str]:
+    """The words of ``text`` folded and without articles, not yet singular: ``words(text)`` is
+    ``singular`` of each. Not cached: a whole article is read with it once."""
     if not text:
-        return ()
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
-    return tuple(_singular(word) for word in _NOT_WORD.split(folded) if word and word not in _ARTICLES)
+        return []
+    if text.isascii():
+        # NFKC leaves ASCII as it is, and casefold is lower there.
+        parts = text.lower().replace("'", "").replace("`", "").translate(_ASCII_SPLIT).split()
+    else:
+        folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+        parts = filter(None, _NOT_WORD.split(folded))
+    return list(filterfalse(_ARTICLES.__contains__, parts))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -57,3 +89,4 @@ def capitalised(text: str | None) -> tuple[bool, ...]:
         return ()
     folded = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
     return tuple(m.group(0)[:1].isupper() for m in re.finditer(r"[^\W]+", folded) if m.group(0).casefold() not in _ARTICLES)
+

@@ -1,0 +1,198 @@
+"""The fast paths of extraction give what the plain ones give: the ASCII scan for triggers and
+the ASCII patterns of words, clauses and sentences against the general ones, and claims
+assembled without validation against validated ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from figcheck.corpus import load_document
+from figcheck.extraction import extract_claims
+from figcheck.extraction.triggers import scan_any, scan_ascii
+from figcheck.records import Claim
+
+_TRICKY = [
+    "",
+    "7",
+    "June",
+    "june 25",
+    "On June 25, 1950, the war broke out.",
+    "A380 and G20 and 10days and days10 and 3rd and 25th",
+    "MAY 1 and May Day and may and dismay and Mayday",
+    "three hundred and fifty-six thousand",
+    "a dozen eggs, A hundred men, a  dozen",
+    "Sunday\tMonday\nTuesday\r\nwednesday",
+    "ten attention often tension tenfold ten-year",
+    "the 1950s and '50s and 1,204,000 and 3.5 and 0.25",
+    "Juche 39 (1950), juche, JUCHE",
+    "anniversary-anniversaries_birthday_jubilee",
+    "years.year,year;year:(year)[year]{year}",
+    "(twenty)twenty'twenty\"twenty",
+    "month_day 5_6 x_years y_",
+]
+
+
+@pytest.mark.parametrize("text", _TRICKY)
+def test_the_ascii_scan_finds_what_the_general_scan_finds(text: str) -> None:
+    assert text.isascii()
+    assert scan_ascii(text) == scan_any(text)
+
+
+def test_the_general_scan_finds_words_and_digits() -> None:
+    digits, lengths, words = scan_any("On June 25, 1950, three days")
+    assert (digits, lengths) == ([8, 12], [2, 4])
+    assert words == [(3, 7, "june"), (18, 23, "three"), (24, 28, "days")]
+
+
+_PIECES = st.sampled_from(
+    ["june", "June", "JUNE", "three", "hundred", "and", "a", "A", "days", "year", "may", "juche", "monday",
+     "dozen", "tens", "ten", "often", "x", "1950", "25", "7", "0", " ", "  ", "\n", "\t", "-", ",", ".", "(",
+     ")", "'", "_", "/", "s", "th"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=30))
+def test_the_ascii_scan_agrees_on_any_ascii_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert scan_ascii(text) == scan_any(text)
+
+
+# --- the ASCII patterns of figcheck.extraction.text ----------------------------------------
+
+_ASCII_TEXT = st.lists(
+    st.sampled_from(list("aZ09.-' \t\n\x0b\x0c\r\x1c\x1f,;:()[]\"!?") + [" -- ", "e.g.", "1,204", "x.", "U.S.", "?!", ".)", ".\"", ".]"]),
+    max_size=25,
+).map("".join)
+
+
+def _words_after_general(text: str, pos: int, limit: int, max_words: int) -> list[tuple[str, int, int]]:
+    from figcheck.extraction import text as t
+
+    out = []
+    while len(out) < max_words:
+        while pos < limit and text[pos].isspace():
+            pos += 1
+        m = t._WORD.match(text, pos, limit)
+        if m is None:
+            break
+        out.append((m.group(), m.start(), m.end()))
+        pos = m.end()
+        if m.group().endswith(".") and not t.INITIALISM_WITH_DOT.fullmatch(m.group()):
+            break
+    return out
+
+
+def _spans(pattern, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text, start, end)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_ASCII_TEXT, st.integers(0, 45), st.integers(0, 45))
+def test_the_ascii_word_and_clause_patterns_match_what_the_unicode_ones_match(text: str, a: int, b: int) -> None:
+    from figcheck.extraction import text as t
+
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    assert _spans(t._WORD_ASCII, text, start, end) == _spans(t._WORD, text, start, end)
+    assert _spans(t._CLAUSE_BREAK_ASCII, text, start, end) == _spans(t._CLAUSE_BREAK, text, start, end)
+    backwards = t._CLAUSE_BREAK_BACKWARDS.search(text, start, end)
+    forwards = _spans(t._CLAUSE_BREAK, text, start, end)
+    assert (backwards.span() if backwards else None) == (forwards[-1] if forwards else None)
+    assert _spans(t._SENTENCE_END_ASCII, text, start, end) == _spans(t._SENTENCE_END, text, start, end)
+    for limit in (end, len(text)):
+        # words_after on ASCII reads blanks and word in one match; on other text, one at a time.
+        assert t.words_after(text, start, limit, 6) == _words_after_general(text, start, limit, 6)
+    piece = text[start:end]
+    assert t.is_initialism_with_dot(piece) == (t.INITIALISM_WITH_DOT.fullmatch(piece) is not None)
+    assert (t._INITIALISM_ASCII.fullmatch(piece) is None) == (t._INITIALISM.fullmatch(piece) is None)
+
+
+@pytest.mark.parametrize("text", ["x\x1c.\x1cy", "a.\x1fb", "U.S. troops", "mid-July 1950.", "e.g. 5", "1,204.\n"])
+def test_separator_controls_are_not_blanks_to_the_ascii_clause_pattern(text: str) -> None:
+    from figcheck.extraction import text as t
+
+    assert _spans(t._CLAUSE_BREAK_ASCII, text, 0, len(text)) == _spans(t._CLAUSE_BREAK, text, 0, len(text))
+    assert _spans(t._SENTENCE_END_ASCII, text, 0, len(text)) == _spans(t._SENTENCE_END, text, 0, len(text))
+
+
+# --- claims assembled without validation --------------------------------------------------
+
+_BUNDLED = sorted((Path(__file__).resolve().parents[1] / "corpus").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", _BUNDLED, ids=[p.stem for p in _BUNDLED])
+def test_assembled_claims_have_every_field_and_validate(path: Path) -> None:
+    claims = extract_claims(load_document(path))
+    assert claims
+    for claim in claims:
+        assert list(claim.__dict__) == list(Claim.model_fields)
+        assert claim.model_fields_set == set(Claim.model_fields)
+        assert Claim.model_validate(claim.model_dump()) == claim
+        assert Claim.model_validate_json(claim.model_dump_json()).model_dump_json() == claim.model_dump_json()
+
+
+# --- alternations of the lexicon's phrases, as trees -------------------------------------
+
+def _flat_alternation(phrases: list[str]) -> str:
+    from figcheck.extraction.lexicon import _escaped
+
+    return "|".join(_escaped(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+_PHRASES = st.lists(
+    st.lists(st.sampled_from(["a", "A", "b", "ab", "more", "than", "mo", "st", ".", "s", "up", "Up", "to", "x-y"]), min_size=1,
+             max_size=3).map(" ".join),
+    min_size=1, max_size=8, unique=True,
+)
+# The contexts the recognizers put alternations in: alone, before more pattern (which makes the
+# engine go back into the alternation), anchored at an end, and ignoring case.
+_CONTEXTS = ["(?:{})", r"(?:{})\s+\w", r"\b(?:{})\b", r"(?:{})\s*$", r"(?i:(?:{}))(?:\s+(?:{}))?", r"(?i:\b(?:{})s?)"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(_PHRASES, st.data(), st.sampled_from(_CONTEXTS))
+def test_a_tree_of_phrases_matches_what_the_flat_alternation_matches(phrases: list[str], data: st.DataObject,
+                                                                      context: str) -> None:
+    import regex
+
+    from figcheck.extraction.lexicon import alternation
+
+    # A text made of the phrases themselves, cased and spaced otherwise, and other pieces.
+    pieces = st.sampled_from(phrases + [p.upper() for p in phrases] + [p.replace(" ", "  ") for p in phrases]
+                             + ["a", "b", "1", "-", "s"])
+    text = "".join(data.draw(st.lists(st.tuples(pieces, st.sampled_from(["", " ", "\n", "\t", "."])), max_size=6).map(
+        lambda pairs: [piece + gap for piece, gap in pairs])))
+    tree = regex.compile(context.format(alternation(phrases), alternation(phrases)))
+    flat = regex.compile(context.format(_flat_alternation(phrases), _flat_alternation(phrases)))
+    for pos in range(len(text) + 1):
+        a, b = tree.match(text, pos), flat.match(text, pos)
+        assert (a and a.span()) == (b and b.span())
+        a, b = tree.search(text, 0, pos), flat.search(text, 0, pos)
+        assert (a and a.span()) == (b and b.span())
+
+
+def test_the_lexicons_alternations_are_trees() -> None:
+    from figcheck.extraction.lexicon import alternation, load_lexicon
+
+    lex = load_lexicon()
+    qualifiers = [p for phrases in lex.qualifiers.values() for p in phrases]
+    assert alternation(qualifiers) != _flat_alternation(qualifiers)
+    assert alternation(["more than", "more", "most"]) == r"mo(?:re(?:\s+than)?|st)"
+    # Phrases that could start the same way at a branch, whatever the case: kept flat.
+    assert alternation(["US", "us"]) == _flat_alternation(["US", "us"])
+
+
+# --- numbers of digits ----------------------------------------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"[0-9][0-9,]{0,30}", fullmatch=True))
+def test_a_number_of_digits_reads_as_the_general_reading_reads_it(digits: str) -> None:
+    from figcheck.extraction.numbers import parse_number
+
+    # A blank in front keeps the number off the quick path: the general reading strips it.
+    assert parse_number(digits) == parse_number(f" {digits}")
+    assert parse_number(digits) == float(digits.replace(",", ""))
