@@ -110,7 +110,8 @@ def test_the_reference_table_names_agree_with_the_plain_search() -> None:
 
 
 def _general_folding(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(matching._APOSTROPHES)
+    folded = matching._POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).casefold())
+    folded = folded.translate(matching._APOSTROPHES)
     return [w for w in matching._NOT_WORD.split(folded) if w and w not in matching._ARTICLES]
 
 

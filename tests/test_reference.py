@@ -388,6 +388,12 @@ def ids(facts: list[ReferenceFact]) -> list[str]:
 
 def test_words_fold_case_articles_and_plurals() -> None:
     assert words("Hero of the Republic") == words("heroes of Republic")
+
+
+@pytest.mark.parametrize(("text", "name"), [("Kim Jong Un's visit", "Kim Jong Un"), ("Kim Jong Il’s works", "Kim Jong Il"),
+                                            ("the Party's founding", "Party")])
+def test_a_possessive_names_its_owner(text: str, name: str) -> None:
+    assert words(name) == words(text)[: len(words(name))]
     assert words("People’s Volunteers") == words("people's volunteer")
     assert words("three-year-long war") == ("three", "year", "long", "war")
 

@@ -9,6 +9,8 @@ import unicodedata
 from itertools import filterfalse
 
 _APOSTROPHES = str.maketrans("", "", "'’ʼ`")
+# A possessive "'s" goes with its apostrophe: "Kim Jong Un's" names Kim Jong Un (not "uns").
+_POSSESSIVE = re.compile(r"(?<=\w)['’ʼ`]s\b")
 _NOT_WORD = re.compile(r"[^\w]+")
 # Articles carry no meaning for matching: "Hero of Republic" is "Hero of the Republic".
 _ARTICLES = frozenset({"the", "a", "an"})
@@ -59,9 +61,12 @@ def folded_words(text: str | None) -> list[str]:
         return []
     if text.isascii():
         # NFKC leaves ASCII as it is, and casefold is lower there.
-        parts = text.lower().replace("'", "").replace("`", "").translate(_ASCII_SPLIT).split()
+        lowered = text.lower()
+        if "'" in lowered or "`" in lowered:
+            lowered = _POSSESSIVE.sub("", lowered).replace("'", "").replace("`", "")
+        parts = lowered.translate(_ASCII_SPLIT).split()
     else:
-        folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+        folded = _POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).casefold()).translate(_APOSTROPHES)
         parts = filter(None, _NOT_WORD.split(folded))
     return list(filterfalse(_ARTICLES.__contains__, parts))
 
