@@ -336,6 +336,10 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
         if before:
             rel = f"{before.group('which').lower()} {unit}"
             out.append(_mention(ctx, before.start(), pos + len(unit), DateParts(relative=rel), 0.75))
+    for pos in words.get("season", ()):
+        mention = _relative_season(ctx, pos)
+        if mention:
+            out.append(mention)
     for pos in words.get("relative_day", ()):
         word = _word_at(text, pos).lower()
         if word not in ("yesterday", "today", "tomorrow"):
@@ -347,6 +351,38 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
             word, start = f"{step.group('how').lower()} {word}", step.start()
         out.append(_mention(ctx, start, pos + len(word.split()[-1]), DateParts(relative=word), 0.5 if word == "today" else 0.75))
     return out
+
+
+# The month a season starts in (the northern hemisphere's, as the TIMEX3 codes have it).
+_SEASON_STARTS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+_RELATIVE_SEASON_BEFORE = regex.compile(r"\b(?P<which>(?i:this|last|next|past|coming))\s+$")
+
+
+def _relative_season(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "this summer", "last winter", "next spring": a season of the year of publication, or
+    of the year before or after; "the summer of 1950" is read with its year elsewhere."""
+    text = ctx.text
+    word = _word_at(text, pos).lower()
+    code = _SEASON_CODES.get(word)
+    before = _RELATIVE_SEASON_BEFORE.search(text, max(0, pos - 10), pos)
+    if code is None or before is None or _PART_OF_PERIOD_AFTER.match(text, pos + len(word)):
+        return None
+    pub = ctx.published
+    which = before.group("which").lower()
+    start_month = _SEASON_STARTS[code]
+    this_year = pub.year - 1 if code == "WI" and pub.month <= 2 else pub.year
+    started = date(this_year, start_month, 1) <= pub
+    if which in ("last", "past"):
+        # The one before the season now running or coming: last summer, said in July, is a year ago.
+        ongoing = started and (pub - date(this_year, start_month, 1)).days < 92
+        year = this_year - 1 if (ongoing or not started) else this_year
+    elif which in ("next", "coming"):
+        year = this_year + 1 if started else this_year
+    else:
+        year = this_year
+    mention = _mention(ctx, before.start(), pos + len(word), DateParts(year=year, season=code), 0.7)
+    mention.value = mention.value.model_copy(update={"relative": True, "resolved_from": _publication_note(pub)})
+    return mention
 
 
 # --- dates counted from another time -------------------------------------------------------

@@ -90,6 +90,8 @@ def _word_categories() -> dict[str, tuple[str, ...]]:
             categories[word].add("unit")
     for word in ("yesterday", "today", "tomorrow"):
         categories[word].add("relative_day")
+    for word in ("spring", "summer", "autumn", "fall", "winter"):
+        categories[word].add("season")
     for word in ("anniversary", "anniversaries", "birthday", "jubilee"):
         categories[word].add("anniversary")
     categories["juche"].add("juche")
