@@ -701,10 +701,10 @@ def _weekday_in_name(ctx: ExtractionContext, start: int, end: int) -> bool:
 
 
 _DAY_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
-# "on the 21st", "by the 3rd,": a day of the month standing alone, after a preposition that
+# "on the 21st", "by the 3rd,", "set for the 27th": a day of the month standing alone, after a preposition that
 # dates, and followed by no noun ("the 21st century", "the 3rd floor", "the 15th of each month").
 _DAY_ALONE = regex.compile(
-    r"(?<=\b(?i:on|by|until|till|since|from|before|after)\s+(?i:the)\s+)"
+    r"(?<=\b(?i:on|by|for|until|till|since|from|before|after)\s+(?:(?i:the)\s+)?)"
     r"(?P<d>[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\b"
     r"(?=\s*(?:[.,;:)!?\"”]|$)|\s+(?i:and|or|but|when|while|at|in|as|with|after|before|until|to|through)\b)"
 )
@@ -1237,7 +1237,7 @@ def _with_juche_year(parts: DateParts) -> DateParts:
 
 
 # "a satellite to be launched in April", "talks due in May": ahead of the sentence's time.
-_PROSPECTIVE = regex.compile(r"(?i:\bto\s+be\s+\w+|\bdue|\bscheduled|\bslated|\bplanned)\s+(?:\w+\s+){0,2}(?:in|for|by|on)\s+$")
+_PROSPECTIVE = regex.compile(r"(?i:\bto\s+be\s+\w+|\bdue|\bscheduled|\bset|\bslated|\bplanned)\s+(?:\w+\s+){0,2}(?:in|for|by|on)\s+(?:the\s+)?$")
 _PAST_AUXILIARIES = frozenset("was were had has have did".split())
 
 
