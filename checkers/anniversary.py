@@ -89,19 +89,24 @@ def _of_publication(frame: TimeFrame, event_year: int, article: Article) -> Time
 _NEAR_DAYS = 45
 
 
+def _anniversary_day(fact, falls: int) -> date | None:
+    """The day of the event's anniversary in year ``falls``, when the fact dates it to the day
+    (a 29 February event has its anniversary on the 28th in a common year)."""
+    if fact is None or fact.kind != "date" or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(fact.value)):
+        return None
+    month, day = int(str(fact.value)[5:7]), int(str(fact.value)[8:10])
+    try:
+        return date(falls, month, day)
+    except ValueError:
+        return date(falls, month, 28)
+
+
 def _day_near(fact, falls: int, published) -> date | None:
     """The anniversary day in year ``falls``, when the fact dates its event to the day and that
     day is within ``_NEAR_DAYS`` of the publication date; else None."""
-    if fact is None or fact.kind != "date":
+    anniversary = _anniversary_day(fact, falls)
+    if anniversary is None:
         return None
-    timex = str(fact.value)
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", timex):
-        return None
-    month, day = int(timex[5:7]), int(timex[8:10])
-    try:
-        anniversary = date(falls, month, day)
-    except ValueError:
-        anniversary = date(falls, month, 28)  # a 29 February event, in a common year
     published_day = published.date() if isinstance(published, datetime) else published
     return anniversary if abs((anniversary - published_day).days) <= _NEAR_DAYS else None
 
@@ -117,13 +122,7 @@ def _covering_claim(article: Article, claim: Claim, fact, falls: int) -> Claim |
     ``falls`` (or, for an event dated only to its year, meets that year): "from December 24
     last year to January 31 this year ... the 94th birth anniversary" of someone born on
     24 December."""
-    day = None
-    if fact is not None and fact.kind == "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(fact.value)):
-        month, dom = int(str(fact.value)[5:7]), int(str(fact.value)[8:10])
-        try:
-            day = date(falls, month, dom)
-        except ValueError:
-            day = date(falls, month, 28)
+    day = _anniversary_day(fact, falls)
     for other in article.claims:
         if other.sentence_start != claim.sentence_start or other.kind not in ("date", "date_range"):
             continue
