@@ -36,7 +36,7 @@ _TEEN_ORDINALS = frozenset(
 )
 # Words before a month name standing alone that make it a date: "in September", "since June".
 _MONTH_CUES = frozenset(
-    "in since until till by from to through during before after between and of for early late mid "
+    "in since until till by from to through during before after between and of for early late mid end "
     "this last next previous coming or".split()
 )
 _DAY_OFFSETS = {"today": 0, "yesterday": -1, "tomorrow": 1, "after tomorrow": 2, "before yesterday": -2}
@@ -174,8 +174,8 @@ def date_patterns() -> DatePatterns:
         ),
         month_alone=regex.compile(rf"(?P<m>{month})(?:,?\s+(?P<y>{year})(?![\d,]\d))?(?![\p{{L}}\d]|\s+\d)"),
         period_before=regex.compile(
-            r"(?:(?P<mod>(?i:early|late|mid))(?:-|\s+)(?:(?i:in)\s+)?"
-            r"|(?i:the)\s+(?P<edge>(?i:end|beginning|start|middle|turn|close))\s+(?i:of)\s+(?:(?i:the)\s+)?"
+            r"(?:(?P<mod>(?i:early|late|mid|end))(?:-|\s+)(?:(?i:in)\s+)?"
+            r"|(?:(?i:the)\s+)?(?P<edge>(?i:end|beginning|start|middle|turn|close))\s+(?i:of)\s+(?:(?i:the)\s+)?"
             r"|(?:(?i:the)\s+)?(?P<half>(?i:first|second|1st|2nd))\s+(?i:half)\s+(?i:of)\s+"
             r"|(?:(?i:the)\s+)?(?P<q>(?i:first|second|third|fourth|1st|2nd|3rd|4th))\s+(?i:quarter)\s+(?i:of)\s+"
             r"|(?P<code>Q[1-4]|H[12])[\s\-/]*"
@@ -677,7 +677,7 @@ def _of_before(text: str, pos: int) -> bool:
 
 # The last word before a month or a year that can start a part of a period ("early", "the end
 # of", "Q4", "the summer of", "mid-"); anything else needs no search back.
-_PART_LAST_WORD = regex.compile(r"(?<![a-z0-9])(?:early|late|mid|in|of|q[1-4]|h[12]|spring|summer|autumn|fall|winter)$")
+_PART_LAST_WORD = regex.compile(r"(?<![a-z0-9])(?:early|late|mid|end|in|of|q[1-4]|h[12]|spring|summer|autumn|fall|winter)$")
 
 
 def _may_name_a_part(text: str, start: int) -> bool:
@@ -1097,6 +1097,10 @@ def _names_something(ctx: ExtractionContext, start: int, end: int) -> bool:
     return word.text[0].islower() and not verb_like
 
 
+# "the end of", "the middle of": a part of the month that follows, not a name ("the Ides of").
+_EDGE_OF = regex.compile(r"(?i:end|beginning|start|middle|close)\s+of\s+$")
+
+
 def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     """A month named without a day or year: "in September", "last March", "mid-July",
     "between June and August 1950", "Jan-Feb 2017". It needs a word that makes it a time (a
@@ -1122,8 +1126,8 @@ def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     if following and text[m.end() : following[0].start] == " " and following[0].text[0].isupper() and following[0].lower != "juche":
         return None  # "May Day", "the October Revolution": a name
     month = _month(ctx, m.group("m"))
-    if m.group("m").lower() in _AMBIGUOUS_MONTHS and prev == "of" and not runs_on:
-        return None  # "the Ides of March"
+    if m.group("m").lower() in _AMBIGUOUS_MONTHS and prev == "of" and not runs_on and not _EDGE_OF.search(tail):
+        return None  # "the Ides of March" (but "the end of March" is a time)
     start = pos
     relative = None
     end = m.end()
@@ -1158,7 +1162,8 @@ def _period_part(ctx: ExtractionContext, start: int, parts: DateParts) -> tuple[
     if m is None:
         return start, parts
     if m.group("mod"):
-        return m.start(), replace(parts, mod={"early": "START", "late": "END", "mid": "MID"}[m.group("mod").lower()])
+        # "end-March", as business news writes the end of March.
+        return m.start(), replace(parts, mod={"early": "START", "late": "END", "mid": "MID", "end": "END"}[m.group("mod").lower()])
     if m.group("edge"):
         return m.start(), replace(parts, mod=_EDGE_MOD[m.group("edge").lower()])
     if parts.month is not None or parts.year is None:
