@@ -1097,8 +1097,8 @@ def _names_something(ctx: ExtractionContext, start: int, end: int) -> bool:
     return word.text[0].islower() and not verb_like
 
 
-# "the end of", "the middle of": a part of the month that follows, not a name ("the Ides of").
-_EDGE_OF = regex.compile(r"(?i:end|beginning|start|middle|close)\s+of\s+$")
+# "the end of", "the middle of", "the month of": a time, not a name ("the Ides of").
+_EDGE_OF = regex.compile(r"(?i:end|beginning|start|middle|close|month)\s+of\s+$")
 
 
 def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
