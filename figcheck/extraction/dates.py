@@ -1101,6 +1101,19 @@ def _names_something(ctx: ExtractionContext, start: int, end: int) -> bool:
 _EDGE_OF = regex.compile(r"(?i:end|beginning|start|middle|close|month)\s+of\s+$")
 
 
+# Full month names that are no other word, so that one opening a sentence is the month.
+_UNAMBIGUOUS_MONTHS = _FULL_MONTH_NAMES - {"may", "march", "august"}
+
+
+def _opens_sentence(ctx: ExtractionContext, pos: int, name: str) -> bool:
+    """ "September was the wettest month on record": an unambiguous month name opening its
+    sentence needs no preposition to be a time."""
+    if name.lower() not in _UNAMBIGUOUS_MONTHS:
+        return False
+    sentence = ctx.index.sentence_at(pos)
+    return not ctx.text[sentence.start : pos].strip(" \t\n\"“‘'(")
+
+
 def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     """A month named without a day or year: "in September", "last March", "mid-July",
     "between June and August 1950", "Jan-Feb 2017". It needs a word that makes it a time (a
@@ -1113,7 +1126,7 @@ def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     tail = text[max(0, pos - 12) : pos]
     prev_text = tail.rstrip(" -").rsplit(None, 1)[-1] if tail.strip(" -") else ""
     prev = prev_text.lower() if prev_text.isalpha() else ""
-    if prev not in _MONTH_CUES:
+    if prev not in _MONTH_CUES and not _opens_sentence(ctx, pos, m.group("m")):
         joint = p.range_joint.match(text, m.end())
         if not (joint and joint.group().strip() and (p.month_alone.match(text, joint.end()) or p.month_year.match(text, joint.end()))):
             return None  # "Jan-Feb 2017" runs on to a second month; a month alone needs a cue
