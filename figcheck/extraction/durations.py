@@ -73,8 +73,13 @@ def find_durations(ctx: ExtractionContext) -> list[Mention]:
         if text[pos - 1 : pos] == "-":
             m = p.compound_before.search(text, window, pos)
             suffix = p.compound_suffix.match(text, unit.end())
+            if not m and suffix and u.lower() in _singular_units():
+                m = _A_HALF_HYPHEN.search(text, max(0, pos - 12), pos)  # "a half-hour drive"
+                n1 = "0.5"
+            else:
+                n1 = m.group("n1") if m else None
             if m and suffix and u.lower() in _singular_units():
-                mention = _duration(ctx, m.start(), suffix.end(), m.group("n1"), None, None, u, compound=True)
+                mention = _duration(ctx, m.start(), suffix.end(), n1, None, None, u, compound=True)
                 if mention:
                     if suffix.group("suffix") == "old":
                         mention.context = "age"
@@ -93,6 +98,12 @@ def find_durations(ctx: ExtractionContext) -> list[Mention]:
             if u.lower() in _singular_units() and _article_before(text, pos)
             else None
         )
+        if m is None and u.lower() in _singular_units():
+            m_half = _A_HALF.search(text, max(0, pos - 12), pos)  # "a half hour", "for a half day"
+            mention = _duration(ctx, m_half.start(), unit.end(), "0.5", None, None, u) if m_half else None
+            if mention:
+                out.append(mention)
+            continue
         if m:
             half = p.and_a_half.match(text, unit.end())
             # "a year ago", "for an hour", "nearly a month", "half a century", "a year and a
@@ -107,6 +118,8 @@ def find_durations(ctx: ExtractionContext) -> list[Mention]:
 
 
 _SINGLE_LOOKBACK = 48  # "lasted for well over half a " and no more
+_A_HALF = regex.compile(r"\b(?i:an?)\s+(?i:half)\s+$")
+_A_HALF_HYPHEN = regex.compile(r"\b(?i:an?)\s+(?i:half)-$")
 
 
 def _article_before(text: str, pos: int) -> bool:
