@@ -17,7 +17,14 @@ from figcheck.extraction.lexicon import alternation, load_lexicon
 from figcheck.extraction.mentions import ExtractionContext, Mention
 from figcheck.extraction.numbers import number_patterns, parse_number
 from figcheck.extraction.periods import period_of
-from figcheck.extraction.text import Word, ends_sentence as _ends_sentence, words_after, words_before
+from figcheck.extraction.text import (
+    Word,
+    ends_sentence as _ends_sentence,
+    figure_may_end_before,
+    word_before,
+    words_after,
+    words_before,
+)
 from figcheck.records import Anchor, DateRangeValue, DateValue
 
 JUCHE_EPOCH = 1911  # Juche 1 = 1912
@@ -455,7 +462,7 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
             # "The day after, ...", "the week before."
             sign = 1 if rel == "after" else -1
             parts = DateParts(relative="offset", anchored="text", offset=sign * multiple, offset_unit=letter, whole_period=True)
-            out.append(_offset_mention(ctx, _word_start_before(text, pos), after.end("rel"), parts))
+            out.append(_offset_mention(ctx, word_before(text, pos)[0], after.end("rel"), parts))
             continue
         in_time = _IN_TIME.match(text, end, end + 12)
         if not (after or in_time or _IN_BEFORE.search(text, max(0, pos - 40), pos)):
@@ -516,34 +523,16 @@ def _closed(text: str, pos: int) -> bool:
 
 def _word_before(text: str, pos: int) -> str:
     """The word before ``pos`` (across spaces), in lower case."""
-    begin = _word_start_before(text, pos)
-    end = begin
-    while end < pos and text[end].isalpha():
-        end += 1
+    begin, end = word_before(text, pos)
     return text[begin:end].lower()
 
 
-def _word_start_before(text: str, pos: int) -> int:
-    end = pos
-    while end > 0 and text[end - 1] in " \t\n\u00a0":
-        end -= 1
-    begin = end
-    while begin > 0 and text[begin - 1].isalpha():
-        begin -= 1
-    return begin
+_FIGURE_WORDS = frozenset({"a", "an"})
 
 
 def _number_ends_before(ctx: ExtractionContext, pos: int) -> bool:
     """Whether the word before the unit at ``pos`` can end a figure: digits, a number word, "a"."""
-    end = pos
-    while end > 0 and ctx.text[end - 1] in " \t\n\u00a0":
-        end -= 1
-    if end == pos or end == 0:
-        return False
-    if ctx.text[end - 1].isdigit():
-        return True
-    word = _word_before(ctx.text, pos)
-    return word in ("a", "an") or ctx.lexicon.number_word_value(word) is not None
+    return figure_may_end_before(ctx.text, pos, ctx.lexicon, _FIGURE_WORDS)
 
 
 def _offset_mention(ctx: ExtractionContext, start: int, end: int, parts: DateParts) -> Mention:

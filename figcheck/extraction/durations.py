@@ -11,7 +11,7 @@ import regex
 from figcheck.extraction.lexicon import alternation, load_lexicon
 from figcheck.extraction.mentions import ExtractionContext, Mention
 from figcheck.extraction.numbers import format_number, number_patterns, parse_number
-from figcheck.extraction.text import words_after
+from figcheck.extraction.text import figure_may_end_before, word_before, words_after
 from figcheck.records import DurationValue, Qualifier
 
 
@@ -124,12 +124,7 @@ _A_HALF_HYPHEN = regex.compile(r"\b(?i:an?)\s+(?i:half)-$")
 
 def _article_before(text: str, pos: int) -> bool:
     """Whether "a", "an" or "one" is the word right before the unit at ``pos``."""
-    end = pos
-    while end > 0 and text[end - 1] in " \t\n":
-        end -= 1
-    begin = end
-    while begin > 0 and text[begin - 1].isalpha():
-        begin -= 1
+    begin, end = word_before(text, pos, " \t\n")
     return text[begin:end].lower() in ("a", "an", "one")
 
 
@@ -172,22 +167,13 @@ def _joined(ctx: ExtractionContext, durations: list[Mention]) -> list[Mention]:
     return out
 
 
+_FIGURE_WORDS = frozenset({"a", "an", "half"})
+
+
 def _number_may_end_before(ctx: ExtractionContext, pos: int) -> bool:
     """Whether the word before the unit at ``pos`` can end a figure: digits, a number word,
-    "a", "an", "one"."""
-    text = ctx.text
-    end = pos
-    while end > 0 and text[end - 1] in " \t\n\u00a0":
-        end -= 1
-    if end == pos or end == 0:
-        return False
-    if text[end - 1].isdigit():
-        return True
-    begin = end
-    while begin > 0 and text[begin - 1].isalpha():
-        begin -= 1
-    word = text[begin:end].lower()
-    return word in ("a", "an", "half") or ctx.lexicon.number_word_value(word) is not None
+    "a", "an", "half"."""
+    return figure_may_end_before(ctx.text, pos, ctx.lexicon, _FIGURE_WORDS)
 
 
 @cache

@@ -268,6 +268,30 @@ class Word(NamedTuple):
 _make_tuple = tuple.__new__
 
 
+def word_before(text: str, pos: int, blanks: str = " \t\n\u00a0") -> tuple[int, int]:
+    """Where the run of letters ending right before ``pos`` (across ``blanks``) starts and ends;
+    an empty span at the blanks' start when a digit, a sign or nothing stands there."""
+    end = pos
+    while end > 0 and text[end - 1] in blanks:
+        end -= 1
+    begin = end
+    while begin > 0 and text[begin - 1].isalpha():
+        begin -= 1
+    return begin, end
+
+
+def figure_may_end_before(text: str, pos: int, lexicon, words: frozenset[str]) -> bool:
+    """Whether the word before a unit at ``pos`` (past at least one blank) can end a figure:
+    digits, a number word, or one of ``words`` ("a", "an"...)."""
+    begin, end = word_before(text, pos)
+    if end == pos or end == 0:
+        return False
+    if begin == end:
+        return text[end - 1].isdigit()
+    word = text[begin:end].lower()
+    return word in words or lexicon.number_word_value(word) is not None
+
+
 def words_between(text: str, start: int, end: int, max_words: int | None = None) -> list[Word]:
     """The words in [start, end), or only the first ``max_words`` of them."""
     out: list[Word] = []
