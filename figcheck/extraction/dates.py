@@ -388,8 +388,7 @@ def _relative_season(ctx: ExtractionContext, pos: int) -> Mention | None:
     else:
         year = this_year
     mention = _mention(ctx, before.start(), pos + len(word), DateParts(year=year, season=code), 0.7)
-    mention.value = mention.value.model_copy(update={"relative": True, "resolved_from": _publication_note(pub)})
-    return mention
+    return _from_publication(mention, pub)
 
 
 # --- dates counted from another time -------------------------------------------------------
@@ -716,8 +715,7 @@ def _day_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     else:
         when = ahead
     mention = _mention(ctx, m.start(), m.end(), DateParts(year=when.year, month=when.month, day=day), 0.6)
-    mention.value = mention.value.model_copy(update={"relative": True, "resolved_from": _publication_note(pub)})
-    return mention
+    return _from_publication(mention, pub)
 
 
 def _month_with_day(pub: date, day: int, step: int) -> date:
@@ -865,6 +863,13 @@ def resolve(ctx: ExtractionContext, parts: DateParts) -> tuple[str, str | None]:
         if parts.day:
             value += f"-{parts.day:02d}"
     return value, None
+
+
+def _from_publication(mention: Mention, pub: date) -> Mention:
+    """Marks a date whose parts were all given as resolved against the publication date, as
+    "in February this year", "on the 3rd" and "this summer" are."""
+    mention.value = mention.value.model_copy(update={"relative": True, "resolved_from": _publication_note(pub)})
+    return mention
 
 
 @cache
@@ -1145,9 +1150,7 @@ def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
         parts = DateParts(year=ctx.published.year + step, month=month)
         start, parts = _period_part(ctx, start, parts)
         mention = _mention(ctx, start, year_after.end(), parts, 0.8)
-        mention.value.resolved_from = f"published {ctx.published.isoformat()}"
-        mention.value.relative = True
-        return mention
+        return _from_publication(mention, ctx.published)
     parts = DateParts(month=month, relative=relative, tense=None if relative else _tense(ctx, pos))
     start, parts = _period_part(ctx, start, parts)
     return _mention(ctx, start, end, parts, 0.75)
