@@ -25,9 +25,10 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         value = claim.value
         assert isinstance(value, AnniversaryValue)
         frame = links.frame(claim)
-        if frame.years and frame.years[0] in _fact_years(context, claim):
+        dated = _dated_facts(context, claim)
+        if frame.years and frame.years[0] in {year for year, _, _ in dated}:
             frame = _of_publication(frame, frame.years[0], article)
-        event_year, label, fact = _event_year(claim, value, context, frame.years)
+        event_year, label, fact = _event_year(dated, value, frame.years)
         if event_year is None:
             said = f"published {article.published.isoformat()}" if article.published else "publication date unknown"
             why = (f"“{value.event}” points back to an event named elsewhere, which these words alone do not tell"
@@ -140,26 +141,21 @@ def _covering_claim(article: Article, claim: Claim, fact, falls: int) -> Claim |
     return None
 
 
-def _fact_years(context: CheckContext, claim: Claim) -> set[int]:
-    """The years of the events the claim's reference facts date."""
-    years = set()
-    for fact in context.links.facts(claim):
-        timex = str(fact.value.start) if fact.kind == "date_range" else str(fact.value)
-        bounds = date_bounds(timex) if fact.kind in ("date", "date_range") else None
-        if bounds:
-            years.add(bounds[0].year)
-    return years
-
-
-def _event_year(claim: Claim, value: AnniversaryValue, context: CheckContext, years: tuple[int, ...]):
-    """The year of the event from the reference facts its "of ..." phrase names; where several
-    facts date it (an event celebrated from two founding dates), the one that fits is taken."""
+def _dated_facts(context: CheckContext, claim: Claim) -> list[tuple[int, str, object]]:
+    """(year, label, fact) for each reference fact the claim's "of ..." phrase names that dates
+    its event."""
     dated = []
     for fact in context.links.facts(claim):
         timex = str(fact.value.start) if fact.kind == "date_range" else str(fact.value)
         bounds = date_bounds(timex) if fact.kind in ("date", "date_range") else None
         if bounds:
             dated.append((bounds[0].year, f"{fact.subject}, {fact.property} ({timex}, reference {fact.id})", fact))
+    return dated
+
+
+def _event_year(dated: list[tuple[int, str, object]], value: AnniversaryValue, years: tuple[int, ...]):
+    """The year of the event from its dated facts; where several facts date it (an event
+    celebrated from two founding dates), the one that fits is taken."""
     if not dated:
         return None, None, None
     fitting = [d for d in dated if d[0] + value.ordinal in years]
