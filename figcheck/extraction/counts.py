@@ -169,8 +169,8 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             subject, subject_span = None, None
         if subject:
             first = subject.split()[0].lower()
-            if first in lex.time_units:
-                continue  # a duration, found by its own recognizer
+            if first in lex.time_units and first != "second":
+                continue  # a duration, found by its own recognizer ("3 second-round games" is not)
             last = subject.split()[-1].lower()
             if unit is None and (first in lex.measure_units or last in lex.measure_units):
                 # "tons of rice", "U.S. dollars"
