@@ -278,6 +278,10 @@ def _vague(ctx: ExtractionContext, pos: int, end: int, unit: str) -> Mention | N
     start = m.start("q") if m.group("q") and stated else m.start("a") if m.group("a") else m.start("v")
     mention = Mention("duration", start, end, value, 0.7, qualifier=qualifier)
     _relate(ctx, mention, start, end)
+    # "in a few months after the liberation and the committee was founded in February 1946": the
+    # next date of the sentence is as often another clause's; a length this vague is not worth
+    # a guess at its event's date (it stays "after", with no date to measure from).
+    mention.anchor_span = None
     return mention
 _A_HALF = regex.compile(r"\b(?i:an?)\s+(?i:half)\s+$")
 _A_HALF_HYPHEN = regex.compile(r"\b(?i:an?)\s+(?i:half)-$")
