@@ -47,6 +47,8 @@ class Lexicon(BaseModel):
     whole_unit_words: dict[str, float] = Field(default_factory=dict)
     vague_durations: dict[str, tuple[int, int]] = Field(default_factory=dict)
     measure_units: dict[str, str]
+    glued_measure_units: dict[str, str] = Field(default_factory=dict)
+    length_words: list[str] = Field(default_factory=list)
     label_words: frozenset[str]
     partitive_cues: dict[PartitiveCue, list[str]]
     name_heads: frozenset[str]

@@ -96,7 +96,7 @@ def _word_categories() -> dict[str, tuple[str, ...]]:
         categories[word].add("anniversary")
     categories["juche"].add("juche")
     nw = lex.number_words
-    for word in [*nw.units, *nw.tens, *nw.scales, *nw.collectives, "half", "quarter", "quarters"]:
+    for word in [*nw.units, *nw.tens, *nw.scales, *nw.collectives, *lex.fraction_words, "half", "quarter", "quarters"]:
         categories[word].add("number")
     for word in lex.vague_amounts:
         categories[word].add("vague")
