@@ -4,6 +4,7 @@ working people", "three to four", "1.2 million tons", "45 percent", "three-natio
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import cache
 
@@ -86,7 +87,11 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
     text = ctx.text
     out: list[Mention] = []
     last_end = -1
-    for pos in ctx.triggers.numbers():
+    positions = ctx.triggers.numbers()
+    i = 0
+    while i < len(positions):
+        pos = positions[i]
+        i += 1
         if pos < last_end:
             continue  # inside "three hundred and fifty", already read
         m = p.number.match(text, pos)
@@ -108,6 +113,16 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
                 continue
             strength_end = compound.end()  # "30 000-strong U.S. forces" counts the forces
         raw = m.group()
+        if " and " in raw.lower() and not raw[0].isdigit() and parse_number(raw, lex) is None:
+            # "five and six percent": two figures; read the first, the second at its own place.
+            shorter = p.number.match(text, pos, m.start() + raw.lower().index(" and "))
+            if shorter is None:
+                continue
+            second = _NEXT_FIGURE.search(text, shorter.end(), m.end())
+            if second:
+                bisect.insort(positions, second.start(), lo=i)  # "six percent" is read there
+            m, raw = shorter, shorter.group()
+            last_end = m.end()
         ratio = p.ratio_after.match(text, m.end()) if text[m.end() : m.end() + 5].lower().startswith((" in ", " out ")) else None
         found = _ratio(ctx, m.start(), parse_number(raw, lex), ratio) if ratio else None
         if found:
@@ -165,6 +180,9 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             second = parse_number(rng.group("n2"), lex)
             sep = rng.group("sep")
             joins = sep != "and" or (opener or "").lower() == "between"
+            scale = _scale_of(lex, rng.group("n2"))
+            if scale and second is not None and value < scale <= second and not _scale_of(lex, raw) and value * scale < second:
+                value = value * scale  # "between five and six thousand": both are thousands
             if second is not None and second > value and joins:
                 low, high, qualifier = value, second, "range"
                 end = rng.end()
@@ -289,6 +307,16 @@ def _length_words() -> regex.Pattern:
 
 def _length_after(ctx: ExtractionContext, end: int) -> bool:
     return _length_words().match(ctx.text, end, end + 20) is not None
+
+
+_NEXT_FIGURE = regex.compile(r"(?<=\s(?i:and)\s+)\S")
+
+
+def _scale_of(lex, written: str) -> int | None:
+    """The scale word a figure ends with ("six thousand" → 1000, "3 mln" → 1e6), if any."""
+    last = written.lower().split()[-1] if written.split() else ""
+    nw = lex.number_words
+    return nw.scales.get(last) or nw.abbreviated_scales.get(last)
 
 
 _MINUS_WORD = regex.compile(r"(?i:\bminus)\s+$")

@@ -88,8 +88,10 @@ def find_durations(ctx: ExtractionContext) -> list[Mention]:
         u = unit.group()
         lower = u.lower()
         short = lower in ctx.lexicon.short_time_units
-        if short and u != lower:
-            continue  # "Min", "H": a name or an initial
+        if short and u != lower and lower not in _TITLE_CASE_SHORT_UNITS:
+            continue  # "Min", "H": a name or an initial ("Three Yrs Ago" in a headline is a length)
+        if short and text[unit.end() : unit.end() + 1] == "." and text[unit.end() + 1 : unit.end() + 2].isalpha():
+            continue  # "27 h.p.": horsepower
         window = max(0, pos - _LOOKBACK)
         if text[pos - 1 : pos].isdigit():
             mention = _glued(ctx, pos, unit.end(), u)
@@ -187,6 +189,7 @@ def _glued(ctx: ExtractionContext, pos: int, end: int, unit: str) -> Mention | N
     return _duration(ctx, start, end, m.group("n1"), None, m.group("q"), unit)
 
 
+_TITLE_CASE_SHORT_UNITS = frozenset("yr yrs hr hrs mins secs".split())
 # Words before "half year" that make it a half of a year (a period), not a length: "the first
 # half year".
 _HALF_OF_PERIOD = frozenset("first second latter former".split())
@@ -209,6 +212,8 @@ def _whole_unit(ctx: ExtractionContext, pos: int, end: int, unit: str) -> Mentio
     if word == "half":
         if m.group("det") and m.group("det").lower() == "the":
             return None
+        if text[max(0, begin - 5) : begin].lower().rstrip().endswith("and"):
+            return None  # "one and half year": the figure before reads it
         before = text[max(0, begin - 12) : begin].split()
         if before and before[-1].lower() in _HALF_OF_PERIOD:
             return None  # "the first half year": the first six months of one

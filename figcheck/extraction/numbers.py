@@ -52,7 +52,7 @@ def number_patterns() -> NumberPatterns:
     # "three dozen", "4 dozen": the figure times the collective.
     multiplied = rf"(?:\s+(?i:{alternation(nw.multiplying_collectives)})\b)?" if nw.multiplying_collectives else ""
     # "three and a half million", "two and a half".
-    half = rf"(?:\s+and\s+a\s+half(?:\s+(?:{scale}))?\b)?"
+    half = rf"(?:\s+and\s+(?:a\s+)?half(?:\s+(?:{scale}))?\b)?"
     spelled = (
         # "half a million", "a quarter of a million", "three quarters of a billion".
         rf"(?i:\bhalf\s+an?\s+(?:{scale}|{alternation(nw.collectives)})\b"
@@ -123,8 +123,12 @@ def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
         return float(exact)
     if "point" in parts:
         return _spelled_decimal(parts, lex)
+    if parts[-2:] == ["and", "half"] or parts[-3:-1] == ["and", "half"]:
+        # "one and half year", as some write "one and a half".
+        at = len(parts) - (2 if parts[-1] == "half" else 3)
+        parts = [*parts[:at], "and", "a", *parts[at + 1 :]]
     if not _one_number(parts, lex):
-        return None  # "twenty twenty" is not forty
+        return None  # "twenty twenty" is not forty, "five and six" not eleven
     if parts[0] == "half" and len(parts) > 1:
         rest = parse_number(" ".join(parts[1:]), lex)
         return rest / 2 if rest is not None else None
@@ -200,16 +204,21 @@ def _one_number(words: list[str], lex: Lexicon) -> bool:
     "three thousand twenty"; not "twenty twenty" or "five six" (two numbers side by side)."""
     nw = lex.number_words
     previous = None
+    before_and = None  # the kind of number word right before an "and"
     for word in words:
         if word in nw.tens:
             kind = "tens"
         elif word in nw.units:
             kind = "unit" if nw.units[word] < 10 else "teen"
         else:
+            before_and = previous if word == "and" else None
             previous = None  # a scale word, "and", "a": a new group may follow
             continue
         if previous is not None and not (previous == "tens" and kind == "unit"):
             return False
+        if before_and in ("unit", "teen"):
+            return False  # "five and six": two figures ("hundred and five", "twenty and three" are one)
+        before_and = None
         previous = kind
     return True
 
