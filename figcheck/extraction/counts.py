@@ -113,7 +113,8 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
                 continue
             strength_end = compound.end()  # "30 000-strong U.S. forces" counts the forces
         raw = m.group()
-        if " and " in raw.lower() and not raw[0].isdigit() and parse_number(raw, lex) is None:
+        if (" and " in raw.lower() and not raw[0].isdigit() and parse_number(raw, lex) is None
+                and not _fraction_tail(ctx, raw, None, m.end())):
             # "five and six percent": two figures; read the first, the second at its own place.
             shorter = p.number.match(text, pos, m.start() + raw.lower().index(" and "))
             if shorter is None:
@@ -145,10 +146,10 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
         if _names_a_unit(ctx, m.end()):
             continue
         value = parse_number(raw, lex)
-        if value is None:
+        tail = _fraction_tail(ctx, raw, value, m.end())
+        if value is None and tail is None:
             continue
         start, end = m.start(), m.end()
-        tail = _fraction_tail(ctx, raw, value, end)
         if tail:
             # "five and a quarter miles", "twenty and three fifths", "2 1/4": a mixed number.
             value, end = tail
@@ -618,22 +619,24 @@ def _fraction_tail_patterns() -> tuple[regex.Pattern, regex.Pattern]:
     )
 
 
-def _fraction_tail(ctx: ExtractionContext, raw: str, value: float, end: int) -> tuple[float, int] | None:
+def _fraction_tail(ctx: ExtractionContext, raw: str, value: float | None, end: int) -> tuple[float, int] | None:
     """A mixed number that goes on after the figure read: "2 1/4", "10 1/2 miles", "five and a
     quarter", "three and a fifth"; "one hundred and three quarters" and "twenty and three
     fifths" (the last group before the denominator is its numerator). Spelled with spelled,
     digits with digits; the whole part is a whole number and the fraction a proper one."""
     text = ctx.text
-    if not value.is_integer():
+    if value is not None and not value.is_integer():
         return None
     if raw[0].isdigit():
+        if value is None:
+            return None
         m = _SLASH_AFTER_WHOLE.match(text, end, end + 12) if "," not in raw and raw.isdigit() else None
         if m is None or not _proper(int(m.group("num")), int(m.group("den"))):
             return None
         return value + int(m.group("num")) / int(m.group("den")), m.end()
     and_a, after = _fraction_tail_patterns()
     lex = ctx.lexicon
-    m = and_a.match(text, end, end + 40)
+    m = and_a.match(text, end, end + 40) if value is not None else None
     if m:
         num = 1 if m.group("num").lower() in ("a", "an") else lex.number_words.units[m.group("num").lower()]
         den = lex.fraction_words[m.group("den").lower()]
