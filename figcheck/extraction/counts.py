@@ -204,7 +204,7 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             # "2010 saw record growth", "About 600 remain missing": a verb, no noun (but "1 000
             # discharged soldiers", "1 400 heavily-armed policemen" count a noun)
             subject, subject_span = None, None
-        if unit is None:
+        if unit is None and text[end : end + 3].lstrip(" \t")[:1] in ("(", "[", "{", "<"):
             bracketed = _bracketed_unit().match(text, end, end + 16)
             if bracketed:
                 # "The weight is 20 (kg)": a unit in brackets.
@@ -328,6 +328,8 @@ def _minus_before(text: str, start: int) -> int | None:
     a sign after a blank or a bracket, not the dash of a range ("3-5%")."""
     if start > 0 and text[start - 1] in "-−" and (start == 1 or text[start - 2] in " \t\n(["):
         return start - 1
+    if "minus" not in text[max(0, start - 12) : start].lower():
+        return None
     m = _MINUS_WORD.search(text, max(0, start - 12), start)
     return m.start() if m else None
 
@@ -627,15 +629,21 @@ def _fraction_tail(ctx: ExtractionContext, raw: str, value: float | None, end: i
     text = ctx.text
     if value is not None and not value.is_integer():
         return None
+    following = text[end : end + 16].split(None, 1)
+    if not following:
+        return None
     if raw[0].isdigit():
-        if value is None:
+        if value is None or not following[0][:1].isdigit():
             return None
         m = _SLASH_AFTER_WHOLE.match(text, end, end + 12) if "," not in raw and raw.isdigit() else None
         if m is None or not _proper(int(m.group("num")), int(m.group("den"))):
             return None
         return value + int(m.group("num")) / int(m.group("den")), m.end()
-    and_a, after = _fraction_tail_patterns()
     lex = ctx.lexicon
+    word = following[0].lower().rstrip(".,;:!?)")
+    if word != "and" and word not in lex.fraction_words:
+        return None  # most figures: no fraction after them, no pattern tried
+    and_a, after = _fraction_tail_patterns()
     m = and_a.match(text, end, end + 40) if value is not None else None
     if m:
         num = 1 if m.group("num").lower() in ("a", "an") else lex.number_words.units[m.group("num").lower()]
