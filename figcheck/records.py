@@ -183,7 +183,9 @@ class DateRangeValue(Record):
 
 class DurationValue(Record):
     type: Literal["duration"] = "duration"
-    # TIMEX3 duration: "P3Y", "P60Y", "P4D"; "PXD" style when only bounds are known.
+    # TIMEX3 duration: "P3Y", "P60Y", "P4D", "P1Y1M21D"; "PXD" style when only bounds are
+    # known: a range ("three to four days") or a vague length ("a few days": qualifier
+    # "approx", low_timex P2D, high_timex P5D; the bounds of each vague word are the lexicon's).
     timex: str
     low_timex: str | None = None
     high_timex: str | None = None
