@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import islice
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -294,12 +295,10 @@ def figure_may_end_before(text: str, pos: int, lexicon, words: frozenset[str]) -
 
 def words_between(text: str, start: int, end: int, max_words: int | None = None) -> list[Word]:
     """The words in [start, end), or only the first ``max_words`` of them."""
-    out: list[Word] = []
-    for m in (_WORD_ASCII if text.isascii() else _WORD).finditer(text, start, end):
-        out.append(_make_tuple(Word, (m.group(), *m.span())))
-        if max_words is not None and len(out) >= max_words:
-            break
-    return out
+    matches = (_WORD_ASCII if text.isascii() else _WORD).finditer(text, start, end)
+    if max_words is not None:
+        matches = islice(matches, max_words)
+    return [_make_tuple(Word, (m.group(), *m.span())) for m in matches]
 
 
 def is_initialism_with_dot(word: str) -> bool:
@@ -342,8 +341,9 @@ def words_after(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
 def words_before(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
     """Up to ``max_words`` words before ``pos`` back to ``limit``, in text order."""
     # Read back a window likely to hold enough words, widening it only when it does not: a
-    # clause can be long, and the words far before ``pos`` are not needed.
-    reach = 12 * max_words
+    # clause can be long, and the words far before ``pos`` are not needed. (The words found
+    # do not depend on the window: it starts at a blank, and no word holds one.)
+    reach = 8 * max_words
     while True:
         begin = max(limit, pos - reach)
         if begin > limit:
