@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -196,3 +197,82 @@ def test_a_number_of_digits_reads_as_the_general_reading_reads_it(digits: str) -
     # A blank in front keeps the number off the quick path: the general reading strips it.
     assert parse_number(digits) == parse_number(f" {digits}")
     assert parse_number(digits) == float(digits.replace(",", ""))
+
+
+# --- searches back from a figure ------------------------------------------------------------
+
+
+def _looking_back_patterns() -> dict[str, regex.Pattern]:
+    """The patterns the recognizers search back with ``search_back``, and a few that are hard
+    to read from the right (lookarounds at either end, lazy and nested repeats)."""
+    from figcheck.extraction.anniversaries import anniversary_patterns
+    from figcheck.extraction.counts import _ADDED_BEFORE, count_patterns
+    from figcheck.extraction.dates import date_patterns
+
+    dates, counts = date_patterns(), count_patterns()
+    return {
+        "weekday_before": dates.weekday_before,
+        "ordinal_day_before": dates.ordinal_day_before,
+        "century_before": dates.century_before,
+        "period_before": dates.period_before,
+        "total_verb_before": counts.total_verb_before,
+        "qualifier_before": counts.qualifier_before,
+        "added_before": _ADDED_BEFORE,
+        "owner": anniversary_patterns().owner,
+        "lookarounds": regex.compile(r"(?<![\p{L}\d])(?:(?i:the)\s+)?(?P<n>\d+|\p{L}+?)(?=\s)\s+(?!of\b)$"),
+        "lazy_nested": regex.compile(r"(?:(?P<a>\w+?)(?:-\w+)*,?\s+){1,3}?(?P<b>and\s+)?$"),
+    }
+
+
+def _example_texts() -> list[str]:
+    from figcheck.extraction.examples import iter_example_cases
+
+    return [case.text for case in iter_example_cases()]
+
+
+def _same_match(a: regex.Match | None, b: regex.Match | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a.span() == b.span() and a.groupdict() == b.groupdict() and a.regs == b.regs
+
+
+def test_a_search_back_finds_what_a_forward_search_finds_on_the_example_corpora() -> None:
+    from figcheck.extraction.text import search_back
+
+    patterns = _looking_back_patterns()
+    found = dict.fromkeys(patterns, 0)
+    for text in _example_texts():
+        # A recognizer looks back from where a word starts (a figure, a month, a unit).
+        for end in [m.start() for m in regex.finditer(r"\w+", text)] + [len(text)]:
+            for name, pattern in patterns.items():
+                for reach in (14, 60):
+                    begin = max(0, end - reach)
+                    want = pattern.search(text, begin, end)
+                    assert _same_match(search_back(pattern, text, begin, end), want), (name, text[begin:end])
+                    found[name] += want is not None
+    # The corpora hold matches for every pattern, so the comparison is not only of misses.
+    assert all(found.values()), found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["the", "The", "of", "and", "Monday", ",", " ", "  ", "\n", "-", "25th", "5", "1950", "early", "end", "some",
+     "another", "reached", "totaled", "Kim's", "his", "'s", "20th", "first", "(", "x", "a"]), max_size=14),
+       st.integers(0, 200), st.integers(0, 200))
+def test_a_search_back_finds_what_a_forward_search_finds_on_any_text(pieces: list[str], a: int, b: int) -> None:
+    from figcheck.extraction.text import search_back
+
+    text = " ".join(pieces)
+    begin, end = min(a, b, len(text)), min(max(a, b), len(text))
+    for name, pattern in _looking_back_patterns().items():
+        assert _same_match(search_back(pattern, text, begin, end), pattern.search(text, begin, end)), name
+
+
+@pytest.mark.parametrize("source", [r"(?>a|ab)c$", r"a++b$", r"(?P<x>a)(?P=x)$", r"(a)\1$", r"(a)?(?(1)b|c)$", r"\Ga$"])
+def test_a_pattern_read_differently_from_the_right_is_searched_forward(source: str) -> None:
+    from figcheck.extraction.text import _reversed, search_back
+
+    pattern = regex.compile(source)
+    assert _reversed(pattern) is None
+    for text in ("abc", "aab", "aa", "ba", "a"):
+        assert _same_match(search_back(pattern, text, 0, len(text)), pattern.search(text, 0, len(text)))

@@ -6,6 +6,7 @@ import bisect
 import re
 from itertools import islice
 from dataclasses import dataclass, field
+from functools import cache
 from typing import NamedTuple
 
 import regex
@@ -354,3 +355,28 @@ def words_before(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
         if len(found) > max_words or begin <= limit:
             return [_make_tuple(Word, (m.group(), *m.span())) for m in found[-max_words:]]
         reach *= 4
+
+
+# Constructs that make a pattern match differently from the right (atomic groups, possessive
+# quantifiers, back-references, conditionals): a pattern with any of them is never reversed.
+_DIRECTIONAL = re.compile(r"\(\?>|[*+?}]\+|\(\?P=|\(\?\(|\\[1-9]|\\g<|\\G")
+
+
+@cache
+def _reversed(pattern: regex.Pattern) -> regex.Pattern | None:
+    if not isinstance(pattern, regex.Pattern) or _DIRECTIONAL.search(pattern.pattern):
+        return None
+    return regex.compile(pattern.pattern, flags=pattern.flags | regex.REVERSE)
+
+
+def search_back(pattern: regex.Pattern, text: str, begin: int, end: int) -> regex.Match | None:
+    """``pattern.search(text, begin, end)``, for a pattern that looks back from ``end`` (one that
+    ends in ``$``: "more than 50 " before "years", "the end of " before a date). A forward search
+    tries the pattern at every position of the window, and most of these searches find nothing;
+    the same pattern searched from the right is anchored at once and says whether any match
+    exists (a span matches or not whichever way it is read). Only when one does is the window
+    searched from the left, for the match a forward search gives."""
+    reverse = _reversed(pattern)
+    if reverse is not None and reverse.search(text, begin, end) is None:
+        return None
+    return pattern.search(text, begin, end)
