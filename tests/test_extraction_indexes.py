@@ -136,6 +136,34 @@ def test_assembled_claims_have_every_field_and_validate(path: Path) -> None:
         assert Claim.model_validate_json(claim.model_dump_json()).model_dump_json() == claim.model_dump_json()
 
 
+def test_values_assembled_with_defaults_are_the_validated_values() -> None:
+    from figcheck.extraction.examples import iter_example_cases
+    from figcheck.records import DateValue, assemble_with_defaults
+
+    dates = [c.value for case in iter_example_cases() for c in extract_claims(case.document()) if c.kind == "date"]
+    dates += [c.value for p in _BUNDLED for c in extract_claims(load_document(p)) if c.kind == "date"]
+    assert len(dates) > 100
+    for value in dates:
+        given = {name: getattr(value, name) for name in value.model_fields_set}
+        validated = DateValue(**given)
+        assert value == validated
+        assert list(value.__dict__) == list(DateValue.model_fields)
+        assert value.model_fields_set == validated.model_fields_set
+        assert value.model_dump_json() == validated.model_dump_json()
+        assert assemble_with_defaults(DateValue, **given) == validated
+
+
+def test_a_value_assembled_with_defaults_names_its_fields() -> None:
+    from figcheck.records import Anchor, DateValue, assemble_with_defaults
+
+    with pytest.raises(TypeError, match="missing fields \\['timex'\\]"):
+        assemble_with_defaults(DateValue, calendar_year=1950)
+    with pytest.raises(TypeError, match="unknown fields \\['year'\\]"):
+        assemble_with_defaults(DateValue, timex="1950", year=1950)
+    anchor = assemble_with_defaults(Anchor, relation="after")
+    assert anchor == Anchor(relation="after") and anchor.model_fields_set == {"relation"}
+
+
 # --- alternations of the lexicon's phrases, as trees -------------------------------------
 
 def _flat_alternation(phrases: list[str]) -> str:

@@ -26,7 +26,7 @@ from figcheck.extraction.text import (
     words_after,
     words_before,
 )
-from figcheck.records import Anchor, DateRangeValue, DateValue
+from figcheck.records import Anchor, DateRangeValue, DateValue, assemble_with_defaults
 
 JUCHE_EPOCH = 1911  # Juche 1 = 1912
 _RANGE_OPENER = regex.compile(r"\b(from|between)\s+$")
@@ -920,7 +920,8 @@ def _nearest_year(pub: date, month: int, day: int) -> int:
 def _mention(ctx: ExtractionContext, start: int, end: int, parts: DateParts, confidence: float) -> Mention:
     timex, note = resolve(ctx, parts)
     period = period_of(timex) or (None, None, None)
-    value = DateValue(
+    value = assemble_with_defaults(
+        DateValue,
         timex=timex,
         calendar="juche" if parts.juche_year else "gregorian",
         calendar_year=parts.juche_year or parts.year,

@@ -39,7 +39,9 @@ _INITIALISM_WITH_DOT_ASCII = re.compile(r"(?:[A-Z]\.){2,}")
 # The blanks before a word (what str.isspace takes on ASCII), then the word.
 _BLANKS_THEN_WORD_ASCII = re.compile(rf"[\t\n\x0b\x0c\r\x1c-\x1f ]*({_WORD_ASCII.pattern})")
 _INITIALISM_ASCII = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
-_SENTENCE_END_ASCII = re.compile(rf"[.!?]+[\"')\]]*(?={_ASCII_BLANK})|\n")
+# Written to start with one set of characters, which ``re`` scans for without trying the
+# pattern at every position: a newline, or the stops of ``_SENTENCE_END``.
+_SENTENCE_END_ASCII = re.compile(rf"[.!?\n](?:(?<=\n)|[.!?]*[\"')\]]*(?={_ASCII_BLANK}))")
 
 
 # Longer than any sentence of prose: a run of text without a sentence end this long is cut.
