@@ -304,3 +304,45 @@ def test_a_pattern_read_differently_from_the_right_is_searched_forward(source: s
     assert _reversed(pattern) is None
     for text in ("abc", "aab", "aa", "ba", "a"):
         assert _same_match(search_back(pattern, text, 0, len(text)), pattern.search(text, 0, len(text)))
+
+
+# --- numbers that are not claims -------------------------------------------------------------
+
+_NOT_CLAIMS = [
+    "Call +82-2-727-0114 or (202) 555-0143 or 02-727-0114 now.",
+    "At 09:18, 10:25 PM, 8 a.m., 5pm, 5 PM, 5\tam, 7.30 p.m. and 9 o'clock; 11\n am",
+    "Dated 2015.04.28, 28/04/2015, 2015/04/28, 28.04.2015 and 1.2.2015.",
+    "12345-678-9012 and 123-456-7890 and 1234.5.6 and 99999:12 and 5 apples at 6 pm.",
+    "Height 1211 and 351, Resolution 1718, No. 3 and MiG-15, mid-1950 and the 1950s.",
+    "He paid 5 a piece; 3 pigs at 4 Apple Street; 20 of them; 2 opened 7 o'clock",
+    "1 2 3 4 5 6 7 8 9 0 -1 :2 .3 /4 a5 5a 55p 555P 5555o 5555 o",
+]
+
+
+def _non_claims_both_ways(text: str) -> None:
+    from figcheck.extraction.exclusions import non_claim_spans
+    from figcheck.extraction.triggers import find_triggers
+
+    triggers = find_triggers(text)
+    assert non_claim_spans(text, triggers.digits, triggers.digit_lengths) == non_claim_spans(text, triggers.digits)
+
+
+@pytest.mark.parametrize("text", _NOT_CLAIMS)
+def test_numbers_that_are_not_claims_are_found_without_trying_every_form(text: str) -> None:
+    _non_claims_both_ways(text)
+
+
+def test_numbers_that_are_not_claims_are_the_same_on_the_example_corpora() -> None:
+    from figcheck.extraction.examples import iter_example_cases
+
+    for case in iter_example_cases():
+        _non_claims_both_ways(case.text)
+    for path in _BUNDLED:
+        _non_claims_both_ways(path.read_text(encoding="utf-8"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["5", "12", "2015", "12345", "+", "(", ")", "-", ":", ".", "/", " ", "\t", "\n", "am",
+                                 "PM", "p.m.", "o'clock", "o", "a", "x", "Height", "No.", ","]), max_size=16))
+def test_numbers_that_are_not_claims_are_the_same_on_any_text(pieces: list[str]) -> None:
+    _non_claims_both_ways("".join(pieces))

@@ -49,16 +49,44 @@ def _label_list() -> regex.Pattern:
     return regex.compile(rf"{_NUMBER}(?:\s*(?:,|and|or|&|/)\s*{_NUMBER}(?![\p{{L}}]))*")
 
 
-def non_claim_spans(text: str, digit_starts: list[int]) -> list[tuple[int, int]]:
+# Every form above that starts at a digit starts with a run of at most four digits followed by
+# one of these, or by blanks and then one of ``_CLOCK_LETTERS`` ("5 pm", "six o'clock").
+_FORM_SEPARATORS = frozenset("-:./aApP")
+_CLOCK_LETTERS = frozenset("aApPo")
+
+
+def _may_start_form(text: str, pos: int, length: int) -> bool:
+    """Whether one of ``_anchored_forms`` can match at the digit run at ``pos`` (ASCII text): most
+    figures are followed by a blank and a word, and the forms are not tried there."""
+    end = pos + length
+    if length > 4 or end >= len(text):
+        return False
+    if text[end] in _FORM_SEPARATORS:
+        return True
+    if not text[end].isspace():
+        return False
+    end += 1
+    while end < len(text) and text[end].isspace():
+        end += 1
+    return end < len(text) and text[end] in _CLOCK_LETTERS
+
+
+def non_claim_spans(text: str, digit_starts: list[int], digit_lengths: list[int] | None = None) -> list[tuple[int, int]]:
+    """The spans of ``text`` where nothing is a claim; ``digit_starts`` (and, when given, their
+    lengths) are the runs of digits in it."""
     spans: list[tuple[int, int]] = []
     forms = _anchored_forms()
     label_list = _label_list()
     covered = -1
-    for pos in digit_starts:
+    quick = digit_lengths is not None and text.isascii()
+    for i, pos in enumerate(digit_starts):
         if pos < covered:
             continue
         start = pos - 1 if pos and text[pos - 1] in "+(" else pos
-        m = forms.match(text, start)
+        if quick and start == pos and not _may_start_form(text, pos, digit_lengths[i]):
+            m = None
+        else:
+            m = forms.match(text, start)
         if m:
             spans.append(m.span())
             covered = m.end()
