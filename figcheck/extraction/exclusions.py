@@ -49,26 +49,31 @@ def _label_list() -> regex.Pattern:
     return regex.compile(rf"{_NUMBER}(?:\s*(?:,|and|or|&|/)\s*{_NUMBER}(?![\p{{L}}]))*")
 
 
-# Every form above that starts at a digit starts with a run of at most four digits followed by
-# one of these, or by blanks and then one of ``_CLOCK_LETTERS`` ("5 pm", "six o'clock").
-_FORM_SEPARATORS = frozenset("-:./aApP")
-_CLOCK_LETTERS = frozenset("aApPo")
+# Every form above that starts at a digit starts with a run of at most four digits, then a
+# separator and a digit ("09:18", "02-727-0114", "2015.04.28", "7.30 p.m."), or the "am" or "pm"
+# of a time ("5pm", "8 a.m.", after blanks or none), or blanks and "o'clock".
+_SEPARATORS = frozenset("-:./")
+_MERIDIEMS = frozenset("aApP")
 
 
 def _may_start_form(text: str, pos: int, length: int) -> bool:
     """Whether one of ``_anchored_forms`` can match at the digit run at ``pos`` (ASCII text): most
     figures are followed by a blank and a word, and the forms are not tried there."""
     end = pos + length
-    if length > 4 or end >= len(text):
+    n = len(text)
+    if length > 4 or end + 1 >= n:
         return False
-    if text[end] in _FORM_SEPARATORS:
-        return True
-    if not text[end].isspace():
-        return False
-    end += 1
-    while end < len(text) and text[end].isspace():
+    after = text[end]
+    if after in _SEPARATORS:
+        return text[end + 1].isdigit()
+    while after.isspace() and end + 1 < n:
         end += 1
-    return end < len(text) and text[end] in _CLOCK_LETTERS
+        after = text[end]
+    if end + 1 >= n:
+        return False
+    if after in _MERIDIEMS:
+        return text[end + 1] in ".mM"
+    return after == "o" and text[end + 1] == "'" and end > pos + length
 
 
 def non_claim_spans(text: str, digit_starts: list[int], digit_lengths: list[int] | None = None) -> list[tuple[int, int]]:
