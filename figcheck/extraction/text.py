@@ -301,7 +301,7 @@ def words_between(text: str, start: int, end: int, max_words: int | None = None)
     matches = (_WORD_ASCII if text.isascii() else _WORD).finditer(text, start, end)
     if max_words is not None:
         matches = islice(matches, max_words)
-    return [_make_tuple(Word, (m.group(), *m.span())) for m in matches]
+    return [_make_tuple(Word, (m.group(), m.start(), m.end())) for m in matches]
 
 
 def is_initialism_with_dot(word: str) -> bool:
@@ -355,7 +355,7 @@ def words_before(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
             begin = blank if blank != -1 else begin
         found = list((_WORD_ASCII if text.isascii() else _WORD).finditer(text, begin, pos))
         if len(found) > max_words or begin <= limit:
-            return [_make_tuple(Word, (m.group(), *m.span())) for m in found[-max_words:]]
+            return [_make_tuple(Word, (m.group(), m.start(), m.end())) for m in found[-max_words:]]
         reach *= 4
 
 
