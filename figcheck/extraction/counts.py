@@ -14,7 +14,7 @@ from figcheck.extraction.lexicon import alternation, load_lexicon
 from figcheck.extraction.mentions import ExtractionContext, Mention
 from figcheck.extraction.numbers import bounds, number_patterns, parse_number
 from figcheck.extraction.phrases import is_noun_end, subject_after
-from figcheck.extraction.text import Word, words_after, words_before
+from figcheck.extraction.text import Word, search_back, words_after, words_before
 from figcheck.records import CountValue, Qualifier
 
 # Nouns after "N-" that do not make a count of things ("two-thirds", "three-fold").
@@ -243,7 +243,7 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             mention.elliptical = mention.subject is None
             # "reached 1,530", "arrested 21 including 12 students", "530 000 in all": a total
             # whose noun is elsewhere.
-            verb = p.total_verb_before.search(text, max(0, start - 30), start) if mention.elliptical else None
+            verb = search_back(p.total_verb_before, text, max(0, start - 30), start) if mention.elliptical else None
             if mention.elliptical and (verb or p.total_after.match(text, end)):
                 mention.elliptical = False
                 mention.confidence = 0.5
@@ -424,7 +424,7 @@ def _opens_clause(ctx: ExtractionContext, start: int) -> bool:
     """Whether a figure (with its qualifier) is the first thing of its sentence or clause: "Over
     380,000 fled", "..., and another 300 were injured"; not "12 and 14 were", "killed 300"."""
     text = ctx.text
-    added = _ADDED_BEFORE.search(text, max(0, start - 20), start)
+    added = search_back(_ADDED_BEFORE, text, max(0, start - 20), start)
     if added:
         start = added.start()
     sentence = ctx.index.sentence_at(start)

@@ -21,11 +21,12 @@ from figcheck.extraction.text import (
     Word,
     ends_sentence as _ends_sentence,
     figure_may_end_before,
+    search_back,
     word_before,
     words_after,
     words_before,
 )
-from figcheck.records import Anchor, DateRangeValue, DateValue
+from figcheck.records import Anchor, DateRangeValue, DateValue, assemble_with_defaults
 
 JUCHE_EPOCH = 1911  # Juche 1 = 1912
 _RANGE_OPENER = regex.compile(r"\b(from|between)\s+$")
@@ -219,7 +220,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             continue  # "may", "march", "mar": no month in lower case
         m = p.month_day_year.match(text, pos)
         if m:
-            wd = p.weekday_before.search(text, max(0, pos - 14), pos)
+            wd = search_back(p.weekday_before, text, max(0, pos - 14), pos)
             parts = DateParts(
                 year=_int(m.group("y")),
                 month=_month(ctx, m.group("m")),
@@ -244,7 +245,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             start, parts = _period_part(ctx, m.start(), parts)
             out.append(_mention(ctx, start, m.end(), parts, 0.9))
             dated = True
-        od = p.ordinal_day_before.search(text, max(0, pos - 60), pos) if _of_before(text, pos) else None
+        od = search_back(p.ordinal_day_before, text, max(0, pos - 60), pos) if _of_before(text, pos) else None
         if od and not od.group("d2"):
             # "the first of March", "the twenty-fifth of June 1950", "the 4th day of May".
             after = p.month_alone.match(text, pos)
@@ -269,7 +270,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
     for pos in words.get("unit", ()):
         if text[pos : pos + 7].lower() != "century":
             continue
-        m = p.century_before.search(text, max(0, pos - 30), pos)
+        m = search_back(p.century_before, text, max(0, pos - 30), pos)
         number = ctx.lexicon.ordinal_value(m.group("n")) if m else None
         if number and 1 <= number <= 22:
             out.append(_mention(ctx, m.start(), pos + 7, DateParts(century=number), 0.85))
@@ -278,7 +279,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             continue
         m = p.day_month_year.match(text, pos) if length <= 2 else None
         if m:
-            wd = p.weekday_before.search(text, max(0, pos - 14), pos)
+            wd = search_back(p.weekday_before, text, max(0, pos - 14), pos)
             parts = DateParts(
                 year=_int(m.group("y")),
                 month=_month(ctx, m.group("m")),
@@ -756,7 +757,7 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
         m = p.day_range_month_first.match(text, pos)
         if m:
             out.extend(_day_range(ctx, m))
-        od = p.ordinal_day_before.search(text, max(0, pos - 80), pos) if _of_before(text, pos) else None
+        od = search_back(p.ordinal_day_before, text, max(0, pos - 80), pos) if _of_before(text, pos) else None
         if od and od.group("d2"):
             # "from the 4th to the 22nd of May"
             after = p.month_alone.match(text, pos)
@@ -919,7 +920,8 @@ def _nearest_year(pub: date, month: int, day: int) -> int:
 def _mention(ctx: ExtractionContext, start: int, end: int, parts: DateParts, confidence: float) -> Mention:
     timex, note = resolve(ctx, parts)
     period = period_of(timex) or (None, None, None)
-    value = DateValue(
+    value = assemble_with_defaults(
+        DateValue,
         timex=timex,
         calendar="juche" if parts.juche_year else "gregorian",
         calendar_year=parts.juche_year or parts.year,
@@ -1163,7 +1165,7 @@ def _period_part(ctx: ExtractionContext, start: int, parts: DateParts) -> tuple[
         return start, parts
     if not _may_name_a_part(ctx.text, start):
         return start, parts
-    m = date_patterns().period_before.search(ctx.text, max(0, start - 40), start)
+    m = search_back(date_patterns().period_before, ctx.text, max(0, start - 40), start)
     if m is None:
         return start, parts
     if m.group("mod"):

@@ -49,16 +49,49 @@ def _label_list() -> regex.Pattern:
     return regex.compile(rf"{_NUMBER}(?:\s*(?:,|and|or|&|/)\s*{_NUMBER}(?![\p{{L}}]))*")
 
 
-def non_claim_spans(text: str, digit_starts: list[int]) -> list[tuple[int, int]]:
+# Every form above that starts at a digit starts with a run of at most four digits, then a
+# separator and a digit ("09:18", "02-727-0114", "2015.04.28", "7.30 p.m."), or the "am" or "pm"
+# of a time ("5pm", "8 a.m.", after blanks or none), or blanks and "o'clock".
+_SEPARATORS = frozenset("-:./")
+_MERIDIEMS = frozenset("aApP")
+
+
+def _may_start_form(text: str, pos: int, length: int) -> bool:
+    """Whether one of ``_anchored_forms`` can match at the digit run at ``pos`` (ASCII text): most
+    figures are followed by a blank and a word, and the forms are not tried there."""
+    end = pos + length
+    n = len(text)
+    if length > 4 or end + 1 >= n:
+        return False
+    after = text[end]
+    if after in _SEPARATORS:
+        return text[end + 1].isdigit()
+    while after.isspace() and end + 1 < n:
+        end += 1
+        after = text[end]
+    if end + 1 >= n:
+        return False
+    if after in _MERIDIEMS:
+        return text[end + 1] in ".mM"
+    return after == "o" and text[end + 1] == "'" and end > pos + length
+
+
+def non_claim_spans(text: str, digit_starts: list[int], digit_lengths: list[int] | None = None) -> list[tuple[int, int]]:
+    """The spans of ``text`` where nothing is a claim; ``digit_starts`` (and, when given, their
+    lengths) are the runs of digits in it."""
     spans: list[tuple[int, int]] = []
     forms = _anchored_forms()
     label_list = _label_list()
     covered = -1
-    for pos in digit_starts:
+    quick = digit_lengths is not None and text.isascii()
+    for i, pos in enumerate(digit_starts):
         if pos < covered:
             continue
         start = pos - 1 if pos and text[pos - 1] in "+(" else pos
-        m = forms.match(text, start)
+        if quick and start == pos and not _may_start_form(text, pos, digit_lengths[i]):
+            m = None
+        else:
+            m = forms.match(text, start)
         if m:
             spans.append(m.span())
             covered = m.end()
