@@ -5,12 +5,11 @@ corpus order, compare across articles, and write the run's files."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import secrets
 import shutil
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sized
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,8 +25,9 @@ from figcheck.pipeline.cache import CachedArticle, ClaimCache, cache_key
 from figcheck.pipeline.work import DEFAULT_ARTICLE_SECONDS, DEFAULT_BATCH_SIZE, Batch, BatchOutput, _check_run, check_document
 from figcheck.records import Claim, Finding, LoadProblem
 from figcheck.reference import ReferenceTable
-from figcheck.report import DocumentInfo, RunInfo, compare_runs, write_report
+from figcheck.report import RunInfo, compare_runs, write_report
 from figcheck.report.findings_file import FindingsFileError, load_discrepancies
+from figcheck.report.store import SPILL_NAME, ReportStore
 from figcheck.runs import DEFAULT_KEEP, prune_runs
 
 OUTPUT_FILES = ("findings.json", "claims.jsonl", "report.md", "report.html")
@@ -176,13 +176,14 @@ class CorpusRun:
             path = (cache_path or self.out.parent / "cache" / "claims.sqlite") if use_cache else None
             self.cache = ClaimCache(path, warn=warn) if path else None
             self._claims_file = (self.folder / "claims.jsonl").open("w", encoding="utf-8")
+            # The sources and findings the report lists, on disk until the report is written.
+            self.store = ReportStore(self.folder / SPILL_NAME)
         except BaseException:
             self._lock.release()
             raise
-        self.findings: list[Finding] = []
-        self.documents: list[DocumentInfo] = []
         self.problems: list[LoadProblem] = []
-        self._hashes: list[tuple[str, str]] = []
+        self.discrepancies: list[Finding] = []  # known once the run is finished
+        self._written = False
         self._queue: deque[_Hit | _Slot] = deque()  # what waits for a batch still out, in corpus order
         self._batches = 0
         self.submitted = 0
@@ -190,6 +191,11 @@ class CorpusRun:
         self.cached = 0
         self._fetch_report: Path | None = None
         self._info: RunInfo | None = None
+
+    @property
+    def documents(self) -> Sized:
+        """The sources merged so far (how many: they are kept on disk)."""
+        return _Merged(self.store.document_count)
 
     def add_problems(self, problems: list[LoadProblem]) -> None:
         self.problems.extend(problems)
@@ -201,7 +207,7 @@ class CorpusRun:
 
         report = FetchReport.model_validate_json(Path(path).read_text(encoding="utf-8"))
         self.problems.extend(report.load_problems())
-        self.findings.extend(report.findings)
+        self.store.add_findings(report.findings)
         self._fetch_report = Path(path)
 
     # --- handing out the work
@@ -255,6 +261,9 @@ class CorpusRun:
         if self.cache is not None:
             self.cache.commit()
         self._claims_file.flush()
+        # Whatever ran the batch may keep its result (a task runner keeps a state per task run):
+        # what it holds is merged now, and keeping it would hold the whole corpus by the end.
+        output.articles.clear()
         return claims
 
     def add_failed(self, batch: Batch, error: BaseException) -> None:
@@ -291,7 +300,7 @@ class CorpusRun:
 
     def _merge(self, key: str, entry: CachedArticle, *, cached: bool) -> None:
         self._claims_file.write("".join(line + "\n" for line in entry.claims))
-        self.findings.extend(entry.findings)
+        self.store.add_findings(entry.findings)
         info = entry.document
         source = Source(info.doc_id, frozenset(entry.fingerprint), info.publisher, info.title)
         self.checks.collect_entries(
@@ -299,8 +308,7 @@ class CorpusRun:
             [Entry(tuple(group), fact_id, Claim.model_validate_json(entry.claims[index]))
              for group, fact_id, index in entry.entries],
         )
-        self.documents.append(info)
-        self._hashes.append((info.doc_id, key))
+        self.store.add_article(info, key)
         self.claims += len(entry.claims)
         self.cached += cached
 
@@ -319,7 +327,9 @@ class CorpusRun:
                     raise RuntimeError(f"batch {head.number} was handed out but never came back")
                 self._merge_hit(head)
             # One discrepancy per wrong figure, across articles too (cross_source, consensus).
-            self.findings = merge_findings([*self.findings, *self.checks.finish()])
+            self.store.add_findings(self.checks.finish())
+            self.store.merge(merge_findings)
+            self.discrepancies = list(self.store.findings(verdict="discrepancy"))
             self._claims_file.close()
             if self.cache is not None:
                 self.cache.close()
@@ -327,8 +337,12 @@ class CorpusRun:
             self._info = self._run_info()
         run_dir = self.runs_dir / self.run_id
         if self.folder.is_dir():
-            claims_path = self.folder / "claims.jsonl"
-            write_report(self.folder, self._info, self.findings, claims=_timeline_claims(claims_path, self.findings))
+            if not self._written:
+                claims_path = self.folder / "claims.jsonl"
+                timeline = [f for check in sorted(_TIMELINE_CHECKS) for f in self.store.findings(check=check)]
+                write_report(self.folder, self._info, self.store, claims=_timeline_claims(claims_path, timeline))
+                self.store.close()  # the run's folder holds the report's files only
+                self._written = True
             if self._fetch_report is not None and self._fetch_report.is_file():
                 shutil.copy2(self._fetch_report, self.folder / "fetch.json")
             os.replace(self.folder, run_dir)
@@ -336,12 +350,12 @@ class CorpusRun:
         prune_runs(self.runs_dir, keep=self.keep_runs)
         self._lock.release()
 
-        discrepancies = [f for f in self.findings if f.verdict == "discrepancy"]
+        discrepancies = self.discrepancies
         return RunSummary(
             run_id=self.run_id,
             out=self.out,
             run_dir=run_dir,
-            articles=len(self.documents),
+            articles=self.store.document_count,
             claims=self.claims,
             problems=self.problems,
             findings_by_severity=dict(Counter(f.severity for f in discrepancies)),
@@ -357,24 +371,23 @@ class CorpusRun:
 
     def _run_info(self) -> RunInfo:
         previous_id, previous = self._previous_run()
-        new_ids, resolved = compare_runs(self.findings, previous if previous_id is not None else None)
+        new_ids, resolved = compare_runs(self.discrepancies, previous if previous_id is not None else None)
         info = RunInfo(
             run_id=self.run_id,
             started=self.started,
             finished=datetime.now(UTC),
             corpus=str(self.corpus),
             reference=str(self.reference_dir),
-            corpus_version=_digest(sorted(self._hashes)),
+            corpus_version=self.store.corpus_digest(),
             reference_version=self.table.version,
             extractor_version=EXTRACTOR_VERSION,
-            documents=self.documents,
             problems=self.problems,
             check_rules={check.NAME: rule_of(check) for check in ALL_CHECKS},
             previous_run_id=previous_id,
             new_finding_ids=new_ids,
             resolved_findings=resolved,
         )
-        info.counts.documents = len(self.documents)
+        info.counts.documents = self.store.document_count
         info.counts.claims = self.claims
         return info
 
@@ -386,6 +399,7 @@ class CorpusRun:
         if self.cache is not None:
             self.cache.close()
             self.cache = None
+        self.store.close()
         shutil.rmtree(self.folder, ignore_errors=True)
         self._lock.release()
 
@@ -515,5 +529,9 @@ def _timeline_claims(claims_path: Path, findings: list[Finding]) -> list[Claim]:
     return out
 
 
-def _digest(items: list[tuple[str, str]]) -> str:
-    return hashlib.sha256(json.dumps(items).encode()).hexdigest()[:16]
+@dataclass(frozen=True)
+class _Merged:
+    count: int
+
+    def __len__(self) -> int:
+        return self.count

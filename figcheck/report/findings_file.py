@@ -6,12 +6,15 @@ import gzip
 import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from figcheck.records import Finding
 from figcheck.report.run import SEVERITY_ORDER, VERDICT_ORDER, RunInfo
+
+if TYPE_CHECKING:
+    from figcheck.report.store import ReportStore
 
 FORMAT = "figcheck-findings"
 FORMAT_VERSION = 1
@@ -50,16 +53,24 @@ def dump_findings(run: RunInfo, findings: Iterable[Finding]) -> str:
     return json.dumps(findings_document(run, findings), ensure_ascii=False, indent=2) + "\n"
 
 
-def findings_text(run: RunInfo, findings: Iterable[Finding]) -> Iterator[str]:
+def findings_text(run: RunInfo, findings: Iterable[Finding] | ReportStore) -> Iterator[str]:
     """The text of ``dump_findings``, a piece at a time: each source and each finding is turned
     into JSON only when its turn comes, so a run over a large corpus never holds the whole file,
-    nor all of it as dictionaries, at once."""
-    ordered = sorted(findings, key=report_order)
+    nor all of it as dictionaries, at once. From a run's store, the sources are the store's."""
+    from figcheck.report.store import ReportStore
+
+    if isinstance(findings, ReportStore):
+        store = findings
+        documents = (info.model_dump(mode="json") for info in store.documents(cited=False))
+        dumps = store.finding_dumps()
+    else:
+        documents = (info.model_dump(mode="json") for info in run.documents)
+        dumps = (finding.model_dump(mode="json") for finding in sorted(findings, key=report_order))
     yield "{" + _NEXT[1] + '"format": ' + _json(FORMAT, 1) + "," + _NEXT[1] + '"version": ' + _json(FORMAT_VERSION, 1)
     yield "," + _NEXT[1] + '"run": '
-    yield from _run_text(run, 1)
+    yield from _run_text(run, documents, 1)
     yield "," + _NEXT[1] + '"findings": '
-    yield from _list_text((finding.model_dump(mode="json") for finding in ordered), 1)
+    yield from _list_text(dumps, 1)
     yield "\n}\n"
 
 
@@ -81,14 +92,14 @@ def _list_text(items: Iterable[Any], level: int) -> Iterator[str]:
     yield "[]" if first else _NEXT[level] + "]"
 
 
-def _run_text(run: RunInfo, level: int) -> Iterator[str]:
+def _run_text(run: RunInfo, documents: Iterable[dict[str, Any]], level: int) -> Iterator[str]:
     fields = run.model_dump(mode="json", exclude={"documents"})
     names = list(fields)
     names.insert(list(type(run).model_fields).index("documents"), "documents")
     for index, name in enumerate(names):
         yield ("{" if index == 0 else ",") + _NEXT[level + 1] + _json(name, level + 1) + ": "
         if name == "documents":
-            yield from _list_text((info.model_dump(mode="json") for info in run.documents), level + 1)
+            yield from _list_text(documents, level + 1)
         else:
             yield _json(fields[name], level + 1)
     yield _NEXT[level] + "}"
