@@ -134,3 +134,17 @@ def test_a_run_that_fails_while_writing_its_report_leaves_out_and_the_history_as
     assert {p.name: p.read_bytes() for p in out.resolve().iterdir()} == before
     assert sorted(p.name for p in (tmp_path / "reports" / "runs").iterdir()) == runs
     assert not list((tmp_path / "reports").rglob(SPILL_NAME))
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_report_md_tidied_in_pieces_is_the_whole_text_tidied(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from figcheck.report.render import tidy_lines
+
+    rng = random.Random(seed)
+    text = "".join(rng.choice(["\n", "\n", "\n", " ", "\t", "a", "b c", "\u2028", "#"]) for _ in range(rng.randrange(40)))
+    cuts = sorted(rng.sample(range(len(text) + 1), rng.randrange(min(len(text) + 1, 6) + 1)))
+    pieces = [text[i:j] for i, j in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    monkeypatch.setattr("figcheck.report.render._batched", lambda pieces, size=0: iter(pieces))  # each on its own
+    assert "".join(tidy_lines(pieces)) == re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -329,7 +329,6 @@ class CorpusRun:
             # One discrepancy per wrong figure, across articles too (cross_source, consensus).
             self.store.add_findings(self.checks.finish())
             self.store.merge(merge_findings)
-            self.discrepancies = list(self.store.findings(verdict="discrepancy"))
             self._claims_file.close()
             if self.cache is not None:
                 self.cache.close()
@@ -341,6 +340,8 @@ class CorpusRun:
                 claims_path = self.folder / "claims.jsonl"
                 timeline = [f for check in sorted(_TIMELINE_CHECKS) for f in self.store.findings(check=check)]
                 write_report(self.folder, self._info, self.store, claims=_timeline_claims(claims_path, timeline))
+                # Read after the report, whose writing is the run's largest need of memory.
+                self.discrepancies = list(self.store.findings(verdict="discrepancy"))
                 self.store.close()  # the run's folder holds the report's files only
                 self._written = True
             if self._fetch_report is not None and self._fetch_report.is_file():
@@ -371,7 +372,8 @@ class CorpusRun:
 
     def _run_info(self) -> RunInfo:
         previous_id, previous = self._previous_run()
-        new_ids, resolved = compare_runs(self.discrepancies, previous if previous_id is not None else None)
+        new_ids, resolved = compare_runs(self.store.findings(verdict="discrepancy"),
+                                         previous if previous_id is not None else None)
         info = RunInfo(
             run_id=self.run_id,
             started=self.started,

@@ -214,13 +214,9 @@ def publishers(view: ReportView) -> list[PublisherRow]:
     articles: Counter[str] = Counter()
     for name, n in view.source_list.publisher_counts().items():
         articles[name or ""] += n
-    wrong = Counter(
-        ((view.source_list.info(doc_id) or DocumentInfo(doc_id=doc_id)).publisher or "")
-        for group in view.discrepancies
-        for check in group.checks
-        for item in check.findings
-        for doc_id in item.doc_ids
-    )
+    wrong: Counter[str] = Counter()
+    for doc_id, n in view.discrepancy_sources.items():
+        wrong[(view.source_list.info(doc_id) or DocumentInfo(doc_id=doc_id)).publisher or ""] += n
     rows = [
         PublisherRow(name or "Publisher not given", n, wrong[name], known=bool(name)) for name, n in articles.items()
     ]

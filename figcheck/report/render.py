@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -92,20 +92,56 @@ def counted(run: RunInfo, findings: Iterable[Finding] | ReportStore, claims: lis
 
 def render_markdown(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Claim] | None = None) -> str:
     view = _view(run, findings, claims)
-    return _markdown(view, page_data(view))
+    return "".join(_markdown(view, page_data(view)))
 
 
-def _markdown(view: ReportView, data: PageData) -> str:
+def _markdown(view: ReportView, data: PageData) -> Iterator[str]:
     sources = view.source_list
 
     def card_of(item):
         return card(item, sources, {}, [])
 
-    text = _environment(html=False).get_template("report.md.j2").render(
+    pieces = _environment(html=False).get_template("report.md.j2").generate(
         view=view, card_of=card_of, publisher_rows=publishers(view), source_limit=SOURCE_LIMIT
     )
     # Templates leave runs of blank lines where optional parts are absent.
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return tidy_lines(pieces)
+
+
+def tidy_lines(pieces: Iterable[str]) -> Iterator[str]:
+    """``re.sub(r"\\n{3,}", "\\n\\n", text).strip() + "\\n"`` of the text given in pieces, given in
+    pieces: what ends in white space is held until what follows it is known."""
+    held = ""
+    started = False
+    for text in _batched(pieces):
+        text = held + text
+        if not started:
+            text = text.lstrip()
+            if not text:
+                held = ""
+                continue
+            started = True
+        body = text.rstrip()
+        held = text[len(body):]
+        if body:
+            yield _BLANK_LINES.sub("\n\n", body)
+    yield "\n"
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _batched(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
+    batch: list[str] = []
+    length = 0
+    for piece in pieces:
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(batch)
+            batch, length = [], 0
+    if batch:
+        yield "".join(batch)
 
 
 def render_html(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Claim] | None = None) -> str:

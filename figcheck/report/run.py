@@ -168,7 +168,7 @@ def compare_runs(
     """
     if previous_findings is None:
         return [], []
-    current = {f.id: f for f in findings if f.verdict == "discrepancy"}
+    current = {f.id for f in findings if f.verdict == "discrepancy"}
     previous = {f.id: f for f in previous_findings if f.verdict == "discrepancy"}
     new_ids = sorted(set(current) - set(previous))
     resolved = [FindingSummary.of(previous[fid]) for fid in sorted(set(previous) - set(current))]

@@ -166,9 +166,10 @@ class ReportStore:
     def finding_count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM finding").fetchone()[0]
 
-    def findings(self, *, verdict: str | None = None, check: str | None = None) -> Iterator[Finding]:
-        """The findings in report order (of one verdict, one check, if given)."""
-        for entry in self._finding_entries(verdict=verdict, check=check):
+    def findings(self, *, verdict: str | None = None, check: str | None = None,
+                 severity: str | None = None) -> Iterator[Finding]:
+        """The findings in report order (of one verdict, check, severity, if given)."""
+        for entry in self._finding_entries(verdict=verdict, check=check, severity=severity):
             yield self._finding(entry)
 
     def finding_dumps(self) -> Iterator[dict]:
@@ -176,7 +177,8 @@ class ReportStore:
         for entry in self._finding_entries():
             yield self._objects[int(entry)].model_dump(mode="json") if self._objects is not None else json.loads(entry)
 
-    def _finding_entries(self, *, verdict: str | None = None, check: str | None = None) -> Iterator[str]:
+    def _finding_entries(self, *, verdict: str | None = None, check: str | None = None,
+                         severity: str | None = None) -> Iterator[str]:
         """The findings as JSON, in report order."""
         where, values = [], []
         if verdict is not None:
@@ -185,6 +187,9 @@ class ReportStore:
         if check is not None:
             where.append("check_name = ?")
             values.append(check)
+        if severity is not None:
+            where.append("severity = ?")
+            values.append(severity)
         query = "SELECT entry FROM finding" + (" WHERE " + " AND ".join(where) if where else "")
         # A cursor of its own: several passes may be open at once (a template reads groups in turn).
         for (entry,) in self._db.cursor().execute(query + " ORDER BY " + _REPORT_ORDER, values):

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 from figcheck.records import Claim, ClaimRef, Finding
-from figcheck.report.run import DocumentInfo, FindingSummary, RunInfo, describe_changes
+from figcheck.report.run import SEVERITY_ORDER, DocumentInfo, FindingSummary, RunInfo, describe_changes
 from figcheck.report.sources import SOURCE_COLOURS, Sources
+from figcheck.report.findings_file import _rank as report_order_rank
 from figcheck.report.store import ReportStore
 from figcheck.report.timeline import TIMELINE_CHECKS, Timeline, build_timeline
 
@@ -100,6 +102,9 @@ class FindingViews:
     def __iter__(self) -> Iterator[FindingView]:
         return self._read()
 
+    def __getitem__(self, part: slice) -> list[FindingView]:
+        return list(islice(self._read(), part.start, part.stop, part.step))
+
 
 class SourceRows:
     """One row per source, made when the rows are gone through."""
@@ -134,10 +139,12 @@ class ReportView:
     discrepancies: list[SeverityGroup]
     consistent: list[CheckGroup]
     unverifiable: list[CheckGroup]
-    new: list[FindingView]
+    new: FindingViews
     resolved: list[FindingSummary]
     timeline: Timeline
     source_list: Sources
+    # How many discrepancies cite each source.
+    discrepancy_sources: Counter[str] = field(default_factory=Counter)
     checks: list[tuple[str, str]] = field(default_factory=list)
     # Every finding in report order: discrepancies by severity, then verified, then unverifiable.
     ordered: FindingViews | None = None
@@ -175,20 +182,22 @@ def report_store(run: RunInfo, findings: Iterable[Finding] | ReportStore) -> Rep
 
 
 def build_view(run: RunInfo, findings: Iterable[Finding] | ReportStore, claims: Iterable[Claim] | None = None) -> ReportView:
-    """The report's content; from a store (a run's), only the discrepancies and the findings the
-    timeline draws are held, the others are read again from the store as each part is written."""
+    """The report's content; from a store (a run's), only counts and the findings the timeline
+    draws are held, the findings are read again from the store as each part is written."""
     store = report_store(run, findings)
     claim_list = list(claims) if claims is not None else None
     claims_by_id = {claim.id: claim for claim in claim_list or ()}
     # Without a previous run nothing can be new, whatever an older findings file says.
     new_ids = set(run.new_finding_ids) if run.previous_run_id else set()
 
-    discrepancy_findings: list[Finding] = []
     timeline_findings: list[Finding] = []
     cited: set[str] = set()
+    discrepancy_counts: Counter[str] = Counter()
+    new_count = 0
     for finding in store.findings():
         if finding.verdict == "discrepancy":
-            discrepancy_findings.append(finding)
+            discrepancy_counts.update(list(dict.fromkeys(ref.doc_id for ref in finding.claims)))
+            new_count += finding.id in new_ids
         if finding.check in TIMELINE_CHECKS:
             timeline_findings.append(finding)
         cited.update(ref.doc_id for ref in finding.claims)
@@ -200,17 +209,28 @@ def build_view(run: RunInfo, findings: Iterable[Finding] | ReportStore, claims: 
     def view_of(finding: Finding) -> FindingView:
         return _finding_view(finding, sources, new_ids)
 
-    def read(verdict: str | None = None, check: str | None = None) -> Callable[[], Iterator[FindingView]]:
-        return lambda: (view_of(finding) for finding in store.findings(verdict=verdict, check=check))
+    def read(verdict: str | None = None, check: str | None = None, severity: str | None = None,
+             only: set[str] | None = None) -> Callable[[], Iterator[FindingView]]:
+        return lambda: (view_of(finding) for finding in store.findings(verdict=verdict, check=check, severity=severity)
+                        if only is None or finding.id in only)
 
-    discrepancy_views = [view_of(finding) for finding in discrepancy_findings]
+    tallies = store.tallies()
+    wrong: dict[str, Counter[str]] = {}
+    for verdict, severity, check, n in tallies:
+        if verdict == "discrepancy":
+            wrong.setdefault(severity, Counter())[check] += n
     discrepancies = [
         SeverityGroup(
-            severity, SEVERITY_HEADINGS.get(severity, severity.capitalize()), tuple(_check_groups(group, run))
+            severity,
+            SEVERITY_HEADINGS.get(severity, severity.capitalize()),
+            tuple(
+                CheckGroup(check=check, label=check_label(check), rule=run.check_rules.get(check),
+                           findings=FindingViews(n, read("discrepancy", check, severity)))  # type: ignore[arg-type]
+                for check, n in sorted(wrong[severity].items())
+            ),
         )
-        for severity, group in _group_by(discrepancy_views, lambda v: v.finding.severity)
+        for severity in sorted(wrong, key=lambda severity: report_order_rank(severity, SEVERITY_ORDER))
     ]
-    tallies = store.tallies()
     rows = _check_rows(tallies)
     totals = CheckRow(
         check="",
@@ -222,7 +242,6 @@ def build_view(run: RunInfo, findings: Iterable[Finding] | ReportStore, claims: 
         unverifiable=sum(r.unverifiable for r in rows),
     )
     claim_counts = Counter(claim.doc_id for claim in claim_list) if claim_list is not None else None
-    discrepancy_counts = Counter(doc for v in discrepancy_views for doc in v.doc_ids)
 
     def lazy_groups(verdict: str) -> list[CheckGroup]:
         counts = Counter()
@@ -243,10 +262,11 @@ def build_view(run: RunInfo, findings: Iterable[Finding] | ReportStore, claims: 
         discrepancies=discrepancies,
         consistent=lazy_groups("consistent"),
         unverifiable=lazy_groups("unverifiable"),
-        new=[v for v in discrepancy_views if v.is_new],
+        new=FindingViews(new_count, read("discrepancy", only=new_ids)),
         resolved=list(run.resolved_findings),
         timeline=build_timeline(timeline_findings, claims_by_id, sources),
         source_list=sources,
+        discrepancy_sources=discrepancy_counts,
         checks=sorted((row.check, row.label) for row in rows),
         ordered=FindingViews(sum(n for *_, n in tallies), read()),
     )
@@ -332,13 +352,6 @@ def _finding_view(finding: Finding, sources: Sources, new_ids: set[str]) -> Find
         quotes.append(Quote(document=sources.info(doc_id) or DocumentInfo(doc_id=doc_id), fragments=fragments))
     doc_ids = tuple(dict.fromkeys(ref.doc_id for ref in finding.claims))
     return FindingView(finding=finding, quotes=tuple(quotes), doc_ids=doc_ids, is_new=finding.id in new_ids)
-
-
-def _check_groups(views: list[FindingView], run: RunInfo) -> list[CheckGroup]:
-    return [
-        CheckGroup(check=check, label=check_label(check), rule=run.check_rules.get(check), findings=tuple(group))
-        for check, group in _group_by(sorted(views, key=lambda v: v.finding.check), lambda v: v.finding.check)
-    ]
 
 
 def _check_rows(tallies: list[tuple[str, str, str, int]]) -> list[CheckRow]:
