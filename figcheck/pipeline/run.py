@@ -8,11 +8,12 @@ import hashlib
 import os
 import secrets
 import shutil
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterator, Sized
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Protocol
 
@@ -26,11 +27,15 @@ from figcheck.pipeline.work import DEFAULT_ARTICLE_SECONDS, DEFAULT_BATCH_SIZE, 
 from figcheck.records import Claim, Finding, LoadProblem
 from figcheck.reference import ReferenceTable
 from figcheck.report import RunInfo, compare_runs, write_report
+from figcheck.report.run import SEVERITY_ORDER
 from figcheck.report.findings_file import FindingsFileError, load_discrepancies
 from figcheck.report.store import SPILL_NAME, ReportStore
 from figcheck.runs import DEFAULT_KEEP, prune_runs
 
 OUTPUT_FILES = ("findings.json", "claims.jsonl", "report.md", "report.html")
+# Discrepancies a run's summary carries (the Prefect artifact's table shows 500): a bounded list
+# however many the corpus has.
+SUMMARY_DISCREPANCIES = 500
 # The checks whose findings the report's timeline draws: it needs their claims' values.
 _TIMELINE_CHECKS = {"reference", "cross_source"}
 
@@ -100,6 +105,8 @@ class RunSummary:
     resolved: int
     cached: int
     seconds: float
+    # The first SUMMARY_DISCREPANCIES discrepancies in report order (most severe first); the
+    # counts above count them all, and findings.json lists them all.
     discrepancies: list[Finding] = field(default_factory=list)
     submitted: int = 0  # batches handed out, counting each time one was handed out again
     previous_run_id: str | None = None
@@ -135,9 +142,11 @@ class _Slot:
 
 
 class CorpusRun:
-    """One run over a corpus. Claims go to disk as they come; what stays in memory is the
-    findings, one line per source, and the cross-article groups. Results are merged in corpus
-    order whatever order batches finish in, so where the work ran never changes the outputs.
+    """One run over a corpus. Claims go to ``claims.jsonl`` as they come, and the sources and
+    findings to the report's store (a SQLite file in the run's folder, removed when the report is
+    written); what stays in memory is the cross-article groups, the problems and counts. Results
+    are merged in corpus order whatever order batches finish in, so where the work ran never
+    changes the outputs.
 
     The run holds a lock on ``out`` from start to end, writes into a folder of its own under
     ``runs/``, and switches ``out`` to that folder only when every file is written."""
@@ -182,7 +191,8 @@ class CorpusRun:
             self._lock.release()
             raise
         self.problems: list[LoadProblem] = []
-        self.discrepancies: list[Finding] = []  # known once the run is finished
+        self.discrepancies: list[Finding] = []  # the first ones, known once the report is written
+        self._wrong: tuple[dict[str, int], dict[str, int]] = ({}, {})
         self._written = False
         self._queue: deque[_Hit | _Slot] = deque()  # what waits for a batch still out, in corpus order
         self._batches = 0
@@ -341,7 +351,8 @@ class CorpusRun:
                 timeline = [f for check in sorted(_TIMELINE_CHECKS) for f in self.store.findings(check=check)]
                 write_report(self.folder, self._info, self.store, claims=_timeline_claims(claims_path, timeline))
                 # Read after the report, whose writing is the run's largest need of memory.
-                self.discrepancies = list(self.store.findings(verdict="discrepancy"))
+                self.discrepancies = list(islice(self.store.findings(verdict="discrepancy"), SUMMARY_DISCREPANCIES))
+                self._wrong = _discrepancy_counts(self.store.tallies())
                 self.store.close()  # the run's folder holds the report's files only
                 self._written = True
             if self._fetch_report is not None and self._fetch_report.is_file():
@@ -351,7 +362,7 @@ class CorpusRun:
         prune_runs(self.runs_dir, keep=self.keep_runs)
         self._lock.release()
 
-        discrepancies = self.discrepancies
+        by_severity, by_check = self._wrong
         return RunSummary(
             run_id=self.run_id,
             out=self.out,
@@ -359,13 +370,13 @@ class CorpusRun:
             articles=self.store.document_count,
             claims=self.claims,
             problems=self.problems,
-            findings_by_severity=dict(Counter(f.severity for f in discrepancies)),
-            findings_by_check=dict(Counter(f.check for f in discrepancies)),
+            findings_by_severity=by_severity,
+            findings_by_check=by_check,
             new=len(self._info.new_finding_ids),
             resolved=len(self._info.resolved_findings),
             cached=self.cached,
             seconds=(datetime.now(UTC) - self.started).total_seconds(),
-            discrepancies=discrepancies,
+            discrepancies=self.discrepancies,
             submitted=self.submitted,
             previous_run_id=self._info.previous_run_id,
         )
@@ -529,6 +540,18 @@ def _timeline_claims(claims_path: Path, findings: list[Finding]) -> list[Claim]:
             if claim_id in wanted:
                 out.append(Claim.model_validate_json(line))
     return out
+
+
+def _discrepancy_counts(tallies: list[tuple[str, str, str, int]]) -> tuple[dict[str, int], dict[str, int]]:
+    """Discrepancies by severity and by check, each in the order report order first meets them."""
+    by_severity: dict[str, int] = {}
+    by_check: dict[str, int] = {}
+    wrong = sorted((SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER), check, severity, n)
+                   for verdict, severity, check, n in tallies if verdict == "discrepancy")
+    for _, check, severity, n in wrong:
+        by_severity[severity] = by_severity.get(severity, 0) + n
+        by_check[check] = by_check.get(check, 0) + n
+    return by_severity, by_check
 
 
 @dataclass(frozen=True)
