@@ -5,15 +5,15 @@ corpus order, compare across articles, and write the run's files."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import secrets
 import shutil
-from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterator, Sized
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Protocol
 
@@ -26,11 +26,16 @@ from figcheck.pipeline.cache import CachedArticle, ClaimCache, cache_key
 from figcheck.pipeline.work import DEFAULT_ARTICLE_SECONDS, DEFAULT_BATCH_SIZE, Batch, BatchOutput, _check_run, check_document
 from figcheck.records import Claim, Finding, LoadProblem
 from figcheck.reference import ReferenceTable
-from figcheck.report import DocumentInfo, RunInfo, compare_runs, write_report
+from figcheck.report import RunInfo, compare_runs, write_report
+from figcheck.report.run import SEVERITY_ORDER
 from figcheck.report.findings_file import FindingsFileError, load_discrepancies
+from figcheck.report.store import SPILL_NAME, ReportStore
 from figcheck.runs import DEFAULT_KEEP, prune_runs
 
 OUTPUT_FILES = ("findings.json", "claims.jsonl", "report.md", "report.html")
+# Discrepancies a run's summary carries (the Prefect artifact's table shows 500): a bounded list
+# however many the corpus has.
+SUMMARY_DISCREPANCIES = 500
 # The checks whose findings the report's timeline draws: it needs their claims' values.
 _TIMELINE_CHECKS = {"reference", "cross_source"}
 
@@ -100,6 +105,8 @@ class RunSummary:
     resolved: int
     cached: int
     seconds: float
+    # The first SUMMARY_DISCREPANCIES discrepancies in report order (most severe first); the
+    # counts above count them all, and findings.json lists them all.
     discrepancies: list[Finding] = field(default_factory=list)
     submitted: int = 0  # batches handed out, counting each time one was handed out again
     previous_run_id: str | None = None
@@ -135,9 +142,11 @@ class _Slot:
 
 
 class CorpusRun:
-    """One run over a corpus. Claims go to disk as they come; what stays in memory is the
-    findings, one line per source, and the cross-article groups. Results are merged in corpus
-    order whatever order batches finish in, so where the work ran never changes the outputs.
+    """One run over a corpus. Claims go to ``claims.jsonl`` as they come, and the sources and
+    findings to the report's store (a SQLite file in the run's folder, removed when the report is
+    written); what stays in memory is the cross-article groups, the problems and counts. Results
+    are merged in corpus order whatever order batches finish in, so where the work ran never
+    changes the outputs.
 
     The run holds a lock on ``out`` from start to end, writes into a folder of its own under
     ``runs/``, and switches ``out`` to that folder only when every file is written."""
@@ -176,13 +185,15 @@ class CorpusRun:
             path = (cache_path or self.out.parent / "cache" / "claims.sqlite") if use_cache else None
             self.cache = ClaimCache(path, warn=warn) if path else None
             self._claims_file = (self.folder / "claims.jsonl").open("w", encoding="utf-8")
+            # The sources and findings the report lists, on disk until the report is written.
+            self.store = ReportStore(self.folder / SPILL_NAME)
         except BaseException:
             self._lock.release()
             raise
-        self.findings: list[Finding] = []
-        self.documents: list[DocumentInfo] = []
         self.problems: list[LoadProblem] = []
-        self._hashes: list[tuple[str, str]] = []
+        self.discrepancies: list[Finding] = []  # the first ones, known once the report is written
+        self._wrong: tuple[dict[str, int], dict[str, int]] = ({}, {})
+        self._written = False
         self._queue: deque[_Hit | _Slot] = deque()  # what waits for a batch still out, in corpus order
         self._batches = 0
         self.submitted = 0
@@ -190,6 +201,11 @@ class CorpusRun:
         self.cached = 0
         self._fetch_report: Path | None = None
         self._info: RunInfo | None = None
+
+    @property
+    def documents(self) -> Sized:
+        """The sources merged so far (how many: they are kept on disk)."""
+        return _Merged(self.store.document_count)
 
     def add_problems(self, problems: list[LoadProblem]) -> None:
         self.problems.extend(problems)
@@ -201,7 +217,7 @@ class CorpusRun:
 
         report = FetchReport.model_validate_json(Path(path).read_text(encoding="utf-8"))
         self.problems.extend(report.load_problems())
-        self.findings.extend(report.findings)
+        self.store.add_findings(report.findings)
         self._fetch_report = Path(path)
 
     # --- handing out the work
@@ -255,6 +271,9 @@ class CorpusRun:
         if self.cache is not None:
             self.cache.commit()
         self._claims_file.flush()
+        # Whatever ran the batch may keep its result (a task runner keeps a state per task run):
+        # what it holds is merged now, and keeping it would hold the whole corpus by the end.
+        output.articles.clear()
         return claims
 
     def add_failed(self, batch: Batch, error: BaseException) -> None:
@@ -291,7 +310,7 @@ class CorpusRun:
 
     def _merge(self, key: str, entry: CachedArticle, *, cached: bool) -> None:
         self._claims_file.write("".join(line + "\n" for line in entry.claims))
-        self.findings.extend(entry.findings)
+        self.store.add_findings(entry.findings)
         info = entry.document
         source = Source(info.doc_id, frozenset(entry.fingerprint), info.publisher, info.title)
         self.checks.collect_entries(
@@ -299,8 +318,7 @@ class CorpusRun:
             [Entry(tuple(group), fact_id, Claim.model_validate_json(entry.claims[index]))
              for group, fact_id, index in entry.entries],
         )
-        self.documents.append(info)
-        self._hashes.append((info.doc_id, key))
+        self.store.add_article(info, key)
         self.claims += len(entry.claims)
         self.cached += cached
 
@@ -319,7 +337,8 @@ class CorpusRun:
                     raise RuntimeError(f"batch {head.number} was handed out but never came back")
                 self._merge_hit(head)
             # One discrepancy per wrong figure, across articles too (cross_source, consensus).
-            self.findings = merge_findings([*self.findings, *self.checks.finish()])
+            self.store.add_findings(self.checks.finish())
+            self.store.merge(merge_findings)
             self._claims_file.close()
             if self.cache is not None:
                 self.cache.close()
@@ -327,8 +346,15 @@ class CorpusRun:
             self._info = self._run_info()
         run_dir = self.runs_dir / self.run_id
         if self.folder.is_dir():
-            claims_path = self.folder / "claims.jsonl"
-            write_report(self.folder, self._info, self.findings, claims=_timeline_claims(claims_path, self.findings))
+            if not self._written:
+                claims_path = self.folder / "claims.jsonl"
+                timeline = [f for check in sorted(_TIMELINE_CHECKS) for f in self.store.findings(check=check)]
+                write_report(self.folder, self._info, self.store, claims=_timeline_claims(claims_path, timeline))
+                # Read after the report, whose writing is the run's largest need of memory.
+                self.discrepancies = list(islice(self.store.findings(verdict="discrepancy"), SUMMARY_DISCREPANCIES))
+                self._wrong = _discrepancy_counts(self.store.tallies())
+                self.store.close()  # the run's folder holds the report's files only
+                self._written = True
             if self._fetch_report is not None and self._fetch_report.is_file():
                 shutil.copy2(self._fetch_report, self.folder / "fetch.json")
             os.replace(self.folder, run_dir)
@@ -336,45 +362,45 @@ class CorpusRun:
         prune_runs(self.runs_dir, keep=self.keep_runs)
         self._lock.release()
 
-        discrepancies = [f for f in self.findings if f.verdict == "discrepancy"]
+        by_severity, by_check = self._wrong
         return RunSummary(
             run_id=self.run_id,
             out=self.out,
             run_dir=run_dir,
-            articles=len(self.documents),
+            articles=self.store.document_count,
             claims=self.claims,
             problems=self.problems,
-            findings_by_severity=dict(Counter(f.severity for f in discrepancies)),
-            findings_by_check=dict(Counter(f.check for f in discrepancies)),
+            findings_by_severity=by_severity,
+            findings_by_check=by_check,
             new=len(self._info.new_finding_ids),
             resolved=len(self._info.resolved_findings),
             cached=self.cached,
             seconds=(datetime.now(UTC) - self.started).total_seconds(),
-            discrepancies=discrepancies,
+            discrepancies=self.discrepancies,
             submitted=self.submitted,
             previous_run_id=self._info.previous_run_id,
         )
 
     def _run_info(self) -> RunInfo:
         previous_id, previous = self._previous_run()
-        new_ids, resolved = compare_runs(self.findings, previous if previous_id is not None else None)
+        new_ids, resolved = compare_runs(self.store.findings(verdict="discrepancy"),
+                                         previous if previous_id is not None else None)
         info = RunInfo(
             run_id=self.run_id,
             started=self.started,
             finished=datetime.now(UTC),
             corpus=str(self.corpus),
             reference=str(self.reference_dir),
-            corpus_version=_digest(sorted(self._hashes)),
+            corpus_version=self.store.corpus_digest(),
             reference_version=self.table.version,
             extractor_version=EXTRACTOR_VERSION,
-            documents=self.documents,
             problems=self.problems,
             check_rules={check.NAME: rule_of(check) for check in ALL_CHECKS},
             previous_run_id=previous_id,
             new_finding_ids=new_ids,
             resolved_findings=resolved,
         )
-        info.counts.documents = len(self.documents)
+        info.counts.documents = self.store.document_count
         info.counts.claims = self.claims
         return info
 
@@ -386,6 +412,7 @@ class CorpusRun:
         if self.cache is not None:
             self.cache.close()
             self.cache = None
+        self.store.close()
         shutil.rmtree(self.folder, ignore_errors=True)
         self._lock.release()
 
@@ -515,5 +542,21 @@ def _timeline_claims(claims_path: Path, findings: list[Finding]) -> list[Claim]:
     return out
 
 
-def _digest(items: list[tuple[str, str]]) -> str:
-    return hashlib.sha256(json.dumps(items).encode()).hexdigest()[:16]
+def _discrepancy_counts(tallies: list[tuple[str, str, str, int]]) -> tuple[dict[str, int], dict[str, int]]:
+    """Discrepancies by severity and by check, each in the order report order first meets them."""
+    by_severity: dict[str, int] = {}
+    by_check: dict[str, int] = {}
+    wrong = sorted((SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER), check, severity, n)
+                   for verdict, severity, check, n in tallies if verdict == "discrepancy")
+    for _, check, severity, n in wrong:
+        by_severity[severity] = by_severity.get(severity, 0) + n
+        by_check[check] = by_check.get(check, 0) + n
+    return by_severity, by_check
+
+
+@dataclass(frozen=True)
+class _Merged:
+    count: int
+
+    def __len__(self) -> int:
+        return self.count
