@@ -309,8 +309,13 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
         if m:
             parts = _with_juche_year(DateParts(juche_year=int(m.group("jy")), stated_gregorian_year=_int(m.group("jg"))))
             out.append(_mention(ctx, m.start(), m.end(), parts, 0.9))
+    out.extend(_decades(ctx))
+    out.extend(_parts_of_years(ctx))
+    out.extend(_nth_weekdays(ctx))
     if ctx.published:
         out.extend(_relative_dates(ctx))
+        out.extend(_weekends(ctx))
+        out.extend(_periods_around_publication(ctx))
     out.extend(_offset_dates(ctx))
     return out
 
@@ -1191,7 +1196,8 @@ def _year_mention(ctx: ExtractionContext, m: regex.Match) -> Mention | None:
     if m.group("decade"):
         if year % 10:
             return None
-        return _mention(ctx, m.start(), m.end(), DateParts(decade=year), 0.85)
+        start, parts = _period_part(ctx, m.start(), DateParts(decade=year))
+        return _mention(ctx, start, m.end(), parts, 0.85)
     before = words_before(text, m.start(), max(0, m.start() - 40), 2)
     prev = before[-1].lower if before and not text[before[-1].end : m.start()].strip("( ") else ""
     if prev in ("of", "due", "maturing"):
@@ -1302,3 +1308,348 @@ def _month(ctx: ExtractionContext, text: str) -> int:
 
 def _weekday(ctx: ExtractionContext, text: str | None) -> int | None:
     return ctx.lexicon.weekdays[text.lower()] if text else None
+
+
+# --- decades, quarters, halves, weekends and periods around the publication -----------------
+
+# "the 70s", "the '40s", "the 70's": a decade written with two digits, after "the" (and maybe
+# "early", "mid-", "late"): "in their 70s" is an age.
+_TWO_DIGIT_DECADE = regex.compile(r"(?P<d>[1-9]0|00)['’]?s\b")
+_DECADE_BEFORE = regex.compile(
+    r"\b(?i:the)\s+(?:(?P<mod>(?i:early|mid|late))(?:-|\s+))?['’]?$"
+)
+# "the nineteen seventies", "the twenty-tens", "the two thousand and tens", "the two thousands":
+# the century before a decade word.
+_DECADE_WORD_BEFORE = regex.compile(
+    r"\b(?i:the)\s+(?:(?P<mod>(?i:early|mid|late))(?:-|\s+))?"
+    r"(?:(?P<c>(?i:seventeen|eighteen|nineteen|twenty|two\s+thousand(?:\s+and)?|two))(?:-|\s+))?$"
+)
+_CENTURY_WORDS = {"seventeen": 1700, "eighteen": 1800, "nineteen": 1900, "twenty": 2000}
+_MOD_WORDS = {"early": "START", "mid": "MID", "late": "END"}
+
+
+def _decade_century(ctx: ExtractionContext, decade: int) -> int:
+    """The year a decade written without its century starts: the latest such decade begun by
+    the publication ("the 70s" is the 1970s, "the 10s" in 2016 the 2010s), or the 1900s."""
+    latest = ctx.published.year if ctx.published else 1999
+    return 2000 + decade if 2000 + decade <= latest else 1900 + decade
+
+
+def _decades(ctx: ExtractionContext) -> list[Mention]:
+    text = ctx.text
+    out: list[Mention] = []
+    for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
+        if length != 2 or text[pos + 2 : pos + 3] not in ("s", "'", "’"):
+            continue
+        m = _TWO_DIGIT_DECADE.match(text, pos)
+        before = _DECADE_BEFORE.search(text, max(0, pos - 20), pos) if m else None
+        if before is None:
+            continue
+        mod = _MOD_WORDS.get((before.group("mod") or "").lower())
+        start = before.start("mod") if mod else pos - (text[pos - 1] in "'’")
+        parts = DateParts(decade=_decade_century(ctx, int(m.group("d"))), mod=mod)
+        out.append(_mention(ctx, start, m.end(), parts, 0.75))
+    lex = ctx.lexicon
+    candidates = [(pos, lex.decade_words[_word_at(text, pos).lower()]) for pos in ctx.triggers.words.get("decade", ())]
+    for pos in ctx.triggers.words.get("vague", ()):
+        word = _word_at(text, pos).lower()
+        if word in ("tens", "thousands"):
+            candidates.append((pos, 10 if word == "tens" else 0))
+    for pos, decade in candidates:
+        word = _word_at(text, pos)
+        before = _DECADE_WORD_BEFORE.search(text, max(0, pos - 40), pos)
+        if before is None:
+            continue
+        century = before.group("c")
+        if century:
+            first = 2000 if century.lower().startswith("two") else _CENTURY_WORDS[century.lower()]
+            if (word.lower() == "thousands") != (century.lower() == "two"):
+                continue  # "the two thousands"; "two" before nothing else
+            if word.lower() in ("noughties", "aughts") and first != 2000:
+                continue
+            year = first + decade
+        elif word.lower() in ("tens", "thousands"):
+            continue  # "the tens of thousands"
+        else:
+            year = 2000 if decade == 0 else _decade_century(ctx, decade)
+        mod = _MOD_WORDS.get((before.group("mod") or "").lower())
+        start = before.start("mod") if mod else (before.start("c") if century else pos)
+        out.append(_mention(ctx, start, pos + len(word), DateParts(decade=year, mod=mod), 0.75))
+    return out
+
+
+_QUARTER_BEFORE = regex.compile(
+    r"(?:(?P<the>(?i:the|this|its|their|a))\s+)?(?P<n>(?i:first|second|third|fourth|final|1st|2nd|3rd|4th))(?:\s*-\s*|\s+)$"
+)
+_PART_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+# " of the year", " this year", " of last year", " of next year": the year of a quarter or half.
+_YEAR_OF_PART = regex.compile(
+    r"\s+(?:(?i:of)\s+)?(?P<which>(?i:the|this|last|next|the\s+previous|the\s+following|the\s+current))\s+(?i:year)\b"
+)
+_YEAR_STEPS = {"the": 0, "this": 0, "current": 0, "last": -1, "previous": -1, "next": 1, "following": 1}
+_FOLLOWING_YEAR = regex.compile(r"\s+(?:(?i:of)\s+)?(?:(?i:fiscal|financial)\s+)?(?:1[0-9]{3}|20[0-9]{2})\b")
+# "Q1", "H2": words before one standing alone that make it a time ("in Q1", "its Q3 results").
+# What a quarter or half written "Q3", "H1" after "the" or "its" may qualify.
+_CODE_NOUNS = frozenset(
+    "results earnings figures sales profit profits growth revenue revenues output report data numbers "
+    "loss losses deliveries exports imports gdp forecast outlook and of".split()
+)
+_CODE_CUES = frozenset(
+    "in during for of since by until till through from to this last next the its their and between over than "
+    "before after first end ended".split()
+)
+
+
+def _parts_of_years(ctx: ExtractionContext) -> list[Mention]:
+    """ "the third quarter", "the second half of the year", "Q1", "H1": a quarter or half of the
+    year the words after it name, or of the year of publication (the one before when the
+    clause is past and the part had not begun by then, the one after when it is future and
+    the part was over); "the first quarter of 2020" and "Q3 2016" are read with their year."""
+    text = ctx.text
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("period", ()):
+        word = _word_at(text, pos).lower()
+        if word not in ("quarter", "half"):
+            continue
+        end = pos + len(word)
+        before = _QUARTER_BEFORE.search(text, max(0, pos - 24), pos)
+        if before is None or _FOLLOWING_YEAR.match(text, end, end + 30):
+            continue
+        n = _PART_ORDINALS[before.group("n").lower()]
+        if word == "half" and n > 2:
+            continue
+        year_of = _YEAR_OF_PART.match(text, end, end + 30)
+        if word == "half" and year_of is None:
+            continue  # "the first half" of a match, a film, a speech
+        if year_of is None and (text[end : end + 3].lower() == " of" or text[end : end + 1] in "-'’"):
+            continue  # "the third quarter of the century", "a third-quarter loss" reads on
+        if before.group("the") and before.group("the").lower() == "a":
+            continue  # "a third quarter" counts
+        mention = _part_of_year(ctx, before.start(), year_of.end() if year_of else end, word, n, year_of)
+        if mention:
+            out.append(mention)
+    for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
+        if length != 1 or pos == 0 or text[pos - 1] not in "QH":
+            continue
+        letter, n = text[pos - 1], int(text[pos])
+        if (letter == "Q" and not 1 <= n <= 4) or (letter == "H" and not 1 <= n <= 2):
+            continue
+        start, end = pos - 1, pos + 1
+        if (start and (text[start - 1].isalnum() or text[start - 1] in "-/")) or text[end : end + 1].isalnum() or text[end : end + 1] in "-/":
+            continue
+        if _FOLLOWING_YEAR.match(text, end, end + 30) or regex.match(r"[\s\-/]*(?:1[0-9]{3}|20[0-9]{2})\b", text[end : end + 8]):
+            continue  # "Q3 2016" is read with its year
+        previous = _word_before(text, start)
+        following = words_after(text, end, min(len(text), end + 30), 1)
+        if following and following[0].text[0].isupper() and text[end : following[0].start] == " ":
+            continue  # "the Q5 SUV", "Q1 Labs": a name
+        if previous not in _CODE_CUES:
+            continue  # "Audi Q3", "the tournament's Q2 round"
+        if previous in ("the", "its", "their") and following and text[end : following[0].start] == " " and following[0].lower not in _CODE_NOUNS:
+            continue  # "the H2 bomb"; "its Q3 results" is the quarter's
+        year_of = _YEAR_OF_PART.match(text, end, end + 30)
+        relative = previous in ("this", "last", "next")
+        mention = _part_of_year(ctx, start - (len(previous) + 1 if relative else 0), year_of.end() if year_of else end,
+                                "quarter" if letter == "Q" else "half", n, year_of)
+        if mention:
+            out.append(mention)
+    return out
+
+
+def _part_of_year(ctx: ExtractionContext, start: int, end: int, word: str, n: int, year_of: regex.Match | None) -> Mention | None:
+    pub = ctx.published
+    if pub is None:
+        return None
+    if year_of is not None:
+        year = pub.year + _YEAR_STEPS[year_of.group("which").lower().split()[-1]]
+    else:
+        year = pub.year
+        months = 3 if word == "quarter" else 6
+        first = date(year, (n - 1) * months + 1, 1)
+        last_month = n * months
+        last = date(year, last_month, _calendar.monthrange(year, last_month)[1])
+        tense = _tense(ctx, start)
+        if tense == "past" and first > pub:
+            year -= 1
+        elif tense == "future" and last < pub:
+            year += 1
+    parts = DateParts(year=year, quarter=n) if word == "quarter" else DateParts(year=year, half=n)
+    return _from_publication(_mention(ctx, start, end, parts, 0.7), pub)
+
+
+_WEEKEND_BEFORE = regex.compile(r"\b(?P<which>(?i:this|next|last|past|coming|the|previous))\s+$")
+
+
+def _weekends(ctx: ExtractionContext) -> list[Mention]:
+    """ "this weekend", "last weekend", "over the weekend": the Saturday and Sunday of the week
+    of publication, or of the week before or after ("the weekend" as the clause's tense says)."""
+    text = ctx.text
+    pub = ctx.published
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("period", ()):
+        if text[pos : pos + 7].lower() != "weekend" or text[pos + 7 : pos + 8].isalpha():
+            continue
+        before = _WEEKEND_BEFORE.search(text, max(0, pos - 10), pos)
+        if before is None or regex.match(r"\s+(?i:of|before|after)\b", text[pos + 7 : pos + 14]):
+            continue  # "the weekend of July 4", "the weekend before the vote"
+        which = before.group("which").lower()
+        on_weekend = pub.weekday() >= 5
+        tense = _tense(ctx, pos)
+        if which == "this":
+            # "Shops were busy this weekend", written on a Tuesday: the one just past.
+            step = -1 if tense == "past" and not on_weekend else 0
+        elif which == "coming":
+            step = 1 if on_weekend else 0
+        elif which == "next":
+            step = 1
+        elif which in ("last", "past", "previous"):
+            step = -1
+        else:
+            step = (0 if on_weekend else -1) if tense == "past" else 0
+        iso = (pub + timedelta(weeks=step)).isocalendar()
+        timex = f"{iso.year:04d}-W{iso.week:02d}-WE"
+        period = period_of(timex)
+        value = DateValue(timex=timex, resolved_from=_publication_note(pub), relative=True,
+                          granularity=period[0], period_start=period[1], period_end=period[2])
+        out.append(Mention("date", before.start(), pos + 7, value, 0.65))
+    return out
+
+
+# "the past 3 weeks", "the last two months", "the next 10 days": a period that ends at the
+# publication or starts the day after it.
+_AROUND_PUBLICATION_BEFORE = regex.compile(
+    r"\b(?P<which>(?i:past|last|previous|next|coming))\s+(?P<n>\d{1,3}|(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred))\s+$"
+)
+_PAST_PERFECT = regex.compile(r"\b(?i:had)\b")
+_YEAR_IN_TEXT = regex.compile(r"(?<!\d)(?:1[0-9]{3}|20[0-9]{2})(?!\d)")
+
+
+def _periods_around_publication(ctx: ExtractionContext) -> list[Mention]:
+    text = ctx.text
+    pub = ctx.published
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("unit", ()):
+        unit = _word_at(text, pos).lower()
+        if unit in ("year", "years") and text[pos + len(unit) : pos + len(unit) + 8].lower() in (" to date", "-to-date"):
+            # "the year to date": from the first of January to the time of writing.
+            start = pos - 4 if text[max(0, pos - 4) : pos].lower() == "the " else pos
+            mention = Mention("date_range", start, pos + len(unit) + 8,
+                              DateRangeValue(start_timex=f"{pub.year:04d}-01-01", end_timex=pub.isoformat(),
+                                             resolved_from=_publication_note(pub)), 0.7)
+            out.append(mention)
+            continue
+        spec = ctx.lexicon.time_units.get(unit)
+        if spec is None or spec[0] not in ("D", "W", "M", "Y") or not unit.endswith("s"):
+            continue
+        before = _AROUND_PUBLICATION_BEFORE.search(text, max(0, pos - 24), pos)
+        if before is None:
+            continue
+        end = pos + len(unit)
+        if regex.match(r"\s+(?i:of|before|after|since|earlier|later|ago)\b", text[end : end + 10]):
+            continue  # "the last three years of his life", "the past 3 weeks before the vote"
+        sentence = ctx.index.sentence_at(pos)
+        clause_before = text[sentence.start : before.start()]
+        if _YEAR_IN_TEXT.search(clause_before) or _PAST_PERFECT.search(text, sentence.start, pos):
+            continue  # "In 1950 ... over the next three years": counted from another time
+        which = before.group("which").lower()
+        if which in ("next", "coming") and _past_sentence(ctx, sentence.start, sentence.end):
+            continue  # "over the next three days, troops advanced": the story's time
+        amount = parse_number(before.group("n"), ctx.lexicon)
+        if not amount or amount != int(amount):
+            continue
+        letter, multiple = spec
+        count = int(amount) * multiple
+        try:
+            if which in ("next", "coming"):
+                first, last = pub + timedelta(days=1), _shift_days(pub, letter, count)
+            else:
+                first, last = _shift_days(pub, letter, -count), pub
+        except (OverflowError, ValueError):
+            continue
+        start = before.start()
+        if text[max(0, start - 4) : start].lower() == "the ":
+            start -= 4
+        mention = Mention("date_range", start, end,
+                          DateRangeValue(start_timex=first.isoformat(), end_timex=last.isoformat(),
+                                         resolved_from=_publication_note(pub)), 0.65)
+        out.append(mention)
+    return out
+
+
+_BE_FORMS = frozenset("is are be been being am".split())
+
+
+def _past_sentence(ctx: ExtractionContext, start: int, end: int) -> bool:
+    """Whether text[start:end] speaks of the past: no future word, and a past auxiliary, a
+    past verb, or a word in "-ed" that is no participle after "is", "are", "be"."""
+    previous = ""
+    for cue in date_patterns().future.finditer(ctx.text, start, end):
+        if cue.group().lower() not in ("next", "coming"):
+            return False
+    for word in _LETTERS.finditer(ctx.text, start, end):
+        lower = word.group().lower()
+        if lower in _PAST_AUXILIARIES or lower in ctx.lexicon.irregular_past_verbs:
+            return True
+        if len(lower) > 4 and lower.endswith("ed") and word.group()[0].islower() and previous not in _BE_FORMS:
+            return True
+        previous = lower
+    return False
+
+
+def _shift_days(day: date, letter: str, amount: int) -> date:
+    if letter == "D":
+        return day + timedelta(days=amount)
+    if letter == "W":
+        return day + timedelta(weeks=amount)
+    months = amount * (12 if letter == "Y" else 1)
+    index = day.year * 12 + day.month - 1 + months
+    year, month = index // 12, index % 12 + 1
+    return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
+
+
+_NTH_WEEKDAY_BEFORE = regex.compile(r"(?:(?i:the)\s+)?(?P<n>(?i:first|second|third|fourth|last|1st|2nd|3rd|4th))\s+$")
+_NTH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+
+
+def _nth_weekdays(ctx: ExtractionContext) -> list[Mention]:
+    """ "the first Friday of July", "the last Sunday in May 2016": that day of that month."""
+    p = date_patterns()
+    text = ctx.text
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("weekday", ()):
+        if not (_word_before(text, pos) in _NTH):
+            continue
+        m = p.weekday.match(text, pos)
+        before = _NTH_WEEKDAY_BEFORE.search(text, max(0, pos - 12), pos)
+        joint = regex.match(r"\s+(?i:of|in)\s+", text[m.end() : m.end() + 5]) if m and before else None
+        if joint is None:
+            continue
+        at = m.end() + joint.end()
+        month = p.month_alone.match(text, at)
+        if month is None or (text[at].islower() and _word_at(text, at).lower() in _VERB_LIKE_MONTHS):
+            continue
+        weekday = _weekday(ctx, m.group("wd"))
+        month_number = _month(ctx, month.group("m"))
+        year = _int(month.group("y"))
+        if year is None:
+            if ctx.published is None:
+                continue
+            timex, _ = resolve(ctx, DateParts(month=month_number, tense=_tense(ctx, pos)))
+            year = int(timex[:4])
+        n = _NTH[before.group("n").lower()]
+        if n > 0:
+            first = date(year, month_number, 1)
+            day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+        else:
+            last = date(year, month_number, _calendar.monthrange(year, month_number)[1])
+            day = last - timedelta(days=(last.weekday() - weekday) % 7)
+        if day.month != month_number:
+            continue
+        parts = DateParts(year=year, month=month_number, day=day.day)
+        end = month.end()
+        if text[end - 1] == "." and len(month.group("m")) > 4:
+            end -= 1
+        mention = _mention(ctx, before.start(), end, parts, 0.75)
+        out.append(_from_publication(mention, ctx.published) if month.group("y") is None else mention)
+    return out
