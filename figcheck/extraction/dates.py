@@ -216,8 +216,16 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
     out: list[Mention] = []
     for pos in words.get("month", ()):
         if text[pos].islower() and _word_at(text, pos) in _VERB_LIKE_MONTHS:
-            continue  # "may", "march", "mar": no month in lower case
+            mention = _ordinal_of_lower_month(ctx, pos)
+            if mention:
+                out.append(mention)
+            continue  # "may", "march", "mar": no month in lower case but "the 4th of march"
         m = p.month_day_year.match(text, pos)
+        if m is None:
+            mention = _month_ordinal_word(ctx, pos)
+            if mention:
+                out.append(mention)
+                continue
         if m:
             wd = p.weekday_before.search(text, max(0, pos - 14), pos)
             parts = DateParts(
@@ -310,6 +318,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             parts = _with_juche_year(DateParts(juche_year=int(m.group("jy")), stated_gregorian_year=_int(m.group("jg"))))
             out.append(_mention(ctx, m.start(), m.end(), parts, 0.9))
     out.extend(_decades(ctx))
+    out.extend(_numeric_dates(ctx))
     out.extend(_parts_of_years(ctx))
     out.extend(_nth_weekdays(ctx))
     if ctx.published:
@@ -367,7 +376,11 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
 
 # The month a season starts in (the northern hemisphere's, as the TIMEX3 codes have it).
 _SEASON_STARTS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
-_RELATIVE_SEASON_BEFORE = regex.compile(r"\b(?P<which>(?i:this|last|next|past|coming))\s+$")
+_RELATIVE_SEASON_BEFORE = regex.compile(
+    r"\b(?:(?P<which>(?i:this|last|next|past|coming))\s+|(?P<prep>(?i:in|during|by|since|until|through))\s+(?:(?i:the)\s+)?)"
+    r"(?:(?P<mid>(?i:mid|early|late))(?:-|\s+))?$"
+    r"|\b(?P<mid_alone>(?i:mid))(?:-|\s+)$"
+)
 
 
 def _relative_season(ctx: ExtractionContext, pos: int) -> Mention | None:
@@ -376,11 +389,17 @@ def _relative_season(ctx: ExtractionContext, pos: int) -> Mention | None:
     text = ctx.text
     word = _word_at(text, pos).lower()
     code = _SEASON_CODES.get(word)
-    before = _RELATIVE_SEASON_BEFORE.search(text, max(0, pos - 10), pos)
+    before = _RELATIVE_SEASON_BEFORE.search(text, max(0, pos - 24), pos)
     if code is None or before is None or _PART_OF_PERIOD_AFTER.match(text, pos + len(word)):
         return None
+    end = pos + len(word)
+    if (before.group("prep") or before.group("mid_alone")) and not _ends_phrase(ctx, end):
+        return None  # "in summer camps", "in winter clothes": a season describing a noun
+    if word == "fall" and not before.group("which"):
+        return None
     pub = ctx.published
-    which = before.group("which").lower()
+    which = (before.group("which") or "").lower()
+    mod = _MOD_WORDS.get((before.group("mid") or before.group("mid_alone") or "").lower())
     start_month = _SEASON_STARTS[code]
     this_year = pub.year - 1 if code == "WI" and pub.month <= 2 else pub.year
     started = date(this_year, start_month, 1) <= pub
@@ -390,10 +409,33 @@ def _relative_season(ctx: ExtractionContext, pos: int) -> Mention | None:
         year = this_year - 1 if (ongoing or not started) else this_year
     elif which in ("next", "coming"):
         year = this_year + 1 if started else this_year
-    else:
+    elif which == "this":
         year = this_year
-    mention = _mention(ctx, before.start(), pos + len(word), DateParts(year=year, season=code), 0.7)
+    else:
+        # "in summer", "mid summer": the clause's tense says which, else the year's own.
+        tense = _tense(ctx, pos)
+        ended = date(this_year, start_month, 1) + timedelta(days=92) <= pub
+        if tense == "past" and not started:
+            year = this_year - 1
+        elif tense == "future" and ended:
+            year = this_year + 1
+        else:
+            year = this_year
+    start = before.start("which") if which else (before.start("mid") if before.group("mid") else before.start())
+    if before.group("prep") and not before.group("mid"):
+        start = pos
+    mention = _mention(ctx, start, end, DateParts(year=year, season=code, mod=mod), 0.7 if which else 0.6)
     return _from_publication(mention, pub)
+
+
+def _ends_phrase(ctx: ExtractionContext, end: int) -> bool:
+    """Whether the phrase ends at ``end``: punctuation, the end of the text, or a word that
+    starts another phrase ("in summer, ...", "in summer when", not "in summer camps")."""
+    following = words_after(ctx.text, end, min(len(ctx.text), end + 30), 1)
+    if not following or ctx.text[end : following[0].start] != " ":
+        return True
+    word = following[0]
+    return word.lower in ctx.lexicon.phrase_stops or word.text[0].isdigit()
 
 
 # --- dates counted from another time -------------------------------------------------------
@@ -1125,7 +1167,9 @@ def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     tail = text[max(0, pos - 12) : pos]
     prev_text = tail.rstrip(" -").rsplit(None, 1)[-1] if tail.strip(" -") else ""
     prev = prev_text.lower() if prev_text.isalpha() else ""
-    if prev not in _MONTH_CUES and not _opens_sentence(ctx, pos, m.group("m")):
+    if prev not in _MONTH_CUES and not _opens_sentence(ctx, pos, m.group("m")) and not (
+        ctx.published and p.month_relative_year.match(text, m.end())
+    ):
         joint = p.range_joint.match(text, m.end())
         if not (joint and joint.group().strip() and (p.month_alone.match(text, joint.end()) or p.month_year.match(text, joint.end()))):
             return None  # "Jan-Feb 2017" runs on to a second month; a month alone needs a cue
@@ -1653,3 +1697,124 @@ def _nth_weekdays(ctx: ExtractionContext) -> list[Mention]:
         mention = _mention(ctx, before.start(), end, parts, 0.75)
         out.append(_from_publication(mention, ctx.published) if month.group("y") is None else mention)
     return out
+
+
+# --- numeric dates whose order is certain -----------------------------------------------------
+
+# "21/04/2016", "02/22/2016", "21.04.2016", "21-04-2016": day and month in either order, read
+# only when one part is over 12 (exclusions.py keeps the others, and page chrome, from being
+# claims); "2015/08/12" year first; "3/2015", "11/2016", "2015-3", "2016-11" a month of a year.
+_NUMERIC_DAY = regex.compile(
+    r"(?<![\p{N}.,/\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|(?<=/\d{1,2}/)\d{2})(?![\p{N}]|[/.\-]\d)"
+)
+_NUMERIC_YMD = regex.compile(r"(?<![\p{N}.,/\-])(?P<y>1[89]\d\d|20\d\d)(?P<sep>[/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\p{N}]|[/.\-]\d)")
+_NUMERIC_MONTH_YEAR = regex.compile(r"(?<![\p{N}.,/\-])(?P<m>0?[1-9]|1[0-2])(?P<sep>/)(?P<y>1[89]\d\d|20\d\d)(?![\p{N}]|[/.\-]\d|%)")
+_NUMERIC_YEAR_MONTH = regex.compile(r"(?<![\p{N}.,/\-])(?P<y>1[89]\d\d|20\d\d)(?P<sep>[/\-])(?P<m>0?[1-9]|1[0-2])(?![\p{N}]|[/.\-]\d|%)")
+
+
+def _numeric_dates(ctx: ExtractionContext) -> list[Mention]:
+    text = ctx.text
+    out: list[Mention] = []
+    for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
+        sep = text[pos + length : pos + length + 1]
+        if sep not in ("/", ".", "-") or not text[pos + length + 1 : pos + length + 2].isdigit():
+            continue
+        if length <= 2:
+            m = _NUMERIC_DAY.match(text, pos)
+            if m:
+                a, b = int(m.group("a")), int(m.group("b"))
+                if a > 12 and b <= 12:
+                    day, month = a, b
+                elif b > 12 and a <= 12:
+                    day, month = b, a
+                else:
+                    continue  # "04/05/2016": the order is the publisher's
+                raw = m.group("y")
+                year = int(raw) if len(raw) == 4 else _two_digit_year(ctx, int(raw))
+                parts = DateParts(year=year, month=month, day=day)
+                if _valid_day(parts):
+                    out.append(_mention(ctx, m.start(), m.end(), parts, 0.8 if len(raw) == 4 else 0.7))
+                continue
+            m = _NUMERIC_MONTH_YEAR.match(text, pos)
+            if m:
+                parts = DateParts(year=int(m.group("y")), month=int(m.group("m")))
+                out.append(_mention(ctx, m.start(), m.end(), parts, 0.7))
+            continue
+        if length != 4:
+            continue
+        m = _NUMERIC_YMD.match(text, pos)
+        if m:
+            parts = DateParts(year=int(m.group("y")), month=int(m.group("m")), day=int(m.group("d")))
+            if 1 <= parts.month <= 12 and 1 <= parts.day and _valid_day(parts):
+                out.append(_mention(ctx, m.start(), m.end(), parts, 0.8))
+            continue
+        m = _NUMERIC_YEAR_MONTH.match(text, pos)
+        if m:
+            year, raw = int(m.group("y")), m.group("m")
+            if len(raw) == 2 and int(raw) > year % 100:
+                continue  # "2010-12", "2011/12": a range of years, a season, a financial year
+            out.append(_mention(ctx, m.start(), m.end(), DateParts(year=year, month=int(raw)), 0.7))
+    return out
+
+
+def _two_digit_year(ctx: ExtractionContext, yy: int) -> int:
+    """ "21/04/16": the year of that century nearest the publication (or 2000s up to 2050)."""
+    reference = ctx.published.year if ctx.published else 2000
+    candidates = (1900 + yy, 2000 + yy, 2100 + yy)
+    return min(candidates, key=lambda year: abs(year - reference))
+
+
+# --- days written as ordinal words, and lower-case months after "the 4th of" ---------------------
+
+_ORDINAL_UNITS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+_ORDINAL_WORD_DAY = regex.compile(
+    rf"\.?\s+(?:(?i:the)\s+)?(?P<d>(?i:(?:twenty|thirty)(?:-|\s+)(?:{_ORDINAL_UNITS})|{_ORDINAL_UNITS}|tenth|eleventh|twelfth|"
+    r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth))(?![\p{L}\-])"
+    r"(?:,?\s+(?P<y>1[0-9]{3}|20[0-9]{2})(?![\p{N}]))?"
+)
+
+
+def _month_ordinal_word(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "Jan first", "May twenty-first", "March the third, 2019": a day of the month written
+    as an ordinal word after it, ending its phrase ("in January first-time buyers" reads on)."""
+    text = ctx.text
+    word = _word_at(text, pos)
+    month = ctx.lexicon.months.get(word.lower())
+    if month is None:
+        return None
+    m = _ORDINAL_WORD_DAY.match(text, pos + len(word))
+    if m is None or (text[pos + len(word) : pos + len(word) + 1] == "." and len(word) > 4):
+        return None
+    if not _ends_phrase(ctx, m.end()):
+        return None
+    day = ctx.lexicon.ordinal_value(m.group("d"))
+    parts = DateParts(year=_int(m.group("y")), month=month, day=day)
+    if not day or not _valid_day(parts):
+        return None
+    return _mention(ctx, pos, m.end(), parts, 0.75 if parts.year else 0.7)
+
+
+_VERB_AFTER_MAY = frozenset("be have not also well never soon yet only still".split())
+
+
+def _ordinal_of_lower_month(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "the 4th of march", "fourth of may": a lower-case "march" or "may" is the month only
+    after an ordinal day and "of"."""
+    text = ctx.text
+    if not _of_before(text, pos):
+        return None
+    od = date_patterns().ordinal_day_before.search(text, max(0, pos - 60), pos)
+    if od is None or od.group("d2"):
+        return None
+    word = _word_at(text, pos)
+    month = ctx.lexicon.months.get(word.lower())
+    day = ctx.lexicon.ordinal_value(od.group("d1"))
+    if not month or not day or word.lower() not in _FULL_MONTH_NAMES:
+        return None
+    parts = DateParts(month=month, day=day)
+    following = words_after(text, pos + len(word), min(len(text), pos + len(word) + 20), 1)
+    if following and following[0].lower in _VERB_AFTER_MAY:
+        return None  # "the first of may be": the verb
+    if not _valid_day(parts) or not _ends_phrase(ctx, pos + len(word)):
+        return None
+    return _mention(ctx, od.start("d1") if not od.group("from") else od.start(), pos + len(word), parts, 0.7)
