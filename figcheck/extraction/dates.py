@@ -148,7 +148,7 @@ def date_patterns() -> DatePatterns:
             rf"(?:(?:,\s*|\s+)(?:{juche}|(?P<y>{year})(?![\d,]\d)))?"
         ),
         day_month_year=regex.compile(
-            rf"(?<![\d.,])(?P<d>{day})\s+(?P<m>{month})(?:,?\s+(?P<y>{year})(?!\d))?"
+            rf"(?<![\d.,])(?P<d>{day})\s+(?:(?i:of)\s+(?=\p{{Lu}}))?(?P<m>{month})(?!['’]s)(?:,?\s+(?P<y>{year})(?!\d))?"
         ),
         month_year=regex.compile(rf"(?P<m>{month}),?\s+(?:(?i:of)\s+)?(?P<y>{year})(?![\d,]\d)"),
         month_juche=regex.compile(rf"(?P<m>{month}),?\s+(?:(?i:of)\s+)?{juche}"),
@@ -324,6 +324,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
     if ctx.published:
         out.extend(_relative_dates(ctx))
         out.extend(_weekends(ctx))
+        out.extend(_weekday_and_day(ctx))
         out.extend(_periods_around_publication(ctx))
     out.extend(_offset_dates(ctx))
     return out
@@ -813,6 +814,7 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
                 a, b = DateParts(year, month, d1), DateParts(year, month, d2)
                 if _valid_day(a) and _valid_day(b):
                     out.append(_range(ctx, od.start(), after.end(), a, b, 0.85))
+    out.extend(_shared_month_ranges(ctx))
     ordered = _outermost(dates)
     for a, b in zip(ordered, ordered[1:]):
         joint = p.range_joint.fullmatch(text, a.end, b.start)
@@ -829,7 +831,12 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
         if pa is None or pb is None or bool(pa.relative) != bool(pb.relative) or pa.anchored or pb.anchored:
             continue
         start = a.start - len(before) + opener.start() if opener else a.start
-        out.append(_range(ctx, start, b.end, pa, pb, 0.9))
+        mention = _range(ctx, start, b.end, pa, pb, 0.9)
+        resolved = getattr(a.value, "resolved_from", None) or getattr(b.value, "resolved_from", None)
+        if resolved and not mention.value.resolved_from:
+            # "from Friday the 11th until Tuesday the 15th": its ends were placed by the publication.
+            mention.value = mention.value.model_copy(update={"resolved_from": resolved})
+        out.append(mention)
     return out
 
 
@@ -1818,3 +1825,140 @@ def _ordinal_of_lower_month(ctx: ExtractionContext, pos: int) -> Mention | None:
     if not _valid_day(parts) or not _ends_phrase(ctx, pos + len(word)):
         return None
     return _mention(ctx, od.start("d1") if not od.group("from") else od.start(), pos + len(word), parts, 0.7)
+
+
+# --- ranges of days that share a month written once ------------------------------------------
+
+_DAY_NUMBER = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+# "from 4 to 22 this month", "between 3 and 12 of Sept", "4 till 23 of next month".
+_DAYS_THEN_MONTH = regex.compile(
+    rf"(?P<d1>{_DAY_NUMBER})\s*(?P<joint>[-–]|\s(?i:to|till|until|through|and)\s)\s*(?P<d2>{_DAY_NUMBER})"
+    r"\s+(?:(?P<link>(?i:of|in))\s+)?(?:(?P<rel>(?i:this|next|last|the\s+coming|the\s+previous))\s+(?i:month)\b"
+    r"|(?P<m>[A-Z][a-z]{2,8}\.?|(?i:january|february|april|june|july|august|september|october|november|december)))"
+)
+# "November between 19 and 20", "June from 3 to 7".
+_MONTH_THEN_DAYS = regex.compile(
+    rf"\s+(?P<opener>(?i:between|from))\s+(?P<d1>{_DAY_NUMBER})\s+(?P<joint>(?i:and|to|till|until|through))\s+(?P<d2>{_DAY_NUMBER})(?![\p{{N}}:%]|\s*%)"
+)
+_RANGE_OPENER_BEFORE = regex.compile(r"\b(?P<opener>(?i:from|between))\s+$")
+
+
+def _changes_before(ctx: ExtractionContext, pos: int) -> bool:
+    """Whether a verb of change or spread comes in the few words before ``pos`` ("rose from 4
+    to 22", "ranged between 3 and 12"): the numbers are then the figures, not days."""
+    sentence = ctx.index.sentence_at(pos)
+    for word in words_before(ctx.text, pos, max(sentence.start, pos - 60), 6):
+        if word.lower in ctx.lexicon.change_verbs or word.lower in _SPREAD_VERBS:
+            return True
+    return False
+
+
+_SPREAD_VERBS = frozenset("went go goes ranged range ranges ranging varied vary varies varying moved".split())
+
+
+def _shared_month_ranges(ctx: ExtractionContext) -> list[Mention]:
+    text = ctx.text
+    lex = ctx.lexicon
+    pub = ctx.published
+    out: list[Mention] = []
+    for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
+        if length > 2:
+            continue
+        m = _DAYS_THEN_MONTH.match(text, pos)
+        if m is None or (pos and text[pos - 1].isalnum()) or text[pos - 1 : pos] in (".", ",", "/", "$"):
+            continue
+        opener = _RANGE_OPENER_BEFORE.search(text, max(0, pos - 9), pos)
+        named_days = m.group("m") and (m.group("link") or "").lower() != "in"
+        if not named_days and _changes_before(ctx, opener.start() if opener else pos):
+            continue  # "the toll rose from 4 to 22 this month" ("in June"): a change of a figure
+        joint = m.group("joint").strip().lower()
+        if joint == "and" and not (opener and opener.group("opener").lower() == "between"):
+            continue
+        if m.group("rel"):
+            if pub is None:
+                continue
+            which = m.group("rel").lower().split()[-1]
+            step = {"this": 0, "next": 1, "coming": 1, "last": -1, "previous": -1}[which]
+            index = pub.year * 12 + pub.month - 1 + step
+            year, month = index // 12, index % 12 + 1
+        else:
+            name = m.group("m")
+            month = lex.months.get(name.rstrip(".").lower())
+            if month is None or (name.rstrip(".").lower() in _VERB_LIKE_MONTHS and name[0].islower()):
+                continue
+            if not m.group("link") and not opener:
+                continue  # "2 to 7 Feb" is read by the day-first range already
+            year = None
+        d1, d2 = _day(m.group("d1")), _day(m.group("d2"))
+        if d2 <= d1:
+            continue
+        a, b = DateParts(year, month, d1), DateParts(year, month, d2)
+        if not (_valid_day(a) and _valid_day(b)):
+            continue
+        start = opener.start() if opener else m.start()
+        end = m.end()
+        if text[end - 1] == "." and m.group("m") and m.group("m")[:-1].lower() in _FULL_MONTH_NAMES:
+            end -= 1  # "... of June." ends the sentence
+        mention = _range(ctx, start, end, a, b, 0.8)
+        if m.group("rel"):
+            mention.value = mention.value.model_copy(update={"resolved_from": _publication_note(pub)})
+        out.append(mention)
+    for pos in ctx.triggers.words.get("month", ()):
+        word = _word_at(text, pos)
+        month = lex.months.get(word.lower())
+        if month is None or (word.lower() in _VERB_LIKE_MONTHS and word[0].islower()):
+            continue
+        end = pos + len(word) + (text[pos + len(word) : pos + len(word) + 1] == ".")
+        m = _MONTH_THEN_DAYS.match(text, end)
+        if m is None:
+            continue
+        joint = m.group("joint").lower()
+        if (m.group("opener").lower() == "between") != (joint == "and"):
+            continue
+        d1, d2 = _day(m.group("d1")), _day(m.group("d2"))
+        a, b = DateParts(None, month, d1), DateParts(None, month, d2)
+        if d2 <= d1 or not (_valid_day(a) and _valid_day(b)):
+            continue
+        out.append(_range(ctx, pos, m.end(), a, b, 0.8))
+    return out
+
+
+# "Friday the 13th", "on Tuesday the 15th": a weekday and a day of the month.
+_THE_DAY_AFTER_WEEKDAY = regex.compile(
+    rf",?\s+(?i:the)\s+(?P<d>(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)|(?i:(?:twenty|thirty)(?:-|\s+)(?:{_ORDINAL_UNITS})|{_ORDINAL_UNITS}|"
+    r"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth))(?![\p{L}\p{N}\-])"
+)
+
+
+def _weekday_and_day(ctx: ExtractionContext) -> list[Mention]:
+    """ "Friday the 13th": the month nearest the publication (before it when the clause is
+    past, after it when future) in which that day falls on that weekday."""
+    p = date_patterns()
+    text = ctx.text
+    pub = ctx.published
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("weekday", ()):
+        m = p.weekday.match(text, pos)
+        after = _THE_DAY_AFTER_WEEKDAY.match(text, m.end()) if m else None
+        if after is None or not _ends_phrase(ctx, after.end()):
+            continue
+        day = ctx.lexicon.ordinal_value(after.group("d"))
+        weekday = _weekday(ctx, m.group("wd"))
+        if not day or day > 31:
+            continue
+        tense = _tense(ctx, pos)
+        found = []
+        for step in range(-14, 15):
+            index = pub.year * 12 + pub.month - 1 + step
+            year, month = index // 12, index % 12 + 1
+            if day <= _calendar.monthrange(year, month)[1] and date(year, month, day).weekday() == weekday:
+                when = date(year, month, day)
+                if (tense == "past" and when > pub) or (tense == "future" and when < pub):
+                    continue
+                found.append(when)
+        if not found:
+            continue
+        when = min(found, key=lambda d: abs((d - pub).days))
+        mention = _mention(ctx, pos, after.end(), DateParts(year=when.year, month=when.month, day=day), 0.65)
+        out.append(_from_publication(mention, pub))
+    return out
