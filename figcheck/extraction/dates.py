@@ -325,6 +325,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
         out.extend(_relative_dates(ctx))
         out.extend(_weekends(ctx))
         out.extend(_weekday_and_day(ctx))
+        out.extend(_more_relative_periods(ctx))
         out.extend(_periods_around_publication(ctx))
     out.extend(_offset_dates(ctx))
     return out
@@ -1961,4 +1962,101 @@ def _weekday_and_day(ctx: ExtractionContext) -> list[Mention]:
         when = min(found, key=lambda d: abs((d - pub).days))
         mention = _mention(ctx, pos, after.end(), DateParts(year=when.year, month=when.month, day=day), 0.65)
         out.append(_from_publication(mention, pub))
+    return out
+
+
+# --- more periods counted from the publication -------------------------------------------------
+
+_REST_OF_BEFORE = regex.compile(r"\b(?i:rest|remainder)\s+(?i:of)\s+(?:(?i:the|this)\s+)?$")
+_AFTER_NEXT = regex.compile(r"\s+(?i:after)\s+(?:(?i:the)\s+)?(?i:next)\b")
+_WEEK_OF_WEEKDAY_AFTER = regex.compile(r"\s+(?P<which>(?i:this|next|last))\s+(?i:week)\b")
+_WEEK_OF_WEEKDAY_BEFORE = regex.compile(r"\b(?P<which>(?i:this|next|last))\s+(?i:week)(?:,?\s+(?i:on)|,)?\s+$")
+_DAY_OF_RELATIVE_MONTH_BEFORE = regex.compile(
+    rf"(?:(?i:the)\s+)?(?P<d>(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)|(?i:(?:twenty|thirty)(?:-|\s+)(?:{_ORDINAL_UNITS})|{_ORDINAL_UNITS}|"
+    r"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth))"
+    r"\s+(?i:of)\s+(?P<which>(?i:this|next|last))\s+$"
+)
+
+
+def _more_relative_periods(ctx: ExtractionContext) -> list[Mention]:
+    """ "the rest of the year", "the past week", "the week after next", "the 20th of next
+    month", "Friday next week": resolved against the publication date."""
+    text = ctx.text
+    pub = ctx.published
+    note = _publication_note(pub)
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("unit", ()):
+        unit = _word_at(text, pos).lower()
+        if unit not in ("week", "month", "year"):
+            continue
+        end = pos + len(unit)
+        rest = _REST_OF_BEFORE.search(text, max(0, pos - 24), pos)
+        if rest and not text[end : end + 1] in ("'", "’"):
+            sentence = ctx.index.sentence_at(pos)
+            if _past_sentence(ctx, sentence.start, sentence.end):
+                continue  # "he spent the rest of the year abroad": the story's year
+            if unit == "week":
+                last = pub + timedelta(days=6 - pub.weekday())
+            elif unit == "month":
+                last = date(pub.year, pub.month, _calendar.monthrange(pub.year, pub.month)[1])
+            else:
+                last = date(pub.year, 12, 31)
+            start = rest.start()
+            if text[max(0, start - 4) : start].lower() == "the ":
+                start -= 4
+            out.append(Mention("date_range", start, end, DateRangeValue(start_timex=pub.isoformat(), end_timex=last.isoformat(),
+                                                                     resolved_from=note), 0.65))
+            continue
+        previous = _word_before(text, pos)
+        if previous == "past" and text[max(0, pos - 9) : pos].lower() == "the past " and not regex.match(r"\s+(?i:of|before|after)\b", text[end : end + 8]):
+            sentence = ctx.index.sentence_at(pos)
+            if _YEAR_IN_TEXT.search(text, sentence.start, pos) or _PAST_PERFECT.search(text, sentence.start, pos):
+                continue
+            first = _shift_days(pub, unit[0].upper(), -1)
+            out.append(Mention("date_range", pos - 9, end, DateRangeValue(start_timex=first.isoformat(), end_timex=pub.isoformat(),
+                                                                        resolved_from=note), 0.65))
+            continue
+        after = _AFTER_NEXT.match(text, end, end + 16)
+        if after and text[max(0, pos - 4) : pos].lower() == "the ":
+            # "the week after next", "the year after next"
+            if unit == "week":
+                iso = (pub + timedelta(weeks=2)).isocalendar()
+                timex = f"{iso.year:04d}-W{iso.week:02d}"
+            elif unit == "month":
+                index = pub.year * 12 + pub.month + 1
+                timex = f"{index // 12:04d}-{index % 12 + 1:02d}"
+            else:
+                timex = f"{pub.year + 2:04d}"
+            period = period_of(timex)
+            out.append(Mention("date", pos - 4, after.end(), DateValue(timex=timex, resolved_from=note, relative=True,
+                                                                      granularity=period[0], period_start=period[1],
+                                                                      period_end=period[2]), 0.65))
+            continue
+        if unit == "month" and previous in ("this", "next", "last"):
+            m = _DAY_OF_RELATIVE_MONTH_BEFORE.search(text, max(0, pos - 40), pos)
+            day = ctx.lexicon.ordinal_value(m.group("d")) if m else None
+            if day:
+                step = {"this": 0, "next": 1, "last": -1}[m.group("which").lower()]
+                index = pub.year * 12 + pub.month - 1 + step
+                parts = DateParts(year=index // 12, month=index % 12 + 1, day=day)
+                if _valid_day(parts):
+                    out.append(_from_publication(_mention(ctx, m.start(), end, parts, 0.65), pub))
+    p = date_patterns()
+    for pos in ctx.triggers.words.get("weekday", ()):
+        m = p.weekday.match(text, pos)
+        if m is None:
+            continue
+        after = _WEEK_OF_WEEKDAY_AFTER.match(text, m.end(), m.end() + 12)
+        before = None if after else _WEEK_OF_WEEKDAY_BEFORE.search(text, max(0, pos - 18), pos)
+        which = (after or before)
+        if which is None:
+            continue
+        step = {"this": 0, "next": 1, "last": -1}[which.group("which").lower()]
+        monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=step)
+        day = monday + timedelta(days=_weekday(ctx, m.group("wd")))
+        start = before.start() if before else pos
+        if not before and text[max(0, pos - 3) : pos].lower() == "on ":
+            start = pos
+        parts = DateParts(year=day.year, month=day.month, day=day.day)
+        out.append(_from_publication(_mention(ctx, start, after.end() if after else m.end(), parts, 0.7), pub))
     return out
