@@ -319,6 +319,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             out.append(_mention(ctx, m.start(), m.end(), parts, 0.9))
     out.extend(_decades(ctx))
     out.extend(_numeric_dates(ctx))
+    out.extend(_years_in_words(ctx))
     out.extend(_parts_of_years(ctx))
     out.extend(_nth_weekdays(ctx))
     if ctx.published:
@@ -2059,4 +2060,81 @@ def _more_relative_periods(ctx: ExtractionContext) -> list[Mention]:
             start = pos
         parts = DateParts(year=day.year, month=day.month, day=day.day)
         out.append(_from_publication(_mention(ctx, start, after.end() if after else m.end(), parts, 0.7), pub))
+    return out
+
+
+# --- years written in words --------------------------------------------------------------------
+
+_UNIT_WORDS = "one|two|three|four|five|six|seven|eight|nine"
+_TEEN_WORDS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_TENS_WORDS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNDER_HUNDRED = rf"(?:(?:{_TENS_WORDS})(?:[\s-]+(?:{_UNIT_WORDS}))?|{_TEEN_WORDS}|{_UNIT_WORDS})"
+# "nineteen twenty-eight", "nineteen hundred", "nineteen oh five", "twenty twenty", "two
+# thousand and eighteen": two words of a century and a year in it, never "twenty five".
+_YEAR_IN_WORDS = regex.compile(
+    rf"(?i:(?P<thousand>two\s+thousand)(?:(?:\s+and)?[\s-]+(?P<rest>{_UNDER_HUNDRED}))?"
+    rf"|(?P<hi>eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)[\s-]+"
+    rf"(?P<lo>hundred|oh?[\s-]+(?:{_UNIT_WORDS})|(?:{_TENS_WORDS})(?:[\s-]+(?:{_UNIT_WORDS}))?|{_TEEN_WORDS}))(?![\p{{L}}\-])"
+)
+# Words after which a year is expected ("in nineteen twenty-eight"); "of" only after a month
+# or a part of a year ("June of nineteen ninety-nine", "the spring of nineteen seventy-eight").
+_YEAR_WORD_CUES = frozenset("in since until till by before after during year".split())
+_OF_YEAR_HEADS = frozenset("spring summer autumn fall winter quarter half end beginning start middle close week month".split())
+
+
+def _words_value(ctx: ExtractionContext, words: str) -> int:
+    total = 0
+    for word in regex.split(r"[\s-]+", words.lower()):
+        if word in ("oh", "o", "and"):
+            continue
+        total += ctx.lexicon.number_word_value(word) or 0
+    return total
+
+
+_TOKEN_BEFORE = regex.compile(r"(?P<w>[\p{L}][\p{L}.]*)(?P<comma>,)?\s+$")
+
+
+def _years_in_words(ctx: ExtractionContext) -> list[Mention]:
+    text = ctx.text
+    lex = ctx.lexicon
+    out: list[Mention] = []
+    for pos in ctx.triggers.number_words:
+        if text[pos : pos + 2] in ("a ", "A "):
+            continue
+        m = _YEAR_IN_WORDS.match(text, pos)
+        if m is None or not _ends_phrase(ctx, m.end()):
+            continue  # "twenty twenty-eight people" counts
+        if m.group("thousand"):
+            year = 2000 + (_words_value(ctx, m.group("rest")) if m.group("rest") else 0)
+        else:
+            hi = _words_value(ctx, m.group("hi"))
+            lo = m.group("lo").lower()
+            year = hi * 100 if lo == "hundred" else hi * 100 + _words_value(ctx, lo)
+        token = _TOKEN_BEFORE.search(text, max(0, pos - 24), pos)
+        if token is None:
+            continue
+        begin, previous, comma = token.start(), token.group("w").lower(), bool(token.group("comma"))
+        month = None
+        start = pos
+        if previous == "of":
+            head_token = _TOKEN_BEFORE.search(text, max(0, begin - 24), begin)
+            if head_token is None:
+                continue
+            head_begin, head = head_token.start(), head_token.group("w")
+            month = lex.months.get(head.rstrip(".").lower()) if head[:1].isupper() or head.lower() in _FULL_MONTH_NAMES else None
+            if month is None and head.lower() not in _OF_YEAR_HEADS:
+                continue
+            if month is not None:
+                start = head_begin
+        elif comma or previous.rstrip(".") in lex.months:
+            month = lex.months.get(previous.rstrip(".")) if text[begin].isupper() or previous in _FULL_MONTH_NAMES else None
+            if month is None:
+                continue
+            start = begin
+        elif previous not in _YEAR_WORD_CUES:
+            continue
+        parts = DateParts(year=year, month=month)
+        if month is None:
+            start, parts = _period_part(ctx, start, parts)
+        out.append(_mention(ctx, start, m.end(), parts, 0.75))
     return out
