@@ -415,8 +415,11 @@ def _relative_season(ctx: ExtractionContext, pos: int) -> Mention | None:
     elif which == "this":
         year = this_year
     else:
-        # "in summer", "mid summer": the clause's tense says which, else the year's own.
+        # "in summer", "mid summer": the clause's tense says which; with none, a habit ("the
+        # sea does not freeze in winter") names no one season.
         tense = _tense(ctx, pos)
+        if tense is None:
+            return None
         ended = date(this_year, start_month, 1) + timedelta(days=92) <= pub
         if tense == "past" and not started:
             year = this_year - 1
