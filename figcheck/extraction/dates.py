@@ -830,7 +830,7 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
         opener = _RANGE_OPENER.search(before)
         if word == "and" and not (opener and opener.group(1) == "between"):
             continue
-        if word in ("to", "through", "till", "until") and not opener:
+        if word in ("to", "through", "till", "until") and not opener and not _two_days_run_on(ctx, a, b):
             continue
         pa, pb = a.parts, b.parts
         if pa is None or pb is None or bool(pa.relative) != bool(pb.relative) or pa.anchored or pb.anchored:
@@ -843,6 +843,28 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
             mention.value = mention.value.model_copy(update={"resolved_from": resolved})
         out.append(mention)
     return out
+
+
+def _two_days_run_on(ctx: ExtractionContext, a: Mention, b: Mention) -> bool:
+    """ "Oct. 2 to October 22": two days of a month, the second later, joined by "to" without
+    "from", after no verb of change ("moved the vote Oct. 2 to Oct. 22" is no range)."""
+    pa, pb = a.parts, b.parts
+    if not (isinstance(pa, DateParts) and isinstance(pb, DateParts)) or pa.day is None or pb.day is None:
+        return False
+    if pa.month is None or pb.month is None or pa.relative or pb.relative or pa.weekday is not None:
+        return False
+    if pa.year is not None and pb.year is not None and pa.year != pb.year:
+        return False
+    if (pb.month, pb.day) <= (pa.month, pa.day):
+        return False
+    sentence = ctx.index.sentence_at(a.start)
+    for word in words_before(ctx.text, a.start, max(sentence.start, a.start - 60), 6):
+        if word.lower in ctx.lexicon.change_verbs or word.lower in _SPREAD_VERBS or word.lower.startswith(_RESCHEDULING):
+            return False
+    return True
+
+
+_RESCHEDULING = ("postpon", "delay", "push", "mov", "reschedul", "brought", "bring", "advanc", "put", "chang", "shift")
 
 
 def _day_range(ctx: ExtractionContext, m: regex.Match) -> list[Mention]:
@@ -1199,8 +1221,8 @@ def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     start = pos
     relative = None
     end = m.end()
-    if text[end - 1] == "." and len(m.group("m")) > 4:
-        end -= 1  # "in mid-July." ends the sentence, not an abbreviation
+    if text[end - 1] == "." and m.group("m")[:-1].lower() in _FULL_MONTH_NAMES:
+        end -= 1  # "in mid-July." ends the sentence; "Sept." keeps its abbreviation's stop
     if prev in ("this", "last", "next", "previous", "coming"):
         relative, start = prev, text.rindex(prev_text, 0, pos)
     year_after = p.month_relative_year.match(text, end)
@@ -1839,7 +1861,8 @@ _DAY_NUMBER = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _DAYS_THEN_MONTH = regex.compile(
     rf"(?P<d1>{_DAY_NUMBER})\s*(?P<joint>[-–]|\s(?i:to|till|until|through|and)\s)\s*(?P<d2>{_DAY_NUMBER})"
     r"\s+(?:(?P<link>(?i:of|in))\s+)?(?:(?P<rel>(?i:this|next|last|the\s+coming|the\s+previous))\s+(?i:month)\b"
-    r"|(?P<m>[A-Z][a-z]{2,8}\.?|(?i:january|february|april|june|july|august|september|october|november|december)))"
+    r"|(?P<m>[A-Z][a-z]{2,8}\.?|(?i:january|february|april|june|july|august|september|october|november|december))"
+    r"(?:,?\s+(?P<y>1[0-9]{3}|20[0-9]{2})(?![\p{N}]))?)"
 )
 # "November between 19 and 20", "June from 3 to 7".
 _MONTH_THEN_DAYS = regex.compile(
@@ -1893,7 +1916,7 @@ def _shared_month_ranges(ctx: ExtractionContext) -> list[Mention]:
                 continue
             if not m.group("link") and not opener:
                 continue  # "2 to 7 Feb" is read by the day-first range already
-            year = None
+            year = _int(m.group("y"))
         d1, d2 = _day(m.group("d1")), _day(m.group("d2"))
         if d2 <= d1:
             continue
@@ -1902,7 +1925,7 @@ def _shared_month_ranges(ctx: ExtractionContext) -> list[Mention]:
             continue
         start = opener.start() if opener else m.start()
         end = m.end()
-        if text[end - 1] == "." and m.group("m") and m.group("m")[:-1].lower() in _FULL_MONTH_NAMES:
+        if text[end - 1] == "." and m.group("m") and not m.group("y") and m.group("m")[:-1].lower() in _FULL_MONTH_NAMES:
             end -= 1  # "... of June." ends the sentence
         mention = _range(ctx, start, end, a, b, 0.8)
         if m.group("rel"):
