@@ -1499,7 +1499,7 @@ def _parts_of_years(ctx: ExtractionContext) -> list[Mention]:
         year_of = _YEAR_OF_PART.match(text, end, end + 30)
         if word == "half" and year_of is None:
             continue  # "the first half" of a match, a film, a speech
-        if year_of is None and (text[end : end + 3].lower() == " of" or text[end : end + 1] in "-'’"):
+        if year_of is None and (text[end : end + 3].lower() == " of" or text[end : end + 1] in ("-", "'", "’")):
             continue  # "the third quarter of the century", "a third-quarter loss" reads on
         if before.group("the") and before.group("the").lower() == "a":
             continue  # "a third quarter" counts
@@ -1513,7 +1513,7 @@ def _parts_of_years(ctx: ExtractionContext) -> list[Mention]:
         if (letter == "Q" and not 1 <= n <= 4) or (letter == "H" and not 1 <= n <= 2):
             continue
         start, end = pos - 1, pos + 1
-        if (start and (text[start - 1].isalnum() or text[start - 1] in "-/")) or text[end : end + 1].isalnum() or text[end : end + 1] in "-/":
+        if (start and (text[start - 1].isalnum() or text[start - 1] in "-/")) or text[end : end + 1].isalnum() or text[end : end + 1] in ("-", "/"):
             continue
         if _FOLLOWING_YEAR.match(text, end, end + 30) or regex.match(r"[\s\-/]*(?:1[0-9]{3}|20[0-9]{2})\b", text[end : end + 8]):
             continue  # "Q3 2016" is read with its year
