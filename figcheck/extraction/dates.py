@@ -317,6 +317,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
         if m:
             parts = _with_juche_year(DateParts(juche_year=int(m.group("jy")), stated_gregorian_year=_int(m.group("jg"))))
             out.append(_mention(ctx, m.start(), m.end(), parts, 0.9))
+    out.extend(_weeks_of_days(ctx, out))
     out.extend(_decades(ctx))
     out.extend(_numeric_dates(ctx))
     out.extend(_years_in_words(ctx))
@@ -2163,4 +2164,29 @@ def _years_in_words(ctx: ExtractionContext) -> list[Mention]:
         if month is None:
             start, parts = _period_part(ctx, start, parts)
         out.append(_mention(ctx, start, m.end(), parts, 0.75))
+    return out
+
+
+_WEEK_OF_BEFORE = regex.compile(r"(?:\b(?i:the)\s+(?i:week)\s+(?i:of)|\b(?i:w/c)|\b(?i:week\s+commencing))\s+(?:(?i:the)\s+)?$")
+
+
+def _weeks_of_days(ctx: ExtractionContext, dates: list[Mention]) -> list[Mention]:
+    """ "the week of March 4", "w/c Feb 4", "week commencing 4 February": the week that day is in."""
+    text = ctx.text
+    out: list[Mention] = []
+    for mention in dates:
+        parts = mention.parts
+        if not isinstance(parts, DateParts) or parts.day is None or mention.value.granularity != "day":
+            continue
+        before = _WEEK_OF_BEFORE.search(text, max(0, mention.start - 24), mention.start)
+        if before is None:
+            continue
+        iso = date.fromisoformat(mention.value.timex).isocalendar()
+        timex = f"{iso.year:04d}-W{iso.week:02d}"
+        period = period_of(timex)
+        value = mention.value.model_copy(update={"timex": timex, "granularity": period[0], "period_start": period[1],
+                                                 "period_end": period[2], "stated_weekday": None})
+        week = Mention("date", before.start(), mention.end, value, mention.confidence)
+        week.parts = replace(parts, day=None)
+        out.append(week)
     return out
