@@ -419,7 +419,8 @@ def _relative_season(ctx: ExtractionContext, pos: int) -> Mention | None:
         # "in summer", "mid summer": the clause's tense says which; with none, a habit ("the
         # sea does not freeze in winter") names no one season.
         tense = _tense(ctx, pos)
-        if tense is None:
+        sentence = ctx.index.sentence_at(pos)
+        if tense is None or any(w.group().lower() in _HABIT_WORDS for w in _LETTERS.finditer(text, sentence.start, pos)):
             return None
         ended = date(this_year, start_month, 1) + timedelta(days=92) <= pub
         if tense == "past" and not started:
@@ -433,6 +434,11 @@ def _relative_season(ctx: ExtractionContext, pos: int) -> Mention | None:
         start = pos
     mention = _mention(ctx, start, end, DateParts(year=year, season=code, mod=mod), 0.7 if which else 0.6)
     return _from_publication(mention, pub)
+
+
+# Words of a clause that speaks of a habit or a possibility rather than one time: "the dish
+# is eaten in early autumn", "it can be gathered in spring".
+_HABIT_WORDS = frozenset("is are can could may might would does do usually often always every each".split())
 
 
 def _ends_phrase(ctx: ExtractionContext, end: int) -> bool:
@@ -1407,6 +1413,22 @@ _CENTURY_WORDS = {"seventeen": 1700, "eighteen": 1800, "nineteen": 1900, "twenty
 _MOD_WORDS = {"early": "START", "mid": "MID", "late": "END"}
 
 
+_CENTURY_AFTER = regex.compile(
+    r"\s+(?i:of)\s+(?i:the)\s+(?:(?P<rel>(?i:last|past|previous|present|current|this))|(?P<n>\d{1,2}(?i:st|nd|rd|th)|(?i:[a-z]+)))\s+(?i:century)\b"
+)
+
+
+def _century_start(ctx: ExtractionContext, m: regex.Match) -> int | None:
+    """The first year of the century named after a decade ("of the 19th century": 1800)."""
+    if m.group("rel"):
+        if ctx.published is None:
+            return None
+        this = ctx.published.year // 100 * 100
+        return this - 100 if m.group("rel").lower() in ("last", "past", "previous") else this
+    number = ctx.lexicon.ordinal_value(m.group("n"))
+    return (number - 1) * 100 if number and 1 <= number <= 22 else None
+
+
 def _decade_century(ctx: ExtractionContext, decade: int) -> int:
     """The year a decade written without its century starts: the latest such decade begun by
     the publication ("the 70s" is the 1970s, "the 10s" in 2016 the 2010s), or the 1900s."""
@@ -1426,8 +1448,16 @@ def _decades(ctx: ExtractionContext) -> list[Mention]:
             continue
         mod = _MOD_WORDS.get((before.group("mod") or "").lower())
         start = before.start("mod") if mod else pos - (text[pos - 1] in "'’")
-        parts = DateParts(decade=_decade_century(ctx, int(m.group("d"))), mod=mod)
-        out.append(_mention(ctx, start, m.end(), parts, 0.75))
+        century = _CENTURY_AFTER.match(text, m.end(), m.end() + 40)
+        if century:
+            # "the 70s of the 19th century", "the 90s of the last century"
+            first = _century_start(ctx, century)
+            if first is None:
+                continue
+            year, end = first + int(m.group("d")), century.end()
+        else:
+            year, end = _decade_century(ctx, int(m.group("d"))), m.end()
+        out.append(_mention(ctx, start, end, DateParts(decade=year, mod=mod), 0.75))
     lex = ctx.lexicon
     candidates = [(pos, lex.decade_words[_word_at(text, pos).lower()]) for pos in ctx.triggers.words.get("decade", ())]
     for pos in ctx.triggers.words.get("vague", ()):
@@ -1600,6 +1630,7 @@ _AROUND_PUBLICATION_BEFORE = regex.compile(
     r"\b(?P<which>(?i:past|last|previous|next|coming))\s+(?P<n>\d{1,3}|(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred))\s+$"
 )
+_POSSESSIVES = frozenset("his her their its my our your whose".split())
 _PAST_PERFECT = regex.compile(r"\b(?i:had)\b")
 _YEAR_IN_TEXT = regex.compile(r"(?<!\d)(?:1[0-9]{3}|20[0-9]{2})(?!\d)")
 
@@ -1622,8 +1653,8 @@ def _periods_around_publication(ctx: ExtractionContext) -> list[Mention]:
         if spec is None or spec[0] not in ("D", "W", "M", "Y") or not unit.endswith("s"):
             continue
         before = _AROUND_PUBLICATION_BEFORE.search(text, max(0, pos - 24), pos)
-        if before is None:
-            continue
+        if before is None or _word_before(text, before.start()) in _POSSESSIVES:
+            continue  # "his last three years": of his life
         end = pos + len(unit)
         if regex.match(r"\s+(?i:of|before|after|since|earlier|later|ago)\b", text[end : end + 10]):
             continue  # "the last three years of his life", "the past 3 weeks before the vote"
