@@ -1640,6 +1640,9 @@ def _periods_around_publication(ctx: ExtractionContext) -> list[Mention]:
     pub = ctx.published
     out: list[Mention] = []
     for pos in ctx.triggers.words.get("unit", ()):
+        window = text[max(0, pos - 24) : pos].lower()
+        if not any(word in window for word in ("past", "last", "next", "previous", "coming")) and "to date" not in text[pos : pos + 16].lower():
+            continue
         unit = _word_at(text, pos).lower()
         if unit in ("year", "years") and text[pos + len(unit) : pos + len(unit) + 8].lower() in (" to date", "-to-date"):
             # "the year to date": from the first of January to the time of writing.
@@ -1728,7 +1731,8 @@ def _nth_weekdays(ctx: ExtractionContext) -> list[Mention]:
     text = ctx.text
     out: list[Mention] = []
     for pos in ctx.triggers.words.get("weekday", ()):
-        if not (_word_before(text, pos) in _NTH):
+        # "first", "second", "third", "fourth", "last", "1st", ...: all end so.
+        if text[pos - 3 : pos - 1].lower() not in ("st", "nd", "rd", "th") or _word_before(text, pos) not in _NTH:
             continue
         m = p.weekday.match(text, pos)
         before = _NTH_WEEKDAY_BEFORE.search(text, max(0, pos - 12), pos)
@@ -1901,6 +1905,7 @@ _MONTH_THEN_DAYS = regex.compile(
     rf"\s+(?P<opener>(?i:between|from))\s+(?P<d1>{_DAY_NUMBER})\s+(?P<joint>(?i:and|to|till|until|through))\s+(?P<d2>{_DAY_NUMBER})(?![\p{{N}}:%]|\s*%)"
 )
 _RANGE_OPENER_BEFORE = regex.compile(r"\b(?P<opener>(?i:from|between))\s+$")
+_DAY_JOINTS = (" to ", " and ", " till ", " until ", " throug")
 
 
 def _changes_before(ctx: ExtractionContext, pos: int) -> bool:
@@ -1923,6 +1928,9 @@ def _shared_month_ranges(ctx: ExtractionContext) -> list[Mention]:
     out: list[Mention] = []
     for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
         if length > 2:
+            continue
+        joint_text = text[pos + length : pos + length + 7].lower()
+        if not (joint_text[:1] in ("-", "–") or joint_text[:2] == " -" or joint_text.startswith(_DAY_JOINTS)):
             continue
         m = _DAYS_THEN_MONTH.match(text, pos)
         if m is None or (pos and text[pos - 1].isalnum()) or text[pos - 1 : pos] in (".", ",", "/", "$"):
@@ -1964,11 +1972,16 @@ def _shared_month_ranges(ctx: ExtractionContext) -> list[Mention]:
             mention.value = mention.value.model_copy(update={"resolved_from": _publication_note(pub)})
         out.append(mention)
     for pos in ctx.triggers.words.get("month", ()):
+        window = text[pos : pos + 20].lower()
+        if " between " not in window and " from " not in window:
+            continue
         word = _word_at(text, pos)
         month = lex.months.get(word.lower())
         if month is None or (word.lower() in _VERB_LIKE_MONTHS and word[0].islower()):
             continue
         end = pos + len(word) + (text[pos + len(word) : pos + len(word) + 1] == ".")
+        if text[end + 1 : end + 5].lower() not in ("betw", "from"):
+            continue
         m = _MONTH_THEN_DAYS.match(text, end)
         if m is None:
             continue
@@ -1998,6 +2011,8 @@ def _weekday_and_day(ctx: ExtractionContext) -> list[Mention]:
     pub = ctx.published
     out: list[Mention] = []
     for pos in ctx.triggers.words.get("weekday", ()):
+        if " the " not in text[pos + 5 : pos + 16].lower():
+            continue
         m = p.weekday.match(text, pos)
         after = _THE_DAY_AFTER_WEEKDAY.match(text, m.end()) if m else None
         if after is None or not _ends_phrase(ctx, after.end()):
@@ -2045,11 +2060,14 @@ def _more_relative_periods(ctx: ExtractionContext) -> list[Mention]:
     note = _publication_note(pub)
     out: list[Mention] = []
     for pos in ctx.triggers.words.get("unit", ()):
+        window = text[max(0, pos - 24) : pos].lower()
+        if not any(word in window for word in ("rest", "remainder", "past", "this", "next", "last")) and " after" not in text[pos : pos + 14].lower():
+            continue
         unit = _word_at(text, pos).lower()
         if unit not in ("week", "month", "year"):
             continue
         end = pos + len(unit)
-        rest = _REST_OF_BEFORE.search(text, max(0, pos - 24), pos)
+        rest = _REST_OF_BEFORE.search(text, max(0, pos - 24), pos) if "rest" in window or "remainder" in window else None
         if rest and not text[end : end + 1] in ("'", "’"):
             sentence = ctx.index.sentence_at(pos)
             if _past_sentence(ctx, sentence.start, sentence.end):
@@ -2102,6 +2120,8 @@ def _more_relative_periods(ctx: ExtractionContext) -> list[Mention]:
                     out.append(_from_publication(_mention(ctx, m.start(), end, parts, 0.65), pub))
     p = date_patterns()
     for pos in ctx.triggers.words.get("weekday", ()):
+        if "week" not in text[max(0, pos - 18) : pos + 30].lower():
+            continue
         m = p.weekday.match(text, pos)
         if m is None:
             continue
@@ -2149,6 +2169,7 @@ def _words_value(ctx: ExtractionContext, words: str) -> int:
     return total
 
 
+_YEAR_WORD_STARTS = frozenset({"two", "ele", "twe", "thi", "fou", "fif", "six", "sev", "eig", "nin"})
 _TOKEN_BEFORE = regex.compile(r"(?P<w>[\p{L}][\p{L}.]*)(?P<comma>,)?\s+$")
 
 
@@ -2157,7 +2178,7 @@ def _years_in_words(ctx: ExtractionContext) -> list[Mention]:
     lex = ctx.lexicon
     out: list[Mention] = []
     for pos in ctx.triggers.number_words:
-        if text[pos : pos + 2] in ("a ", "A "):
+        if text[pos : pos + 3].lower() not in _YEAR_WORD_STARTS:
             continue
         m = _YEAR_IN_WORDS.match(text, pos)
         if m is None or not _ends_phrase(ctx, m.end()):
@@ -2208,6 +2229,9 @@ def _weeks_of_days(ctx: ExtractionContext, dates: list[Mention]) -> list[Mention
     for mention in dates:
         parts = mention.parts
         if not isinstance(parts, DateParts) or parts.day is None or mention.value.granularity != "day":
+            continue
+        window = text[max(0, mention.start - 24) : mention.start].lower()
+        if "week" not in window and "w/c" not in window:
             continue
         before = _WEEK_OF_BEFORE.search(text, max(0, mention.start - 24), mention.start)
         if before is None:

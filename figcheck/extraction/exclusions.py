@@ -47,6 +47,14 @@ _CHROME_CUE = regex.compile(
 _PROSE_WORDS = 4
 
 
+def _separator_follows(text: str, pos: int) -> bool:
+    """A cheap test before ``_NUMERIC_DATE``: a "/" or "." then a digit after one, two or four digits."""
+    for k in (1, 2, 4):
+        if text[pos + k : pos + k + 1] in ("/", ".") and text[pos + k + 1 : pos + k + 2].isdigit():
+            return True
+    return False
+
+
 def _numeric_date_is_read(text: str, m: regex.Match) -> bool:
     """Whether a numeric date is left to the date recognizer: its order is certain and it
     stands in a sentence, not alone on a line."""
@@ -86,7 +94,7 @@ def non_claim_spans(text: str, digit_starts: list[int]) -> list[tuple[int, int]]
         if pos < covered:
             continue
         start = pos - 1 if pos and text[pos - 1] in "+(" else pos
-        m = _NUMERIC_DATE.match(text, pos) if text[pos + 1 : pos + 5].strip("0123456789")[:1] in ("/", ".") else None
+        m = _NUMERIC_DATE.match(text, pos) if _separator_follows(text, pos) else None
         if m:
             if not _numeric_date_is_read(text, m):
                 spans.append(m.span())
