@@ -161,7 +161,7 @@ def date_patterns() -> DatePatterns:
         ),
         weekday=regex.compile(rf"(?P<wd>{weekday})(?:\s+(?:morning|afternoon|evening|night))?\b"),
         weekday_before=regex.compile(rf"(?P<wd>{weekday}),?\s+$"),
-        relative_before=regex.compile(r"\b(?P<which>(?i:this|last|next|previous|coming))\s+$"),
+        relative_before=regex.compile(r"\b(?P<which>(?i:this|last|next|previous|coming|upcoming|current))\s+$"),
         weekday_modifier_before=regex.compile(r"\b(?P<pre>(?i:on|last|next|this|coming|previous))\s+$"),
         year_range=regex.compile(
             rf"(?<![\p{{N}}.,\-/]|\p{{L}}-)(?P<y1>{year})\s*[-–—/]\s*(?P<y2>\d{{4}}|\d{{2}})(?![\p{{N}}]|-\d|\.\d)"
@@ -353,6 +353,14 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
         out.append(_mention(ctx, start, m.end(), parts, 0.8))
     for pos in words.get("unit", ()):
         unit = _word_at(text, pos).lower()
+        if unit == "decade":
+            # "this decade", "the current decade": the decade of the publication ("the next
+            # decade" is as often the next ten years).
+            before = p.relative_before.search(text, max(0, pos - 10), pos)
+            if before and before.group("which").lower() in ("this", "current") and not _PART_OF_PERIOD_AFTER.match(text, pos + 6):
+                mention = _mention(ctx, before.start(), pos + 6, DateParts(decade=ctx.published.year // 10 * 10), 0.7)
+                out.append(_from_publication(mention, ctx.published))
+            continue
         if unit not in ("week", "month", "year"):
             continue
         before = p.relative_before.search(text, max(0, pos - 10), pos)
@@ -969,7 +977,7 @@ def _resolve_relative(pub: date, relative: str) -> str:
     if relative in _DAY_OFFSETS:
         return (pub + timedelta(days=_DAY_OFFSETS[relative])).isoformat()
     which, unit = relative.split()
-    step = {"this": 0, "last": -1, "previous": -1, "next": 1, "coming": 1}[which]
+    step = {"this": 0, "current": 0, "last": -1, "previous": -1, "next": 1, "coming": 1, "upcoming": 1}[which]
     if unit == "year":
         return f"{pub.year + step:04d}"
     if unit == "month":
