@@ -1,8 +1,9 @@
 """Dates and date ranges: "June 25, 1950", "Oct. 25", "August 1945", "October 25, Juche 39 (1950)",
-"the 1950s", "on Monday", "last week", "1950-53", "(June 25, 1950-July 27, 1953)",
-"from Wednesday to Sunday"; relative ones resolved against the publication date, and those
-counted from another time ("three days later", "the next day", "in 3 weeks") against the date
-the text last mentioned or the time of writing."""
+"the 1950s", "the seventies", "Q3", "the second half of the year", "this weekend", "21/04/2016",
+"in nineteen twenty-eight", "on Monday", "last week", "1950-53", "(June 25, 1950-July 27, 1953)",
+"from Wednesday to Sunday", "from 4 to 22 this month", "the past three weeks"; relative ones
+resolved against the publication date, and those counted from another time ("three days later",
+"the next day", "in 3 weeks") against the date the text last mentioned or the time of writing."""
 
 from __future__ import annotations
 
