@@ -432,15 +432,16 @@ def _relative_season(ctx: ExtractionContext, pos: int) -> Mention | None:
         if tense is None or any(w.group().lower() in _HABIT_WORDS for w in _LETTERS.finditer(text, sentence.start, pos)):
             return None
         ended = date(this_year, start_month, 1) + timedelta(days=92) <= pub
-        if tense == "past" and not started:
-            year = this_year - 1
-        elif tense == "future" and ended:
-            year = this_year + 1
-        else:
-            year = this_year
+        year = this_year + 1 if ended else this_year
     start = before.start("which") if which else (before.start("mid") if before.group("mid") else before.start())
     if before.group("prep") and not before.group("mid"):
         start = pos
+    if not which and tense != "future":
+        # "The harvest came in autumn": a season, but which year's the words do not say (a
+        # story's, a habit's); it stays unresolved rather than be put in the publication's.
+        mention = Mention("date", start, end, DateValue(timex=f"XXXX-{code}", mod=mod), 0.5)
+        mention.parts = DateParts(season=code, mod=mod)
+        return mention
     mention = _mention(ctx, start, end, DateParts(year=year, season=code, mod=mod), 0.7 if which else 0.6)
     return _from_publication(mention, pub)
 
