@@ -1637,8 +1637,8 @@ def _weekends(ctx: ExtractionContext) -> list[Mention]:
 # "the past 3 weeks", "the last two months", "the next 10 days": a period that ends at the
 # publication or starts the day after it.
 _AROUND_PUBLICATION_BEFORE = regex.compile(
-    r"\b(?P<which>(?i:past|last|previous|next|coming))\s+(?P<n>\d{1,3}|(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred))\s+$"
+    r"\b(?P<which>(?i:past|last|previous|next|coming))\s+(?:(?P<n>\d{1,3}|(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred))|(?P<vague>(?i:few|several|couple\s+of)))\s+$"
 )
 _POSSESSIVES = frozenset("his her their its my our your whose".split())
 _PAST_PERFECT = regex.compile(r"\b(?i:had)\b")
@@ -1678,10 +1678,24 @@ def _periods_around_publication(ctx: ExtractionContext) -> list[Mention]:
         which = before.group("which").lower()
         if which in ("next", "coming") and _past_sentence(ctx, sentence.start, sentence.end):
             continue  # "over the next three days, troops advanced": the story's time
+        letter, multiple = spec
+        if before.group("vague"):
+            # "the past few days": it ends at the publication (or starts the day after it), but
+            # how far it reaches the words do not say; that end stays unresolved.
+            start = before.start()
+            if text[max(0, start - 4) : start].lower() == "the ":
+                start -= 4
+            if which in ("next", "coming"):
+                value = DateRangeValue(start_timex=(pub + timedelta(days=1)).isoformat(), end_timex=_UNRESOLVED["D"],
+                                       resolved_from=_publication_note(pub))
+            else:
+                value = DateRangeValue(start_timex=_UNRESOLVED["D"], end_timex=pub.isoformat(), resolved_from=_publication_note(pub))
+            mention = Mention("date_range", start, end, value, 0.5, qualifier="approx")
+            out.append(mention)
+            continue
         amount = parse_number(before.group("n"), ctx.lexicon)
         if not amount or amount != int(amount):
             continue
-        letter, multiple = spec
         count = int(amount) * multiple
         try:
             if which in ("next", "coming"):
