@@ -282,7 +282,19 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
         number = ctx.lexicon.ordinal_value(m.group("n")) if m else None
         if number and 1 <= number <= 22:
             out.append(_mention(ctx, m.start(), pos + 7, DateParts(century=number), 0.85))
+    # Digit runs the forms below start at, picked in this one pass: "21/04/2016", "2016-11"
+    # (a separator after), "the 70s" (an "s" after), "Q3" (a code letter before).
+    separated: list[tuple[int, int]] = []
+    decades: list[int] = []
+    codes: list[int] = []
     for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
+        following = text[pos + length : pos + length + 1]
+        if following in _DIGIT_FORM_SEPARATORS:
+            separated.append((pos, length))
+        elif length == 2 and following in _DECADE_ENDINGS:
+            decades.append(pos)
+        if length == 1 and pos and text[pos - 1] in ("Q", "H"):
+            codes.append(pos)
         if length > 4 or length == 3:
             continue
         m = p.day_month_year.match(text, pos) if length <= 2 else None
@@ -319,10 +331,10 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             parts = _with_juche_year(DateParts(juche_year=int(m.group("jy")), stated_gregorian_year=_int(m.group("jg"))))
             out.append(_mention(ctx, m.start(), m.end(), parts, 0.9))
     out.extend(_weeks_of_days(ctx, out))
-    out.extend(_decades(ctx))
-    out.extend(_numeric_dates(ctx))
+    out.extend(_decades(ctx, decades))
+    out.extend(_numeric_dates(ctx, separated))
     out.extend(_years_in_words(ctx))
-    out.extend(_parts_of_years(ctx))
+    out.extend(_parts_of_years(ctx, codes))
     out.extend(_nth_weekdays(ctx))
     if ctx.published:
         out.extend(_relative_dates(ctx))
@@ -1409,6 +1421,8 @@ def _weekday(ctx: ExtractionContext, text: str | None) -> int | None:
 
 # "the 70s", "the '40s", "the 70's": a decade written with two digits, after "the" (and maybe
 # "early", "mid-", "late"): "in their 70s" is an age.
+_DIGIT_FORM_SEPARATORS = frozenset({"/", ".", "-"})
+_DECADE_ENDINGS = frozenset({"s", "'", "’"})
 _TWO_DIGIT_DECADE = regex.compile(r"(?P<d>[1-9]0|00)['’]?s\b")
 _DECADE_BEFORE = regex.compile(
     r"\b(?i:the)\s+(?:(?P<mod>(?i:early|mid|late))(?:-|\s+))?['’]?$"
@@ -1446,12 +1460,12 @@ def _decade_century(ctx: ExtractionContext, decade: int) -> int:
     return 2000 + decade if 2000 + decade <= latest else 1900 + decade
 
 
-def _decades(ctx: ExtractionContext) -> list[Mention]:
+def _decades(ctx: ExtractionContext, two_digit_runs: list[int]) -> list[Mention]:
+    """ "the 70s", "the seventies", "the nineteen fifties", "the noughties"; ``two_digit_runs``
+    are the runs of two digits with an "s" or an apostrophe after."""
     text = ctx.text
     out: list[Mention] = []
-    for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
-        if length != 2 or text[pos + 2 : pos + 3] not in ("s", "'", "’"):
-            continue
+    for pos in two_digit_runs:
         m = _TWO_DIGIT_DECADE.match(text, pos)
         before = _DECADE_BEFORE.search(text, max(0, pos - 20), pos) if m else None
         if before is None:
@@ -1519,7 +1533,7 @@ _CODE_CUES = frozenset(
 )
 
 
-def _parts_of_years(ctx: ExtractionContext) -> list[Mention]:
+def _parts_of_years(ctx: ExtractionContext, codes: list[int]) -> list[Mention]:
     """ "the third quarter", "the second half of the year", "Q1", "H1": a quarter or half of the
     year the words after it name, or of the year of publication (the one before when the
     clause is past and the part had not begun by then, the one after when it is future and
@@ -1547,9 +1561,7 @@ def _parts_of_years(ctx: ExtractionContext) -> list[Mention]:
         mention = _part_of_year(ctx, before.start(), year_of.end() if year_of else end, word, n, year_of)
         if mention:
             out.append(mention)
-    for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
-        if length != 1 or pos == 0 or text[pos - 1] not in "QH":
-            continue
+    for pos in codes:  # one digit after "Q" or "H"
         letter, n = text[pos - 1], int(text[pos])
         if (letter == "Q" and not 1 <= n <= 4) or (letter == "H" and not 1 <= n <= 2):
             continue
@@ -1806,12 +1818,12 @@ _NUMERIC_MONTH_YEAR = regex.compile(r"(?<![\p{N}.,/\-])(?P<m>0?[1-9]|1[0-2])(?P<
 _NUMERIC_YEAR_MONTH = regex.compile(r"(?<![\p{N}.,/\-])(?P<y>1[89]\d\d|20\d\d)(?P<sep>[/\-])(?P<m>0?[1-9]|1[0-2])(?![\p{N}]|[/.\-]\d|%)")
 
 
-def _numeric_dates(ctx: ExtractionContext) -> list[Mention]:
+def _numeric_dates(ctx: ExtractionContext, separated: list[tuple[int, int]]) -> list[Mention]:
+    """ ``separated``: the digit runs (start, length) with "/", "." or "-" after."""
     text = ctx.text
     out: list[Mention] = []
-    for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
-        sep = text[pos + length : pos + length + 1]
-        if sep not in ("/", ".", "-") or not text[pos + length + 1 : pos + length + 2].isdigit():
+    for pos, length in separated:
+        if not text[pos + length + 1 : pos + length + 2].isdigit():
             continue
         if length <= 2:
             m = _NUMERIC_DAY.match(text, pos)
