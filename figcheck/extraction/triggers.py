@@ -92,6 +92,10 @@ def _word_categories() -> dict[str, tuple[str, ...]]:
         categories[word].add("relative_day")
     for word in ("spring", "summer", "autumn", "fall", "winter"):
         categories[word].add("season")
+    for word in lex.decade_words:
+        categories[word].add("decade")
+    for word in ("weekend", "quarter", "half"):
+        categories[word].add("period")
     for word in ("anniversary", "anniversaries", "birthday", "jubilee"):
         categories[word].add("anniversary")
     categories["juche"].add("juche")
