@@ -161,7 +161,7 @@ def _wait_for_records(flow_run_id, expected_tasks: int) -> None:
             runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
             if len(runs) >= expected_tasks and all(r.state and r.state.is_final() for r in runs):
                 return
-            time.sleep(0.05)
+            time.sleep(0.2)
 
 
 def _print_summary(result: dict, out: Path) -> None:
