@@ -92,27 +92,6 @@ def test_figcheck_run_reports_a_broken_article_and_goes_on(corpus: Path, tmp_pat
     assert "broken.txt" in (out / "report.md").read_text(encoding="utf-8")
 
 
-def test_figcheck_run_sends_no_flow_heartbeats_unless_they_are_asked_for(
-    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Prefect's heartbeat thread sleeps a second at a time and a flow run ends only once it
-    wakes: `figcheck run` turns heartbeats off unless the settings ask for them."""
-    import flows.check_corpus
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
-
-    seen = []
-    publish = flows.check_corpus.publish_artifacts
-    monkeypatch.setattr(flows.check_corpus, "publish_artifacts",
-                        lambda summary: seen.append(get_current_settings().flows.heartbeat_frequency) or publish(summary))
-    args = ["run", "--corpus", str(corpus), "--reference", str(ROOT / "reference_data")]
-    result = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "a")])
-    assert result.exit_code == 0, result.output
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 60}):
-        result = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "b")])
-    assert result.exit_code == 0, result.output
-    assert seen == [None, 60]
-
-
 @pytest.mark.parametrize(("fail_on", "edited", "code"), [
     (None, True, 0), ("error", False, 0), ("error", True, 1), ("warning", True, 1),
 ])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 from enum import Enum
@@ -121,12 +120,11 @@ def _run_flow(corpus: Path, reference: Path, out: Path, batch_size: int, cache: 
 
     flow = check_corpus.with_options(task_runner=task_runner(dask, workers))
     try:
-        with _without_heartbeats():
-            state = flow(
-                corpus=str(corpus), reference=str(reference), out=str(out), batch_size=batch_size,
-                use_cache=cache, workers=workers, article_seconds=article_seconds or None, keep_runs=keep_runs,
-                follow_symlinks=follow_symlinks, return_state=True,
-            )
+        state = flow(
+            corpus=str(corpus), reference=str(reference), out=str(out), batch_size=batch_size,
+            use_cache=cache, workers=workers, article_seconds=article_seconds or None, keep_runs=keep_runs,
+            follow_symlinks=follow_symlinks, return_state=True,
+        )
         result = state.result()
     except (ReferenceTableError, OutputLocked, OutputNotAReport, DocumentError) as error:
         fail(str(error))
@@ -134,19 +132,6 @@ def _run_flow(corpus: Path, reference: Path, out: Path, batch_size: int, cache: 
         fail(f"the run failed: {error}", code=1)
     _wait_for_records(state.state_details.flow_run_id, expected_tasks=result["task_runs"])
     return result
-
-
-def _without_heartbeats() -> contextlib.AbstractContextManager:
-    """Prefect's flow-run heartbeats, unless the settings ask for them: their thread sleeps a
-    second at a time and the flow run ends only once it wakes (half a second of waiting on
-    average, at the end of every run). They let a server tell a crashed run; a killed `figcheck
-    run` is cleaned up by its guardian, and its flow run is short. Set
-    PREFECT_FLOWS_HEARTBEAT_FREQUENCY to have them."""
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
-
-    if "heartbeat_frequency" in get_current_settings().flows.model_fields_set:
-        return contextlib.nullcontext()
-    return temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 
 def _wait_for_records(flow_run_id, expected_tasks: int) -> None:
