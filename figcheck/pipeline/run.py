@@ -36,6 +36,10 @@ OUTPUT_FILES = ("findings.json", "claims.jsonl", "report.md", "report.html")
 # Discrepancies a run's summary carries (the Prefect artifact's table shows 500): a bounded list
 # however many the corpus has.
 SUMMARY_DISCREPANCIES = 500
+# Worker processes take about half a second of CPU each to start; a run that checks few
+# articles, all in one batch, checks them in its own process (``Batch.alone``) and starts none.
+# From this many articles to check, they are started before the first batch is full.
+_START_WORKERS_AT = 200
 # The checks whose findings the report's timeline draws: it needs their claims' values.
 _TIMELINE_CHECKS = {"reference", "cross_source"}
 
@@ -222,9 +226,11 @@ class CorpusRun:
 
     # --- handing out the work
 
-    def batches(self, size: int) -> Iterator[Batch]:
+    def batches(self, size: int, *, first_miss: Callable[[], None] | None = None) -> Iterator[Batch]:
         """The articles the cache does not know, as read (their parsing is the batch's work),
-        grouped ``size`` at a time; those it knows are merged on the way without being parsed."""
+        grouped ``size`` at a time; those it knows are merged on the way without being parsed.
+        ``first_miss`` is called once the first batch holds ``_START_WORKERS_AT`` articles (or
+        is full, if smaller), to start what will check it while the rest of the batch is read."""
         documents: list[RawArticle] = []
         slot: _Slot | None = None
         for item in read_corpus(self.corpus, follow_symlinks=self.follow_symlinks):
@@ -248,6 +254,9 @@ class CorpusRun:
                 self._queue.append(slot)
             documents.append(item.raw)
             slot.keys.append(key)
+            if first_miss is not None and len(documents) == min(size, _START_WORKERS_AT):
+                first_miss()
+                first_miss = None
             if len(documents) == size:
                 yield Batch(slot.number, documents, self.table, self.article_seconds)
                 documents, slot = [], None
@@ -445,11 +454,13 @@ def run_batches(
     window: int,
     attempts: int = 3,
     on_batch: Callable[[Batch, BatchOutput | None, int], None] | None = None,
+    first_miss: Callable[[], None] | None = None,
 ) -> None:
     """Hands the run's batches to ``submit`` (a process pool, a Prefect task runner) with at most
     ``window`` out at once, so memory stays bounded however large the corpus, and merges each
     result in turn. A batch whose worker fails is handed out again, up to ``attempts`` times in
-    all; after that its articles are listed as not checked and the run goes on."""
+    all; after that its articles are listed as not checked and the run goes on. ``first_miss``:
+    see ``CorpusRun.batches``."""
     out: deque[tuple[Batch, BatchFuture]] = deque()
 
     def hand_out(batch: Batch) -> BatchFuture:
@@ -474,7 +485,7 @@ def run_batches(
                 on_batch(batch, output, claims)
             return
 
-    for batch in run.batches(batch_size):
+    for batch in run.batches(batch_size, first_miss=first_miss):
         out.append((batch, hand_out(batch)))
         while len(out) >= window:
             settle(*out.popleft())
@@ -516,12 +527,12 @@ def check_corpus(
         if workers == 1:
             run_batches(run, lambda batch: Completed(check_batch, batch), batch_size=batch_size, window=1, on_batch=on_batch)
         else:
-            from figcheck.pipeline.processes import worker_pool
+            from figcheck.pipeline.processes import start_workers, worker_pool
 
             with worker_pool(workers) as pool:
                 run_batches(run, lambda batch: Completed(check_batch, batch) if batch.alone else pool.submit(check_batch, batch),
-                            batch_size=batch_size,
-                            window=2 * workers, on_batch=on_batch)
+                            batch_size=batch_size, window=2 * workers, on_batch=on_batch,
+                            first_miss=lambda: start_workers(pool, workers, check_batch.__module__))
         return run.finish()
     except BaseException:
         run.abandon()
