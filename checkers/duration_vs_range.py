@@ -78,4 +78,13 @@ EXAMPLES = [
             expect=[("discrepancy", "error")]),
     example("He led the 20-year-long struggle and the Korean War (June 25, 1950-July 27, 1953).",
             expect=[], note="the range dates the war, not the struggle"),
+    example("The city finished the six-year renovation of the port, which ran from 2001 to 2003.",
+            expect=[("discrepancy", "warning")], spans=("six-year",),
+            note="a relative clause of lasting dates the renovation; years only, so a warning"),
+    example("The two-year strike, which lasted from March 2001 to May 2003, closed the mine.",
+            expect=[("consistent", "info")]),
+    example("They ended the four-year building programme which ran from 1984 to 1986.",
+            expect=[("discrepancy", "warning")], spans=("four-year",)),
+    example("The ten-year plan that followed the famine of 1959-1961 rebuilt the farms.",
+            expect=[], note="'followed' does not say when the plan ran"),
 ]

@@ -233,6 +233,18 @@ def is_measure_word(word: str) -> bool:
     return word.lower() in set(load_cues().measure_words)
 
 
+# A relative clause right after the duration's noun phrase (its subject, up to two more words and
+# an "of" phrase) that says when it ran: "the four-year programme which ran from 1984 to 1986", "the two-year strike, which
+# lasted from March 2001 to May 2003". Only verbs of lasting: "the three-year plan that followed the war of 1950-1953"
+# dates something else.
+_RAN_FROM = re.compile(
+    r"(?:\s+(?!(?:and|or|but|with|which|that|of|in|at|on)\b)[a-z][\w-]*){0,2}"
+    r"(?:\s+(?:of|in|at|on)\s+[^,;()\d]{1,40}?)?\s*,?\s*(?:which|that)\s+(?:ran|lasted|continued|went\s+on|spanned|stretched|took\s+place|"
+    r"(?:was|were)\s+(?:held|waged|fought|carried\s+out))\s+(?=from\b|between\b|\d)",
+    re.IGNORECASE,
+)
+
+
 def range_of(duration: Claim, ranges: list[Claim], sentence: Sentence) -> Claim | None:
     """The date range a stated length measures: the range in brackets right after the
     duration's own subject ("the three-year-long war (June 25, 1950-July 27, 1953)"), else the
@@ -247,6 +259,13 @@ def range_of(duration: Claim, ranges: list[Claim], sentence: Sentence) -> Claim 
             inside = [r for r in sentence.claims_between(bracket + 1, bracket + 8) if r.kind == "date_range"]
             if inside:
                 return inside[0]
+        ran = _RAN_FROM.match(after_subject)
+        if ran:
+            at = duration.end + lead + len(subject) + ran.end()
+            for told in sentence.claims_between(at, at + 9):
+                gap = sentence.text[at - sentence.start : told.start - sentence.start]
+                if told.kind == "date_range" and gap.strip().lower() in ("", "from", "between"):
+                    return told
     noun = head(subject)
     same = [r for r in ranges if r.subject and head(r.subject) == noun]
     return min(same, key=lambda r: abs(r.start - duration.start)) if same else None
