@@ -93,6 +93,11 @@ def _from(article: Article, claim: Claim, context: CheckContext):
     if target_id is None and anchor.relation == "ago":
         apposed = context.links.apposed_date(claim)
         target_id = apposed.id if apposed is not None else None
+    if target_id is None and anchor.relation == "since" and anchor.claim_id is None:
+        # "Ninety years have passed since the treaty was signed", the treaty "signed on June 28,
+        # 1919" a sentence or more before.
+        earlier = context.links.told_earlier(claim)
+        target_id = earlier.id if earlier is not None else None
     if target_id and target_id in article.by_id:
         target = article.by_id[target_id]
         if getattr(target.value, "resolved_from", None):
@@ -193,6 +198,14 @@ EXAMPLES = [
             expect=[("discrepancy", "warning")], spans=("more than five years",)),
     example("He said he had served in the army more than 50 years ago, in 1952.",
             published="2009-11-23", expect=[]),
+    example("Delegates met in the hall where the treaty was signed on June 28, 1919. Ninety years have passed "
+            "since the treaty was signed.", published="2019-06-28", expect=[("discrepancy", "warning")],
+            spans=("Ninety years",), note="the event is dated a sentence before, by the same noun and verb"),
+    example("Delegates met in the hall where the treaty was signed on June 28, 1919. A hundred years have "
+            "passed since the treaty was signed.", published="2019-06-28", expect=[("consistent", "info")]),
+    example("A treaty was signed on June 28, 1919, and another treaty was signed on May 2, 1945. Ninety years "
+            "have passed since the treaty was signed.", published="2019-06-28", expect=[],
+            note="two earlier dates of the same noun and verb: the text does not say which"),
     example("The firm was founded in 1952, 35 years ago, and went public in 1968.",
             published="1987-04-08", expect=[("consistent", "info")]),
     example("The firm was founded in 1952, 45 years ago, and went public in 1968.",

@@ -4,6 +4,7 @@ whether two figures are one quantity, and which whole a part belongs to."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -16,6 +17,14 @@ from figcheck.records import AnniversaryValue, Claim, DateValue, DurationValue
 
 if TYPE_CHECKING:
     from figcheck.reference import ReferenceFact, ReferenceTable
+
+# An event told as a clause of a definite noun and a participle: "the treaty was signed", "the
+# plant was opened". The noun is the last word before the verb, the verb the participle.
+_TOLD_EVENT = re.compile(
+    r"^the\s+(?:[a-z][\w-]*\s+){0,3}?(?P<noun>[a-z][\w-]*)\s+(?:was|were)\s+(?:first\s+)?"
+    r"(?P<verb>[a-z]+(?:ed|en)|built|held|won|fought|begun|founded|set\s+up)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -143,6 +152,32 @@ class ArticleLinks:
             if TEMPORAL_CLAUSE.search(between):
                 return None
         return target
+
+    def told_earlier(self, claim: Claim) -> Claim | None:
+        """The date an earlier sentence gives the event a duration is counted from, when the
+        anchor tells that event as a clause of a definite noun and its verb ("since the treaty
+        was signed") and an earlier date's own clause tells the same noun with the same verb
+        ("the treaty that was signed there on June 28, 1919"). None when no earlier date does,
+        or when two that do give different dates: the text does not then say which."""
+        value = claim.value
+        anchor = value.anchor if isinstance(value, DurationValue) else None
+        told = _TOLD_EVENT.match(anchor.text or "") if anchor is not None else None
+        if told is None:
+            return None
+        noun, verb = told.group("noun").lower(), told.group("verb").lower()
+        same = re.compile(rf"\b{re.escape(noun)}\b.*\b{re.escape(verb)}\b", re.IGNORECASE | re.DOTALL)
+        found: list[Claim] = []
+        for other in self.claims:
+            if other.start >= claim.start:
+                break
+            if other.kind != "date" or not isinstance(other.value, DateValue) or other.value.resolved_from \
+                    or other.value.anchor is not None or len(other.value.timex) < 4 or not other.value.timex[:4].isdigit():
+                continue
+            if same.search(self.date_about(other).clause):
+                found.append(other)
+        if not found or len({c.value.timex for c in found}) > 1:
+            return None
+        return found[-1]
 
     # --- one quantity -------------------------------------------------------------------------
 
