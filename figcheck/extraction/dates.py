@@ -175,7 +175,8 @@ def date_patterns() -> DatePatterns:
         day_range_day_first=regex.compile(
             rf"(?<![\d.,])(?P<d1>{day}){day_joint}(?P<d2>{day})\s+(?P<m>{month})(?:,?\s+(?P<y>{year})(?!\d))?"
         ),
-        future=regex.compile(rf"(?i:\b(?:{alternation(lex.future_cues)})\b)"),
+        # "I'll", "they’ll": the contracted "will".
+        future=regex.compile(rf"(?i:\b(?:{alternation(lex.future_cues)})\b|(?<=\p{{L}})['’]ll\b)"),
         ordinal_day_before=regex.compile(
             rf"(?:(?P<from>(?i:from|between))\s+)?(?:(?i:the)\s+)?(?P<d1>{ordinal_day})\s+"
             rf"(?:(?i:to|till|until|through|and|-)\s+(?:(?i:the)\s+)?(?P<d2>{ordinal_day})\s+)?"
@@ -195,7 +196,7 @@ def date_patterns() -> DatePatterns:
         # "after" and "before" count from the date before only where nothing follows them ("the
         # day after, ..."): "two days after the vote" is a duration measured from the vote.
         offset_after=regex.compile(
-            r"\s+(?P<rel>(?i:later|earlier|afterwards?|from\s+now|from\s+today|after|before))\b"
+            r"\s+(?P<rel>(?i:later|earlier|afterwards?|from\s+now|from\s+today|hence|in\s+the\s+future(?!-)|after|before))\b"
         ),
         offset_amount_before=regex.compile(
             rf"(?:(?P<in>\b(?i:in))\s+)?(?:(?P<q>{number_patterns().qualifier}|\b(?i:half))\s+)?(?P<n>{number_patterns().number}|\b(?i:an?|one))\s+$"
@@ -361,7 +362,9 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
         pre = before.group("pre").lower() if before else ""
         if not pre and _weekday_in_name(ctx, pos, m.end()):
             continue  # "the Friday Mosque", "Black Friday", "the Sunday Times"
-        forward = pre in ("next", "coming") or _future_clause(ctx, pos)
+        # "will go back this Friday", "talks are set for Friday": the clause's tense, as for a
+        # day alone ("set for the 20th").
+        forward = pre in ("next", "coming") or _tense(ctx, pos) == "future"
         parts = DateParts(weekday=_weekday(ctx, m.group("wd")), relative=pre or "weekday", forward=forward)
         start = before.start() if pre in ("last", "next", "this", "coming", "previous") else pos
         out.append(_mention(ctx, start, m.end(), parts, 0.8))
@@ -480,7 +483,7 @@ _IN_TIME = regex.compile(r"['’]s?\s+(?i:time)\b")
 _IN_BEFORE = regex.compile(r"\b(?i:in)\s")
 _STEP_WORDS = frozenset({"next", "following", "previous", "preceding"})
 _STEP_ENDINGS = frozenset(word[-4:] for word in _STEP_WORDS)
-_RELATION_STARTS = frozenset({"lat", "ear", "aft", "bef", "fro"})
+_RELATION_STARTS = frozenset({"lat", "ear", "aft", "bef", "fro", "hen", "in "})
 _LETTERS = regex.compile(r"\p{L}+")
 # "the first time in two years", "the biggest drills in 23 years": "in" reaches back over a
 # span; "in 20 years to come" is a span ahead.
@@ -579,7 +582,8 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
             continue  # "three days later than planned" compares
         if rel in ("after", "before") and not _closed(text, after.end()):
             continue  # "two days after the vote": measured from the vote
-        anchored = "publication" if rel.startswith("from") else "text"
+        # "two weeks from now", "2 days hence", "4 weeks in the future": from the time of writing.
+        anchored = "publication" if rel.startswith(("from", "hence", "in")) else "text"
         sign = -1 if rel in ("earlier", "before") else 1
         parts = DateParts(relative="offset", anchored=anchored, offset=sign * amount, offset_unit=letter)
         out.append(_offset_mention(ctx, m.start("n"), after.end("rel"), parts))
