@@ -88,6 +88,9 @@ class DateParts:
     offset: int = 0
     offset_unit: str | None = None
     whole_period: bool = False
+    # The larger units of a compound offset before the last one ("2 years 21 days later":
+    # ((2, "Y"),) with offset 21, "D"), signed as ``offset`` is.
+    offset_lead: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ class DatePatterns:
     century_before: regex.Pattern  # searched back from "century": "the 20th "
     offset_after: regex.Pattern  # after a unit: " later", " earlier", " from now", " before,"
     offset_amount_before: regex.Pattern  # searched back from a unit: "three ", "in 3 ", "a "
+    offset_lead_before: regex.Pattern  # before that figure: "2 years ", "a year and "
     offset_step_before: regex.Pattern  # searched back from a unit or weekday: "the following "
 
 
@@ -200,6 +204,9 @@ def date_patterns() -> DatePatterns:
         ),
         offset_amount_before=regex.compile(
             rf"(?:(?P<in>\b(?i:in))\s+)?(?:(?P<q>{number_patterns().qualifier}|\b(?i:half))\s+)?(?P<n>{number_patterns().number}|\b(?i:an?|one))\s+$"
+        ),
+        offset_lead_before=regex.compile(
+            rf"(?P<n>{number_patterns().number}|\b(?i:an?|one))\s+(?P<u>(?i:years?|months?|weeks?))(?:,?\s+(?i:and))?\s+$"
         ),
         offset_step_before=regex.compile(r"\b(?i:the)\s+(?P<which>(?i:next|following|previous|preceding))\s+$"),
     )
@@ -585,8 +592,11 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
         # "two weeks from now", "2 days hence", "4 weeks in the future": from the time of writing.
         anchored = "publication" if rel.startswith(("from", "hence", "in")) else "text"
         sign = -1 if rel in ("earlier", "before") else 1
-        parts = DateParts(relative="offset", anchored=anchored, offset=sign * amount, offset_unit=letter)
-        out.append(_offset_mention(ctx, m.start("n"), after.end("rel"), parts))
+        start, lead = _offset_lead(ctx, m.start("n"), letter)
+        parts = DateParts(
+            relative="offset", anchored=anchored, offset=sign * amount, offset_unit=letter, offset_lead=tuple((sign * n, u) for n, u in lead)
+        )
+        out.append(_offset_mention(ctx, start, after.end("rel"), parts))
     for pos in ctx.triggers.words.get("weekday", ()):
         # "the previous Monday", "the following Friday": counted from the date before.
         if text[pos - 2 : pos - 1] not in ("g", "s", "G", "S") or _word_before(text, pos) not in ("following", "previous", "preceding"):
@@ -598,6 +608,31 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
             parts = DateParts(weekday=_weekday(ctx, m.group("wd")), relative="offset", anchored="text", offset=sign)
             out.append(_offset_mention(ctx, step.start(), pos + len(m.group("wd")), parts))
     return out
+
+
+_UNIT_ORDER = "DWMY"
+
+
+def _offset_lead(ctx: ExtractionContext, start: int, letter: str) -> tuple[int, list[tuple[int, str]]]:
+    """The larger units written before an offset's figure at ``start`` ("2 years 21 days later",
+    "a year and two months earlier"): where the offset then starts, and those units, largest
+    first; a qualified or repeated unit ends the search."""
+    lead: list[tuple[int, str]] = []
+    finest = letter
+    while start > 0 and ctx.text[start - 1 : start].isspace():
+        m = date_patterns().offset_lead_before.search(ctx.text, max(0, start - 40), start)
+        if m is None:
+            break
+        unit = ctx.lexicon.time_units.get(m.group("u").lower())
+        raw = m.group("n")
+        amount = 1 if raw.lower() in ("a", "an") else parse_number(raw, ctx.lexicon)
+        if unit is None or not amount or amount != int(amount) or amount > 1000:
+            break
+        if _UNIT_ORDER.index(unit[0]) <= _UNIT_ORDER.index(finest) or unit[0] == "W" and finest == "M":
+            break
+        lead.insert(0, (int(amount) * unit[1], unit[0]))
+        finest, start = unit[0], m.start()
+    return start, lead
 
 
 def _closed(text: str, pos: int) -> bool:
@@ -666,7 +701,7 @@ def _resolve_offset(ctx: ExtractionContext, mention: Mention, anchor: Mention | 
     parts = mention.parts
     assert isinstance(parts, DateParts)
     relation = "after" if parts.offset > 0 else "before"
-    offset = f"P{abs(parts.offset)}{parts.offset_unit}" if parts.offset_unit else None
+    offset = f"P{''.join(f'{abs(n)}{u}' for n, u in parts.offset_lead)}{abs(parts.offset)}{parts.offset_unit}" if parts.offset_unit else None
     timex = None
     if parts.anchored == "publication" or (anchor is None and parts.weekday is not None and parts.offset < 0):
         if ctx.published:
@@ -717,6 +752,19 @@ def _shifted(base: str, parts: DateParts) -> str | None:
     day = date.fromisoformat(first if parts.offset >= 0 else last)
     unit, amount = parts.offset_unit, parts.offset
     try:
+        if parts.offset_lead:
+            # "2 years 21 days later": the larger units first, then the last, from a day only.
+            if granularity != "day":
+                return None
+            for n, lead_unit in parts.offset_lead:
+                if lead_unit == "W":
+                    day += timedelta(weeks=n)
+                    continue
+                index = day.year * 12 + day.month - 1 + n * (12 if lead_unit == "Y" else 1)
+                year, month = divmod(index, 12)
+                day = date(year, month + 1, min(day.day, _calendar.monthrange(year, month + 1)[1]))
+            parts = replace(parts, offset_lead=())
+            return _shifted(day.isoformat(), parts)
         if parts.weekday is not None:
             if granularity != "day":
                 return None
