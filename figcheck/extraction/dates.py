@@ -1703,8 +1703,8 @@ def _weekends(ctx: ExtractionContext) -> list[Mention]:
 # "the past 3 weeks", "the last two months", "the next 10 days": a period that ends at the
 # publication or starts the day after it.
 _AROUND_PUBLICATION_BEFORE = regex.compile(
-    r"\b(?P<which>(?i:past|last|previous|next|coming))\s+(?:(?P<n>\d{1,3}|(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred))|(?P<vague>(?i:few|several|couple\s+of)))\s+$"
+    r"\b(?P<which>(?i:past|last|previous|next|coming))\s+(?:(?P<n>\d{1,3})(?P<glued>)|(?:(?P<n>\d{1,3}|(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred))|(?P<vague>(?i:few|several|couple\s+of)))\s+)$"
 )
 _POSSESSIVES = frozenset("his her their its my our your whose".split())
 _PAST_PERFECT = regex.compile(r"\b(?i:had)\b")
@@ -1729,11 +1729,13 @@ def _periods_around_publication(ctx: ExtractionContext) -> list[Mention]:
             out.append(mention)
             continue
         spec = ctx.lexicon.time_units.get(unit)
-        if spec is None or spec[0] not in ("D", "W", "M", "Y") or not unit.endswith("s"):
+        if spec is None or spec[0] not in ("D", "W", "M", "Y"):
             continue
         before = _AROUND_PUBLICATION_BEFORE.search(text, max(0, pos - 24), pos)
         if before is None or _word_before(text, before.start()) in _POSSESSIVES:
             continue  # "his last three years": of his life
+        if not unit.endswith("s") and before.group("glued") is None:
+            continue  # "the next five year plan": a modifier; "the last 3year" is written glued
         end = pos + len(unit)
         if regex.match(r"\s+(?i:of|before|after|since|earlier|later|ago)\b", text[end : end + 10]):
             continue  # "the last three years of his life", "the past 3 weeks before the vote"
