@@ -1830,6 +1830,9 @@ def _nth_weekdays(ctx: ExtractionContext) -> list[Mention]:
         before = _NTH_WEEKDAY_BEFORE.search(text, max(0, pos - 12), pos)
         joint = regex.match(r"\s+(?i:of|in)\s+", text[m.end() : m.end() + 5]) if m and before else None
         if joint is None:
+            mention = _nth_weekday_of_publication_month(ctx, m, before) if m and before else None
+            if mention is not None:
+                out.append(mention)
             continue
         at = m.end() + joint.end()
         month = p.month_alone.match(text, at)
@@ -1859,6 +1862,40 @@ def _nth_weekdays(ctx: ExtractionContext) -> list[Mention]:
         mention = _mention(ctx, before.start(), end, parts, 0.75)
         out.append(_from_publication(mention, ctx.published) if month.group("y") is None else mention)
     return out
+
+
+def _nth_weekday_of_publication_month(ctx: ExtractionContext, m: regex.Match, before: regex.Match) -> Mention | None:
+    """ "on the second Sunday", "the third Tuesday" with no month: of the publication's month,
+    or the month after (before) it when the clause is future (past) and that day has passed
+    (not come). "The last Sunday" is the latest Sunday, and "for the second Sunday running" a
+    count, so neither is read here."""
+    text = ctx.text
+    pub = ctx.published
+    n = _NTH[before.group("n").lower()]
+    if pub is None or n < 0 or not _ends_phrase(ctx, m.end()):
+        return None
+    if not text[before.start() : before.start("n")].strip() and _word_before(text, before.start()) != "on":
+        return None  # neither "the" nor "on" before the ordinal: "a second Sunday", "every first Monday"
+    sentence = ctx.index.sentence_at(before.start())
+    if any(w.group().lower() in _HABIT_WORDS for w in _LETTERS.finditer(text, sentence.start, before.start())):
+        return None  # "the fair is held on the third Tuesday": every month's
+    weekday = _weekday(ctx, m.group("wd"))
+    tense = _tense(ctx, before.start())
+    index = pub.year * 12 + pub.month - 1
+    for _ in range(2):
+        year, month = divmod(index, 12)
+        first = date(year, month + 1, 1)
+        day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+        if tense == "future" and day < pub:
+            index += 1
+        elif tense == "past" and day > pub:
+            index -= 1
+        else:
+            break
+    else:
+        return None
+    mention = _mention(ctx, before.start(), m.end(), DateParts(year=day.year, month=day.month, day=day.day), 0.6)
+    return _from_publication(mention, pub)
 
 
 # --- numeric dates whose order is certain -----------------------------------------------------
