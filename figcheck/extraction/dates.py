@@ -370,8 +370,8 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
         if not pre and _weekday_in_name(ctx, pos, m.end()):
             continue  # "the Friday Mosque", "Black Friday", "the Sunday Times"
         # "will go back this Friday", "talks are set for Friday": the clause's tense, as for a
-        # day alone ("set for the 20th").
-        forward = pre in ("next", "coming") or _tense(ctx, pos) == "future"
+        # day alone ("set for the 20th"); "last Friday" stays behind whatever the tense.
+        forward = pre in ("next", "coming") or (pre not in ("last", "previous", "past") and _tense(ctx, pos) == "future")
         parts = DateParts(weekday=_weekday(ctx, m.group("wd")), relative=pre or "weekday", forward=forward)
         start = before.start() if pre in ("last", "next", "this", "coming", "previous") else pos
         out.append(_mention(ctx, start, m.end(), parts, 0.8))
