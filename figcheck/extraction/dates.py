@@ -1835,6 +1835,12 @@ def _nth_weekdays(ctx: ExtractionContext) -> list[Mention]:
                 out.append(mention)
             continue
         at = m.end() + joint.end()
+        relative_month = _RELATIVE_MONTH.match(text, at)
+        if relative_month is not None:
+            mention = _nth_weekday_of_relative_month(ctx, m, before, relative_month)
+            if mention is not None:
+                out.append(mention)
+            continue
         month = p.month_alone.match(text, at)
         if month is None or (text[at].islower() and _word_at(text, at).lower() in _VERB_LIKE_MONTHS):
             continue
@@ -1862,6 +1868,33 @@ def _nth_weekdays(ctx: ExtractionContext) -> list[Mention]:
         mention = _mention(ctx, before.start(), end, parts, 0.75)
         out.append(_from_publication(mention, ctx.published) if month.group("y") is None else mention)
     return out
+
+
+_RELATIVE_MONTH = regex.compile(r"(?P<which>(?i:this|next|last|the\s+current))\s+(?i:month)\b")
+_MONTH_STEPS = {"this": 0, "current": 0, "next": 1, "last": -1}
+
+
+def _nth_weekday_of_relative_month(ctx: ExtractionContext, m: regex.Match, before: regex.Match, month: regex.Match) -> Mention | None:
+    """ "the first Friday of next month", "the last Sunday of this month": counted from the
+    publication's month."""
+    pub = ctx.published
+    if pub is None:
+        return None
+    index = pub.year * 12 + pub.month - 1 + _MONTH_STEPS[month.group("which").split()[-1].lower()]
+    year, month_number = divmod(index, 12)
+    month_number += 1
+    weekday = _weekday(ctx, m.group("wd"))
+    n = _NTH[before.group("n").lower()]
+    if n > 0:
+        first = date(year, month_number, 1)
+        day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    else:
+        last = date(year, month_number, _calendar.monthrange(year, month_number)[1])
+        day = last - timedelta(days=(last.weekday() - weekday) % 7)
+    if day.month != month_number:
+        return None
+    mention = _mention(ctx, before.start(), month.end(), DateParts(year=year, month=month_number, day=day.day), 0.7)
+    return _from_publication(mention, pub)
 
 
 def _nth_weekday_of_publication_month(ctx: ExtractionContext, m: regex.Match, before: regex.Match) -> Mention | None:
