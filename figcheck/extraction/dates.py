@@ -1414,7 +1414,8 @@ def _with_juche_year(parts: DateParts) -> DateParts:
 
 
 # "a satellite to be launched in April", "talks due in May": ahead of the sentence's time.
-_PROSPECTIVE = regex.compile(r"(?i:\bto\s+be\s+\w+|\bdue|\bscheduled|\bset|\bslated|\bplanned)\s+(?:\w+\s+){0,2}(?:in|for|by|on)\s+(?:the\s+)?$")
+# "is due on", not "with due ceremony on" (KCNA's formula for an event that has taken place).
+_PROSPECTIVE = regex.compile(r"(?i:\bto\s+be\s+\w+|(?<!\bwith\s+)\bdue|\bscheduled|\bset|\bslated|\bplanned)\s+(?:\w+\s+){0,2}(?:in|for|by|on)\s+(?:the\s+)?$")
 _PAST_AUXILIARIES = frozenset("was were had has have did".split())
 
 
@@ -1905,7 +1906,7 @@ def _nth_weekday_of_publication_month(ctx: ExtractionContext, m: regex.Match, be
     text = ctx.text
     pub = ctx.published
     n = _NTH[before.group("n").lower()]
-    if pub is None or n < 0 or not _ends_phrase(ctx, m.end()):
+    if pub is None or n < 0 or text[m.end() : m.end() + 1] in ("-", "'", "’") or not _ends_phrase(ctx, m.end()):
         return None
     if not text[before.start() : before.start("n")].strip() and _word_before(text, before.start()) != "on":
         return None  # neither "the" nor "on" before the ordinal: "a second Sunday", "every first Monday"
