@@ -88,6 +88,9 @@ class DateParts:
     offset: int = 0
     offset_unit: str | None = None
     whole_period: bool = False
+    # The larger units of a compound offset before the last one ("2 years 21 days later":
+    # ((2, "Y"),) with offset 21, "D"), signed as ``offset`` is.
+    offset_lead: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ class DatePatterns:
     century_before: regex.Pattern  # searched back from "century": "the 20th "
     offset_after: regex.Pattern  # after a unit: " later", " earlier", " from now", " before,"
     offset_amount_before: regex.Pattern  # searched back from a unit: "three ", "in 3 ", "a "
+    offset_lead_before: regex.Pattern  # before that figure: "2 years ", "a year and "
     offset_step_before: regex.Pattern  # searched back from a unit or weekday: "the following "
 
 
@@ -175,7 +179,8 @@ def date_patterns() -> DatePatterns:
         day_range_day_first=regex.compile(
             rf"(?<![\d.,])(?P<d1>{day}){day_joint}(?P<d2>{day})\s+(?P<m>{month})(?:,?\s+(?P<y>{year})(?!\d))?"
         ),
-        future=regex.compile(rf"(?i:\b(?:{alternation(lex.future_cues)})\b)"),
+        # "I'll", "they’ll": the contracted "will".
+        future=regex.compile(rf"(?i:\b(?:{alternation(lex.future_cues)})\b|(?<=\p{{L}})['’]ll\b)"),
         ordinal_day_before=regex.compile(
             rf"(?:(?P<from>(?i:from|between))\s+)?(?:(?i:the)\s+)?(?P<d1>{ordinal_day})\s+"
             rf"(?:(?i:to|till|until|through|and|-)\s+(?:(?i:the)\s+)?(?P<d2>{ordinal_day})\s+)?"
@@ -195,10 +200,13 @@ def date_patterns() -> DatePatterns:
         # "after" and "before" count from the date before only where nothing follows them ("the
         # day after, ..."): "two days after the vote" is a duration measured from the vote.
         offset_after=regex.compile(
-            r"\s+(?P<rel>(?i:later|earlier|afterwards?|from\s+now|from\s+today|after|before))\b"
+            r"\s+(?P<rel>(?i:later|earlier|afterwards?|from\s+now|from\s+today|hence|in\s+the\s+future(?!-)|after|before))\b"
         ),
         offset_amount_before=regex.compile(
             rf"(?:(?P<in>\b(?i:in))\s+)?(?:(?P<q>{number_patterns().qualifier}|\b(?i:half))\s+)?(?P<n>{number_patterns().number}|\b(?i:an?|one))\s+$"
+        ),
+        offset_lead_before=regex.compile(
+            rf"(?P<n>{number_patterns().number}|\b(?i:an?|one))\s+(?P<u>(?i:years?|months?|weeks?))(?:,?\s+(?i:and))?\s+$"
         ),
         offset_step_before=regex.compile(r"\b(?i:the)\s+(?P<which>(?i:next|following|previous|preceding))\s+$"),
     )
@@ -361,7 +369,9 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
         pre = before.group("pre").lower() if before else ""
         if not pre and _weekday_in_name(ctx, pos, m.end()):
             continue  # "the Friday Mosque", "Black Friday", "the Sunday Times"
-        forward = pre in ("next", "coming") or _future_clause(ctx, pos)
+        # "will go back this Friday", "talks are set for Friday": the clause's tense, as for a
+        # day alone ("set for the 20th"); "last Friday" stays behind whatever the tense.
+        forward = pre in ("next", "coming") or (pre not in ("last", "previous", "past") and _tense(ctx, pos) == "future")
         parts = DateParts(weekday=_weekday(ctx, m.group("wd")), relative=pre or "weekday", forward=forward)
         start = before.start() if pre in ("last", "next", "this", "coming", "previous") else pos
         out.append(_mention(ctx, start, m.end(), parts, 0.8))
@@ -480,7 +490,7 @@ _IN_TIME = regex.compile(r"['’]s?\s+(?i:time)\b")
 _IN_BEFORE = regex.compile(r"\b(?i:in)\s")
 _STEP_WORDS = frozenset({"next", "following", "previous", "preceding"})
 _STEP_ENDINGS = frozenset(word[-4:] for word in _STEP_WORDS)
-_RELATION_STARTS = frozenset({"lat", "ear", "aft", "bef", "fro"})
+_RELATION_STARTS = frozenset({"lat", "ear", "aft", "bef", "fro", "hen", "in "})
 _LETTERS = regex.compile(r"\p{L}+")
 # "the first time in two years", "the biggest drills in 23 years": "in" reaches back over a
 # span; "in 20 years to come" is a span ahead.
@@ -579,10 +589,14 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
             continue  # "three days later than planned" compares
         if rel in ("after", "before") and not _closed(text, after.end()):
             continue  # "two days after the vote": measured from the vote
-        anchored = "publication" if rel.startswith("from") else "text"
+        # "two weeks from now", "2 days hence", "4 weeks in the future": from the time of writing.
+        anchored = "publication" if rel.startswith(("from", "hence", "in")) else "text"
         sign = -1 if rel in ("earlier", "before") else 1
-        parts = DateParts(relative="offset", anchored=anchored, offset=sign * amount, offset_unit=letter)
-        out.append(_offset_mention(ctx, m.start("n"), after.end("rel"), parts))
+        start, lead = _offset_lead(ctx, m.start("n"), letter)
+        parts = DateParts(
+            relative="offset", anchored=anchored, offset=sign * amount, offset_unit=letter, offset_lead=tuple((sign * n, u) for n, u in lead)
+        )
+        out.append(_offset_mention(ctx, start, after.end("rel"), parts))
     for pos in ctx.triggers.words.get("weekday", ()):
         # "the previous Monday", "the following Friday": counted from the date before.
         if text[pos - 2 : pos - 1] not in ("g", "s", "G", "S") or _word_before(text, pos) not in ("following", "previous", "preceding"):
@@ -594,6 +608,31 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
             parts = DateParts(weekday=_weekday(ctx, m.group("wd")), relative="offset", anchored="text", offset=sign)
             out.append(_offset_mention(ctx, step.start(), pos + len(m.group("wd")), parts))
     return out
+
+
+_UNIT_ORDER = "DWMY"
+
+
+def _offset_lead(ctx: ExtractionContext, start: int, letter: str) -> tuple[int, list[tuple[int, str]]]:
+    """The larger units written before an offset's figure at ``start`` ("2 years 21 days later",
+    "a year and two months earlier"): where the offset then starts, and those units, largest
+    first; a qualified or repeated unit ends the search."""
+    lead: list[tuple[int, str]] = []
+    finest = letter
+    while start > 0 and ctx.text[start - 1 : start].isspace():
+        m = date_patterns().offset_lead_before.search(ctx.text, max(0, start - 40), start)
+        if m is None:
+            break
+        unit = ctx.lexicon.time_units.get(m.group("u").lower())
+        raw = m.group("n")
+        amount = 1 if raw.lower() in ("a", "an") else parse_number(raw, ctx.lexicon)
+        if unit is None or not amount or amount != int(amount) or amount > 1000:
+            break
+        if _UNIT_ORDER.index(unit[0]) <= _UNIT_ORDER.index(finest) or unit[0] == "W" and finest == "M":
+            break
+        lead.insert(0, (int(amount) * unit[1], unit[0]))
+        finest, start = unit[0], m.start()
+    return start, lead
 
 
 def _closed(text: str, pos: int) -> bool:
@@ -662,7 +701,7 @@ def _resolve_offset(ctx: ExtractionContext, mention: Mention, anchor: Mention | 
     parts = mention.parts
     assert isinstance(parts, DateParts)
     relation = "after" if parts.offset > 0 else "before"
-    offset = f"P{abs(parts.offset)}{parts.offset_unit}" if parts.offset_unit else None
+    offset = f"P{''.join(f'{abs(n)}{u}' for n, u in parts.offset_lead)}{abs(parts.offset)}{parts.offset_unit}" if parts.offset_unit else None
     timex = None
     if parts.anchored == "publication" or (anchor is None and parts.weekday is not None and parts.offset < 0):
         if ctx.published:
@@ -713,6 +752,19 @@ def _shifted(base: str, parts: DateParts) -> str | None:
     day = date.fromisoformat(first if parts.offset >= 0 else last)
     unit, amount = parts.offset_unit, parts.offset
     try:
+        if parts.offset_lead:
+            # "2 years 21 days later": the larger units first, then the last, from a day only.
+            if granularity != "day":
+                return None
+            for n, lead_unit in parts.offset_lead:
+                if lead_unit == "W":
+                    day += timedelta(weeks=n)
+                    continue
+                index = day.year * 12 + day.month - 1 + n * (12 if lead_unit == "Y" else 1)
+                year, month = divmod(index, 12)
+                day = date(year, month + 1, min(day.day, _calendar.monthrange(year, month + 1)[1]))
+            parts = replace(parts, offset_lead=())
+            return _shifted(day.isoformat(), parts)
         if parts.weekday is not None:
             if granularity != "day":
                 return None
@@ -1362,7 +1414,8 @@ def _with_juche_year(parts: DateParts) -> DateParts:
 
 
 # "a satellite to be launched in April", "talks due in May": ahead of the sentence's time.
-_PROSPECTIVE = regex.compile(r"(?i:\bto\s+be\s+\w+|\bdue|\bscheduled|\bset|\bslated|\bplanned)\s+(?:\w+\s+){0,2}(?:in|for|by|on)\s+(?:the\s+)?$")
+# "is due on", not "with due ceremony on" (KCNA's formula for an event that has taken place).
+_PROSPECTIVE = regex.compile(r"(?i:\bto\s+be\s+\w+|(?<!\bwith\s+)\bdue|\bscheduled|\bset|\bslated|\bplanned)\s+(?:\w+\s+){0,2}(?:in|for|by|on)\s+(?:the\s+)?$")
 _PAST_AUXILIARIES = frozenset("was were had has have did".split())
 
 
@@ -1651,8 +1704,8 @@ def _weekends(ctx: ExtractionContext) -> list[Mention]:
 # "the past 3 weeks", "the last two months", "the next 10 days": a period that ends at the
 # publication or starts the day after it.
 _AROUND_PUBLICATION_BEFORE = regex.compile(
-    r"\b(?P<which>(?i:past|last|previous|next|coming))\s+(?:(?P<n>\d{1,3}|(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred))|(?P<vague>(?i:few|several|couple\s+of)))\s+$"
+    r"\b(?P<which>(?i:past|last|previous|next|coming))\s+(?:(?P<n>\d{1,3})(?P<glued>)|(?:(?P<n>\d{1,3}|(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred))|(?P<vague>(?i:few|several|couple\s+of)))\s+)$"
 )
 _POSSESSIVES = frozenset("his her their its my our your whose".split())
 _PAST_PERFECT = regex.compile(r"\b(?i:had)\b")
@@ -1677,11 +1730,13 @@ def _periods_around_publication(ctx: ExtractionContext) -> list[Mention]:
             out.append(mention)
             continue
         spec = ctx.lexicon.time_units.get(unit)
-        if spec is None or spec[0] not in ("D", "W", "M", "Y") or not unit.endswith("s"):
+        if spec is None or spec[0] not in ("D", "W", "M", "Y"):
             continue
         before = _AROUND_PUBLICATION_BEFORE.search(text, max(0, pos - 24), pos)
         if before is None or _word_before(text, before.start()) in _POSSESSIVES:
             continue  # "his last three years": of his life
+        if not unit.endswith("s") and before.group("glued") is None:
+            continue  # "the next five year plan": a modifier; "the last 3year" is written glued
         end = pos + len(unit)
         if regex.match(r"\s+(?i:of|before|after|since|earlier|later|ago)\b", text[end : end + 10]):
             continue  # "the last three years of his life", "the past 3 weeks before the vote"
@@ -1776,8 +1831,17 @@ def _nth_weekdays(ctx: ExtractionContext) -> list[Mention]:
         before = _NTH_WEEKDAY_BEFORE.search(text, max(0, pos - 12), pos)
         joint = regex.match(r"\s+(?i:of|in)\s+", text[m.end() : m.end() + 5]) if m and before else None
         if joint is None:
+            mention = _nth_weekday_of_publication_month(ctx, m, before) if m and before else None
+            if mention is not None:
+                out.append(mention)
             continue
         at = m.end() + joint.end()
+        relative_month = _RELATIVE_MONTH.match(text, at)
+        if relative_month is not None:
+            mention = _nth_weekday_of_relative_month(ctx, m, before, relative_month)
+            if mention is not None:
+                out.append(mention)
+            continue
         month = p.month_alone.match(text, at)
         if month is None or (text[at].islower() and _word_at(text, at).lower() in _VERB_LIKE_MONTHS):
             continue
@@ -1805,6 +1869,67 @@ def _nth_weekdays(ctx: ExtractionContext) -> list[Mention]:
         mention = _mention(ctx, before.start(), end, parts, 0.75)
         out.append(_from_publication(mention, ctx.published) if month.group("y") is None else mention)
     return out
+
+
+_RELATIVE_MONTH = regex.compile(r"(?P<which>(?i:this|next|last|the\s+current))\s+(?i:month)\b")
+_MONTH_STEPS = {"this": 0, "current": 0, "next": 1, "last": -1}
+
+
+def _nth_weekday_of_relative_month(ctx: ExtractionContext, m: regex.Match, before: regex.Match, month: regex.Match) -> Mention | None:
+    """ "the first Friday of next month", "the last Sunday of this month": counted from the
+    publication's month."""
+    pub = ctx.published
+    if pub is None:
+        return None
+    index = pub.year * 12 + pub.month - 1 + _MONTH_STEPS[month.group("which").split()[-1].lower()]
+    year, month_number = divmod(index, 12)
+    month_number += 1
+    weekday = _weekday(ctx, m.group("wd"))
+    n = _NTH[before.group("n").lower()]
+    if n > 0:
+        first = date(year, month_number, 1)
+        day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    else:
+        last = date(year, month_number, _calendar.monthrange(year, month_number)[1])
+        day = last - timedelta(days=(last.weekday() - weekday) % 7)
+    if day.month != month_number:
+        return None
+    mention = _mention(ctx, before.start(), month.end(), DateParts(year=year, month=month_number, day=day.day), 0.7)
+    return _from_publication(mention, pub)
+
+
+def _nth_weekday_of_publication_month(ctx: ExtractionContext, m: regex.Match, before: regex.Match) -> Mention | None:
+    """ "on the second Sunday", "the third Tuesday" with no month: of the publication's month,
+    or the month after (before) it when the clause is future (past) and that day has passed
+    (not come). "The last Sunday" is the latest Sunday, and "for the second Sunday running" a
+    count, so neither is read here."""
+    text = ctx.text
+    pub = ctx.published
+    n = _NTH[before.group("n").lower()]
+    if pub is None or n < 0 or text[m.end() : m.end() + 1] in ("-", "'", "’") or not _ends_phrase(ctx, m.end()):
+        return None
+    if not text[before.start() : before.start("n")].strip() and _word_before(text, before.start()) != "on":
+        return None  # neither "the" nor "on" before the ordinal: "a second Sunday", "every first Monday"
+    sentence = ctx.index.sentence_at(before.start())
+    if any(w.group().lower() in _HABIT_WORDS for w in _LETTERS.finditer(text, sentence.start, before.start())):
+        return None  # "the fair is held on the third Tuesday": every month's
+    weekday = _weekday(ctx, m.group("wd"))
+    tense = _tense(ctx, before.start())
+    index = pub.year * 12 + pub.month - 1
+    for _ in range(2):
+        year, month = divmod(index, 12)
+        first = date(year, month + 1, 1)
+        day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+        if tense == "future" and day < pub:
+            index += 1
+        elif tense == "past" and day > pub:
+            index -= 1
+        else:
+            break
+    else:
+        return None
+    mention = _mention(ctx, before.start(), m.end(), DateParts(year=day.year, month=day.month, day=day.day), 0.6)
+    return _from_publication(mention, pub)
 
 
 # --- numeric dates whose order is certain -----------------------------------------------------
