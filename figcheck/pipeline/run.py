@@ -4,6 +4,7 @@ corpus order, compare across articles, and write the run's files."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -19,13 +20,25 @@ from typing import Protocol
 
 from checkers import ALL_CHECKS, CheckRun, merge_findings, rule_of
 from checkers.cross_source import Entry, Source
-from figcheck.corpus import DocumentError, RawArticle, document_hash, iter_corpus, list_articles, read_article_files
+from figcheck.corpus import (
+    ARTICLE_SUFFIX,
+    META_SUFFIX,
+    DocumentError,
+    RawArticle,
+    corpus_form,
+    document_hash,
+    iter_corpus,
+    list_article_names,
+    read_article_files,
+)
 from figcheck.extraction import EXTRACTOR_VERSION
-from figcheck.pipeline import outputs
-from figcheck.pipeline.cache import CachedArticle, ClaimCache, cache_key
+from figcheck.pipeline import outputs, unchanged
+from figcheck.pipeline.cache import CachedArticle, ClaimCache, FileLedger, cache_key, file_signature
 from figcheck.pipeline.work import DEFAULT_ARTICLE_SECONDS, DEFAULT_BATCH_SIZE, Batch, BatchOutput, _check_run, check_document
 from figcheck.records import Claim, Finding, LoadProblem
 from figcheck.reference import ReferenceTable
+from figcheck.reference.table import table_version
+from figcheck.files import write_atomically as write_text_atomically
 from figcheck.report import DocumentInfo, RunInfo, compare_runs, write_report
 from figcheck.report.findings_file import FindingsFileError, load_discrepancies
 from figcheck.runs import DEFAULT_KEEP, prune_runs
@@ -42,36 +55,91 @@ _TIMELINE_CHECKS = {"reference", "cross_source"}
 class CorpusItem:
     """An article as the run first sees it: its id, a digest of everything its results depend
     on, and its raw form, which is parsed (where the work is done) only if the cache does not
-    know it."""
+    know it. An article file the ledger knows by its stat has no raw form until ``read``."""
 
     doc_id: str
     digest: str
-    raw: RawArticle
+    raw: RawArticle | None
+    path: str | None = None
+
+    def read(self) -> RawArticle:
+        return self.raw if self.raw is not None else read_article_files(Path(self.path))
 
 
-def read_corpus(corpus: Path, *, follow_symlinks: bool = False) -> Iterator[CorpusItem | LoadProblem]:
+class Unknown:
+    """Said by ``read_corpus(..., known_only=True)`` of the first article it would have to read."""
+
+
+def read_corpus(
+    corpus: Path, *, follow_symlinks: bool = False, ledger: FileLedger | None = None, known_only: bool = False
+) -> Iterator[CorpusItem | LoadProblem | Unknown]:
     """The articles of a corpus folder (their bytes and their metadata files' bytes, digested,
     not parsed) or of a corpus file (through ``iter_corpus``, without reading their pages), and
     the problems of what cannot be read. Links that lead out of a corpus folder are refused
-    unless ``follow_symlinks``."""
+    unless ``follow_symlinks``.
+
+    With a ``ledger``, a file whose stat is the one recorded when it was last read is not read
+    again (its digest is the recorded one), and each file read is recorded. With ``known_only``,
+    the first article that would have to be read ends the listing with ``Unknown``."""
     corpus = Path(corpus)
     if not corpus.is_dir():
-        for item in iter_corpus(corpus, read_pages=False):
-            if isinstance(item, LoadProblem):
-                yield item
-            else:
-                raw = RawArticle(item.doc_id, item.path or item.doc_id, item.text, item.meta)
-                yield CorpusItem(item.doc_id, document_hash(item), raw)
+        yield from _read_corpus_file(corpus, ledger, known_only)
         return
-    paths, orphans = list_articles(corpus, follow_symlinks=follow_symlinks)
-    for path in paths:
+    names, orphans = list_article_names(corpus, follow_symlinks=follow_symlinks)
+    folder, absolute = str(corpus), os.path.abspath(corpus)
+    for name in names:
+        stem = name.removesuffix(ARTICLE_SUFFIX)
+        path = os.path.join(folder, name)
+        signature = None
+        if ledger is not None:
+            signature = f"{file_signature(path)}/{file_signature(os.path.join(folder, stem + META_SUFFIX))}"
+            digest = ledger.known(os.path.join(absolute, name), signature)
+            if digest is not None:
+                yield CorpusItem(stem, digest, None, path)
+                continue
+        if known_only:
+            yield Unknown()
+            return
         try:
-            raw = read_article_files(path)
+            raw = read_article_files(Path(path))
         except DocumentError as error:
             yield LoadProblem(path=error.path, message=str(error))
             continue
-        yield CorpusItem(raw.doc_id, _file_digest(raw), raw)
+        item = CorpusItem(raw.doc_id, _file_digest(raw), raw)
+        if ledger is not None:
+            ledger.remember(os.path.join(absolute, name), signature, item.digest)
+        yield item
     yield from orphans
+
+
+def _read_corpus_file(corpus: Path, ledger: FileLedger | None, known_only: bool) -> Iterator[CorpusItem | LoadProblem | Unknown]:
+    """A JSON-lines corpus (or one article file). A JSON-lines file is known as a whole by its
+    stat, which only a run that needs nothing else of it asks (``known_only``): an article of it
+    is not read without reading the file."""
+    if corpus_form(corpus) != "jsonl":
+        ledger = None
+    absolute = os.path.abspath(corpus)
+    signature = file_signature(corpus) if ledger is not None else None
+    known = ledger.known(absolute, signature) if ledger is not None and known_only else None
+    if known is not None:
+        for doc_id, digest, problem in json.loads(known):
+            yield CorpusItem(doc_id, digest, None, str(corpus)) if problem is None else LoadProblem(path=doc_id, message=problem)
+        return
+    if known_only:
+        yield Unknown()
+        return
+    seen: list[tuple[str, str | None, str | None]] = []
+    for item in iter_corpus(corpus, read_pages=False):
+        if isinstance(item, LoadProblem):
+            seen.append((item.path, None, item.message))
+            yield item
+        else:
+            raw = RawArticle(item.doc_id, item.path or item.doc_id, item.text, item.meta)
+            corpus_item = CorpusItem(item.doc_id, document_hash(item), raw)
+            seen.append((item.doc_id, corpus_item.digest, None))
+            yield corpus_item
+    if ledger is not None:
+        ledger.remember(absolute, signature, json.dumps(seen))
 
 
 def _file_digest(raw: RawArticle) -> str:
@@ -164,21 +232,34 @@ class CorpusRun:
         self.keep_runs = keep_runs
         self.follow_symlinks = follow_symlinks
         self.warn = warn
-        self.table = ReferenceTable.load(self.reference_dir)
-        self.checks = CheckRun(self.table)
+        # The table's version is its files' digest: a run that finds its corpus unchanged since
+        # the last one needs nothing more of it (figcheck.pipeline.unchanged), so the facts are
+        # parsed only when an article is checked, or at once when nothing could be reused.
+        self.reference_version = table_version(self.reference_dir)
+        self._table: ReferenceTable | None = None
+        self._checks: CheckRun | None = None
+        if self.reference_version is None:
+            self._table = ReferenceTable.load(self.reference_dir)
         outputs.check_out(self.out)
         self._lock = outputs.OutputLock(self.out)
         self._lock.acquire()
+        self.cache: ClaimCache | None = None
         try:
             outputs.remove_abandoned(self.runs_dir)
+            self._cache_path = (cache_path or self.out.parent / "cache" / "claims.sqlite") if use_cache else None
+            self.cache = ClaimCache(self._cache_path, warn=warn) if self._cache_path else None
+            self._memo = unchanged.Memo.load(self.cache) if self.cache is not None else None
+            if self._table is None and self._memo is None:
+                self._table = ReferenceTable.load(self.reference_dir)
             self.folder = outputs.partial_folder(self.runs_dir, self.run_id)
             self.folder.mkdir(parents=True)
-            path = (cache_path or self.out.parent / "cache" / "claims.sqlite") if use_cache else None
-            self.cache = ClaimCache(path, warn=warn) if path else None
             self._claims_file = (self.folder / "claims.jsonl").open("w", encoding="utf-8")
         except BaseException:
+            if self.cache is not None:
+                self.cache.close()
             self._lock.release()
             raise
+        self._reused: unchanged.Memo | None = None
         self.findings: list[Finding] = []
         self.documents: list[DocumentInfo] = []
         self.problems: list[LoadProblem] = []
@@ -190,6 +271,19 @@ class CorpusRun:
         self.cached = 0
         self._fetch_report: Path | None = None
         self._info: RunInfo | None = None
+
+    @property
+    def table(self) -> ReferenceTable:
+        if self._table is None:
+            self._table = ReferenceTable.load(self.reference_dir)
+            self.reference_version = self._table.version
+        return self._table
+
+    @property
+    def checks(self) -> CheckRun:
+        if self._checks is None:
+            self._checks = CheckRun(self.table)
+        return self._checks
 
     def add_problems(self, problems: list[LoadProblem]) -> None:
         self.problems.extend(problems)
@@ -209,13 +303,16 @@ class CorpusRun:
     def batches(self, size: int) -> Iterator[Batch]:
         """The articles the cache does not know, as read (their parsing is the batch's work),
         grouped ``size`` at a time; those it knows are merged on the way without being parsed."""
+        if self._reuse():
+            return
         documents: list[RawArticle] = []
         slot: _Slot | None = None
-        for item in read_corpus(self.corpus, follow_symlinks=self.follow_symlinks):
+        ledger = FileLedger(self.cache, self.corpus) if self.cache is not None else None
+        for item in read_corpus(self.corpus, follow_symlinks=self.follow_symlinks, ledger=ledger):
             if isinstance(item, LoadProblem):
                 self.problems.append(item)
                 continue
-            key = cache_key(item.doc_id, item.digest, self.table.version)
+            key = cache_key(item.doc_id, item.digest, self.reference_version)
             if self.cache is not None:
                 if not self._queue:
                     hit = self.cache.get(key)
@@ -223,20 +320,63 @@ class CorpusRun:
                         self._merge(key, hit, cached=True)
                         continue
                 elif self.cache.has(key):
-                    from_file = isinstance(item.raw.text, bytes)
-                    self._queue.append(_Hit(key, Path(item.raw.path) if from_file else item.raw))
+                    self._queue.append(_Hit(key, item.raw if item.raw is not None and isinstance(item.raw.text, str)
+                                            else Path(item.path or item.raw.path)))
                     continue
+            try:
+                raw = item.read()
+            except DocumentError as error:
+                self.problems.append(LoadProblem(path=error.path, message=str(error)))
+                continue
             if slot is None:
                 slot = _Slot(self._batches)
                 self._batches += 1
                 self._queue.append(slot)
-            documents.append(item.raw)
+            documents.append(raw)
             slot.keys.append(key)
             if len(documents) == size:
                 yield Batch(slot.number, documents, self.table, self.article_seconds)
                 documents, slot = [], None
         if documents:
             yield Batch(slot.number, documents, self.table, self.article_seconds, alone=slot.number == 0)
+
+    def _reuse(self) -> bool:
+        """Whether the last run's results are this run's: every article known by its stat, in the
+        same order, with the same code and reference table, and the last run's copy at hand."""
+        memo = self._memo
+        if memo is None or self.cache is None or self._fetch_report is not None:
+            return False
+        ledger = FileLedger(self.cache, self.corpus)
+        hashes: list[tuple[str, str]] = []
+        problems: list[LoadProblem] = []
+        for item in read_corpus(self.corpus, follow_symlinks=self.follow_symlinks, ledger=ledger, known_only=True):
+            if isinstance(item, Unknown):
+                return False
+            if isinstance(item, LoadProblem):
+                problems.append(item)
+            else:
+                hashes.append((item.doc_id, cache_key(item.doc_id, item.digest, self.reference_version)))
+        if not memo.usable(self._state_key(hashes, problems), self._newest_run_id()):
+            return False
+        self._reused = memo
+        self._hashes = hashes
+        self.problems.extend(problems)
+        self.cached = memo.articles
+        return True
+
+    def _state_key(self, hashes: list[tuple[str, str]], problems: list[LoadProblem]) -> str:
+        return unchanged.state_key(corpus=str(self.corpus), reference=str(self.reference_dir),
+                                   reference_version=self.reference_version, keys=[key for _, key in hashes],
+                                   problems=problems)
+
+    def _newest_run_id(self) -> str | None:
+        """The run a new run compares itself with, if its findings can be read (see ``_previous_run``)."""
+        if not self.runs_dir.is_dir():
+            return None
+        for run_dir in sorted(self.runs_dir.iterdir(), reverse=True):
+            if not run_dir.name.startswith(".") and (run_dir / "findings.json").is_file():
+                return run_dir.name
+        return None
 
     def add_output(self, output: BatchOutput) -> int:
         """Merges a batch's results (and the cached articles that come before it); returns the
@@ -312,6 +452,8 @@ class CorpusRun:
 
         Each step is done once: called again after a failure (a retry), it redoes only what had
         not been done, and a file it writes again replaces the earlier one whole."""
+        if self._reused is not None:
+            return self._finish_reused()
         if self._info is None:
             while self._queue:
                 head = self._queue.popleft()
@@ -326,34 +468,126 @@ class CorpusRun:
                 self.cache = None
             self._info = self._run_info()
         run_dir = self.runs_dir / self.run_id
+        memo = None
         if self.folder.is_dir():
             claims_path = self.folder / "claims.jsonl"
-            write_report(self.folder, self._info, self.findings, claims=_timeline_claims(claims_path, self.findings))
+            claims = _timeline_claims(claims_path, self.findings)
+            if self._may_be_reused():
+                memo = self._write_reusable(claims)
+            else:
+                write_report(self.folder, self._info, self.findings, claims=claims)
             if self._fetch_report is not None and self._fetch_report.is_file():
                 shutil.copy2(self._fetch_report, self.folder / "fetch.json")
             os.replace(self.folder, run_dir)
         outputs.switch(self.out, run_dir)
         prune_runs(self.runs_dir, keep=self.keep_runs)
+        self._remember(memo, run_dir)
         self._lock.release()
 
         discrepancies = [f for f in self.findings if f.verdict == "discrepancy"]
+        return self._summary(run_dir, discrepancies, len(self.documents), self.claims, self._info)
+
+    def _summary(self, run_dir: Path, discrepancies: list[Finding], articles: int, claims: int,
+                 info: RunInfo | None) -> RunSummary:
         return RunSummary(
             run_id=self.run_id,
             out=self.out,
             run_dir=run_dir,
-            articles=len(self.documents),
-            claims=self.claims,
+            articles=articles,
+            claims=claims,
             problems=self.problems,
             findings_by_severity=dict(Counter(f.severity for f in discrepancies)),
             findings_by_check=dict(Counter(f.check for f in discrepancies)),
-            new=len(self._info.new_finding_ids),
-            resolved=len(self._info.resolved_findings),
+            new=len(info.new_finding_ids) if info else 0,
+            resolved=len(info.resolved_findings) if info else 0,
             cached=self.cached,
             seconds=(datetime.now(UTC) - self.started).total_seconds(),
             discrepancies=discrepancies,
             submitted=self.submitted,
-            previous_run_id=self._info.previous_run_id,
+            previous_run_id=info.previous_run_id if info else self._reused.run_id,
         )
+
+    # --- a run the next one can reuse (figcheck.pipeline.unchanged)
+
+    def _may_be_reused(self) -> bool:
+        """A run whose files the next run, if nothing changes, would write again but for its id,
+        times and previous run: it keeps a cache, and has a previous run and nothing new nor
+        resolved since it."""
+        info = self._info
+        return (self._cache_path is not None and self._fetch_report is None and info.previous_run_id is not None
+                and not info.new_finding_ids and not info.resolved_findings)
+
+    def _write_reusable(self, claims: list[Claim]) -> unchanged.Memo:
+        """Renders the run's files once with stand-ins, keeps that copy with the cache, and fills
+        it in for this run."""
+        key = self._state_key(self._hashes, self.problems)
+        folder = unchanged.render_folder(self._cache_path.parent, key)
+        stand_ins = unchanged.StandIns.new()
+        partial = folder.with_name(folder.name + f".{os.getpid()}.partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        try:
+            write_report(partial, stand_ins.run_info(self._info), self.findings, claims=claims)
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(partial, folder)
+        self._fill_in(folder, stand_ins, self._info.previous_run_id, self._info.finished)
+        return unchanged.Memo(
+            key=key, run_id=self.run_id, folder=str(folder), stand_ins=dataclasses.asdict(stand_ins),
+            claims_path="", signatures={}, articles=len(self.documents), claims=self.claims,
+            discrepancies=[f.model_dump_json() for f in self.findings if f.verdict == "discrepancy"],
+        )
+
+    def _fill_in(self, folder: Path, stand_ins: unchanged.StandIns, previous_run_id: str, finished: datetime) -> None:
+        for name in unchanged.FILES:
+            template = (folder / name).read_text(encoding="utf-8")
+            write_text_atomically(self.folder / name, unchanged.fill_in(
+                template, stand_ins, run_id=self.run_id, previous_run_id=previous_run_id, started=self.started,
+                finished=finished))
+
+    def _remember(self, memo: unchanged.Memo | None, run_dir: Path) -> None:
+        """Keeps ``memo`` for the next run, with the stat of this run's files as they are left;
+        without one, forgets the last (it can describe only the newest run)."""
+        if self._cache_path is None:
+            return
+        cache = ClaimCache(self._cache_path, warn=self.warn)
+        try:
+            if memo is None:
+                cache.put_memo(unchanged.MEMO, None)
+                unchanged.forget_others(self._cache_path.parent, None)
+                return
+            memo.run_id = self.run_id
+            memo.claims_path = str(run_dir / "claims.jsonl")
+            memo.signatures = {str(run_dir / name): file_signature(run_dir / name) for name in ("claims.jsonl", "findings.json")}
+            memo.store(cache)
+            unchanged.forget_others(self._cache_path.parent, Path(memo.folder))
+        finally:
+            cache.close()
+
+    def _finish_reused(self) -> RunSummary:
+        """The last run's files with this run's id and times: its claims file linked, the others
+        filled in from the copy kept with the cache."""
+        memo = self._reused
+        run_dir = self.runs_dir / self.run_id
+        if self.folder.is_dir():
+            self._claims_file.close()
+            claims = self.folder / "claims.jsonl"
+            claims.unlink()
+            unchanged.link_or_copy(Path(memo.claims_path), claims)
+            stand_ins = unchanged.StandIns(**memo.stand_ins)
+            self._fill_in(Path(memo.folder), stand_ins, memo.run_id, datetime.now(UTC))
+            if self.cache is not None:
+                self.cache.close()
+                self.cache = None
+            os.replace(self.folder, run_dir)
+        outputs.switch(self.out, run_dir)
+        prune_runs(self.runs_dir, keep=self.keep_runs)
+        self._remember(memo, run_dir)
+        self._lock.release()
+        discrepancies = [Finding.model_validate_json(line) for line in memo.discrepancies]
+        return self._summary(run_dir, discrepancies, memo.articles, memo.claims, None)
 
     def _run_info(self) -> RunInfo:
         previous_id, previous = self._previous_run()
@@ -365,7 +599,7 @@ class CorpusRun:
             corpus=str(self.corpus),
             reference=str(self.reference_dir),
             corpus_version=_digest(sorted(self._hashes)),
-            reference_version=self.table.version,
+            reference_version=self.reference_version,
             extractor_version=EXTRACTOR_VERSION,
             documents=self.documents,
             problems=self.problems,

@@ -55,7 +55,6 @@ def page_data(view: ReportView) -> dict[str, Any]:
             check: {"label": check_label(check), "rule": view.run.check_rules.get(check) or ""}
             for check, _ in view.checks
         },
-        "previous": view.run.previous_run_id or "",
     }
 
 
