@@ -41,7 +41,7 @@ from figcheck.reference.table import table_version
 from figcheck.files import write_atomically as write_text_atomically
 from figcheck.report import DocumentInfo, RunInfo, compare_runs, write_report
 from figcheck.report.findings_file import FindingsFileError, load_discrepancies
-from figcheck.runs import DEFAULT_KEEP, prune_runs
+from figcheck.runs import DEFAULT_KEEP, prune_runs, stored_runs
 
 OUTPUT_FILES = ("findings.json", "claims.jsonl", "report.md", "report.html")
 # The checks whose findings the report's timeline draws: it needs their claims' values.
@@ -371,12 +371,8 @@ class CorpusRun:
 
     def _newest_run_id(self) -> str | None:
         """The run a new run compares itself with, if its findings can be read (see ``_previous_run``)."""
-        if not self.runs_dir.is_dir():
-            return None
-        for run_dir in sorted(self.runs_dir.iterdir(), reverse=True):
-            if not run_dir.name.startswith(".") and (run_dir / "findings.json").is_file():
-                return run_dir.name
-        return None
+        runs = self._finished_runs()
+        return runs[0].name if runs else None
 
     def add_output(self, output: BatchOutput) -> int:
         """Merges a batch's results (and the cached articles that come before it); returns the
@@ -488,7 +484,7 @@ class CorpusRun:
         return self._summary(run_dir, discrepancies, len(self.documents), self.claims, self._info)
 
     def _summary(self, run_dir: Path, discrepancies: list[Finding], articles: int, claims: int,
-                 info: RunInfo | None) -> RunSummary:
+                 info: RunInfo | None, previous_run_id: str | None = None) -> RunSummary:
         return RunSummary(
             run_id=self.run_id,
             out=self.out,
@@ -504,7 +500,7 @@ class CorpusRun:
             seconds=(datetime.now(UTC) - self.started).total_seconds(),
             discrepancies=discrepancies,
             submitted=self.submitted,
-            previous_run_id=info.previous_run_id if info else self._reused.run_id,
+            previous_run_id=info.previous_run_id if info else previous_run_id,
         )
 
     # --- a run the next one can reuse (figcheck.pipeline.unchanged)
@@ -570,6 +566,7 @@ class CorpusRun:
         """The last run's files with this run's id and times: its claims file linked, the others
         filled in from the copy kept with the cache."""
         memo = self._reused
+        previous_run_id = memo.run_id
         run_dir = self.runs_dir / self.run_id
         if self.folder.is_dir():
             self._claims_file.close()
@@ -577,7 +574,7 @@ class CorpusRun:
             claims.unlink()
             unchanged.link_or_copy(Path(memo.claims_path), claims)
             stand_ins = unchanged.StandIns(**memo.stand_ins)
-            self._fill_in(Path(memo.folder), stand_ins, memo.run_id, datetime.now(UTC))
+            self._fill_in(Path(memo.folder), stand_ins, previous_run_id, datetime.now(UTC))
             if self.cache is not None:
                 self.cache.close()
                 self.cache = None
@@ -587,7 +584,7 @@ class CorpusRun:
         self._remember(memo, run_dir)
         self._lock.release()
         discrepancies = [Finding.model_validate_json(line) for line in memo.discrepancies]
-        return self._summary(run_dir, discrepancies, memo.articles, memo.claims, None)
+        return self._summary(run_dir, discrepancies, memo.articles, memo.claims, None, previous_run_id)
 
     def _run_info(self) -> RunInfo:
         previous_id, previous = self._previous_run()
@@ -624,17 +621,17 @@ class CorpusRun:
         self._lock.release()
 
     def _previous_run(self) -> tuple[str | None, list[Finding]]:
-        if not self.runs_dir.is_dir():
-            return None, []
-        for run_dir in sorted(self.runs_dir.iterdir(), reverse=True):
-            path = run_dir / "findings.json"
-            if run_dir.name.startswith(".") or not path.is_file():
-                continue
+        for run_dir in self._finished_runs():
             try:
-                return load_discrepancies(path)
+                return load_discrepancies(run_dir / "findings.json")
             except FindingsFileError:
                 continue  # a damaged old run is no reference for "what is new"
         return None, []
+
+    def _finished_runs(self) -> list[Path]:
+        """The folders of the runs kept with their findings as written, newest first (by the start
+        time their findings record: two runs may start in the same second)."""
+        return [run.path for run in reversed(stored_runs(self.runs_dir)) if (run.path / "findings.json").is_file()]
 
 
 # --- driving the batches -----------------------------------------------------------------
