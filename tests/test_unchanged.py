@@ -39,16 +39,23 @@ def trusted_stat(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 class Calls:
-    """Counts the renderings and the article files read."""
+    """Counts the renderings, the reductions (the corpus-wide checks) and the article files read."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.rendered = 0
+        self.rendered = self.reduced = 0
         self.read: list[str] = []
         real_write, real_read = pipeline_run.write_report, pipeline_run.read_article_files
+        real_merge = pipeline_run.merge_findings
 
         def write(*args, **kwargs):
             self.rendered += 1
             return real_write(*args, **kwargs)
+
+        def merge(*args, **kwargs):
+            self.reduced += 1
+            return real_merge(*args, **kwargs)
+
+        monkeypatch.setattr(pipeline_run, "merge_findings", merge)
 
         def read(path):
             self.read.append(Path(path).name)
@@ -58,7 +65,7 @@ class Calls:
         monkeypatch.setattr(pipeline_run, "read_article_files", read)
 
     def reset(self) -> None:
-        self.rendered, self.read = 0, []
+        self.rendered, self.reduced, self.read = 0, 0, []
 
 
 def run(corpus: Path, out: Path, reference: Path = REFERENCE, **options):
@@ -87,10 +94,19 @@ def test_a_reused_run_writes_what_rendering_its_results_writes(corpus: Path, tmp
     calls = Calls(monkeypatch)
     out = tmp_path / "reports" / "latest"
     before = run(corpus, out)
+    first_files = {name: without_run_fields(out / name) if name == "findings.json" else (out / name).read_bytes()
+                   for name in ("findings.json", "claims.jsonl")}
+    calls.reset()
     second = run(corpus, out)
+    # The first run's results are taken as they are; its files are rendered again, for what is
+    # new since it (nothing) and to keep a copy.
+    assert calls.reduced == 0 and calls.read == [] and calls.rendered == 1
+    assert second.previous_run_id == before.run_id and (second.new, second.resolved) == (0, 0)
+    assert without_run_fields(out / "findings.json") == first_files["findings.json"]
+    assert (out / "claims.jsonl").read_bytes() == first_files["claims.jsonl"]
     calls.reset()
     third = run(corpus, out)
-    assert calls.rendered == 0 and calls.read == []  # neither read nor rendered
+    assert calls.rendered == calls.reduced == 0 and calls.read == []  # neither read, reduced nor rendered
     assert (third.previous_run_id, third.new, third.resolved) == (second.run_id, 0, 0)
     assert (third.articles, third.claims, third.cached) == (before.articles, before.claims, 5)
     assert [f.id for f in third.discrepancies] == [f.id for f in before.discrepancies]
@@ -117,16 +133,17 @@ def test_runs_that_share_a_claims_file_keep_it_once(corpus: Path, tmp_path: Path
     run(corpus, out)
     runs = [stored.path for stored in stored_runs(tmp_path / "reports" / "runs")]
     newest = os.stat(runs[-1] / "claims.jsonl")
-    # The runs before the newest that reused its claims file keep it as it is (a link: no room
-    # of its own) rather than a gzipped copy; the first two were compacted as ever.
-    assert os.stat(runs[-2] / "claims.jsonl").st_ino == newest.st_ino
-    assert (runs[0] / "claims.jsonl.gz").is_file() and not (runs[0] / "claims.jsonl").exists()
+    # The runs before the newest share its claims file (nothing changed since the first): they
+    # keep it as it is, a link with no room of its own, rather than a gzipped copy each.
+    for folder in runs[:-1]:
+        assert os.stat(folder / "claims.jsonl").st_ino == newest.st_ino
+        assert (folder / "findings.json.gz").is_file() and not (folder / "findings.json").exists()
     article = _first_article(corpus)
     article.write_text(article.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     run(corpus, out)  # a change: the runs before it are compacted, their shared file gzipped once
-    for folder in runs[1:]:
+    for folder in runs:
         assert (folder / "claims.jsonl.gz").is_file() and not (folder / "claims.jsonl").exists()
-    assert os.stat(runs[-1] / "claims.jsonl.gz").st_ino == os.stat(runs[-2] / "claims.jsonl.gz").st_ino
+    assert len({os.stat(folder / "claims.jsonl.gz").st_ino for folder in runs}) == 1
 
 
 def _first_article(corpus: Path) -> Path:
@@ -147,7 +164,7 @@ def test_a_changed_article_is_read_and_checked_again(corpus: Path, tmp_path: Pat
     os.utime(article, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     calls.reset()
     after = run(corpus, out)
-    assert calls.read == [article.name] and calls.rendered == 1
+    assert calls.read == [article.name] and calls.rendered == calls.reduced == 1
     assert after.cached == before.articles - 1
 
 
@@ -203,7 +220,7 @@ def test_new_code_is_not_the_last_run(corpus: Path, tmp_path: Path, monkeypatch:
     monkeypatch.setattr(pipeline_run.unchanged, "output_code_version", lambda: "another version")
     calls.reset()
     after = run(corpus, out)
-    assert calls.rendered == 1 and calls.read == [] and after.cached == after.articles
+    assert calls.rendered == calls.reduced == 1 and calls.read == [] and after.cached == after.articles
 
 
 def test_a_run_without_the_cache_is_not_reused_by_the_next(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -259,7 +259,9 @@ class CorpusRun:
                 self.cache.close()
             self._lock.release()
             raise
+        # The last run's, when nothing changed since: with a copy of its files, or its results only.
         self._reused: unchanged.Memo | None = None
+        self._reduced: unchanged.Memo | None = None
         self.findings: list[Finding] = []
         self.documents: list[DocumentInfo] = []
         self.problems: list[LoadProblem] = []
@@ -356,9 +358,18 @@ class CorpusRun:
                 problems.append(item)
             else:
                 hashes.append((item.doc_id, cache_key(item.doc_id, item.digest, self.reference_version)))
-        if not memo.usable(self._state_key(hashes, problems), self._newest_run_id()):
+        if not memo.same_state(self._state_key(hashes, problems), self._newest_run_id()):
             return False
-        self._reused = memo
+        if memo.has_copy():
+            self._reused = memo
+        else:
+            results = unchanged.Results.load(self.cache, memo.key)
+            if results is None:
+                return False
+            self.findings = [Finding.model_validate_json(line) for line in results.findings]
+            self.documents = [DocumentInfo.model_validate_json(line) for line in results.documents]
+            self.claims = memo.claims
+            self._reduced = memo
         self._hashes = hashes
         self.problems.extend(problems)
         self.cached = memo.articles
@@ -451,14 +462,19 @@ class CorpusRun:
         if self._reused is not None:
             return self._finish_reused()
         if self._info is None:
-            while self._queue:
-                head = self._queue.popleft()
-                if isinstance(head, _Slot):
-                    raise RuntimeError(f"batch {head.number} was handed out but never came back")
-                self._merge_hit(head)
-            # One discrepancy per wrong figure, across articles too (cross_source, consensus).
-            self.findings = merge_findings([*self.findings, *self.checks.finish()])
-            self._claims_file.close()
+            if self._reduced is None:
+                while self._queue:
+                    head = self._queue.popleft()
+                    if isinstance(head, _Slot):
+                        raise RuntimeError(f"batch {head.number} was handed out but never came back")
+                    self._merge_hit(head)
+                # One discrepancy per wrong figure, across articles too (cross_source, consensus).
+                self.findings = merge_findings([*self.findings, *self.checks.finish()])
+                self._claims_file.close()
+            else:
+                self._claims_file.close()
+                (self.folder / "claims.jsonl").unlink()
+                unchanged.link_or_copy(Path(self._reduced.claims_path), self.folder / "claims.jsonl")
             if self.cache is not None:
                 self.cache.close()
                 self.cache = None
@@ -472,6 +488,7 @@ class CorpusRun:
                 memo = self._write_reusable(claims)
             else:
                 write_report(self.folder, self._info, self.findings, claims=claims)
+                memo = self._results_memo()
             if self._fetch_report is not None and self._fetch_report.is_file():
                 shutil.copy2(self._fetch_report, self.folder / "fetch.json")
             os.replace(self.folder, run_dir)
@@ -536,6 +553,22 @@ class CorpusRun:
             discrepancies=[f.model_dump_json() for f in self.findings if f.verdict == "discrepancy"],
         )
 
+    def _results_memo(self) -> unchanged.Memo | None:
+        """What the next run, if nothing changes, can take instead of reducing again: the findings
+        and sources of this run (its files it renders again, with what is new since this one)."""
+        if self._cache_path is None or self._fetch_report is not None:
+            return None
+        memo = unchanged.Memo(
+            key=self._state_key(self._hashes, self.problems), run_id=self.run_id, folder=None, stand_ins={},
+            claims_path="", signatures={}, articles=len(self.documents), claims=self.claims,
+            discrepancies=[f.model_dump_json() for f in self.findings if f.verdict == "discrepancy"],
+        )
+        memo.results = unchanged.Results(
+            findings=[f.model_dump_json() for f in self.findings],
+            documents=[info.model_dump_json() for info in self.documents],
+        )
+        return memo
+
     def _fill_in(self, folder: Path, stand_ins: unchanged.StandIns, previous_run_id: str, finished: datetime) -> None:
         for name in unchanged.FILES:
             template = (folder / name).read_text(encoding="utf-8")
@@ -552,13 +585,14 @@ class CorpusRun:
         try:
             if memo is None:
                 cache.put_memo(unchanged.MEMO, None)
+                cache.put_memo(unchanged.RESULTS, None)
                 unchanged.forget_others(self._cache_path.parent, None)
                 return
             memo.run_id = self.run_id
             memo.claims_path = str(run_dir / "claims.jsonl")
             memo.signatures = {str(run_dir / name): file_signature(run_dir / name) for name in ("claims.jsonl", "findings.json")}
             memo.store(cache)
-            unchanged.forget_others(self._cache_path.parent, Path(memo.folder))
+            unchanged.forget_others(self._cache_path.parent, Path(memo.folder) if memo.folder else None)
         finally:
             cache.close()
 

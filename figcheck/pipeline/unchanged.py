@@ -21,7 +21,7 @@ import re
 import secrets
 import shutil
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from figcheck.report.run import RunInfo
 from figcheck.report.view import format_time
 
 MEMO = "last run"
+RESULTS = "last run's results"
 _FORMAT = 1
 # In the order write_report writes them: findings.json last.
 FILES = ("report.md", "report.html", "findings.json")
@@ -78,7 +79,7 @@ class Memo:
 
     key: str
     run_id: str
-    folder: str
+    folder: str | None  # None: no copy of the files (see ``Results``)
     stand_ins: dict
     claims_path: str
     # The stat of that run's claims file and findings file, as it left them.
@@ -86,6 +87,8 @@ class Memo:
     articles: int
     claims: int
     discrepancies: list[str]  # Finding JSON
+    # Kept apart (they are most of it), and only by a run that left no copy of its files.
+    results: Results | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, cache: ClaimCache) -> Memo | None:
@@ -98,15 +101,40 @@ class Memo:
             return None
 
     def store(self, cache: ClaimCache) -> None:
-        cache.put_memo(MEMO, json.dumps(asdict(self)))
+        fields = asdict(self)
+        fields.pop("results")
+        if self.results is not None:
+            cache.put_memo(RESULTS, json.dumps({"key": self.key, **asdict(self.results)}))
+        elif self.folder is not None:
+            cache.put_memo(RESULTS, None)
+        cache.put_memo(MEMO, json.dumps(fields))
 
-    def usable(self, key: str, previous_run_id: str | None) -> bool:
+    def same_state(self, key: str, previous_run_id: str | None) -> bool:
         """Whether this memo is the run's: same state, made by (or reused in) the previous run,
-        whose claims file is still as written, and with its copy in place."""
+        whose claims and findings files are still as it left them."""
         return (key == self.key and previous_run_id == self.run_id
                 and all(signature is not None and file_signature(path) == signature
-                        for path, signature in self.signatures.items())
-                and all((Path(self.folder) / name).is_file() for name in FILES))
+                        for path, signature in self.signatures.items()))
+
+    def has_copy(self) -> bool:
+        return self.folder is not None and all((Path(self.folder) / name).is_file() for name in FILES)
+
+
+@dataclass
+class Results:
+    """A run's findings and sources, as JSON: what a run reduces its articles' results to."""
+
+    findings: list[str]
+    documents: list[str]
+
+    @classmethod
+    def load(cls, cache: ClaimCache, key: str) -> Results | None:
+        raw = cache.memo(RESULTS)
+        try:
+            data = json.loads(raw) if raw is not None else None
+            return cls(data["findings"], data["documents"]) if data and data.get("key") == key else None
+        except (ValueError, TypeError, KeyError):
+            return None
 
 
 def render_folder(cache_dir: Path, key: str) -> Path:
