@@ -5,10 +5,12 @@ cache instead of being reduced and rendered again.
 The copy is the run's files rendered once with stand-ins (random, so that no article can hold
 them) for the four things that differ from one run to the next: the run's id, its start and end
 times and the previous run's id. It is made by a run that has a previous run and finds nothing
-new nor resolved since it, which is what every run that finds nothing changed says too. It is
-keyed on everything the files depend on: the articles in order (each by its cache key: id,
-bytes, metadata, code and reference table), the problems of the listing, the corpus and table
-as named, and the code that reduces and renders. The claims file is the previous run's, linked.
+new nor resolved since it, which is what every run that finds nothing changed says too. A run
+that cannot make it (the first, or one after a change) keeps its findings and sources instead
+(``Results``), so that the next run, if nothing changes, renders them without reducing again.
+Both are keyed on everything the files depend on: the articles in order (each by its cache key:
+id, bytes, metadata, code and reference table), the problems of the listing, the corpus and
+table as named, and the code that reduces and renders. The claims file is the last run's, linked.
 """
 
 from __future__ import annotations
