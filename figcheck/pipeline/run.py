@@ -571,7 +571,7 @@ class CorpusRun:
 
     def _fill_in(self, folder: Path, stand_ins: unchanged.StandIns, previous_run_id: str, finished: datetime) -> None:
         for name in unchanged.FILES:
-            template = (folder / name).read_text(encoding="utf-8")
+            template = (folder / name).read_bytes()
             write_text_atomically(self.folder / name, unchanged.fill_in(
                 template, stand_ins, run_id=self.run_id, previous_run_id=previous_run_id, started=self.started,
                 finished=finished))

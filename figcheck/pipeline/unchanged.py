@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import random
-import re
 import secrets
 import shutil
 import sys
@@ -163,15 +162,16 @@ def _forms(run_id: str, previous_run_id: str, started: str, finished: str) -> li
             format_time(info.started), format_time(info.finished)]
 
 
-def fill_in(template: str, stand_ins: StandIns, *, run_id: str, previous_run_id: str, started: datetime,
-            finished: datetime) -> str:
-    """``template`` with the stand-ins replaced by the run's own values, in one pass (a value
-    written in never stands in for another)."""
+def fill_in(template: bytes, stand_ins: StandIns, *, run_id: str, previous_run_id: str, started: datetime,
+            finished: datetime) -> bytes:
+    """``template`` (UTF-8) with the stand-ins replaced by the run's own values. One after the
+    other: a run's own values (ids of the present century, times of this one) never hold a
+    stand-in, so none is written in where another stood."""
     old = _forms(stand_ins.run_id, stand_ins.previous_run_id, stand_ins.started, stand_ins.finished)
     new = _forms(run_id, previous_run_id, started.isoformat(), finished.isoformat())
-    pairs = {a: b for a, b in zip(old, new, strict=True)}
-    pattern = re.compile("|".join(re.escape(a) for a in sorted(pairs, key=len, reverse=True)))
-    return pattern.sub(lambda match: pairs[match.group(0)], template)
+    for stand_in, value in zip(old, new, strict=True):
+        template = template.replace(stand_in.encode("utf-8"), value.encode("utf-8"))
+    return template
 
 
 def link_or_copy(source: Path, target: Path) -> None:
