@@ -52,6 +52,8 @@ def state_key(*, corpus: str, reference: str, reference_version: str | None, key
 
 @dataclass
 class StandIns:
+    """What stands in, in the kept copy of a run's files, for what differs from run to run."""
+
     run_id: str
     previous_run_id: str
     started: str  # ISO times
