@@ -5,12 +5,13 @@
 archive: on the 18,876 articles, cold and with nothing changed, the work called directly
 (figcheck.pipeline.check_corpus on every core), `figcheck run` with its own local server (a fresh
 Prefect home), and `figcheck run` against a running `prefect server`; Prefect's share is the
-difference. scaling: the archive replicated --replicas times (new ids, dates moved by whole
-years), cold, on 1 and 2 local workers and on a 2-worker Dask LocalCluster, with the time and
-the peak memory (largest resident set of the run's processes) and the CPU time of the run's
-processes (a running server's own is not counted). unchanged: the work called directly on the
-archive, cold and then with nothing changed --repeats times, each with the work's own CPU time
-(imports aside). --project runs another checkout
+difference. scaling: the archive as it is and replicated --replicas times (new ids, dates moved
+by whole years), cold, on 1 and 2 local workers and on a 2-worker Dask LocalCluster, with the time
+and the peak memory (largest resident set of the run's processes) and the CPU time of the run's
+processes (a running server's own is not counted), and for each the ratios of the replicated
+corpus's figures to the archive's (issue 10: time linear, peak memory at most 1.5 times).
+unchanged: the work called directly on the archive, cold and then with nothing changed --repeats
+times, each with the work's own CPU time (imports aside). --project runs another checkout
 of figcheck (for before/after figures). Corpora are written into a temporary directory.
 """
 
@@ -20,6 +21,7 @@ import argparse
 import contextlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -184,13 +186,25 @@ def main() -> None:
             results[f"archive ({n} articles), nothing changed"] = unchanged_part(
                 args.project, tmp / "archive-unchanged", tmp / "u", args.workers, args.repeats)
         if "scaling" in parts:
+            n1 = write_corpus(args.archive, tmp / "single")
+            single = scaling_part(args.project, tmp / "single", tmp / "s-single")
+            shutil.rmtree(tmp / "single")
             n = write_corpus(args.archive, tmp / "replicated", args.replicas)
-            results[f"replicated x{args.replicas} ({n} articles), cold"] = scaling_part(args.project, tmp / "replicated", tmp / "s")
+            replicated = scaling_part(args.project, tmp / "replicated", tmp / "s")
+            results[f"archive ({n1} articles), cold"] = single
+            results[f"replicated x{args.replicas} ({n} articles), cold"] = replicated
+            results[f"ratio, x{args.replicas} to x1 (time, peak memory, CPU)"] = {
+                name: tuple(b / a if a else float("nan") for a, b in zip(single[name], replicated[name], strict=True))
+                for name in replicated
+            }
     for part, figures in results.items():
         print(f"\n{part}")
         for name, (seconds, peak, cpu) in figures.items():
-            print(f"  {name:55} {seconds:7.1f} s   peak {peak:5.0f} MB   CPU {cpu:6.1f} s")
-    print(json.dumps({part: {k: [round(v[0], 2), round(v[1]), round(v[2], 1)] for k, v in f.items()}
+            if part.startswith("ratio"):
+                print(f"  {name:55} time {seconds:5.2f}x   peak {peak:5.2f}x   CPU {cpu:5.2f}x")
+            else:
+                print(f"  {name:55} {seconds:7.1f} s   peak {peak:5.0f} MB   CPU {cpu:6.1f} s")
+    print(json.dumps({part: {k: [round(v[0], 2), round(v[1], 2), round(v[2], 2)] for k, v in f.items()}
                       for part, f in results.items()}))
 
 

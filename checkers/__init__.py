@@ -88,12 +88,12 @@ class CheckRun:
         return findings
 
     def add_article(self, article: Article) -> list[Finding]:
-        """Runs the article's own checks only."""
+        """Runs the article's own checks only. Its links stay until another article is checked:
+        ``cross_entries`` of the same article asks the same questions and reuses the answers."""
         self.context.article = article
         findings: list[Finding] = []
         for check in self.article_checks:
             findings.extend(check.check(article, self.context))
-        self.context.forget()
         return merge_findings(findings)
 
     def collect(self, article: Article) -> None:

@@ -233,7 +233,8 @@ def stated_interval(value: float, qualifier: str, low: float | None, high: float
         case "more_than" | "at_least":
             return value - rounding, inf
         case "less_than" | "at_most":
-            return -inf, value + rounding
+            # "less than a couple of days": below the vague figure's own upper bound (three).
+            return -inf, max(value, high if high is not None else value) + rounding
         case "range":
             return (low if low is not None else value) - rounding, (high if high is not None else value) + rounding
         case "approx":

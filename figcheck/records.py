@@ -39,6 +39,41 @@ def assemble(model: type[RecordT], fields: dict[str, object]) -> RecordT:
     return record
 
 
+def assemble_with_defaults(model: type[RecordT], **fields: object) -> RecordT:
+    """``model(**fields)`` without validating ``fields`` (each already valid); the fields not
+    given take their defaults. For a value made for most figures (a date's), whose validation
+    costs more than the rest of its making. A name that is not a field, or a required field
+    left out, is an error as it would be for ``model(**fields)``."""
+    defaults, factories, required = _field_defaults(model)
+    if not (fields.keys() <= defaults.keys() and required <= fields.keys()):
+        unknown = sorted(fields.keys() - defaults.keys())
+        missing = sorted(required - fields.keys())
+        raise TypeError(f"{model.__name__}: unknown fields {unknown}, missing fields {missing}")
+    values = defaults.copy()
+    for name in factories:
+        values[name] = model.model_fields[name].get_default(call_default_factory=True)
+    values.update(fields)
+    record = assemble(model, values)
+    object.__setattr__(record, "__pydantic_fields_set__", set(fields))
+    return record
+
+
+_DEFAULTS: dict[type, tuple[dict[str, object], tuple[str, ...], frozenset[str]]] = {}
+
+
+def _field_defaults(model: type[Record]) -> tuple[dict[str, object], tuple[str, ...], frozenset[str]]:
+    """A model's fields in order with their defaults (None where required or made by a factory),
+    the fields made by a factory, and the required ones."""
+    found = _DEFAULTS.get(model)
+    if found is None:
+        fields = model.model_fields
+        defaults = {name: None if f.is_required() else f.get_default() for name, f in fields.items()}
+        factories = tuple(name for name, f in fields.items() if f.default_factory is not None)
+        required = frozenset(name for name, f in fields.items() if f.is_required())
+        found = _DEFAULTS[model] = (defaults, factories, required)
+    return found
+
+
 # --- documents ---------------------------------------------------------------------------
 
 
@@ -183,7 +218,9 @@ class DateRangeValue(Record):
 
 class DurationValue(Record):
     type: Literal["duration"] = "duration"
-    # TIMEX3 duration: "P3Y", "P60Y", "P4D"; "PXD" style when only bounds are known.
+    # TIMEX3 duration: "P3Y", "P60Y", "P4D", "P1Y1M21D"; "PXD" style when only bounds are
+    # known: a range ("three to four days") or a vague length ("a few days": qualifier
+    # "approx", low_timex P2D, high_timex P5D; the bounds of each vague word are the lexicon's).
     timex: str
     low_timex: str | None = None
     high_timex: str | None = None

@@ -151,3 +151,29 @@ def test_merged_findings_keep_every_check_and_reason() -> None:
     assert [(m.check, m.message) for m in merged[0].merged] == [("reference", "off by a year")]
     # The other check's reason is kept once, in ``merged`` (the report lists it under the message).
     assert merged[0].message == "wrong ordinal" and {c.claim_id for c in merged[0].claims} == {"c-1", "c-2"}
+
+
+def test_an_articles_links_are_made_once_for_its_checks_and_its_cross_article_entries(
+    table: ReferenceTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checks of an article and its cross-article entries ask the same linking questions:
+    the answers (ArticleLinks, which memoises them) are made once, not once for each."""
+    import checkers.base
+    from checkers import article_of
+
+    made = []
+
+    class Counted(checkers.base.ArticleLinks):
+        def __post_init__(self) -> None:
+            made.append(self)
+            super().__post_init__()
+
+    monkeypatch.setattr(checkers.base, "ArticleLinks", Counted)
+    run = CheckRun(table)
+    for number, text in enumerate(("The Korean War broke out on June 25, 1950 and lasted three years.",
+                                   "The DPRK was founded on September 9, 1948.")):
+        document = document_from_text(text, f"doc-{number}", DocumentMeta(published="2011-06-25"))
+        article = article_of(document, extract_claims(document), table)
+        run.add_article(article)
+        assert run.cross_entries(article)  # both dates are filed under a fact of the table
+        assert len(made) == number + 1

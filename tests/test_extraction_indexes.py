@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -135,6 +136,34 @@ def test_assembled_claims_have_every_field_and_validate(path: Path) -> None:
         assert Claim.model_validate_json(claim.model_dump_json()).model_dump_json() == claim.model_dump_json()
 
 
+def test_values_assembled_with_defaults_are_the_validated_values() -> None:
+    from figcheck.extraction.examples import iter_example_cases
+    from figcheck.records import DateValue, assemble_with_defaults
+
+    dates = [c.value for case in iter_example_cases() for c in extract_claims(case.document()) if c.kind == "date"]
+    dates += [c.value for p in _BUNDLED for c in extract_claims(load_document(p)) if c.kind == "date"]
+    assert len(dates) > 100
+    for value in dates:
+        given = {name: getattr(value, name) for name in value.model_fields_set}
+        validated = DateValue(**given)
+        assert value == validated
+        assert list(value.__dict__) == list(DateValue.model_fields)
+        assert value.model_fields_set == validated.model_fields_set
+        assert value.model_dump_json() == validated.model_dump_json()
+        assert assemble_with_defaults(DateValue, **given) == validated
+
+
+def test_a_value_assembled_with_defaults_names_its_fields() -> None:
+    from figcheck.records import Anchor, DateValue, assemble_with_defaults
+
+    with pytest.raises(TypeError, match="missing fields \\['timex'\\]"):
+        assemble_with_defaults(DateValue, calendar_year=1950)
+    with pytest.raises(TypeError, match="unknown fields \\['year'\\]"):
+        assemble_with_defaults(DateValue, timex="1950", year=1950)
+    anchor = assemble_with_defaults(Anchor, relation="after")
+    assert anchor == Anchor(relation="after") and anchor.model_fields_set == {"relation"}
+
+
 # --- alternations of the lexicon's phrases, as trees -------------------------------------
 
 def _flat_alternation(phrases: list[str]) -> str:
@@ -196,3 +225,124 @@ def test_a_number_of_digits_reads_as_the_general_reading_reads_it(digits: str) -
     # A blank in front keeps the number off the quick path: the general reading strips it.
     assert parse_number(digits) == parse_number(f" {digits}")
     assert parse_number(digits) == float(digits.replace(",", ""))
+
+
+# --- searches back from a figure ------------------------------------------------------------
+
+
+def _looking_back_patterns() -> dict[str, regex.Pattern]:
+    """The patterns the recognizers search back with ``search_back``, and a few that are hard
+    to read from the right (lookarounds at either end, lazy and nested repeats)."""
+    from figcheck.extraction.anniversaries import anniversary_patterns
+    from figcheck.extraction.counts import _ADDED_BEFORE, count_patterns
+    from figcheck.extraction.dates import date_patterns
+
+    dates, counts = date_patterns(), count_patterns()
+    return {
+        "weekday_before": dates.weekday_before,
+        "ordinal_day_before": dates.ordinal_day_before,
+        "century_before": dates.century_before,
+        "period_before": dates.period_before,
+        "total_verb_before": counts.total_verb_before,
+        "qualifier_before": counts.qualifier_before,
+        "added_before": _ADDED_BEFORE,
+        "owner": anniversary_patterns().owner,
+        "lookarounds": regex.compile(r"(?<![\p{L}\d])(?:(?i:the)\s+)?(?P<n>\d+|\p{L}+?)(?=\s)\s+(?!of\b)$"),
+        "lazy_nested": regex.compile(r"(?:(?P<a>\w+?)(?:-\w+)*,?\s+){1,3}?(?P<b>and\s+)?$"),
+    }
+
+
+def _example_texts() -> list[str]:
+    from figcheck.extraction.examples import iter_example_cases
+
+    return [case.text for case in iter_example_cases()]
+
+
+def _same_match(a: regex.Match | None, b: regex.Match | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a.span() == b.span() and a.groupdict() == b.groupdict() and a.regs == b.regs
+
+
+def test_a_search_back_finds_what_a_forward_search_finds_on_the_example_corpora() -> None:
+    from figcheck.extraction.text import search_back
+
+    patterns = _looking_back_patterns()
+    found = dict.fromkeys(patterns, 0)
+    for text in _example_texts():
+        # A recognizer looks back from where a word starts (a figure, a month, a unit).
+        for end in [m.start() for m in regex.finditer(r"\w+", text)] + [len(text)]:
+            for name, pattern in patterns.items():
+                for reach in (14, 60):
+                    begin = max(0, end - reach)
+                    want = pattern.search(text, begin, end)
+                    assert _same_match(search_back(pattern, text, begin, end), want), (name, text[begin:end])
+                    found[name] += want is not None
+    # The corpora hold matches for every pattern, so the comparison is not only of misses.
+    assert all(found.values()), found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["the", "The", "of", "and", "Monday", ",", " ", "  ", "\n", "-", "25th", "5", "1950", "early", "end", "some",
+     "another", "reached", "totaled", "Kim's", "his", "'s", "20th", "first", "(", "x", "a"]), max_size=14),
+       st.integers(0, 200), st.integers(0, 200))
+def test_a_search_back_finds_what_a_forward_search_finds_on_any_text(pieces: list[str], a: int, b: int) -> None:
+    from figcheck.extraction.text import search_back
+
+    text = " ".join(pieces)
+    begin, end = min(a, b, len(text)), min(max(a, b), len(text))
+    for name, pattern in _looking_back_patterns().items():
+        assert _same_match(search_back(pattern, text, begin, end), pattern.search(text, begin, end)), name
+
+
+@pytest.mark.parametrize("source", [r"(?>a|ab)c$", r"a++b$", r"(?P<x>a)(?P=x)$", r"(a)\1$", r"(a)?(?(1)b|c)$", r"\Ga$"])
+def test_a_pattern_read_differently_from_the_right_is_searched_forward(source: str) -> None:
+    from figcheck.extraction.text import _reversed, search_back
+
+    pattern = regex.compile(source)
+    assert _reversed(pattern) is None
+    for text in ("abc", "aab", "aa", "ba", "a"):
+        assert _same_match(search_back(pattern, text, 0, len(text)), pattern.search(text, 0, len(text)))
+
+
+# --- numbers that are not claims -------------------------------------------------------------
+
+_NOT_CLAIMS = [
+    "Call +82-2-727-0114 or (202) 555-0143 or 02-727-0114 now.",
+    "At 09:18, 10:25 PM, 8 a.m., 5pm, 5 PM, 5\tam, 7.30 p.m. and 9 o'clock; 11\n am",
+    "Dated 2015.04.28, 28/04/2015, 2015/04/28, 28.04.2015 and 1.2.2015.",
+    "12345-678-9012 and 123-456-7890 and 1234.5.6 and 99999:12 and 5 apples at 6 pm.",
+    "Height 1211 and 351, Resolution 1718, No. 3 and MiG-15, mid-1950 and the 1950s.",
+    "He paid 5 a piece; 3 pigs at 4 Apple Street; 20 of them; 2 opened 7 o'clock",
+    "1 2 3 4 5 6 7 8 9 0 -1 :2 .3 /4 a5 5a 55p 555P 5555o 5555 o",
+]
+
+
+def _non_claims_both_ways(text: str) -> None:
+    from figcheck.extraction.exclusions import non_claim_spans
+    from figcheck.extraction.triggers import find_triggers
+
+    triggers = find_triggers(text)
+    assert non_claim_spans(text, triggers.digits, triggers.digit_lengths) == non_claim_spans(text, triggers.digits)
+
+
+@pytest.mark.parametrize("text", _NOT_CLAIMS)
+def test_numbers_that_are_not_claims_are_found_without_trying_every_form(text: str) -> None:
+    _non_claims_both_ways(text)
+
+
+def test_numbers_that_are_not_claims_are_the_same_on_the_example_corpora() -> None:
+    from figcheck.extraction.examples import iter_example_cases
+
+    for case in iter_example_cases():
+        _non_claims_both_ways(case.text)
+    for path in _BUNDLED:
+        _non_claims_both_ways(path.read_text(encoding="utf-8"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["5", "12", "2015", "12345", "+", "(", ")", "-", ":", ".", "/", " ", "\t", "\n", "am",
+                                 "PM", "p.m.", "o'clock", "o", "a", "x", "Height", "No.", ","]), max_size=16))
+def test_numbers_that_are_not_claims_are_the_same_on_any_text(pieces: list[str]) -> None:
+    _non_claims_both_ways("".join(pieces))

@@ -121,7 +121,7 @@ def test_the_fast_folding_gives_the_general_words(text: str) -> None:
     assert matching.folded_words(text) == _general_folding(text)
 
 
-@pytest.mark.parametrize("text", ["A_b c'd e`f", "The a AN an", "x\x1cy\x1fz", "Seoul's 1,204 U.S.-made", "ﬁve Ⅻ ２０"])
+@pytest.mark.parametrize("text", ["A_b c'd e`f", "x's's _'s 's 9`s a'sb", "The a AN an", "x\x1cy\x1fz", "Seoul's 1,204 U.S.-made", "ﬁve Ⅻ ２０"])
 def test_folding_of_underscores_apostrophes_articles_and_compatibility_forms(text: str) -> None:
     assert matching.folded_words(text) == _general_folding(text)
 

@@ -202,3 +202,44 @@ def test_an_entry_that_breaks_while_its_article_waits_is_checked_from_its_file(
     again = check_corpus(corpus, ROOT / "reference_data", out, workers=1, batch_size=500)
     assert (again.articles, again.cached, again.problems) == (5, 3, [])
     assert json.loads((out / "findings.json").read_text(encoding="utf-8"))["findings"] == first
+
+
+@pytest.mark.parametrize(("module", "not_needed"), [
+    # The guardian watches processes: nothing of the checks, the report or the run.
+    ("figcheck.pipeline.guardian", ("figcheck.pipeline.run", "figcheck.report", "checkers", "figcheck.extraction")),
+    # A worker checks batches: it never reads the corpus folder, the run history or the previous run.
+    ("figcheck.pipeline.work", ("figcheck.pipeline.run", "figcheck.runs", "figcheck.pipeline.outputs")),
+])
+def test_processes_import_only_what_they_run(module: str, not_needed: tuple[str, ...]) -> None:
+    import subprocess
+    import sys
+
+    code = f"import sys, {module}; print(sorted(m for m in sys.modules if m.startswith({not_needed!r})))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.stdout.strip() == "[]"
+
+
+def test_workers_are_started_before_the_first_batch_is_full_and_not_for_an_unchanged_corpus(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """Worker processes take a while to start: they are started once the first batch holds a
+    few hundred articles (or is full), while the rest of it is read; never for a run with nothing
+    to check, nor for one whose few articles are checked where the run is."""
+    from figcheck.pipeline import CorpusRun
+
+    def batches(out: Path, size: int = 3) -> list[str]:
+        seen: list[str] = []
+        run = CorpusRun(corpus, ROOT / "reference_data", out)
+        try:
+            for batch in run.batches(size, first_miss=lambda: seen.append("first miss")):
+                seen.append(f"batch of {len(batch.documents)}")
+        finally:
+            run.abandon()
+        return seen
+
+    out = tmp_path / "reports" / "latest"
+    assert batches(out, 3) == ["first miss", "batch of 3", "batch of 2"]
+    assert batches(out, 2000) == ["batch of 5"]  # alone: checked in the run's process
+    check_corpus(corpus, ROOT / "reference_data", out, workers=2)
+    assert batches(out) == []

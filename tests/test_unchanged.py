@@ -45,7 +45,7 @@ class Calls:
         self.rendered = self.reduced = 0
         self.read: list[str] = []
         real_write, real_read = pipeline_run.write_report, pipeline_run.read_article_files
-        real_merge = pipeline_run.merge_findings
+        real_merge = pipeline_run.ReportStore.merge
 
         def write(*args, **kwargs):
             self.rendered += 1
@@ -55,7 +55,7 @@ class Calls:
             self.reduced += 1
             return real_merge(*args, **kwargs)
 
-        monkeypatch.setattr(pipeline_run, "merge_findings", merge)
+        monkeypatch.setattr(pipeline_run.ReportStore, "merge", merge)
 
         def read(path):
             self.read.append(Path(path).name)

@@ -11,7 +11,7 @@ import regex
 from figcheck.extraction.lexicon import alternation, load_lexicon
 from figcheck.extraction.mentions import ExtractionContext, Mention
 from figcheck.extraction.numbers import number_patterns, parse_number
-from figcheck.extraction.text import words_after
+from figcheck.extraction.text import search_back, words_after
 from figcheck.records import AnniversaryValue
 
 _MAX_EVENT_WORDS = 14
@@ -104,7 +104,7 @@ def find_anniversaries(ctx: ExtractionContext) -> list[Mention]:
                 # "the 70th birth anniversary of leader Kim Jong Il": the birth of Kim Jong Il.
                 event = f"{kind} of {event}"
         else:
-            owner = p.owner.search(text, max(0, before.start() - 80), before.start())
+            owner = search_back(p.owner, text, max(0, before.start() - 80), before.start())
             event = _event_from_words(owner.group("owner") if owner else None, before.group("adj"), m.group("word"))
         mention = _anniversary(ctx, before.start(), m.end("word"), ordinal, event, 0.9)
         mention.subject_span = event_span

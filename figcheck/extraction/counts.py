@@ -4,6 +4,7 @@ working people", "three to four", "1.2 million tons", "45 percent", "three-natio
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import cache
 
@@ -13,7 +14,7 @@ from figcheck.extraction.lexicon import alternation, load_lexicon
 from figcheck.extraction.mentions import ExtractionContext, Mention
 from figcheck.extraction.numbers import bounds, number_patterns, parse_number
 from figcheck.extraction.phrases import is_noun_end, subject_after
-from figcheck.extraction.text import Word, words_after, words_before
+from figcheck.extraction.text import Word, search_back, words_after, words_before
 from figcheck.records import CountValue, Qualifier
 
 # Nouns after "N-" that do not make a count of things ("two-thirds", "three-fold").
@@ -50,7 +51,8 @@ def count_patterns() -> CountPatterns:
             rf"|(?P<between2>(?i:between|from))\s+(?P<cur2>US\$|\$|€|£|¥)?$|(?P<cur3>US\$|\$|€|£|¥)$"
         ),
         range_after=regex.compile(rf"\s*(?P<sep>-|–|to|or|and)\s*(?:US\$|\$|€|£|¥)?(?P<n2>{n.range_end})"),
-        percent_after=regex.compile(r"\s*%|\s+(?i:percent|per\s+cent|pct)\b"),
+        # "45 percent", "100 percentage" (not "percentage points", a unit of its own), "percents".
+        percent_after=regex.compile(r"\s*%|\s+(?i:percents?|per\s+cents?|pct|percentage(?!\s+points?\b))\b"),
         compound=regex.compile(rf"(?P<n1>{n.number})-(?P<noun>\p{{Ll}}+)(?![\p{{L}}-])"),
         number_of=regex.compile(
             r"(?i:\b(?:the\s+)?(?:total\s+)?number\s+of\s+)(?P<what>[\p{L}'’\- ]{2,60}?)"
@@ -75,7 +77,7 @@ _OF_AFTER = regex.compile(r"\s+(?i:of)\b")
 # Nouns after a figure with a glued "m" that make it millions ("1.2m people"); otherwise
 # only a currency sign does ("£1.2m"): in sports and building news "m" is metres.
 _MILLIONS_OF = frozenset("people residents users viewers voters visitors tourists passengers customers subscribers".split())
-_GLUED_M = regex.compile(r"\d(?i:m)$")
+_GLUED_M = regex.compile(r"\d(?i:m|b)$")
 _CURRENCIES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 
 
@@ -85,11 +87,21 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
     text = ctx.text
     out: list[Mention] = []
     last_end = -1
-    for pos in ctx.triggers.numbers():
+    positions = ctx.triggers.numbers()
+    i = 0
+    while i < len(positions):
+        pos = positions[i]
+        i += 1
         if pos < last_end:
             continue  # inside "three hundred and fifty", already read
         m = p.number.match(text, pos)
         if not m:
+            found = _glued_measure(ctx, pos) if text[pos].isdigit() else _a_fraction(ctx, pos)
+            if found is None and text[pos].isdigit():
+                found = _slash_fraction(ctx, pos)
+            if found:
+                out.append(found)
+                last_end = found.end
             continue
         last_end = m.end()
         compound = p.compound.match(text, pos) if text[m.end() : m.end() + 1] == "-" else None
@@ -101,6 +113,17 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
                 continue
             strength_end = compound.end()  # "30 000-strong U.S. forces" counts the forces
         raw = m.group()
+        if (" and " in raw.lower() and not raw[0].isdigit() and parse_number(raw, lex) is None
+                and not _fraction_tail(ctx, raw, None, m.end())):
+            # "five and six percent": two figures; read the first, the second at its own place.
+            shorter = p.number.match(text, pos, m.start() + raw.lower().index(" and "))
+            if shorter is None:
+                continue
+            second = _NEXT_FIGURE.search(text, shorter.end(), m.end())
+            if second:
+                bisect.insort(positions, second.start(), lo=i)  # "six percent" is read there
+            m, raw = shorter, shorter.group()
+            last_end = m.end()
         ratio = p.ratio_after.match(text, m.end()) if text[m.end() : m.end() + 5].lower().startswith((" in ", " out ")) else None
         found = _ratio(ctx, m.start(), parse_number(raw, lex), ratio) if ratio else None
         if found:
@@ -116,16 +139,21 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             last_end = fraction.end
             out.append(fraction)
             continue
-        if raw.lower() in ("one", "zero"):
-            continue  # "one of them", "on one side": rarely a figure worth checking
+        if raw.lower() in ("one", "zero") and not _measure_after(ctx, m.end()) and not _fraction_tail(ctx, raw, 1.0, m.end()):
+            continue  # "one of them", "on one side": rarely a figure worth checking ("one percent" is)
         if raw.lower() in lex.number_words.scales:
             continue  # "the Million Man March", "Hundred Flowers": a scale word alone is a name
         if _names_a_unit(ctx, m.end()):
             continue
         value = parse_number(raw, lex)
-        if value is None:
+        tail = _fraction_tail(ctx, raw, value, m.end())
+        if value is None and tail is None:
             continue
         start, end = m.start(), m.end()
+        if tail:
+            # "five and a quarter miles", "twenty and three fifths", "2 1/4": a mixed number.
+            value, end = tail
+            last_end = end
         q_match = (
             p.qualifier_before.search(text, max(0, start - 30), start)
             if _may_follow_qualifier(text, start, _qualifier_tails())
@@ -153,6 +181,9 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             second = parse_number(rng.group("n2"), lex)
             sep = rng.group("sep")
             joins = sep != "and" or (opener or "").lower() == "between"
+            scale = _scale_of(lex, rng.group("n2"))
+            if scale and second is not None and value < scale <= second and not _scale_of(lex, raw) and value * scale < second:
+                value = value * scale  # "between five and six thousand": both are thousands
             if second is not None and second > value and joins:
                 low, high, qualifier = value, second, "range"
                 end = rng.end()
@@ -162,21 +193,41 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
         if pct:
             unit, end = "percent", pct.end()
         end = strength_end or end
+        sign = _minus_before(text, start) if unit is None or unit == "percent" else None
+        if sign is not None and (unit == "percent" or _measure_after(ctx, end)):
+            # "minus five percent", "GDP growth of -0.5%": the sign is written, so it is kept;
+            # "fell 0.5%" stays 0.5 (the verb tells the direction, not the figure).
+            value, low, high = -value, *sorted((-(high if high is not None else value), -(low if low is not None else value)))
+            start = sign
         subject, subject_span = subject_after(ctx, end)
         if subject and subject[0].islower() and _verb_before_noun(ctx, subject, subject_span) and _opens_clause(ctx, start):
             # "2010 saw record growth", "About 600 remain missing": a verb, no noun (but "1 000
             # discharged soldiers", "1 400 heavily-armed policemen" count a noun)
             subject, subject_span = None, None
+        if unit is None and text[end : end + 3].lstrip(" \t")[:1] in ("(", "[", "{", "<"):
+            bracketed = _bracketed_unit().match(text, end, end + 16)
+            if bracketed:
+                # "The weight is 20 (kg)": a unit in brackets.
+                unit, end = _measure_unit(lex, bracketed.group("u")), bracketed.end()
         if subject:
             first = subject.split()[0].lower()
-            if first in lex.time_units:
-                continue  # a duration, found by its own recognizer
+            if unit is None and " ".join(subject.lower().split()[:2]) in lex.measure_units:
+                unit = lex.measure_units[" ".join(subject.lower().split()[:2])]  # "30 percentage points"
+            if first in lex.time_units and first != "second":
+                continue  # a duration, found by its own recognizer ("3 second-round games" is not)
             last = subject.split()[-1].lower()
             if unit is None and (first in lex.measure_units or last in lex.measure_units):
                 # "tons of rice", "U.S. dollars"
                 unit = lex.measure_units.get(first) or lex.measure_units[last]
-        if raw[-1] in "mM" and _GLUED_M.search(raw) and unit is None and not (subject and subject.split()[0].lower() in _MILLIONS_OF):
-            continue  # "a 100m race", "the 25m pistol": metres, not millions
+        if raw[-1] in "mMbB" and _GLUED_M.search(raw) and unit is None and not (subject and subject.split()[0].lower() in _MILLIONS_OF):
+            if raw[-1] in "mM" and _length_after(ctx, end):
+                # "1.8m tall", "a wall 3m high": metres.
+                metres = parse_number(raw[:-1], lex)
+                if metres is not None:
+                    low, high = bounds(metres, qualifier, phrase)
+                    length = CountValue(value=metres, low=low, high=high, qualifier=qualifier, unit="m")
+                    out.append(Mention("count", start, end, length, 0.8, qualifier=qualifier))
+            continue  # "a 100m race", "the 25m pistol": metres or millions, the text does not say
         mention = Mention(
             "count",
             start,
@@ -192,7 +243,7 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             mention.elliptical = mention.subject is None
             # "reached 1,530", "arrested 21 including 12 students", "530 000 in all": a total
             # whose noun is elsewhere.
-            verb = p.total_verb_before.search(text, max(0, start - 30), start) if mention.elliptical else None
+            verb = search_back(p.total_verb_before, text, max(0, start - 30), start) if mention.elliptical else None
             if mention.elliptical and (verb or p.total_after.match(text, end)):
                 mention.elliptical = False
                 mention.confidence = 0.5
@@ -202,8 +253,93 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
         if _definite_reference(ctx, start, value):
             mention.confidence = min(mention.confidence, 0.5)
         out.append(mention)
+        if unit == "ft":
+            inches = _INCHES_AFTER_FEET.match(text, subject_span[1] if subject_span else end, (subject_span[1] if subject_span else end) + 16)
+            if inches:
+                # "12 ft 2 in": "in" is inches only right after a figure in feet.
+                n = float(inches.group("n"))
+                out.append(Mention("count", inches.start("n"), inches.end(), CountValue(value=n, low=n, high=n, unit="in"), 0.8))
+                last_end = inches.end()
     out.extend(_vague_amounts(ctx))
     return out
+
+
+_INCHES_AFTER_FEET = regex.compile(r"[ \t]+(?P<n>\d{1,2}(?:\.\d+)?)[ \t]*(?:(?i:in|inches|inch)\b\.?|\"|″)")
+
+
+@cache
+def _glued_measure_pattern() -> regex.Pattern:
+    units = alternation(load_lexicon().glued_measure_units)
+    return regex.compile(
+        r"(?<![\p{L}\p{N}.,/:+@#]|[\p{L}\p{N}]-)(?P<n>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
+        rf"(?P<u>(?i:{units}))(?![\p{{L}}\p{{N}}/])"
+    )
+
+
+@cache
+def _bracketed_unit() -> regex.Pattern:
+    lex = load_lexicon()
+    units = alternation({*lex.glued_measure_units, *(u for u in lex.measure_units if u.isalpha() and u.islower())})
+    return regex.compile(rf"[ \t]*(?:\((?P<u>{units})\)|\[(?P<u>{units})\]|\{{(?P<u>{units})\}}|<(?P<u>{units})>)")
+
+
+def _measure_unit(lex, written: str) -> str:
+    lower = written.lower()
+    return lex.glued_measure_units.get(lower) or lex.measure_units.get(lower) or lower
+
+
+def _glued_measure(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "200lbs", "7.62mm", "a 5km march", "24703m2", "10km/hr": a figure with its unit glued on."""
+    m = _glued_measure_pattern().match(ctx.text, pos)
+    if m is None:
+        return None
+    value = parse_number(m.group("n"), ctx.lexicon)
+    if value is None:
+        return None
+    subject, span = subject_after(ctx, m.end())
+    count = CountValue(value=value, low=value, high=value, unit=_measure_unit(ctx.lexicon, m.group("u")))
+    return Mention("count", m.start(), m.end(), count, 0.8, subject=subject, subject_span=span)
+
+
+@cache
+def _length_words() -> regex.Pattern:
+    return regex.compile(rf"[ \t]+(?i:{alternation(load_lexicon().length_words)})\b|-(?i:long|high|tall|deep|wide)\b")
+
+
+def _length_after(ctx: ExtractionContext, end: int) -> bool:
+    return _length_words().match(ctx.text, end, end + 20) is not None
+
+
+_NEXT_FIGURE = regex.compile(r"(?<=\s(?i:and)\s+)\S")
+
+
+def _scale_of(lex, written: str) -> int | None:
+    """The scale word a figure ends with ("six thousand" → 1000, "3 mln" → 1e6), if any."""
+    last = written.lower().split()[-1] if written.split() else ""
+    nw = lex.number_words
+    return nw.scales.get(last) or nw.abbreviated_scales.get(last)
+
+
+_MINUS_WORD = regex.compile(r"(?i:\bminus)\s+$")
+
+
+def _minus_before(text: str, start: int) -> int | None:
+    """Where a minus written before a figure starts ("-5%", "minus five percent"), if one is:
+    a sign after a blank or a bracket, not the dash of a range ("3-5%")."""
+    if start > 0 and text[start - 1] in "-−" and (start == 1 or text[start - 2] in " \t\n(["):
+        return start - 1
+    if "minus" not in text[max(0, start - 12) : start].lower():
+        return None
+    m = _MINUS_WORD.search(text, max(0, start - 12), start)
+    return m.start() if m else None
+
+
+def _measure_after(ctx: ExtractionContext, end: int) -> bool:
+    """Whether a unit of measure or "percent" follows a figure ("one percent", "one mile")."""
+    if count_patterns().percent_after.match(ctx.text, end):
+        return True
+    after = words_after(ctx.text, end, min(len(ctx.text), end + 30), 1)
+    return bool(after) and after[0].lower in ctx.lexicon.measure_units
 
 
 # --- counts whose noun is implied -------------------------------------------------------------
@@ -288,7 +424,7 @@ def _opens_clause(ctx: ExtractionContext, start: int) -> bool:
     """Whether a figure (with its qualifier) is the first thing of its sentence or clause: "Over
     380,000 fled", "..., and another 300 were injured"; not "12 and 14 were", "killed 300"."""
     text = ctx.text
-    added = _ADDED_BEFORE.search(text, max(0, start - 20), start)
+    added = search_back(_ADDED_BEFORE, text, max(0, start - 20), start)
     if added:
         start = added.start()
     sentence = ctx.index.sentence_at(start)
@@ -460,6 +596,109 @@ def _spaced_fraction_pattern() -> regex.Pattern:
         rf"\s+(?P<noun>(?i:{nouns}))\s+(?i:of)\s+"
         r"(?P<det>(?i:the|its|their|all|those|these|his|her|our|your|every|each))\b(?:\s+(?P<next>\p{L}+))?"
     )
+
+
+_SLASH = regex.compile(r"(?<![\p{L}\p{N}.,/:+@#-])(?P<num>\d{1,2})/(?P<den>\d{1,3})(?![\p{N}/]|[.,]\d)")
+_SLASH_AFTER_WHOLE = regex.compile(r"[ \t]+(?P<num>\d{1,2})/(?P<den>\d{1,3})(?![\p{N}/]|[.,]\d)")
+# Denominators of fractions as people write them; "3/31" or "12/25" is a date.
+_DENOMINATORS = frozenset((2, 3, 4, 5, 6, 8, 10, 12, 16, 32, 64, 100))
+
+
+def _proper(num: int, den: int) -> bool:
+    return den in _DENOMINATORS and 0 < num < den
+
+
+@cache
+def _fraction_tail_patterns() -> tuple[regex.Pattern, regex.Pattern]:
+    lex = load_lexicon()
+    nouns = alternation(lex.fraction_words)
+    small = alternation([w for w, v in lex.number_words.units.items() if 1 <= v <= 9])
+    return (
+        # "three and a fifth", "one and a fourth", "two and three quarters"
+        regex.compile(rf"\s+(?i:and)\s+(?P<num>(?i:an?|{small}))\s+(?P<den>(?i:{nouns}))\b"),
+        # the denominator right after "one hundred and three": "... quarters"
+        regex.compile(rf"[ \t]+(?P<den>(?i:{nouns}))\b"),
+    )
+
+
+def _fraction_tail(ctx: ExtractionContext, raw: str, value: float | None, end: int) -> tuple[float, int] | None:
+    """A mixed number that goes on after the figure read: "2 1/4", "10 1/2 miles", "five and a
+    quarter", "three and a fifth"; "one hundred and three quarters" and "twenty and three
+    fifths" (the last group before the denominator is its numerator). Spelled with spelled,
+    digits with digits; the whole part is a whole number and the fraction a proper one."""
+    text = ctx.text
+    if value is not None and not value.is_integer():
+        return None
+    following = text[end : end + 16].split(None, 1)
+    if not following:
+        return None
+    if raw[0].isdigit():
+        if value is None or not following[0][:1].isdigit():
+            return None
+        m = _SLASH_AFTER_WHOLE.match(text, end, end + 12) if "," not in raw and raw.isdigit() else None
+        if m is None or not _proper(int(m.group("num")), int(m.group("den"))):
+            return None
+        return value + int(m.group("num")) / int(m.group("den")), m.end()
+    lex = ctx.lexicon
+    word = following[0].lower().rstrip(".,;:!?)")
+    if word != "and" and word not in lex.fraction_words:
+        return None  # most figures: no fraction after them, no pattern tried
+    and_a, after = _fraction_tail_patterns()
+    m = and_a.match(text, end, end + 40) if value is not None else None
+    if m:
+        num = 1 if m.group("num").lower() in ("a", "an") else lex.number_words.units[m.group("num").lower()]
+        den = lex.fraction_words[m.group("den").lower()]
+        if num < den and (num == 1) != m.group("den").lower().endswith("s"):
+            return value + num / den, m.end()
+        return None
+    m = after.match(text, end, end + 16)
+    lower = raw.lower()
+    if m is None or " and " not in lower:
+        return None
+    head, _, last = lower.rpartition(" and ")
+    whole, num = parse_number(head, lex), parse_number(last, lex)
+    den = lex.fraction_words[m.group("den").lower()]
+    if whole is None or num is None or not num.is_integer() or not 1 <= num < den or (num == 1) == m.group("den").lower().endswith("s"):
+        return None
+    return whole + num / den, m.end()
+
+
+def _a_fraction(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "a fifth of the vote", "a quarter of the budget": one part, written with "a"."""
+    text = ctx.text
+    if text[pos : pos + 2].lower() not in ("a ", "an"):
+        return None
+    article = _ARTICLE.match(text, pos)
+    found = _spaced_fraction_pattern().match(text, article.end(), min(len(text), article.end() + 80)) if article else None
+    if not found:
+        return None
+    noun = found.group("noun").lower()
+    if noun.endswith("s") and noun != "halves" or noun == "halves":
+        return None
+    if noun.startswith("quarter") and (found.group("next") or "").lower() in _TIME_AFTER_QUARTERS:
+        return None  # "a quarter of the year": a length of time
+    share = 1 / ctx.lexicon.fraction_words[noun]
+    return Mention("count", pos, found.end("noun"), CountValue(value=share, low=share, high=share, unit="fraction"), 0.8, compound=True)
+
+
+_ARTICLE = regex.compile(r"(?i:an?)(?=\s)")
+
+
+def _slash_fraction(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "3/4 of the members", "a 1/4 mile track": a fraction in digits, only before "of" or a unit
+    of measure (alone, "3/4" is as often March 4 or a score)."""
+    m = _SLASH.match(ctx.text, pos)
+    if m is None or not _proper(int(m.group("num")), int(m.group("den"))):
+        return None
+    share = int(m.group("num")) / int(m.group("den"))
+    if _OF_AFTER.match(ctx.text, m.end()):
+        return Mention("count", pos, m.end(), CountValue(value=share, low=share, high=share, unit="fraction"), 0.8, compound=True)
+    after = words_after(ctx.text, m.end(), min(len(ctx.text), m.end() + 30), 1)
+    if after and after[0].lower in ctx.lexicon.measure_units:
+        unit = ctx.lexicon.measure_units[after[0].lower]
+        return Mention("count", pos, m.end(), CountValue(value=share, low=share, high=share, unit=unit), 0.8,
+                       subject=after[0].text, subject_span=(after[0].start, after[0].end))
+    return None
 
 
 # What "two quarters of the year" measures is time, not a share of something.

@@ -1,8 +1,9 @@
 """Dates and date ranges: "June 25, 1950", "Oct. 25", "August 1945", "October 25, Juche 39 (1950)",
-"the 1950s", "on Monday", "last week", "1950-53", "(June 25, 1950-July 27, 1953)",
-"from Wednesday to Sunday"; relative ones resolved against the publication date, and those
-counted from another time ("three days later", "the next day", "in 3 weeks") against the date
-the text last mentioned or the time of writing."""
+"the 1950s", "the seventies", "Q3", "the second half of the year", "this weekend", "21/04/2016",
+"in nineteen twenty-eight", "on Monday", "last week", "1950-53", "(June 25, 1950-July 27, 1953)",
+"from Wednesday to Sunday", "from 4 to 22 this month", "the past three weeks"; relative ones
+resolved against the publication date, and those counted from another time ("three days later",
+"the next day", "in 3 weeks") against the date the text last mentioned or the time of writing."""
 
 from __future__ import annotations
 
@@ -21,11 +22,12 @@ from figcheck.extraction.text import (
     Word,
     ends_sentence as _ends_sentence,
     figure_may_end_before,
+    search_back,
     word_before,
     words_after,
     words_before,
 )
-from figcheck.records import Anchor, DateRangeValue, DateValue
+from figcheck.records import Anchor, DateRangeValue, DateValue, assemble_with_defaults
 
 JUCHE_EPOCH = 1911  # Juche 1 = 1912
 _RANGE_OPENER = regex.compile(r"\b(from|between)\s+$")
@@ -148,7 +150,7 @@ def date_patterns() -> DatePatterns:
             rf"(?:(?:,\s*|\s+)(?:{juche}|(?P<y>{year})(?![\d,]\d)))?"
         ),
         day_month_year=regex.compile(
-            rf"(?<![\d.,])(?P<d>{day})\s+(?P<m>{month})(?:,?\s+(?P<y>{year})(?!\d))?"
+            rf"(?<![\d.,])(?P<d>{day})\s+(?:(?i:of)\s+(?=\p{{Lu}}))?(?P<m>{month})(?!['’]s)(?:,?\s+(?P<y>{year})(?!\d))?"
         ),
         month_year=regex.compile(rf"(?P<m>{month}),?\s+(?:(?i:of)\s+)?(?P<y>{year})(?![\d,]\d)"),
         month_juche=regex.compile(rf"(?P<m>{month}),?\s+(?:(?i:of)\s+)?{juche}"),
@@ -161,7 +163,7 @@ def date_patterns() -> DatePatterns:
         ),
         weekday=regex.compile(rf"(?P<wd>{weekday})(?:\s+(?:morning|afternoon|evening|night))?\b"),
         weekday_before=regex.compile(rf"(?P<wd>{weekday}),?\s+$"),
-        relative_before=regex.compile(r"\b(?P<which>(?i:this|last|next|previous|coming))\s+$"),
+        relative_before=regex.compile(r"\b(?P<which>(?i:this|last|next|previous|coming|upcoming|current))\s+$"),
         weekday_modifier_before=regex.compile(r"\b(?P<pre>(?i:on|last|next|this|coming|previous))\s+$"),
         year_range=regex.compile(
             rf"(?<![\p{{N}}.,\-/]|\p{{L}}-)(?P<y1>{year})\s*[-–—/]\s*(?P<y2>\d{{4}}|\d{{2}})(?![\p{{N}}]|-\d|\.\d)"
@@ -216,10 +218,18 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
     out: list[Mention] = []
     for pos in words.get("month", ()):
         if text[pos].islower() and _word_at(text, pos) in _VERB_LIKE_MONTHS:
-            continue  # "may", "march", "mar": no month in lower case
+            mention = _ordinal_of_lower_month(ctx, pos)
+            if mention:
+                out.append(mention)
+            continue  # "may", "march", "mar": no month in lower case but "the 4th of march"
         m = p.month_day_year.match(text, pos)
+        if m is None:
+            mention = _month_ordinal_word(ctx, pos)
+            if mention:
+                out.append(mention)
+                continue
         if m:
-            wd = p.weekday_before.search(text, max(0, pos - 14), pos)
+            wd = search_back(p.weekday_before, text, max(0, pos - 14), pos)
             parts = DateParts(
                 year=_int(m.group("y")),
                 month=_month(ctx, m.group("m")),
@@ -244,7 +254,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             start, parts = _period_part(ctx, m.start(), parts)
             out.append(_mention(ctx, start, m.end(), parts, 0.9))
             dated = True
-        od = p.ordinal_day_before.search(text, max(0, pos - 60), pos) if _of_before(text, pos) else None
+        od = search_back(p.ordinal_day_before, text, max(0, pos - 60), pos) if _of_before(text, pos) else None
         if od and not od.group("d2"):
             # "the first of March", "the twenty-fifth of June 1950", "the 4th day of May".
             after = p.month_alone.match(text, pos)
@@ -269,16 +279,28 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
     for pos in words.get("unit", ()):
         if text[pos : pos + 7].lower() != "century":
             continue
-        m = p.century_before.search(text, max(0, pos - 30), pos)
+        m = search_back(p.century_before, text, max(0, pos - 30), pos)
         number = ctx.lexicon.ordinal_value(m.group("n")) if m else None
         if number and 1 <= number <= 22:
             out.append(_mention(ctx, m.start(), pos + 7, DateParts(century=number), 0.85))
+    # Digit runs the forms below start at, picked in this one pass: "21/04/2016", "2016-11"
+    # (a separator after), "the 70s" (an "s" after), "Q3" (a code letter before).
+    separated: list[tuple[int, int]] = []
+    decades: list[int] = []
+    codes: list[int] = []
     for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
+        following = text[pos + length : pos + length + 1]
+        if following in _DIGIT_FORM_SEPARATORS:
+            separated.append((pos, length))
+        elif length == 2 and following in _DECADE_ENDINGS:
+            decades.append(pos)
+        if length == 1 and pos and text[pos - 1] in ("Q", "H"):
+            codes.append(pos)
         if length > 4 or length == 3:
             continue
         m = p.day_month_year.match(text, pos) if length <= 2 else None
         if m:
-            wd = p.weekday_before.search(text, max(0, pos - 14), pos)
+            wd = search_back(p.weekday_before, text, max(0, pos - 14), pos)
             parts = DateParts(
                 year=_int(m.group("y")),
                 month=_month(ctx, m.group("m")),
@@ -309,8 +331,18 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
         if m:
             parts = _with_juche_year(DateParts(juche_year=int(m.group("jy")), stated_gregorian_year=_int(m.group("jg"))))
             out.append(_mention(ctx, m.start(), m.end(), parts, 0.9))
+    out.extend(_weeks_of_days(ctx, out))
+    out.extend(_decades(ctx, decades))
+    out.extend(_numeric_dates(ctx, separated))
+    out.extend(_years_in_words(ctx))
+    out.extend(_parts_of_years(ctx, codes))
+    out.extend(_nth_weekdays(ctx))
     if ctx.published:
         out.extend(_relative_dates(ctx))
+        out.extend(_weekends(ctx))
+        out.extend(_weekday_and_day(ctx))
+        out.extend(_more_relative_periods(ctx))
+        out.extend(_periods_around_publication(ctx))
     out.extend(_offset_dates(ctx))
     return out
 
@@ -335,6 +367,14 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
         out.append(_mention(ctx, start, m.end(), parts, 0.8))
     for pos in words.get("unit", ()):
         unit = _word_at(text, pos).lower()
+        if unit == "decade":
+            # "this decade", "the current decade": the decade of the publication ("the next
+            # decade" is as often the next ten years).
+            before = p.relative_before.search(text, max(0, pos - 10), pos)
+            if before and before.group("which").lower() in ("this", "current") and not _PART_OF_PERIOD_AFTER.match(text, pos + 6):
+                mention = _mention(ctx, before.start(), pos + 6, DateParts(decade=ctx.published.year // 10 * 10), 0.7)
+                out.append(_from_publication(mention, ctx.published))
+            continue
         if unit not in ("week", "month", "year"):
             continue
         before = p.relative_before.search(text, max(0, pos - 10), pos)
@@ -362,7 +402,11 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
 
 # The month a season starts in (the northern hemisphere's, as the TIMEX3 codes have it).
 _SEASON_STARTS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
-_RELATIVE_SEASON_BEFORE = regex.compile(r"\b(?P<which>(?i:this|last|next|past|coming))\s+$")
+_RELATIVE_SEASON_BEFORE = regex.compile(
+    r"\b(?:(?P<which>(?i:this|last|next|past|coming))\s+|(?P<prep>(?i:in|during|by|since|until|through))\s+(?:(?i:the)\s+)?)"
+    r"(?:(?P<mid>(?i:mid|early|late))(?:-|\s+))?$"
+    r"|\b(?P<mid_alone>(?i:mid))(?:-|\s+)$"
+)
 
 
 def _relative_season(ctx: ExtractionContext, pos: int) -> Mention | None:
@@ -371,11 +415,17 @@ def _relative_season(ctx: ExtractionContext, pos: int) -> Mention | None:
     text = ctx.text
     word = _word_at(text, pos).lower()
     code = _SEASON_CODES.get(word)
-    before = _RELATIVE_SEASON_BEFORE.search(text, max(0, pos - 10), pos)
+    before = _RELATIVE_SEASON_BEFORE.search(text, max(0, pos - 24), pos)
     if code is None or before is None or _PART_OF_PERIOD_AFTER.match(text, pos + len(word)):
         return None
+    end = pos + len(word)
+    if (before.group("prep") or before.group("mid_alone")) and not _ends_phrase(ctx, end):
+        return None  # "in summer camps", "in winter clothes": a season describing a noun
+    if word == "fall" and not before.group("which"):
+        return None
     pub = ctx.published
-    which = before.group("which").lower()
+    which = (before.group("which") or "").lower()
+    mod = _MOD_WORDS.get((before.group("mid") or before.group("mid_alone") or "").lower())
     start_month = _SEASON_STARTS[code]
     this_year = pub.year - 1 if code == "WI" and pub.month <= 2 else pub.year
     started = date(this_year, start_month, 1) <= pub
@@ -385,10 +435,43 @@ def _relative_season(ctx: ExtractionContext, pos: int) -> Mention | None:
         year = this_year - 1 if (ongoing or not started) else this_year
     elif which in ("next", "coming"):
         year = this_year + 1 if started else this_year
-    else:
+    elif which == "this":
         year = this_year
-    mention = _mention(ctx, before.start(), pos + len(word), DateParts(year=year, season=code), 0.7)
+    else:
+        # "in summer", "mid summer": the clause's tense says which; with none, a habit ("the
+        # sea does not freeze in winter") names no one season.
+        tense = _tense(ctx, pos)
+        sentence = ctx.index.sentence_at(pos)
+        if tense is None or any(w.group().lower() in _HABIT_WORDS for w in _LETTERS.finditer(text, sentence.start, pos)):
+            return None
+        ended = date(this_year, start_month, 1) + timedelta(days=92) <= pub
+        year = this_year + 1 if ended else this_year
+    start = before.start("which") if which else (before.start("mid") if before.group("mid") else before.start())
+    if before.group("prep") and not before.group("mid"):
+        start = pos
+    if not which and tense != "future":
+        # "The harvest came in autumn": a season, but which year's the words do not say (a
+        # story's, a habit's); it stays unresolved rather than be put in the publication's.
+        mention = Mention("date", start, end, DateValue(timex=f"XXXX-{code}", mod=mod), 0.5)
+        mention.parts = DateParts(season=code, mod=mod)
+        return mention
+    mention = _mention(ctx, start, end, DateParts(year=year, season=code, mod=mod), 0.7 if which else 0.6)
     return _from_publication(mention, pub)
+
+
+# Words of a clause that speaks of a habit or a possibility rather than one time: "the dish
+# is eaten in early autumn", "it can be gathered in spring".
+_HABIT_WORDS = frozenset("is are can could may might would does do usually often always every each".split())
+
+
+def _ends_phrase(ctx: ExtractionContext, end: int) -> bool:
+    """Whether the phrase ends at ``end``: punctuation, the end of the text, or a word that
+    starts another phrase ("in summer, ...", "in summer when", not "in summer camps")."""
+    following = words_after(ctx.text, end, min(len(ctx.text), end + 30), 1)
+    if not following or ctx.text[end : following[0].start] != " ":
+        return True
+    word = following[0]
+    return word.lower in ctx.lexicon.phrase_stops or word.text[0].isdigit()
 
 
 # --- dates counted from another time -------------------------------------------------------
@@ -756,7 +839,7 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
         m = p.day_range_month_first.match(text, pos)
         if m:
             out.extend(_day_range(ctx, m))
-        od = p.ordinal_day_before.search(text, max(0, pos - 80), pos) if _of_before(text, pos) else None
+        od = search_back(p.ordinal_day_before, text, max(0, pos - 80), pos) if _of_before(text, pos) else None
         if od and od.group("d2"):
             # "from the 4th to the 22nd of May"
             after = p.month_alone.match(text, pos)
@@ -766,6 +849,7 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
                 a, b = DateParts(year, month, d1), DateParts(year, month, d2)
                 if _valid_day(a) and _valid_day(b):
                     out.append(_range(ctx, od.start(), after.end(), a, b, 0.85))
+    out.extend(_shared_month_ranges(ctx))
     ordered = _outermost(dates)
     for a, b in zip(ordered, ordered[1:]):
         joint = p.range_joint.fullmatch(text, a.end, b.start)
@@ -776,14 +860,41 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
         opener = _RANGE_OPENER.search(before)
         if word == "and" and not (opener and opener.group(1) == "between"):
             continue
-        if word in ("to", "through", "till", "until") and not opener:
+        if word in ("to", "through", "till", "until") and not opener and not _two_days_run_on(ctx, a, b):
             continue
         pa, pb = a.parts, b.parts
         if pa is None or pb is None or bool(pa.relative) != bool(pb.relative) or pa.anchored or pb.anchored:
             continue
         start = a.start - len(before) + opener.start() if opener else a.start
-        out.append(_range(ctx, start, b.end, pa, pb, 0.9))
+        mention = _range(ctx, start, b.end, pa, pb, 0.9)
+        resolved = getattr(a.value, "resolved_from", None) or getattr(b.value, "resolved_from", None)
+        if resolved and not mention.value.resolved_from:
+            # "from Friday the 11th until Tuesday the 15th": its ends were placed by the publication.
+            mention.value = mention.value.model_copy(update={"resolved_from": resolved})
+        out.append(mention)
     return out
+
+
+def _two_days_run_on(ctx: ExtractionContext, a: Mention, b: Mention) -> bool:
+    """ "Oct. 2 to October 22": two days of a month, the second later, joined by "to" without
+    "from", after no verb of change ("moved the vote Oct. 2 to Oct. 22" is no range)."""
+    pa, pb = a.parts, b.parts
+    if not (isinstance(pa, DateParts) and isinstance(pb, DateParts)) or pa.day is None or pb.day is None:
+        return False
+    if pa.month is None or pb.month is None or pa.relative or pb.relative or pa.weekday is not None:
+        return False
+    if pa.year is not None and pb.year is not None and pa.year != pb.year:
+        return False
+    if (pb.month, pb.day) <= (pa.month, pa.day):
+        return False
+    sentence = ctx.index.sentence_at(a.start)
+    for word in words_before(ctx.text, a.start, max(sentence.start, a.start - 60), 6):
+        if word.lower in ctx.lexicon.change_verbs or word.lower in _SPREAD_VERBS or word.lower.startswith(_RESCHEDULING):
+            return False
+    return True
+
+
+_RESCHEDULING = ("postpon", "delay", "push", "mov", "reschedul", "brought", "bring", "advanc", "put", "chang", "shift")
 
 
 def _day_range(ctx: ExtractionContext, m: regex.Match) -> list[Mention]:
@@ -881,7 +992,7 @@ def _resolve_relative(pub: date, relative: str) -> str:
     if relative in _DAY_OFFSETS:
         return (pub + timedelta(days=_DAY_OFFSETS[relative])).isoformat()
     which, unit = relative.split()
-    step = {"this": 0, "last": -1, "previous": -1, "next": 1, "coming": 1}[which]
+    step = {"this": 0, "current": 0, "last": -1, "previous": -1, "next": 1, "coming": 1, "upcoming": 1}[which]
     if unit == "year":
         return f"{pub.year + step:04d}"
     if unit == "month":
@@ -919,7 +1030,8 @@ def _nearest_year(pub: date, month: int, day: int) -> int:
 def _mention(ctx: ExtractionContext, start: int, end: int, parts: DateParts, confidence: float) -> Mention:
     timex, note = resolve(ctx, parts)
     period = period_of(timex) or (None, None, None)
-    value = DateValue(
+    value = assemble_with_defaults(
+        DateValue,
         timex=timex,
         calendar="juche" if parts.juche_year else "gregorian",
         calendar_year=parts.juche_year or parts.year,
@@ -1120,7 +1232,9 @@ def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     tail = text[max(0, pos - 12) : pos]
     prev_text = tail.rstrip(" -").rsplit(None, 1)[-1] if tail.strip(" -") else ""
     prev = prev_text.lower() if prev_text.isalpha() else ""
-    if prev not in _MONTH_CUES and not _opens_sentence(ctx, pos, m.group("m")):
+    if prev not in _MONTH_CUES and not _opens_sentence(ctx, pos, m.group("m")) and not (
+        ctx.published and p.month_relative_year.match(text, m.end())
+    ):
         joint = p.range_joint.match(text, m.end())
         if not (joint and joint.group().strip() and (p.month_alone.match(text, joint.end()) or p.month_year.match(text, joint.end()))):
             return None  # "Jan-Feb 2017" runs on to a second month; a month alone needs a cue
@@ -1138,8 +1252,8 @@ def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     start = pos
     relative = None
     end = m.end()
-    if text[end - 1] == "." and len(m.group("m")) > 4:
-        end -= 1  # "in mid-July." ends the sentence, not an abbreviation
+    if text[end - 1] == "." and m.group("m")[:-1].lower() in _FULL_MONTH_NAMES:
+        end -= 1  # "in mid-July." ends the sentence; "Sept." keeps its abbreviation's stop
     if prev in ("this", "last", "next", "previous", "coming"):
         relative, start = prev, text.rindex(prev_text, 0, pos)
     year_after = p.month_relative_year.match(text, end)
@@ -1163,7 +1277,7 @@ def _period_part(ctx: ExtractionContext, start: int, parts: DateParts) -> tuple[
         return start, parts
     if not _may_name_a_part(ctx.text, start):
         return start, parts
-    m = date_patterns().period_before.search(ctx.text, max(0, start - 40), start)
+    m = search_back(date_patterns().period_before, ctx.text, max(0, start - 40), start)
     if m is None:
         return start, parts
     if m.group("mod"):
@@ -1191,7 +1305,8 @@ def _year_mention(ctx: ExtractionContext, m: regex.Match) -> Mention | None:
     if m.group("decade"):
         if year % 10:
             return None
-        return _mention(ctx, m.start(), m.end(), DateParts(decade=year), 0.85)
+        start, parts = _period_part(ctx, m.start(), DateParts(decade=year))
+        return _mention(ctx, start, m.end(), parts, 0.85)
     before = words_before(text, m.start(), max(0, m.start() - 40), 2)
     prev = before[-1].lower if before and not text[before[-1].end : m.start()].strip("( ") else ""
     if prev in ("of", "due", "maturing"):
@@ -1302,3 +1417,869 @@ def _month(ctx: ExtractionContext, text: str) -> int:
 
 def _weekday(ctx: ExtractionContext, text: str | None) -> int | None:
     return ctx.lexicon.weekdays[text.lower()] if text else None
+
+
+# --- decades, quarters, halves, weekends and periods around the publication -----------------
+
+# "the 70s", "the '40s", "the 70's": a decade written with two digits, after "the" (and maybe
+# "early", "mid-", "late"): "in their 70s" is an age.
+_DIGIT_FORM_SEPARATORS = frozenset({"/", ".", "-"})
+_DECADE_ENDINGS = frozenset({"s", "'", "’"})
+_TWO_DIGIT_DECADE = regex.compile(r"(?P<d>[1-9]0|00)['’]?s\b")
+_DECADE_BEFORE = regex.compile(
+    r"\b(?i:the)\s+(?:(?P<mod>(?i:early|mid|late))(?:-|\s+))?['’]?$"
+)
+# "the nineteen seventies", "the twenty-tens", "the two thousand and tens", "the two thousands":
+# the century before a decade word.
+_DECADE_WORD_BEFORE = regex.compile(
+    r"\b(?i:the)\s+(?:(?P<mod>(?i:early|mid|late))(?:-|\s+))?"
+    r"(?:(?P<c>(?i:seventeen|eighteen|nineteen|twenty|two\s+thousand(?:\s+and)?|two))(?:-|\s+))?$"
+)
+_CENTURY_WORDS = {"seventeen": 1700, "eighteen": 1800, "nineteen": 1900, "twenty": 2000}
+_MOD_WORDS = {"early": "START", "mid": "MID", "late": "END"}
+
+
+_CENTURY_AFTER = regex.compile(
+    r"\s+(?i:of)\s+(?i:the)\s+(?:(?P<rel>(?i:last|past|previous|present|current|this))|(?P<n>\d{1,2}(?i:st|nd|rd|th)|(?i:[a-z]+)))\s+(?i:century)\b"
+)
+
+
+def _century_start(ctx: ExtractionContext, m: regex.Match) -> int | None:
+    """The first year of the century named after a decade ("of the 19th century": 1800)."""
+    if m.group("rel"):
+        if ctx.published is None:
+            return None
+        this = ctx.published.year // 100 * 100
+        return this - 100 if m.group("rel").lower() in ("last", "past", "previous") else this
+    number = ctx.lexicon.ordinal_value(m.group("n"))
+    return (number - 1) * 100 if number and 1 <= number <= 22 else None
+
+
+def _decade_century(ctx: ExtractionContext, decade: int) -> int:
+    """The year a decade written without its century starts: the latest such decade begun by
+    the publication ("the 70s" is the 1970s, "the 10s" in 2016 the 2010s), or the 1900s."""
+    latest = ctx.published.year if ctx.published else 1999
+    return 2000 + decade if 2000 + decade <= latest else 1900 + decade
+
+
+def _decades(ctx: ExtractionContext, two_digit_runs: list[int]) -> list[Mention]:
+    """ "the 70s", "the seventies", "the nineteen fifties", "the noughties"; ``two_digit_runs``
+    are the runs of two digits with an "s" or an apostrophe after."""
+    text = ctx.text
+    out: list[Mention] = []
+    for pos in two_digit_runs:
+        m = _TWO_DIGIT_DECADE.match(text, pos)
+        before = _DECADE_BEFORE.search(text, max(0, pos - 20), pos) if m else None
+        if before is None:
+            continue
+        mod = _MOD_WORDS.get((before.group("mod") or "").lower())
+        start = before.start("mod") if mod else pos - (text[pos - 1] in "'’")
+        century = _CENTURY_AFTER.match(text, m.end(), m.end() + 40)
+        if century:
+            # "the 70s of the 19th century", "the 90s of the last century"
+            first = _century_start(ctx, century)
+            if first is None:
+                continue
+            year, end = first + int(m.group("d")), century.end()
+        else:
+            year, end = _decade_century(ctx, int(m.group("d"))), m.end()
+        out.append(_mention(ctx, start, end, DateParts(decade=year, mod=mod), 0.75))
+    lex = ctx.lexicon
+    candidates = [(pos, lex.decade_words[_word_at(text, pos).lower()]) for pos in ctx.triggers.words.get("decade", ())]
+    for pos in ctx.triggers.words.get("vague", ()):
+        word = _word_at(text, pos).lower()
+        if word in ("tens", "thousands"):
+            candidates.append((pos, 10 if word == "tens" else 0))
+    for pos, decade in candidates:
+        word = _word_at(text, pos)
+        before = _DECADE_WORD_BEFORE.search(text, max(0, pos - 40), pos)
+        if before is None:
+            continue
+        century = before.group("c")
+        if century:
+            first = 2000 if century.lower().startswith("two") else _CENTURY_WORDS[century.lower()]
+            if (word.lower() == "thousands") != (century.lower() == "two"):
+                continue  # "the two thousands"; "two" before nothing else
+            if word.lower() in ("noughties", "aughts") and first != 2000:
+                continue
+            year = first + decade
+        elif word.lower() in ("tens", "thousands"):
+            continue  # "the tens of thousands"
+        else:
+            year = 2000 if decade == 0 else _decade_century(ctx, decade)
+        mod = _MOD_WORDS.get((before.group("mod") or "").lower())
+        start = before.start("mod") if mod else (before.start("c") if century else pos)
+        out.append(_mention(ctx, start, pos + len(word), DateParts(decade=year, mod=mod), 0.75))
+    return out
+
+
+_QUARTER_BEFORE = regex.compile(
+    r"(?:(?P<the>(?i:the|this|its|their|a))\s+)?(?P<n>(?i:first|second|third|fourth|final|1st|2nd|3rd|4th))(?:\s*-\s*|\s+)$"
+)
+_PART_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+# " of the year", " this year", " of last year", " of next year": the year of a quarter or half.
+_YEAR_OF_PART = regex.compile(
+    r"\s+(?:(?i:of)\s+)?(?P<which>(?i:the|this|last|next|the\s+previous|the\s+following|the\s+current))\s+(?i:year)\b"
+)
+_YEAR_STEPS = {"the": 0, "this": 0, "current": 0, "last": -1, "previous": -1, "next": 1, "following": 1}
+_FOLLOWING_YEAR = regex.compile(r"\s+(?:(?i:of)\s+)?(?:(?i:fiscal|financial)\s+)?(?:1[0-9]{3}|20[0-9]{2})\b")
+# "Q1", "H2": words before one standing alone that make it a time ("in Q1", "its Q3 results").
+# What a quarter or half written "Q3", "H1" after "the" or "its" may qualify.
+_CODE_NOUNS = frozenset(
+    "results earnings figures sales profit profits growth revenue revenues output report data numbers "
+    "loss losses deliveries exports imports gdp forecast outlook and of".split()
+)
+_CODE_CUES = frozenset(
+    "in during for of since by until till through from to this last next the its their and between over than "
+    "before after first end ended".split()
+)
+
+
+def _parts_of_years(ctx: ExtractionContext, codes: list[int]) -> list[Mention]:
+    """ "the third quarter", "the second half of the year", "Q1", "H1": a quarter or half of the
+    year the words after it name, or of the year of publication (the one before when the
+    clause is past and the part had not begun by then, the one after when it is future and
+    the part was over); "the first quarter of 2020" and "Q3 2016" are read with their year."""
+    text = ctx.text
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("period", ()):
+        word = _word_at(text, pos).lower()
+        if word not in ("quarter", "half"):
+            continue
+        end = pos + len(word)
+        before = _QUARTER_BEFORE.search(text, max(0, pos - 24), pos)
+        if before is None or _FOLLOWING_YEAR.match(text, end, end + 30):
+            continue
+        n = _PART_ORDINALS[before.group("n").lower()]
+        if word == "half" and n > 2:
+            continue
+        year_of = _YEAR_OF_PART.match(text, end, end + 30)
+        if word == "half" and year_of is None:
+            continue  # "the first half" of a match, a film, a speech
+        if year_of is None and (text[end : end + 3].lower() == " of" or text[end : end + 1] in ("-", "'", "’")):
+            continue  # "the third quarter of the century", "a third-quarter loss" reads on
+        if before.group("the") and before.group("the").lower() == "a":
+            continue  # "a third quarter" counts
+        mention = _part_of_year(ctx, before.start(), year_of.end() if year_of else end, word, n, year_of)
+        if mention:
+            out.append(mention)
+    for pos in codes:  # one digit after "Q" or "H"
+        letter, n = text[pos - 1], int(text[pos])
+        if (letter == "Q" and not 1 <= n <= 4) or (letter == "H" and not 1 <= n <= 2):
+            continue
+        start, end = pos - 1, pos + 1
+        if (start and (text[start - 1].isalnum() or text[start - 1] in "-/")) or text[end : end + 1].isalnum() or text[end : end + 1] in ("-", "/"):
+            continue
+        if _FOLLOWING_YEAR.match(text, end, end + 30) or regex.match(r"[\s\-/]*(?:1[0-9]{3}|20[0-9]{2})\b", text[end : end + 8]):
+            continue  # "Q3 2016" is read with its year
+        previous = _word_before(text, start)
+        following = words_after(text, end, min(len(text), end + 30), 1)
+        if following and following[0].text[0].isupper() and text[end : following[0].start] == " ":
+            continue  # "the Q5 SUV", "Q1 Labs": a name
+        if previous not in _CODE_CUES:
+            continue  # "Audi Q3", "the tournament's Q2 round"
+        if previous in ("the", "its", "their") and following and text[end : following[0].start] == " " and following[0].lower not in _CODE_NOUNS:
+            continue  # "the H2 bomb"; "its Q3 results" is the quarter's
+        year_of = _YEAR_OF_PART.match(text, end, end + 30)
+        relative = previous in ("this", "last", "next")
+        mention = _part_of_year(ctx, start - (len(previous) + 1 if relative else 0), year_of.end() if year_of else end,
+                                "quarter" if letter == "Q" else "half", n, year_of)
+        if mention:
+            out.append(mention)
+    return out
+
+
+def _part_of_year(ctx: ExtractionContext, start: int, end: int, word: str, n: int, year_of: regex.Match | None) -> Mention | None:
+    pub = ctx.published
+    if pub is None:
+        return None
+    if year_of is not None:
+        year = pub.year + _YEAR_STEPS[year_of.group("which").lower().split()[-1]]
+    else:
+        year = pub.year
+        months = 3 if word == "quarter" else 6
+        first = date(year, (n - 1) * months + 1, 1)
+        last_month = n * months
+        last = date(year, last_month, _calendar.monthrange(year, last_month)[1])
+        tense = _tense(ctx, start)
+        if tense == "past" and first > pub:
+            year -= 1
+        elif tense == "future" and last < pub:
+            year += 1
+    parts = DateParts(year=year, quarter=n) if word == "quarter" else DateParts(year=year, half=n)
+    return _from_publication(_mention(ctx, start, end, parts, 0.7), pub)
+
+
+_WEEKEND_BEFORE = regex.compile(r"\b(?P<which>(?i:this|next|last|past|coming|the|previous))\s+$")
+
+
+def _weekends(ctx: ExtractionContext) -> list[Mention]:
+    """ "this weekend", "last weekend", "over the weekend": the Saturday and Sunday of the week
+    of publication, or of the week before or after ("the weekend" as the clause's tense says)."""
+    text = ctx.text
+    pub = ctx.published
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("period", ()):
+        if text[pos : pos + 7].lower() != "weekend" or text[pos + 7 : pos + 8].isalpha():
+            continue
+        before = _WEEKEND_BEFORE.search(text, max(0, pos - 10), pos)
+        if before is None or regex.match(r"\s+(?i:of|before|after)\b", text[pos + 7 : pos + 14]):
+            continue  # "the weekend of July 4", "the weekend before the vote"
+        which = before.group("which").lower()
+        on_weekend = pub.weekday() >= 5
+        tense = _tense(ctx, pos)
+        if which == "this":
+            # "Shops were busy this weekend", written on a Tuesday: the one just past.
+            step = -1 if tense == "past" and not on_weekend else 0
+        elif which == "coming":
+            step = 1 if on_weekend else 0
+        elif which == "next":
+            step = 1
+        elif which in ("last", "past", "previous"):
+            step = -1
+        else:
+            step = (0 if on_weekend else -1) if tense == "past" else 0
+        iso = (pub + timedelta(weeks=step)).isocalendar()
+        timex = f"{iso.year:04d}-W{iso.week:02d}-WE"
+        period = period_of(timex)
+        value = DateValue(timex=timex, resolved_from=_publication_note(pub), relative=True,
+                          granularity=period[0], period_start=period[1], period_end=period[2])
+        out.append(Mention("date", before.start(), pos + 7, value, 0.65))
+    return out
+
+
+# "the past 3 weeks", "the last two months", "the next 10 days": a period that ends at the
+# publication or starts the day after it.
+_AROUND_PUBLICATION_BEFORE = regex.compile(
+    r"\b(?P<which>(?i:past|last|previous|next|coming))\s+(?:(?P<n>\d{1,3}|(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred))|(?P<vague>(?i:few|several|couple\s+of)))\s+$"
+)
+_POSSESSIVES = frozenset("his her their its my our your whose".split())
+_PAST_PERFECT = regex.compile(r"\b(?i:had)\b")
+_YEAR_IN_TEXT = regex.compile(r"(?<!\d)(?:1[0-9]{3}|20[0-9]{2})(?!\d)")
+
+
+def _periods_around_publication(ctx: ExtractionContext) -> list[Mention]:
+    text = ctx.text
+    pub = ctx.published
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("unit", ()):
+        window = text[max(0, pos - 24) : pos].lower()
+        if not any(word in window for word in ("past", "last", "next", "previous", "coming")) and "to date" not in text[pos : pos + 16].lower():
+            continue
+        unit = _word_at(text, pos).lower()
+        if unit in ("year", "years") and text[pos + len(unit) : pos + len(unit) + 8].lower() in (" to date", "-to-date"):
+            # "the year to date": from the first of January to the time of writing.
+            start = pos - 4 if text[max(0, pos - 4) : pos].lower() == "the " else pos
+            mention = Mention("date_range", start, pos + len(unit) + 8,
+                              DateRangeValue(start_timex=f"{pub.year:04d}-01-01", end_timex=pub.isoformat(),
+                                             resolved_from=_publication_note(pub)), 0.7)
+            out.append(mention)
+            continue
+        spec = ctx.lexicon.time_units.get(unit)
+        if spec is None or spec[0] not in ("D", "W", "M", "Y") or not unit.endswith("s"):
+            continue
+        before = _AROUND_PUBLICATION_BEFORE.search(text, max(0, pos - 24), pos)
+        if before is None or _word_before(text, before.start()) in _POSSESSIVES:
+            continue  # "his last three years": of his life
+        end = pos + len(unit)
+        if regex.match(r"\s+(?i:of|before|after|since|earlier|later|ago)\b", text[end : end + 10]):
+            continue  # "the last three years of his life", "the past 3 weeks before the vote"
+        sentence = ctx.index.sentence_at(pos)
+        clause_before = text[sentence.start : before.start()]
+        if _YEAR_IN_TEXT.search(clause_before) or _PAST_PERFECT.search(text, sentence.start, pos):
+            continue  # "In 1950 ... over the next three years": counted from another time
+        which = before.group("which").lower()
+        if which in ("next", "coming") and _past_sentence(ctx, sentence.start, sentence.end):
+            continue  # "over the next three days, troops advanced": the story's time
+        letter, multiple = spec
+        if before.group("vague"):
+            # "the past few days": it ends at the publication (or starts the day after it), but
+            # how far it reaches the words do not say; that end stays unresolved.
+            start = before.start()
+            if text[max(0, start - 4) : start].lower() == "the ":
+                start -= 4
+            if which in ("next", "coming"):
+                value = DateRangeValue(start_timex=(pub + timedelta(days=1)).isoformat(), end_timex=_UNRESOLVED["D"],
+                                       resolved_from=_publication_note(pub))
+            else:
+                value = DateRangeValue(start_timex=_UNRESOLVED["D"], end_timex=pub.isoformat(), resolved_from=_publication_note(pub))
+            mention = Mention("date_range", start, end, value, 0.5, qualifier="approx")
+            out.append(mention)
+            continue
+        amount = parse_number(before.group("n"), ctx.lexicon)
+        if not amount or amount != int(amount):
+            continue
+        count = int(amount) * multiple
+        try:
+            if which in ("next", "coming"):
+                first, last = pub + timedelta(days=1), _shift_days(pub, letter, count)
+            else:
+                first, last = _shift_days(pub, letter, -count), pub
+        except (OverflowError, ValueError):
+            continue
+        start = before.start()
+        if text[max(0, start - 4) : start].lower() == "the ":
+            start -= 4
+        mention = Mention("date_range", start, end,
+                          DateRangeValue(start_timex=first.isoformat(), end_timex=last.isoformat(),
+                                         resolved_from=_publication_note(pub)), 0.65)
+        out.append(mention)
+    return out
+
+
+_BE_FORMS = frozenset("is are be been being am".split())
+
+
+def _past_sentence(ctx: ExtractionContext, start: int, end: int) -> bool:
+    """Whether text[start:end] speaks of the past: no future word, and a past auxiliary, a
+    past verb, or a word in "-ed" that is no participle after "is", "are", "be"."""
+    previous = ""
+    for cue in date_patterns().future.finditer(ctx.text, start, end):
+        if cue.group().lower() not in ("next", "coming"):
+            return False
+    for word in _LETTERS.finditer(ctx.text, start, end):
+        lower = word.group().lower()
+        if lower in _PAST_AUXILIARIES or lower in ctx.lexicon.irregular_past_verbs:
+            return True
+        if len(lower) > 4 and lower.endswith("ed") and word.group()[0].islower() and previous not in _BE_FORMS:
+            return True
+        previous = lower
+    return False
+
+
+def _shift_days(day: date, letter: str, amount: int) -> date:
+    if letter == "D":
+        return day + timedelta(days=amount)
+    if letter == "W":
+        return day + timedelta(weeks=amount)
+    months = amount * (12 if letter == "Y" else 1)
+    index = day.year * 12 + day.month - 1 + months
+    year, month = index // 12, index % 12 + 1
+    return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
+
+
+_NTH_WEEKDAY_BEFORE = regex.compile(r"(?:(?i:the)\s+)?(?P<n>(?i:first|second|third|fourth|last|1st|2nd|3rd|4th))\s+$")
+_NTH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+
+
+def _nth_weekdays(ctx: ExtractionContext) -> list[Mention]:
+    """ "the first Friday of July", "the last Sunday in May 2016": that day of that month."""
+    p = date_patterns()
+    text = ctx.text
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("weekday", ()):
+        # "first", "second", "third", "fourth", "last", "1st", ...: all end so.
+        if text[pos - 3 : pos - 1].lower() not in ("st", "nd", "rd", "th") or _word_before(text, pos) not in _NTH:
+            continue
+        m = p.weekday.match(text, pos)
+        before = _NTH_WEEKDAY_BEFORE.search(text, max(0, pos - 12), pos)
+        joint = regex.match(r"\s+(?i:of|in)\s+", text[m.end() : m.end() + 5]) if m and before else None
+        if joint is None:
+            continue
+        at = m.end() + joint.end()
+        month = p.month_alone.match(text, at)
+        if month is None or (text[at].islower() and _word_at(text, at).lower() in _VERB_LIKE_MONTHS):
+            continue
+        weekday = _weekday(ctx, m.group("wd"))
+        month_number = _month(ctx, month.group("m"))
+        year = _int(month.group("y"))
+        if year is None:
+            if ctx.published is None:
+                continue
+            timex, _ = resolve(ctx, DateParts(month=month_number, tense=_tense(ctx, pos)))
+            year = int(timex[:4])
+        n = _NTH[before.group("n").lower()]
+        if n > 0:
+            first = date(year, month_number, 1)
+            day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+        else:
+            last = date(year, month_number, _calendar.monthrange(year, month_number)[1])
+            day = last - timedelta(days=(last.weekday() - weekday) % 7)
+        if day.month != month_number:
+            continue
+        parts = DateParts(year=year, month=month_number, day=day.day)
+        end = month.end()
+        if text[end - 1] == "." and len(month.group("m")) > 4:
+            end -= 1
+        mention = _mention(ctx, before.start(), end, parts, 0.75)
+        out.append(_from_publication(mention, ctx.published) if month.group("y") is None else mention)
+    return out
+
+
+# --- numeric dates whose order is certain -----------------------------------------------------
+
+# "21/04/2016", "02/22/2016", "21.04.2016", "21-04-2016": day and month in either order, read
+# only when one part is over 12 (exclusions.py keeps the others, and page chrome, from being
+# claims); "2015/08/12" year first; "3/2015", "11/2016", "2015-3", "2016-11" a month of a year.
+_NUMERIC_DAY = regex.compile(
+    r"(?<![\p{N}.,/\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|(?<=/\d{1,2}/)\d{2})(?![\p{N}]|[/.\-]\d)"
+)
+_NUMERIC_YMD = regex.compile(r"(?<![\p{N}.,/\-])(?P<y>1[89]\d\d|20\d\d)(?P<sep>[/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\p{N}]|[/.\-]\d)")
+_NUMERIC_MONTH_YEAR = regex.compile(r"(?<![\p{N}.,/\-])(?P<m>0?[1-9]|1[0-2])(?P<sep>/)(?P<y>1[89]\d\d|20\d\d)(?![\p{N}]|[/.\-]\d|%)")
+_NUMERIC_YEAR_MONTH = regex.compile(r"(?<![\p{N}.,/\-])(?P<y>1[89]\d\d|20\d\d)(?P<sep>[/\-])(?P<m>0?[1-9]|1[0-2])(?![\p{N}]|[/.\-]\d|%)")
+
+
+def _numeric_dates(ctx: ExtractionContext, separated: list[tuple[int, int]]) -> list[Mention]:
+    """ ``separated``: the digit runs (start, length) with "/", "." or "-" after."""
+    text = ctx.text
+    out: list[Mention] = []
+    for pos, length in separated:
+        if not text[pos + length + 1 : pos + length + 2].isdigit():
+            continue
+        if length <= 2:
+            m = _NUMERIC_DAY.match(text, pos)
+            if m:
+                a, b = int(m.group("a")), int(m.group("b"))
+                if a > 12 and b <= 12:
+                    day, month = a, b
+                elif b > 12 and a <= 12:
+                    day, month = b, a
+                else:
+                    continue  # "04/05/2016": the order is the publisher's
+                raw = m.group("y")
+                year = int(raw) if len(raw) == 4 else _two_digit_year(ctx, int(raw))
+                parts = DateParts(year=year, month=month, day=day)
+                if _valid_day(parts):
+                    out.append(_mention(ctx, m.start(), m.end(), parts, 0.8 if len(raw) == 4 else 0.7))
+                continue
+            m = _NUMERIC_MONTH_YEAR.match(text, pos)
+            if m:
+                parts = DateParts(year=int(m.group("y")), month=int(m.group("m")))
+                out.append(_mention(ctx, m.start(), m.end(), parts, 0.7))
+            continue
+        if length != 4:
+            continue
+        m = _NUMERIC_YMD.match(text, pos)
+        if m:
+            parts = DateParts(year=int(m.group("y")), month=int(m.group("m")), day=int(m.group("d")))
+            if 1 <= parts.month <= 12 and 1 <= parts.day and _valid_day(parts):
+                out.append(_mention(ctx, m.start(), m.end(), parts, 0.8))
+            continue
+        m = _NUMERIC_YEAR_MONTH.match(text, pos)
+        if m:
+            year, raw = int(m.group("y")), m.group("m")
+            if len(raw) == 2 and int(raw) > year % 100:
+                continue  # "2010-12", "2011/12": a range of years, a season, a financial year
+            out.append(_mention(ctx, m.start(), m.end(), DateParts(year=year, month=int(raw)), 0.7))
+    return out
+
+
+def _two_digit_year(ctx: ExtractionContext, yy: int) -> int:
+    """ "21/04/16": the year of that century nearest the publication (or 2000s up to 2050)."""
+    reference = ctx.published.year if ctx.published else 2000
+    candidates = (1900 + yy, 2000 + yy, 2100 + yy)
+    return min(candidates, key=lambda year: abs(year - reference))
+
+
+# --- days written as ordinal words, and lower-case months after "the 4th of" ---------------------
+
+_ORDINAL_UNITS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+_ORDINAL_WORD_DAY = regex.compile(
+    rf"\.?\s+(?:(?i:the)\s+)?(?P<d>(?i:(?:twenty|thirty)(?:-|\s+)(?:{_ORDINAL_UNITS})|{_ORDINAL_UNITS}|tenth|eleventh|twelfth|"
+    r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth))(?![\p{L}\-])"
+    r"(?:,?\s+(?P<y>1[0-9]{3}|20[0-9]{2})(?![\p{N}]))?"
+)
+
+
+def _month_ordinal_word(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "Jan first", "May twenty-first", "March the third, 2019": a day of the month written
+    as an ordinal word after it, ending its phrase ("in January first-time buyers" reads on)."""
+    text = ctx.text
+    word = _word_at(text, pos)
+    month = ctx.lexicon.months.get(word.lower())
+    if month is None:
+        return None
+    m = _ORDINAL_WORD_DAY.match(text, pos + len(word))
+    if m is None or (text[pos + len(word) : pos + len(word) + 1] == "." and len(word) > 4):
+        return None
+    if not _ends_phrase(ctx, m.end()):
+        return None
+    day = ctx.lexicon.ordinal_value(m.group("d"))
+    parts = DateParts(year=_int(m.group("y")), month=month, day=day)
+    if not day or not _valid_day(parts):
+        return None
+    return _mention(ctx, pos, m.end(), parts, 0.75 if parts.year else 0.7)
+
+
+_VERB_AFTER_MAY = frozenset("be have not also well never soon yet only still".split())
+
+
+def _ordinal_of_lower_month(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "the 4th of march", "fourth of may": a lower-case "march" or "may" is the month only
+    after an ordinal day and "of"."""
+    text = ctx.text
+    if not _of_before(text, pos):
+        return None
+    od = date_patterns().ordinal_day_before.search(text, max(0, pos - 60), pos)
+    if od is None or od.group("d2"):
+        return None
+    word = _word_at(text, pos)
+    month = ctx.lexicon.months.get(word.lower())
+    day = ctx.lexicon.ordinal_value(od.group("d1"))
+    if not month or not day or word.lower() not in _FULL_MONTH_NAMES:
+        return None
+    parts = DateParts(month=month, day=day)
+    following = words_after(text, pos + len(word), min(len(text), pos + len(word) + 20), 1)
+    if following and following[0].lower in _VERB_AFTER_MAY:
+        return None  # "the first of may be": the verb
+    if not _valid_day(parts) or not _ends_phrase(ctx, pos + len(word)):
+        return None
+    return _mention(ctx, od.start("d1") if not od.group("from") else od.start(), pos + len(word), parts, 0.7)
+
+
+# --- ranges of days that share a month written once ------------------------------------------
+
+_DAY_NUMBER = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+# "from 4 to 22 this month", "between 3 and 12 of Sept", "4 till 23 of next month".
+_DAYS_THEN_MONTH = regex.compile(
+    rf"(?P<d1>{_DAY_NUMBER})\s*(?P<joint>[-–]|\s(?i:to|till|until|through|and)\s)\s*(?P<d2>{_DAY_NUMBER})"
+    r"\s+(?:(?P<link>(?i:of|in))\s+)?(?:(?P<rel>(?i:this|next|last|the\s+coming|the\s+previous))\s+(?i:month)\b"
+    r"|(?P<m>[A-Z][a-z]{2,8}\.?|(?i:january|february|april|june|july|august|september|october|november|december))"
+    r"(?:,?\s+(?P<y>1[0-9]{3}|20[0-9]{2})(?![\p{N}]))?)"
+)
+# "November between 19 and 20", "June from 3 to 7".
+_MONTH_THEN_DAYS = regex.compile(
+    rf"\s+(?P<opener>(?i:between|from))\s+(?P<d1>{_DAY_NUMBER})\s+(?P<joint>(?i:and|to|till|until|through))\s+(?P<d2>{_DAY_NUMBER})(?![\p{{N}}:%]|\s*%)"
+)
+_RANGE_OPENER_BEFORE = regex.compile(r"\b(?P<opener>(?i:from|between))\s+$")
+_DAY_JOINTS = (" to ", " and ", " till ", " until ", " throug")
+
+
+def _changes_before(ctx: ExtractionContext, pos: int) -> bool:
+    """Whether a verb of change or spread comes in the few words before ``pos`` ("rose from 4
+    to 22", "ranged between 3 and 12"): the numbers are then the figures, not days."""
+    sentence = ctx.index.sentence_at(pos)
+    for word in words_before(ctx.text, pos, max(sentence.start, pos - 60), 6):
+        if word.lower in ctx.lexicon.change_verbs or word.lower in _SPREAD_VERBS:
+            return True
+    return False
+
+
+_SPREAD_VERBS = frozenset("went go goes ranged range ranges ranging varied vary varies varying moved".split())
+
+
+def _shared_month_ranges(ctx: ExtractionContext) -> list[Mention]:
+    text = ctx.text
+    lex = ctx.lexicon
+    pub = ctx.published
+    out: list[Mention] = []
+    for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
+        if length > 2:
+            continue
+        joint_text = text[pos + length : pos + length + 7].lower()
+        if not (joint_text[:1] in ("-", "–") or joint_text[:2] == " -" or joint_text.startswith(_DAY_JOINTS)):
+            continue
+        m = _DAYS_THEN_MONTH.match(text, pos)
+        if m is None or (pos and text[pos - 1].isalnum()) or text[pos - 1 : pos] in (".", ",", "/", "$"):
+            continue
+        opener = _RANGE_OPENER_BEFORE.search(text, max(0, pos - 9), pos)
+        named_days = m.group("m") and (m.group("link") or "").lower() != "in"
+        if not named_days and _changes_before(ctx, opener.start() if opener else pos):
+            continue  # "the toll rose from 4 to 22 this month" ("in June"): a change of a figure
+        joint = m.group("joint").strip().lower()
+        if joint == "and" and not (opener and opener.group("opener").lower() == "between"):
+            continue
+        if m.group("rel"):
+            if pub is None:
+                continue
+            which = m.group("rel").lower().split()[-1]
+            step = {"this": 0, "next": 1, "coming": 1, "last": -1, "previous": -1}[which]
+            index = pub.year * 12 + pub.month - 1 + step
+            year, month = index // 12, index % 12 + 1
+        else:
+            name = m.group("m")
+            month = lex.months.get(name.rstrip(".").lower())
+            if month is None or (name.rstrip(".").lower() in _VERB_LIKE_MONTHS and name[0].islower()):
+                continue
+            if not m.group("link") and not opener:
+                continue  # "2 to 7 Feb" is read by the day-first range already
+            year = _int(m.group("y"))
+        d1, d2 = _day(m.group("d1")), _day(m.group("d2"))
+        if d2 <= d1:
+            continue
+        a, b = DateParts(year, month, d1), DateParts(year, month, d2)
+        if not (_valid_day(a) and _valid_day(b)):
+            continue
+        start = opener.start() if opener else m.start()
+        end = m.end()
+        if text[end - 1] == "." and m.group("m") and not m.group("y") and m.group("m")[:-1].lower() in _FULL_MONTH_NAMES:
+            end -= 1  # "... of June." ends the sentence
+        mention = _range(ctx, start, end, a, b, 0.8)
+        if m.group("rel"):
+            mention.value = mention.value.model_copy(update={"resolved_from": _publication_note(pub)})
+        out.append(mention)
+    for pos in ctx.triggers.words.get("month", ()):
+        window = text[pos : pos + 20].lower()
+        if " between " not in window and " from " not in window:
+            continue
+        word = _word_at(text, pos)
+        month = lex.months.get(word.lower())
+        if month is None or (word.lower() in _VERB_LIKE_MONTHS and word[0].islower()):
+            continue
+        end = pos + len(word) + (text[pos + len(word) : pos + len(word) + 1] == ".")
+        if text[end + 1 : end + 5].lower() not in ("betw", "from"):
+            continue
+        m = _MONTH_THEN_DAYS.match(text, end)
+        if m is None:
+            continue
+        joint = m.group("joint").lower()
+        if (m.group("opener").lower() == "between") != (joint == "and"):
+            continue
+        d1, d2 = _day(m.group("d1")), _day(m.group("d2"))
+        a, b = DateParts(None, month, d1), DateParts(None, month, d2)
+        if d2 <= d1 or not (_valid_day(a) and _valid_day(b)):
+            continue
+        out.append(_range(ctx, pos, m.end(), a, b, 0.8))
+    return out
+
+
+# "Friday the 13th", "on Tuesday the 15th": a weekday and a day of the month.
+_THE_DAY_AFTER_WEEKDAY = regex.compile(
+    rf",?\s+(?i:the)\s+(?P<d>(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)|(?i:(?:twenty|thirty)(?:-|\s+)(?:{_ORDINAL_UNITS})|{_ORDINAL_UNITS}|"
+    r"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth))(?![\p{L}\p{N}\-])"
+)
+
+
+def _weekday_and_day(ctx: ExtractionContext) -> list[Mention]:
+    """ "Friday the 13th": the month nearest the publication (before it when the clause is
+    past, after it when future) in which that day falls on that weekday."""
+    p = date_patterns()
+    text = ctx.text
+    pub = ctx.published
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("weekday", ()):
+        if " the " not in text[pos + 5 : pos + 16].lower():
+            continue
+        m = p.weekday.match(text, pos)
+        after = _THE_DAY_AFTER_WEEKDAY.match(text, m.end()) if m else None
+        if after is None or not _ends_phrase(ctx, after.end()):
+            continue
+        day = ctx.lexicon.ordinal_value(after.group("d"))
+        weekday = _weekday(ctx, m.group("wd"))
+        if not day or day > 31:
+            continue
+        tense = _tense(ctx, pos)
+        found = []
+        for step in range(-14, 15):
+            index = pub.year * 12 + pub.month - 1 + step
+            year, month = index // 12, index % 12 + 1
+            if day <= _calendar.monthrange(year, month)[1] and date(year, month, day).weekday() == weekday:
+                when = date(year, month, day)
+                if (tense == "past" and when > pub) or (tense == "future" and when < pub):
+                    continue
+                found.append(when)
+        if not found:
+            continue
+        when = min(found, key=lambda d: abs((d - pub).days))
+        mention = _mention(ctx, pos, after.end(), DateParts(year=when.year, month=when.month, day=day), 0.65)
+        out.append(_from_publication(mention, pub))
+    return out
+
+
+# --- more periods counted from the publication -------------------------------------------------
+
+_REST_OF_BEFORE = regex.compile(r"\b(?i:rest|remainder)\s+(?i:of)\s+(?:(?i:the|this)\s+)?$")
+_AFTER_NEXT = regex.compile(r"\s+(?i:after)\s+(?:(?i:the)\s+)?(?i:next)\b")
+_WEEK_OF_WEEKDAY_AFTER = regex.compile(r"\s+(?P<which>(?i:this|next|last))\s+(?i:week)\b")
+_WEEK_OF_WEEKDAY_BEFORE = regex.compile(r"\b(?P<which>(?i:this|next|last))\s+(?i:week)(?:,?\s+(?i:on)|,)?\s+$")
+_DAY_OF_RELATIVE_MONTH_BEFORE = regex.compile(
+    rf"(?:(?i:the)\s+)?(?P<d>(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)|(?i:(?:twenty|thirty)(?:-|\s+)(?:{_ORDINAL_UNITS})|{_ORDINAL_UNITS}|"
+    r"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth))"
+    r"\s+(?i:of)\s+(?P<which>(?i:this|next|last))\s+$"
+)
+
+
+def _more_relative_periods(ctx: ExtractionContext) -> list[Mention]:
+    """ "the rest of the year", "the past week", "the week after next", "the 20th of next
+    month", "Friday next week": resolved against the publication date."""
+    text = ctx.text
+    pub = ctx.published
+    note = _publication_note(pub)
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("unit", ()):
+        window = text[max(0, pos - 24) : pos].lower()
+        if not any(word in window for word in ("rest", "remainder", "past", "this", "next", "last")) and " after" not in text[pos : pos + 14].lower():
+            continue
+        unit = _word_at(text, pos).lower()
+        if unit not in ("week", "month", "year"):
+            continue
+        end = pos + len(unit)
+        rest = _REST_OF_BEFORE.search(text, max(0, pos - 24), pos) if "rest" in window or "remainder" in window else None
+        if rest and not text[end : end + 1] in ("'", "’"):
+            sentence = ctx.index.sentence_at(pos)
+            if _past_sentence(ctx, sentence.start, sentence.end):
+                continue  # "he spent the rest of the year abroad": the story's year
+            if unit == "week":
+                last = pub + timedelta(days=6 - pub.weekday())
+            elif unit == "month":
+                last = date(pub.year, pub.month, _calendar.monthrange(pub.year, pub.month)[1])
+            else:
+                last = date(pub.year, 12, 31)
+            start = rest.start()
+            if text[max(0, start - 4) : start].lower() == "the ":
+                start -= 4
+            out.append(Mention("date_range", start, end, DateRangeValue(start_timex=pub.isoformat(), end_timex=last.isoformat(),
+                                                                     resolved_from=note), 0.65))
+            continue
+        previous = _word_before(text, pos)
+        if previous == "past" and text[max(0, pos - 9) : pos].lower() == "the past " and not regex.match(r"\s+(?i:of|before|after)\b", text[end : end + 8]):
+            sentence = ctx.index.sentence_at(pos)
+            if _YEAR_IN_TEXT.search(text, sentence.start, pos) or _PAST_PERFECT.search(text, sentence.start, pos):
+                continue
+            first = _shift_days(pub, unit[0].upper(), -1)
+            out.append(Mention("date_range", pos - 9, end, DateRangeValue(start_timex=first.isoformat(), end_timex=pub.isoformat(),
+                                                                        resolved_from=note), 0.65))
+            continue
+        after = _AFTER_NEXT.match(text, end, end + 16)
+        if after and text[max(0, pos - 4) : pos].lower() == "the ":
+            # "the week after next", "the year after next"
+            if unit == "week":
+                iso = (pub + timedelta(weeks=2)).isocalendar()
+                timex = f"{iso.year:04d}-W{iso.week:02d}"
+            elif unit == "month":
+                index = pub.year * 12 + pub.month + 1
+                timex = f"{index // 12:04d}-{index % 12 + 1:02d}"
+            else:
+                timex = f"{pub.year + 2:04d}"
+            period = period_of(timex)
+            out.append(Mention("date", pos - 4, after.end(), DateValue(timex=timex, resolved_from=note, relative=True,
+                                                                      granularity=period[0], period_start=period[1],
+                                                                      period_end=period[2]), 0.65))
+            continue
+        if unit == "month" and previous in ("this", "next", "last"):
+            m = _DAY_OF_RELATIVE_MONTH_BEFORE.search(text, max(0, pos - 40), pos)
+            day = ctx.lexicon.ordinal_value(m.group("d")) if m else None
+            if day:
+                step = {"this": 0, "next": 1, "last": -1}[m.group("which").lower()]
+                index = pub.year * 12 + pub.month - 1 + step
+                parts = DateParts(year=index // 12, month=index % 12 + 1, day=day)
+                if _valid_day(parts):
+                    out.append(_from_publication(_mention(ctx, m.start(), end, parts, 0.65), pub))
+    p = date_patterns()
+    for pos in ctx.triggers.words.get("weekday", ()):
+        if "week" not in text[max(0, pos - 18) : pos + 30].lower():
+            continue
+        m = p.weekday.match(text, pos)
+        if m is None:
+            continue
+        after = _WEEK_OF_WEEKDAY_AFTER.match(text, m.end(), m.end() + 12)
+        before = None if after else _WEEK_OF_WEEKDAY_BEFORE.search(text, max(0, pos - 18), pos)
+        which = (after or before)
+        if which is None:
+            continue
+        step = {"this": 0, "next": 1, "last": -1}[which.group("which").lower()]
+        monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=step)
+        day = monday + timedelta(days=_weekday(ctx, m.group("wd")))
+        start = before.start() if before else pos
+        if not before and text[max(0, pos - 3) : pos].lower() == "on ":
+            start = pos
+        parts = DateParts(year=day.year, month=day.month, day=day.day)
+        out.append(_from_publication(_mention(ctx, start, after.end() if after else m.end(), parts, 0.7), pub))
+    return out
+
+
+# --- years written in words --------------------------------------------------------------------
+
+_UNIT_WORDS = "one|two|three|four|five|six|seven|eight|nine"
+_TEEN_WORDS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_TENS_WORDS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNDER_HUNDRED = rf"(?:(?:{_TENS_WORDS})(?:[\s-]+(?:{_UNIT_WORDS}))?|{_TEEN_WORDS}|{_UNIT_WORDS})"
+# "nineteen twenty-eight", "nineteen hundred", "nineteen oh five", "twenty twenty", "two
+# thousand and eighteen": two words of a century and a year in it, never "twenty five".
+_YEAR_IN_WORDS = regex.compile(
+    rf"(?i:(?P<thousand>two\s+thousand)(?:(?:\s+and)?[\s-]+(?P<rest>{_UNDER_HUNDRED}))?"
+    rf"|(?P<hi>eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)[\s-]+"
+    rf"(?P<lo>hundred|oh?[\s-]+(?:{_UNIT_WORDS})|(?:{_TENS_WORDS})(?:[\s-]+(?:{_UNIT_WORDS}))?|{_TEEN_WORDS}))(?![\p{{L}}\-])"
+)
+# Words after which a year is expected ("in nineteen twenty-eight"); "of" only after a month
+# or a part of a year ("June of nineteen ninety-nine", "the spring of nineteen seventy-eight").
+_YEAR_WORD_CUES = frozenset("in since until till by before after during year".split())
+_OF_YEAR_HEADS = frozenset("spring summer autumn fall winter quarter half end beginning start middle close week month".split())
+
+
+def _words_value(ctx: ExtractionContext, words: str) -> int:
+    total = 0
+    for word in regex.split(r"[\s-]+", words.lower()):
+        if word in ("oh", "o", "and"):
+            continue
+        total += ctx.lexicon.number_word_value(word) or 0
+    return total
+
+
+_YEAR_WORD_STARTS = frozenset({"two", "ele", "twe", "thi", "fou", "fif", "six", "sev", "eig", "nin"})
+_TOKEN_BEFORE = regex.compile(r"(?P<w>[\p{L}][\p{L}.]*)(?P<comma>,)?\s+$")
+
+
+def _years_in_words(ctx: ExtractionContext) -> list[Mention]:
+    text = ctx.text
+    lex = ctx.lexicon
+    out: list[Mention] = []
+    for pos in ctx.triggers.number_words:
+        if text[pos : pos + 3].lower() not in _YEAR_WORD_STARTS:
+            continue
+        m = _YEAR_IN_WORDS.match(text, pos)
+        if m is None or not _ends_phrase(ctx, m.end()):
+            continue  # "twenty twenty-eight people" counts
+        if m.group("thousand"):
+            year = 2000 + (_words_value(ctx, m.group("rest")) if m.group("rest") else 0)
+        else:
+            hi = _words_value(ctx, m.group("hi"))
+            lo = m.group("lo").lower()
+            year = hi * 100 if lo == "hundred" else hi * 100 + _words_value(ctx, lo)
+        token = _TOKEN_BEFORE.search(text, max(0, pos - 24), pos)
+        if token is None:
+            continue
+        begin, previous, comma = token.start(), token.group("w").lower(), bool(token.group("comma"))
+        month = None
+        start = pos
+        if previous == "of":
+            head_token = _TOKEN_BEFORE.search(text, max(0, begin - 24), begin)
+            if head_token is None:
+                continue
+            head_begin, head = head_token.start(), head_token.group("w")
+            month = lex.months.get(head.rstrip(".").lower()) if head[:1].isupper() or head.lower() in _FULL_MONTH_NAMES else None
+            if month is None and head.lower() not in _OF_YEAR_HEADS:
+                continue
+            if month is not None:
+                start = head_begin
+        elif comma or previous.rstrip(".") in lex.months:
+            month = lex.months.get(previous.rstrip(".")) if text[begin].isupper() or previous in _FULL_MONTH_NAMES else None
+            if month is None:
+                continue
+            start = begin
+        elif previous not in _YEAR_WORD_CUES:
+            continue
+        parts = DateParts(year=year, month=month)
+        if month is None:
+            start, parts = _period_part(ctx, start, parts)
+        out.append(_mention(ctx, start, m.end(), parts, 0.75))
+    return out
+
+
+_WEEK_OF_BEFORE = regex.compile(r"(?:\b(?i:the)\s+(?i:week)\s+(?i:of)|\b(?i:w/c)|\b(?i:week\s+commencing))\s+(?:(?i:the)\s+)?$")
+
+
+def _weeks_of_days(ctx: ExtractionContext, dates: list[Mention]) -> list[Mention]:
+    """ "the week of March 4", "w/c Feb 4", "week commencing 4 February": the week that day is in."""
+    text = ctx.text
+    out: list[Mention] = []
+    for mention in dates:
+        parts = mention.parts
+        if not isinstance(parts, DateParts) or parts.day is None or mention.value.granularity != "day":
+            continue
+        window = text[max(0, mention.start - 24) : mention.start].lower()
+        if "week" not in window and "w/c" not in window:
+            continue
+        before = _WEEK_OF_BEFORE.search(text, max(0, mention.start - 24), mention.start)
+        if before is None:
+            continue
+        iso = date.fromisoformat(mention.value.timex).isocalendar()
+        timex = f"{iso.year:04d}-W{iso.week:02d}"
+        period = period_of(timex)
+        value = mention.value.model_copy(update={"timex": timex, "granularity": period[0], "period_start": period[1],
+                                                 "period_end": period[2], "stated_weekday": None})
+        week = Mention("date", before.start(), mention.end, value, mention.confidence)
+        week.parts = replace(parts, day=None)
+        out.append(week)
+    return out

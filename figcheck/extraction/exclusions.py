@@ -24,14 +24,50 @@ def _anchored_forms() -> regex.Pattern:
         r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?i:[ap]\.?m\.?))?(?![\p{N}])",
         r"\d{1,2}(?:\.\d{2})?\s*(?i:a\.m\.|p\.m\.|am\b|pm\b)",
         r"\d{1,2}\s+o['’]clock",
-        # Dotted or slashed numeric dates in page chrome: "2015.04.28", "28/04/2015",
-        # "2015/04/28", "28.04.2015" (whose day and month order is the publisher's own).
-        r"\d{4}[./]\d{1,2}[./]\d{1,2}(?![\p{N}])",
-        r"\d{1,2}/\d{1,2}/\d{2,4}(?![\p{N}])",
-        r"\d{1,2}\.\d{1,2}\.\d{4}(?![\p{N}])",
+        # Dotted or slashed numeric dates ("2015.04.28", "28/04/2015", "2015/04/28",
+        # "28.04.2015"): see ``_NUMERIC_DATE`` (they stay chrome or ambiguous, or are dates).
         # Numbers glued to a name: "Hwasong-14", "MiG-15" (matched from the name's start).
     ]
     return regex.compile("|".join(f"(?:{f})" for f in forms))
+
+
+# Dotted or slashed numeric dates. One whose day and month order is the publisher's own
+# ("04/05/2016": both parts could be the month) is no claim; nor is one standing alone on a
+# line of page chrome ("Posted 2015.04.28"). One in a sentence whose order is certain
+# ("2015/08/12", "21/04/2016", "02/22/2016") is a date, read by figcheck.extraction.dates.
+_NUMERIC_DATE = regex.compile(
+    r"(?P<ymd>\d{4}[./]\d{1,2}[./]\d{1,2})(?![\p{N}])"
+    r"|(?P<a>\d{1,2})/(?P<b>\d{1,2})/\d{2,4}(?![\p{N}])"
+    r"|(?P<c>\d{1,2})\.(?P<d>\d{1,2})\.\d{4}(?![\p{N}])"
+)
+_CHROME_CUE = regex.compile(
+    r"(?i:\b(?:posted|updated|edited|published|modified|created|printed|uploaded|date)\b)[\s:]*(?:(?i:on|at)\s+)?$"
+)
+# Fewer words than this beside a numeric date on its line make the line page chrome.
+_PROSE_WORDS = 4
+
+
+def _separator_follows(text: str, pos: int) -> bool:
+    """A cheap test before ``_NUMERIC_DATE``: a "/" or "." then a digit after one, two or four digits."""
+    for k in (1, 2, 4):
+        if text[pos + k : pos + k + 1] in ("/", ".") and text[pos + k + 1 : pos + k + 2].isdigit():
+            return True
+    return False
+
+
+def _numeric_date_is_read(text: str, m: regex.Match) -> bool:
+    """Whether a numeric date is left to the date recognizer: its order is certain and it
+    stands in a sentence, not alone on a line."""
+    if not m.group("ymd"):
+        first, second = (int(m.group("a")), int(m.group("b"))) if m.group("a") else (int(m.group("c")), int(m.group("d")))
+        if first <= 12 and second <= 12:
+            return False
+    if _CHROME_CUE.search(text, max(0, m.start() - 24), m.start()):
+        return False  # "Posted 28.04.2015", "updated on 2015/08/12": the page's own date
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    line_end = text.find("\n", m.end())
+    line = text[line_start:m.start()] + " " + text[m.end() : line_end if line_end != -1 else len(text)]
+    return sum(1 for word in line.split() if any(ch.isalpha() for ch in word)) >= _PROSE_WORDS
 
 
 def _label_before(text: str, pos: int) -> bool:
@@ -49,16 +85,55 @@ def _label_list() -> regex.Pattern:
     return regex.compile(rf"{_NUMBER}(?:\s*(?:,|and|or|&|/)\s*{_NUMBER}(?![\p{{L}}]))*")
 
 
-def non_claim_spans(text: str, digit_starts: list[int]) -> list[tuple[int, int]]:
+# Every form above that starts at a digit starts with a run of at most four digits, then a
+# separator and a digit ("09:18", "02-727-0114", "2015.04.28", "7.30 p.m."), or the "am" or "pm"
+# of a time ("5pm", "8 a.m.", after blanks or none), or blanks and "o'clock".
+_SEPARATORS = frozenset("-:./")
+_MERIDIEMS = frozenset("aApP")
+
+
+def _may_start_form(text: str, pos: int, length: int) -> bool:
+    """Whether one of ``_anchored_forms`` can match at the digit run at ``pos`` (ASCII text): most
+    figures are followed by a blank and a word, and the forms are not tried there."""
+    end = pos + length
+    n = len(text)
+    if length > 4 or end + 1 >= n:
+        return False
+    after = text[end]
+    if after in _SEPARATORS:
+        return text[end + 1].isdigit()
+    while after.isspace() and end + 1 < n:
+        end += 1
+        after = text[end]
+    if end + 1 >= n:
+        return False
+    if after in _MERIDIEMS:
+        return text[end + 1] in ".mM"
+    return after == "o" and text[end + 1] == "'" and end > pos + length
+
+
+def non_claim_spans(text: str, digit_starts: list[int], digit_lengths: list[int] | None = None) -> list[tuple[int, int]]:
+    """The spans of ``text`` where nothing is a claim; ``digit_starts`` (and, when given, their
+    lengths) are the runs of digits in it."""
     spans: list[tuple[int, int]] = []
     forms = _anchored_forms()
     label_list = _label_list()
     covered = -1
-    for pos in digit_starts:
+    quick = digit_lengths is not None and text.isascii()
+    for i, pos in enumerate(digit_starts):
         if pos < covered:
             continue
         start = pos - 1 if pos and text[pos - 1] in "+(" else pos
-        m = forms.match(text, start)
+        m = _NUMERIC_DATE.match(text, pos) if _separator_follows(text, pos) else None
+        if m:
+            if not _numeric_date_is_read(text, m):
+                spans.append(m.span())
+            covered = m.end()
+            continue
+        if quick and start == pos and not _may_start_form(text, pos, digit_lengths[i]):
+            m = None
+        else:
+            m = forms.match(text, start)
         if m:
             spans.append(m.span())
             covered = m.end()

@@ -22,7 +22,7 @@ from figcheck.extraction.triggers import find_triggers
 from figcheck.records import Anchor, Claim, Document, DurationValue, assemble
 
 # Bump when a change to the rules can change what is extracted: cached claims are keyed on it.
-EXTRACTOR_VERSION = "2026.12.3"
+EXTRACTOR_VERSION = "2026.12.4"
 
 _CLAUSE_STOP = regex.compile(r"[,;.]\s|$")
 
@@ -37,7 +37,7 @@ def extract_claims(document: Document) -> list[Claim]:
         published=document.meta.published_date,
         triggers=find_triggers(text),
     )
-    ctx.blocked = sorted([(s.start, s.end) for s in document.furniture] + non_claim_spans(text, ctx.triggers.digits))
+    ctx.blocked = sorted([(s.start, s.end) for s in document.furniture] + non_claim_spans(text, ctx.triggers.digits, ctx.triggers.digit_lengths))
     dates = find_dates(ctx)
     ctx.blocked.sort()  # find_dates adds the dates that only name something
     # Counts rank below every other kind, so the others are chosen first, and the counts

@@ -8,7 +8,7 @@ from typing import Literal
 
 import regex
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from figcheck.records import Qualifier
 
@@ -43,7 +43,12 @@ class Lexicon(BaseModel):
     months: dict[str, int] = Field(min_length=12)
     weekdays: dict[str, int] = Field(min_length=7, max_length=7)
     time_units: dict[str, tuple[str, int]]
+    short_time_units: frozenset[str] = frozenset()
+    whole_unit_words: dict[str, float] = Field(default_factory=dict)
+    vague_durations: dict[str, tuple[int, int]] = Field(default_factory=dict)
     measure_units: dict[str, str]
+    glued_measure_units: dict[str, str] = Field(default_factory=dict)
+    length_words: list[str] = Field(default_factory=list)
     label_words: frozenset[str]
     partitive_cues: dict[PartitiveCue, list[str]]
     name_heads: frozenset[str]
@@ -63,6 +68,7 @@ class Lexicon(BaseModel):
     vague_amounts: dict[str, int] = Field(default_factory=dict)
     fraction_words: dict[str, int] = Field(default_factory=dict)
     people_verbs: frozenset[str] = frozenset()
+    decade_words: dict[str, int] = Field(default_factory=dict)
 
     @field_validator("months")
     @classmethod
@@ -79,6 +85,16 @@ class Lexicon(BaseModel):
         if bad:
             raise ValueError(f"time units must map to Y, M, W, D, H, MIN (minutes) or S (seconds): {bad}")
         return value
+
+    @model_validator(mode="after")
+    def _short_units_are_units(self) -> Lexicon:
+        unknown = sorted(self.short_time_units - set(self.time_units))
+        if unknown:
+            raise ValueError(f"short_time_units must be time_units: {unknown}")
+        bad = {k: v for k, v in self.vague_durations.items() if not 0 < v[0] <= v[1]}
+        if bad:
+            raise ValueError(f"vague_durations bounds must be 0 < low <= high: {bad}")
+        return self
 
     def model_post_init(self, __context: object) -> None:
         self._qualifier_index = {p: q for q, phrases in self.qualifiers.items() for p in phrases}

@@ -41,18 +41,24 @@ def number_patterns() -> NumberPatterns:
     unit = alternation(nw.units)
     tens = alternation(nw.tens)
     scale = alternation(nw.scales)
-    # "thirty" is no number inside "thirty-first" (an ordinal).
-    word = rf"(?:(?:{tens})(?:-(?:{unit}))?(?!-(?i:{alternation(lex.ordinal_words)})\b)|{unit}|{scale})"
+    # "thirty" is no number inside "thirty-first" (an ordinal); "fifty - two" is one number.
+    digit_word = alternation([w for w, v in nw.units.items() if 1 <= v <= 9])
+    word = (
+        rf"(?:(?:{tens})(?:-(?:{unit})|\s+-\s+(?:{digit_word})\b)?(?!-(?i:{alternation(lex.ordinal_words)})\b)"
+        rf"|{unit}|{scale})"
+    )
+    # "two hundred point zero three", "two point five million": a decimal in words.
+    decimal = rf"(?:(?<!\b(?i:at)\s+(?i:one))\s+(?i:point)(?:\s+(?:{alternation([w for w, v in nw.units.items() if v <= 9])})\b)+(?:\s+(?:{scale})\b)?)?"
     # "three dozen", "4 dozen": the figure times the collective.
     multiplied = rf"(?:\s+(?i:{alternation(nw.multiplying_collectives)})\b)?" if nw.multiplying_collectives else ""
     # "three and a half million", "two and a half".
-    half = rf"(?:\s+and\s+a\s+half(?:\s+(?:{scale}))?\b)?"
+    half = rf"(?:\s+and\s+(?:a\s+)?half(?:\s+(?:{scale}))?\b)?"
     spelled = (
         # "half a million", "a quarter of a million", "three quarters of a billion".
-        rf"(?i:\bhalf\s+an?\s+(?:{scale})\b"
+        rf"(?i:\bhalf\s+an?\s+(?:{scale}|{alternation(nw.collectives)})\b"
         rf"|\b(?:a|one|three)\s+quarters?\s+of\s+an?\s+(?:{scale})\b"
         rf"|\ba\s+(?:{alternation(nw.collectives)}|hundred|thousand|million|billion)\b{half}"
-        rf"|\b{word}(?:(?:\s+|-)(?:and\s+(?!a\b))?{word})*\b{multiplied}{half})"
+        rf"|\b{word}(?:(?:\s+|-)(?:and\s+(?!a\b))?{word})*\b{decimal}{multiplied}{half})"
     )
     abbreviated = alternation(nw.abbreviated_scales) if nw.abbreviated_scales else None
     any_scale = f"{scale}|{abbreviated}" if abbreviated else scale
@@ -115,8 +121,14 @@ def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
                 return None
             exact *= factor
         return float(exact)
+    if "point" in parts:
+        return _spelled_decimal(parts, lex)
+    if parts[-2:] == ["and", "half"] or parts[-3:-1] == ["and", "half"]:
+        # "one and half year", as some write "one and a half".
+        at = len(parts) - (2 if parts[-1] == "half" else 3)
+        parts = [*parts[:at], "and", "a", *parts[at + 1 :]]
     if not _one_number(parts, lex):
-        return None  # "twenty twenty" is not forty
+        return None  # "twenty twenty" is not forty, "five and six" not eleven
     if parts[0] == "half" and len(parts) > 1:
         rest = parse_number(" ".join(parts[1:]), lex)
         return rest / 2 if rest is not None else None
@@ -131,6 +143,7 @@ def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
         return whole + nw.scales[parts[-4]] / 2 if whole is not None else None
     total = 0
     current: float = 0
+    group: float = 0  # what the words since the last "hundred" or scale add ("two" of "three hundred and two")
     seen = False
     if parts[-3:] == ["and", "a", "half"] or parts[-4:-1] == ["and", "a", "half"]:
         # "three and a half million": the half belongs to the number before the scale word.
@@ -143,22 +156,47 @@ def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
             current += 0.5
             continue
         if word == "a":
-            current = 1
+            current = group = 1
             continue
         nw = lex.number_words
         if word in nw.units or word in nw.tens:
-            current += nw.units.get(word, 0) + nw.tens.get(word, 0)
+            added = nw.units.get(word, 0) + nw.tens.get(word, 0)
+            current += added
+            group += added
         elif word in nw.collectives:
-            current = (current or 1) * nw.collectives[word]
+            # "three dozen" is 36; "three hundred and two dozens" is 300 and two dozen.
+            current = current - group + (group or current or 1) * nw.collectives[word] if group else (current or 1) * nw.collectives[word]
+            group = 0
         elif word == "hundred":
             current = (current or 1) * 100
+            group = 0
         elif word in nw.scales:
             total += (current or 1) * nw.scales[word]
-            current = 0
+            current = group = 0
         else:
             return None
         seen = True
     return float(total + current) if seen else None
+
+
+def _spelled_decimal(parts: list[str], lex: Lexicon) -> float | None:
+    """ "two hundred point zero three" → 200.03, "two point five million" → 2.5e6: the digits
+    after "point" are single number words."""
+    at = parts.index("point")
+    whole = parse_number(" ".join(parts[:at]), lex) if at else 0.0
+    digits = ""
+    rest = parts[at + 1 :]
+    while rest and rest[0] in lex.number_words.units and lex.number_words.units[rest[0]] <= 9:
+        digits += str(lex.number_words.units[rest.pop(0)])
+    if whole is None or not digits or not float(whole).is_integer():
+        return None
+    value = Decimal(f"{int(whole)}.{digits}")
+    for word in rest:
+        factor = lex.number_words.scales.get(word)
+        if factor is None:
+            return None
+        value *= factor
+    return float(value)
 
 
 def _one_number(words: list[str], lex: Lexicon) -> bool:
@@ -166,16 +204,21 @@ def _one_number(words: list[str], lex: Lexicon) -> bool:
     "three thousand twenty"; not "twenty twenty" or "five six" (two numbers side by side)."""
     nw = lex.number_words
     previous = None
+    before_and = None  # the kind of number word right before an "and"
     for word in words:
         if word in nw.tens:
             kind = "tens"
         elif word in nw.units:
             kind = "unit" if nw.units[word] < 10 else "teen"
         else:
+            before_and = previous if word == "and" else None
             previous = None  # a scale word, "and", "a": a new group may follow
             continue
         if previous is not None and not (previous == "tens" and kind == "unit"):
             return False
+        if before_and in ("unit", "teen"):
+            return False  # "five and six": two figures ("hundred and five", "twenty and three" are one)
+        before_and = None
         previous = kind
     return True
 
@@ -193,8 +236,9 @@ def bounds(value: float, qualifier: Qualifier, phrase: str | None) -> tuple[floa
         case "approx":
             # Rounded, so that "about 50" allows 45 to 55 and not 55.00000000000001.
             if phrase and phrase.lower() in ("nearly", "almost", "close to", "not quite"):
-                return _round(value * 0.9), value
-            return _round(value * 0.9), _round(value * 1.1)
+                return (_round(value * 0.9), value) if value >= 0 else (value, _round(value * 0.9))
+            low, high = sorted((_round(value * 0.9), _round(value * 1.1)))  # "about -5%" too
+            return low, high
         case _:
             return None, None
 

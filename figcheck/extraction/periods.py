@@ -1,6 +1,6 @@
 """Periods as TIMEX3 values name them: their unit (granularity) and their first and last day,
 for "1950-06-25", "1950-06", "1950", "195" (the 1950s), "19" (the 20th century), "2016-Q4",
-"1951-H1", "1950-SU" and "2009-W47"."""
+"1951-H1", "1950-SU" and "2009-W47" and "2009-W47-WE" (its weekend)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from functools import lru_cache
 import regex
 
 _FORMS = regex.compile(
-    r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?|-Q(?P<q>[1-4])|-H(?P<h>[12])|-(?P<s>SP|SU|FA|WI)|-W(?P<w>\d{2}))?"
+    r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?|-Q(?P<q>[1-4])|-H(?P<h>[12])|-(?P<s>SP|SU|FA|WI)|-W(?P<w>\d{2})(?P<we>-WE)?)?"
     r"|(?P<decade>\d{3})|(?P<century>\d{2})"
 )
 # Northern seasons by their months, as news of the northern hemisphere means them.
@@ -51,6 +51,8 @@ def period_of(timex: str) -> tuple[str, str, str] | None:
             return "season", _iso(year, first_month, 1), _iso(end_year, last_month, calendar.monthrange(end_year, last_month)[1])
         if m.group("w"):
             monday = date.fromisocalendar(year, int(m.group("w")), 1)
+            if m.group("we"):
+                return "weekend", (monday + timedelta(days=5)).isoformat(), (monday + timedelta(days=6)).isoformat()
             return "week", monday.isoformat(), (monday + timedelta(days=6)).isoformat()
         return "year", _iso(year, 1, 1), _iso(year, 12, 31)
     except ValueError:

@@ -105,40 +105,43 @@ def context_around(ctx: ExtractionContext, start: int, end: int, left_limit: int
     """The predicate words of the figure's clause, without the figure and its subject:
     "awarded DPRK orders and medals to 661,736 volunteers" → "awarded DPRK orders and medals";
     "twelve were honored with the title" → "honored with the title"."""
+    # Run for every figure: words are read as (text, start, end) tuples and lower-cased in
+    # place, without the Word.lower property's call.
     text = ctx.text
-    left, right = ctx.index.clause_bounds(start, end)
-    clause = (left, right)
+    clause_left, clause_right = ctx.index.clause_bounds(start, end)
     # Another figure in the same clause bounds the context: its words are its own.
-    left = max(left, left_limit)
-    right = min(right, right_limit) if right_limit is not None else right
+    left = clause_left if clause_left > left_limit else left_limit
+    right = clause_right if right_limit is None or right_limit >= clause_right else right_limit
     before = words_before(text, start, left, _MAX_CONTEXT_WORDS)
-    if left == left_limit:
+    if before and left == left_limit:
         # "twelve were honored with X and 226 with Y": 226's words start after the "and".
         for i in range(len(before) - 1, -1, -1):
-            if before[i].lower in _JOINS:
-                before = before[i + 1 :]
+            if before[i][0].lower().rstrip(".") in _JOINS:
+                del before[: i + 1]
                 break
     stops = ctx.lexicon.phrase_stops
     while before:
-        last = before[-1].lower
+        last = before[-1][0].lower().rstrip(".")
         if (last not in _FUNCTION_TAIL and last not in stops) or last in _PARTICLES:
             break
         before.pop()
-    after = words_after_clause(text, end, right)
+    after = words_between(text, end, right, _MAX_CONTEXT_WORDS)
     first = 0
-    while first < len(after) and after[first].lower in _AUXILIARIES:
+    while first < len(after) and after[first][0].lower().rstrip(".") in _AUXILIARIES:
         first += 1
-    if first:
-        after = after[first:]
-    while after and after[-1].lower in _FUNCTION_TAIL:
-        after.pop()
-    parts = []
+    last_after = len(after)
+    while last_after > first and after[last_after - 1][0].lower().rstrip(".") in _FUNCTION_TAIL:
+        last_after -= 1
     if before:
-        parts.append(text[before[0].start : before[-1].end])
-    if after:
-        parts.append(text[after[0].start : after[-1].end])
-    joined = " ".join(" ".join(p.split()) for p in parts).rstrip(".")
-    if not joined and (left, right) == clause:
+        joined = " ".join(text[before[0][1] : before[-1][2]].split())
+        if last_after > first:
+            joined += " " + " ".join(text[after[first][1] : after[last_after - 1][2]].split())
+    elif last_after > first:
+        joined = " ".join(text[after[first][1] : after[last_after - 1][2]].split())
+    else:
+        joined = ""
+    joined = joined.rstrip(".")
+    if not joined and left == clause_left and right == clause_right:
         return _neighbouring_clause(ctx, left, right)
     return joined or None
 
@@ -151,7 +154,7 @@ def _neighbouring_clause(ctx: ExtractionContext, left: int, right: int) -> str |
     sentence = ctx.index.sentence_at(left)
     if right < sentence.end:
         next_left, next_right = ctx.index.clause_bounds(right + 1, right + 1)
-        after = words_between(text, max(right + 1, next_left), next_right)[:_MAX_CONTEXT_WORDS]
+        after = words_between(text, max(right + 1, next_left), next_right, _MAX_CONTEXT_WORDS)
         if after:
             return " ".join(text[after[0].start : after[-1].end].split()).rstrip(".")
     if left > sentence.start:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import islice
 from dataclasses import dataclass, field
+from functools import cache
 from typing import NamedTuple
 
 import regex
@@ -37,7 +39,9 @@ _INITIALISM_WITH_DOT_ASCII = re.compile(r"(?:[A-Z]\.){2,}")
 # The blanks before a word (what str.isspace takes on ASCII), then the word.
 _BLANKS_THEN_WORD_ASCII = re.compile(rf"[\t\n\x0b\x0c\r\x1c-\x1f ]*({_WORD_ASCII.pattern})")
 _INITIALISM_ASCII = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
-_SENTENCE_END_ASCII = re.compile(rf"[.!?]+[\"')\]]*(?={_ASCII_BLANK})|\n")
+# Written to start with one set of characters, which ``re`` scans for without trying the
+# pattern at every position: a newline, or the stops of ``_SENTENCE_END``.
+_SENTENCE_END_ASCII = re.compile(rf"[.!?\n](?:(?<=\n)|[.!?]*[\"')\]]*(?={_ASCII_BLANK}))")
 
 
 # Longer than any sentence of prose: a run of text without a sentence end this long is cut.
@@ -294,12 +298,10 @@ def figure_may_end_before(text: str, pos: int, lexicon, words: frozenset[str]) -
 
 def words_between(text: str, start: int, end: int, max_words: int | None = None) -> list[Word]:
     """The words in [start, end), or only the first ``max_words`` of them."""
-    out: list[Word] = []
-    for m in (_WORD_ASCII if text.isascii() else _WORD).finditer(text, start, end):
-        out.append(_make_tuple(Word, (m.group(), *m.span())))
-        if max_words is not None and len(out) >= max_words:
-            break
-    return out
+    matches = (_WORD_ASCII if text.isascii() else _WORD).finditer(text, start, end)
+    if max_words is not None:
+        matches = islice(matches, max_words)
+    return [_make_tuple(Word, (m.group(), m.start(), m.end())) for m in matches]
 
 
 def is_initialism_with_dot(word: str) -> bool:
@@ -342,8 +344,9 @@ def words_after(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
 def words_before(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
     """Up to ``max_words`` words before ``pos`` back to ``limit``, in text order."""
     # Read back a window likely to hold enough words, widening it only when it does not: a
-    # clause can be long, and the words far before ``pos`` are not needed.
-    reach = 12 * max_words
+    # clause can be long, and the words far before ``pos`` are not needed. (The words found
+    # do not depend on the window: it starts at a blank, and no word holds one.)
+    reach = 8 * max_words
     while True:
         begin = max(limit, pos - reach)
         if begin > limit:
@@ -352,5 +355,30 @@ def words_before(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
             begin = blank if blank != -1 else begin
         found = list((_WORD_ASCII if text.isascii() else _WORD).finditer(text, begin, pos))
         if len(found) > max_words or begin <= limit:
-            return [_make_tuple(Word, (m.group(), *m.span())) for m in found[-max_words:]]
+            return [_make_tuple(Word, (m.group(), m.start(), m.end())) for m in found[-max_words:]]
         reach *= 4
+
+
+# Constructs that make a pattern match differently from the right (atomic groups, possessive
+# quantifiers, back-references, conditionals): a pattern with any of them is never reversed.
+_DIRECTIONAL = re.compile(r"\(\?>|[*+?}]\+|\(\?P=|\(\?\(|\\[1-9]|\\g<|\\G")
+
+
+@cache
+def _reversed(pattern: regex.Pattern) -> regex.Pattern | None:
+    if not isinstance(pattern, regex.Pattern) or _DIRECTIONAL.search(pattern.pattern):
+        return None
+    return regex.compile(pattern.pattern, flags=pattern.flags | regex.REVERSE)
+
+
+def search_back(pattern: regex.Pattern, text: str, begin: int, end: int) -> regex.Match | None:
+    """``pattern.search(text, begin, end)``, for a pattern that looks back from ``end`` (one that
+    ends in ``$``: "more than 50 " before "years", "the end of " before a date). A forward search
+    tries the pattern at every position of the window, and most of these searches find nothing;
+    the same pattern searched from the right is anchored at once and says whether any match
+    exists (a span matches or not whichever way it is read). Only when one does is the window
+    searched from the left, for the match a forward search gives."""
+    reverse = _reversed(pattern)
+    if reverse is not None and reverse.search(text, begin, end) is None:
+        return None
+    return pattern.search(text, begin, end)

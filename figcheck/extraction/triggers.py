@@ -92,12 +92,19 @@ def _word_categories() -> dict[str, tuple[str, ...]]:
         categories[word].add("relative_day")
     for word in ("spring", "summer", "autumn", "fall", "winter"):
         categories[word].add("season")
+    for word in lex.decade_words:
+        categories[word].add("decade")
+    for word in ("weekend", "quarter", "half"):
+        categories[word].add("period")
     for word in ("anniversary", "anniversaries", "birthday", "jubilee"):
         categories[word].add("anniversary")
     categories["juche"].add("juche")
     nw = lex.number_words
     for word in [*nw.units, *nw.tens, *nw.scales, *nw.collectives, "half", "quarter", "quarters"]:
         categories[word].add("number")
+    for word in lex.fraction_words:
+        # "a fifth of the vote": only "a" before it starts a figure ("the fifth and five" do not).
+        categories[word].add("fraction")
     for word in lex.vague_amounts:
         categories[word].add("vague")
     categories["tens"].add("vague")
@@ -122,8 +129,8 @@ def find_triggers(text: str) -> Triggers:
                 previous_number_end = end
             else:
                 words[cat].append(start)
-        # "a dozen", "a hundred": the article starts the number.
-        if "number" in cats and text[start - 2 : start] in ("a ", "A "):
+        # "a dozen", "a hundred", "a fifth": the article starts the number.
+        if ("number" in cats or "fraction" in cats) and text[start - 2 : start] in ("a ", "A "):
             triggers.number_words.append(start - 2)
     triggers.number_words.sort()
     return triggers

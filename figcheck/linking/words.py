@@ -54,6 +54,20 @@ _ASCII_WORD_CHARS = frozenset(string.ascii_letters + string.digits + "_'`")
 _ASCII_SPLIT = str.maketrans({chr(i): chr(i) if chr(i) in _ASCII_WORD_CHARS else " " for i in range(128)})
 
 
+# ``_POSSESSIVE`` for ASCII text, found from the apostrophe: a search that opens with a
+# look-behind tries every position of a whole article; one that opens with the apostrophe skips
+# to the few there are.
+_ASCII_POSSESSIVE = re.compile(r"['`]s\b")
+
+
+def _drop_ascii_possessives(text: str) -> str:
+    def drop(match: re.Match[str]) -> str:
+        before = text[match.start() - 1] if match.start() else " "
+        return "" if before.isalnum() or before == "_" else match.group()
+
+    return _ASCII_POSSESSIVE.sub(drop, text)
+
+
 def folded_words(text: str | None) -> list[str]:
     """The words of ``text`` folded and without articles, not yet singular: ``words(text)`` is
     ``singular`` of each. Not cached: a whole article is read with it once."""
@@ -63,7 +77,7 @@ def folded_words(text: str | None) -> list[str]:
         # NFKC leaves ASCII as it is, and casefold is lower there.
         lowered = text.lower()
         if "'" in lowered or "`" in lowered:
-            lowered = _POSSESSIVE.sub("", lowered).replace("'", "").replace("`", "")
+            lowered = _drop_ascii_possessives(lowered).replace("'", "").replace("`", "")
         parts = lowered.translate(_ASCII_SPLIT).split()
     else:
         folded = _POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).casefold()).translate(_APOSTROPHES)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib
 import multiprocessing
 import os
 import signal
@@ -42,3 +43,14 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
             process.kill()
         raise
     pool.shutdown()
+
+
+def start_workers(pool: ProcessPoolExecutor, workers: int, module: str) -> None:
+    """Starts the pool's processes now, each importing ``module`` (they would start at the first
+    batch handed out, and only then begin to import what checks it)."""
+    for _ in range(workers):
+        pool.submit(_import, module)
+
+
+def _import(module: str) -> None:
+    importlib.import_module(module)

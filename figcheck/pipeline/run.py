@@ -10,11 +10,13 @@ import json
 import os
 import secrets
 import shutil
-from collections import Counter, deque
-from collections.abc import Callable, Iterator
+import sqlite3
+from collections import deque
+from collections.abc import Callable, Iterator, Sized
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Protocol
 
@@ -39,11 +41,20 @@ from figcheck.records import Claim, Finding, LoadProblem
 from figcheck.reference import ReferenceTable
 from figcheck.reference.table import table_version
 from figcheck.files import write_atomically as write_text_atomically
-from figcheck.report import DocumentInfo, RunInfo, compare_runs, write_report
+from figcheck.report import RunInfo, compare_runs, write_report
+from figcheck.report.run import SEVERITY_ORDER
 from figcheck.report.findings_file import FindingsFileError, load_discrepancies
+from figcheck.report.store import SPILL_NAME, ReportStore
 from figcheck.runs import DEFAULT_KEEP, prune_runs, stored_runs
 
 OUTPUT_FILES = ("findings.json", "claims.jsonl", "report.md", "report.html")
+# Discrepancies a run's summary carries (the Prefect artifact's table shows 500): a bounded list
+# however many the corpus has.
+SUMMARY_DISCREPANCIES = 500
+# Worker processes take about half a second of CPU each to start; a run that checks few
+# articles, all in one batch, checks them in its own process (``Batch.alone``) and starts none.
+# From this many articles to check, they are started before the first batch is full.
+_START_WORKERS_AT = 200
 # The checks whose findings the report's timeline draws: it needs their claims' values.
 _TIMELINE_CHECKS = {"reference", "cross_source"}
 
@@ -178,6 +189,8 @@ class RunSummary:
     resolved: int
     cached: int
     seconds: float
+    # The first SUMMARY_DISCREPANCIES discrepancies in report order (most severe first); the
+    # counts above count them all, and findings.json lists them all.
     discrepancies: list[Finding] = field(default_factory=list)
     submitted: int = 0  # batches handed out, counting each time one was handed out again
     previous_run_id: str | None = None
@@ -213,9 +226,11 @@ class _Slot:
 
 
 class CorpusRun:
-    """One run over a corpus. Claims go to disk as they come; what stays in memory is the
-    findings, one line per source, and the cross-article groups. Results are merged in corpus
-    order whatever order batches finish in, so where the work ran never changes the outputs.
+    """One run over a corpus. Claims go to ``claims.jsonl`` as they come, and the sources and
+    findings to the report's store (a SQLite file in the run's folder, removed when the report is
+    written); what stays in memory is the cross-article groups, the problems and counts. Results
+    are merged in corpus order whatever order batches finish in, so where the work ran never
+    changes the outputs.
 
     The run holds a lock on ``out`` from start to end, writes into a folder of its own under
     ``runs/``, and switches ``out`` to that folder only when every file is written."""
@@ -264,6 +279,8 @@ class CorpusRun:
             self.folder = outputs.partial_folder(self.runs_dir, self.run_id)
             self.folder.mkdir(parents=True)
             self._claims_file = (self.folder / "claims.jsonl").open("w", encoding="utf-8")
+            # The sources and findings the report lists, on disk until the report is written.
+            self.store = ReportStore(self.folder / SPILL_NAME)
         except BaseException:
             if self.cache is not None:
                 self.cache.close()
@@ -272,10 +289,11 @@ class CorpusRun:
         # The last run's, when nothing changed since: with a copy of its files, or its results only.
         self._reused: unchanged.Memo | None = None
         self._reduced: unchanged.Memo | None = None
-        self.findings: list[Finding] = []
-        self.documents: list[DocumentInfo] = []
         self.problems: list[LoadProblem] = []
-        self._hashes: list[tuple[str, str]] = []
+        self.discrepancies: list[Finding] = []  # the first ones, known once the report is written
+        self._wrong: tuple[dict[str, int], dict[str, int]] = ({}, {})
+        self._written = False
+        self._memo_out: unchanged.Memo | None = None  # what this run leaves the next
         self._queue: deque[_Hit | _Slot] = deque()  # what waits for a batch still out, in corpus order
         self._batches = 0
         self.submitted = 0
@@ -297,6 +315,11 @@ class CorpusRun:
             self._checks = CheckRun(self.table)
         return self._checks
 
+    @property
+    def documents(self) -> Sized:
+        """The sources merged so far (how many: they are kept on disk)."""
+        return _Merged(self.store.document_count)
+
     def add_problems(self, problems: list[LoadProblem]) -> None:
         self.problems.extend(problems)
 
@@ -307,14 +330,16 @@ class CorpusRun:
 
         report = FetchReport.model_validate_json(Path(path).read_text(encoding="utf-8"))
         self.problems.extend(report.load_problems())
-        self.findings.extend(report.findings)
+        self.store.add_findings(report.findings)
         self._fetch_report = Path(path)
 
     # --- handing out the work
 
-    def batches(self, size: int) -> Iterator[Batch]:
+    def batches(self, size: int, *, first_miss: Callable[[], None] | None = None) -> Iterator[Batch]:
         """The articles the cache does not know, as read (their parsing is the batch's work),
-        grouped ``size`` at a time; those it knows are merged on the way without being parsed."""
+        grouped ``size`` at a time; those it knows are merged on the way without being parsed.
+        ``first_miss`` is called once the first batch holds ``_START_WORKERS_AT`` articles (or
+        is full, if smaller), to start what will check it while the rest of the batch is read."""
         if self._reuse():
             return
         documents: list[RawArticle] = []
@@ -346,6 +371,9 @@ class CorpusRun:
                 self._queue.append(slot)
             documents.append(raw)
             slot.keys.append(key)
+            if first_miss is not None and len(documents) == min(size, _START_WORKERS_AT):
+                first_miss()
+                first_miss = None
             if len(documents) == size:
                 yield Batch(slot.number, documents, self.table, self.article_seconds)
                 documents, slot = [], None
@@ -354,40 +382,54 @@ class CorpusRun:
 
     def _reuse(self) -> bool:
         """Whether the last run's results are this run's: every article known by its stat, in the
-        same order, with the same code and reference table, and the last run's copy at hand."""
+        same order, with the same code and reference table, and the last run's copy (or its
+        report's store) at hand."""
         memo = self._memo
         if memo is None or self.cache is None or self._fetch_report is not None:
             return False
         ledger = FileLedger(self.cache, self.corpus)
-        hashes: list[tuple[str, str]] = []
         problems: list[LoadProblem] = []
-        for item in read_corpus(self.corpus, follow_symlinks=self.follow_symlinks, ledger=ledger, known_only=True):
-            if isinstance(item, Unknown):
-                return False
-            if isinstance(item, LoadProblem):
-                problems.append(item)
-            else:
-                hashes.append((item.doc_id, cache_key(item.doc_id, item.digest, self.reference_version)))
-        if not memo.same_state(self._state_key(hashes, problems), self._newest_run_id()):
+        unknown = False
+
+        def keys() -> Iterator[str]:
+            nonlocal unknown
+            for item in read_corpus(self.corpus, follow_symlinks=self.follow_symlinks, ledger=ledger, known_only=True):
+                if isinstance(item, Unknown):
+                    unknown = True
+                    return
+                if isinstance(item, LoadProblem):
+                    problems.append(item)
+                else:
+                    yield cache_key(item.doc_id, item.digest, self.reference_version)
+
+        articles = unchanged.keys_digest(keys())
+        if unknown or not memo.same_state(self._state_key(articles, problems), self._newest_run_id()):
             return False
         if memo.has_copy():
             self._reused = memo
         else:
-            results = unchanged.Results.load(self.cache, memo.key)
-            if results is None:
+            # The last run's findings (merged) and sources, as its report's store: this run's own.
+            results = unchanged.results_path(self._cache_path.parent, memo.key)
+            if not results.is_file():
                 return False
-            self.findings = [Finding.model_validate_json(line) for line in results.findings]
-            self.documents = [DocumentInfo.model_validate_json(line) for line in results.documents]
+            path = self.store.path
+            self.store.close()
+            try:
+                os.replace(results, path)
+                self.store = ReportStore.reopen(path)
+            except (OSError, sqlite3.DatabaseError):
+                self.store = ReportStore(path)  # the articles are merged from the cache instead
+                return False
             self.claims = memo.claims
             self._reduced = memo
-        self._hashes = hashes
         self.problems.extend(problems)
         self.cached = memo.articles
         return True
 
-    def _state_key(self, hashes: list[tuple[str, str]], problems: list[LoadProblem]) -> str:
+    def _state_key(self, articles: str, problems: list[LoadProblem]) -> str:
+        """``articles``: the digest of the articles' cache keys in order (``unchanged.keys_digest``)."""
         return unchanged.state_key(corpus=str(self.corpus), reference=str(self.reference_dir),
-                                   reference_version=self.reference_version, keys=[key for _, key in hashes],
+                                   reference_version=self.reference_version, articles=articles,
                                    problems=problems)
 
     def _newest_run_id(self) -> str | None:
@@ -412,6 +454,9 @@ class CorpusRun:
         if self.cache is not None:
             self.cache.commit()
         self._claims_file.flush()
+        # Whatever ran the batch may keep its result (a task runner keeps a state per task run):
+        # what it holds is merged now, and keeping it would hold the whole corpus by the end.
+        output.articles.clear()
         return claims
 
     def add_failed(self, batch: Batch, error: BaseException) -> None:
@@ -448,7 +493,7 @@ class CorpusRun:
 
     def _merge(self, key: str, entry: CachedArticle, *, cached: bool) -> None:
         self._claims_file.write("".join(line + "\n" for line in entry.claims))
-        self.findings.extend(entry.findings)
+        self.store.add_findings(entry.findings)
         info = entry.document
         source = Source(info.doc_id, frozenset(entry.fingerprint), info.publisher, info.title)
         self.checks.collect_entries(
@@ -456,8 +501,7 @@ class CorpusRun:
             [Entry(tuple(group), fact_id, Claim.model_validate_json(entry.claims[index]))
              for group, fact_id, index in entry.entries],
         )
-        self.documents.append(info)
-        self._hashes.append((info.doc_id, key))
+        self.store.add_article(info, key)
         self.claims += len(entry.claims)
         self.cached += cached
 
@@ -479,7 +523,8 @@ class CorpusRun:
                         raise RuntimeError(f"batch {head.number} was handed out but never came back")
                     self._merge_hit(head)
                 # One discrepancy per wrong figure, across articles too (cross_source, consensus).
-                self.findings = merge_findings([*self.findings, *self.checks.finish()])
+                self.store.add_findings(self.checks.finish())
+                self.store.merge(merge_findings)
                 self._claims_file.close()
             else:
                 self._claims_file.close()
@@ -490,28 +535,41 @@ class CorpusRun:
                 self.cache = None
             self._info = self._run_info()
         run_dir = self.runs_dir / self.run_id
-        memo = None
         if self.folder.is_dir():
-            claims_path = self.folder / "claims.jsonl"
-            claims = _timeline_claims(claims_path, self.findings)
-            if self._may_be_reused():
-                memo = self._write_reusable(claims)
-            else:
-                write_report(self.folder, self._info, self.findings, claims=claims)
-                memo = self._results_memo()
+            if not self._written:
+                claims_path = self.folder / "claims.jsonl"
+                timeline = [f for check in sorted(_TIMELINE_CHECKS) for f in self.store.findings(check=check)]
+                claims = _timeline_claims(claims_path, timeline)
+                copy = self._write_reusable(claims) if self._may_be_reused() else None
+                if copy is None:
+                    write_report(self.folder, self._info, self.store, claims=claims)
+                # Read after the report, whose writing is the run's largest need of memory.
+                self.discrepancies = list(islice(self.store.findings(verdict="discrepancy"), SUMMARY_DISCREPANCIES))
+                self._wrong = _discrepancy_counts(self.store.tallies())
+                self._memo_out = self._next_memo(copy)
+                # The run's folder holds the report's files only; the store is kept for the next
+                # run if it may take these results as they are (see ``_next_memo``).
+                keep = None
+                if self._memo_out is not None and self._memo_out.folder is None:
+                    keep = unchanged.results_path(self._cache_path.parent, self._memo_out.key)
+                    keep.parent.mkdir(parents=True, exist_ok=True)
+                self.store.close(keep=keep)
+                self._written = True
             if self._fetch_report is not None and self._fetch_report.is_file():
                 shutil.copy2(self._fetch_report, self.folder / "fetch.json")
             os.replace(self.folder, run_dir)
         outputs.switch(self.out, run_dir)
         prune_runs(self.runs_dir, keep=self.keep_runs)
-        self._remember(memo, run_dir)
+        self._remember(self._memo_out, run_dir)
         self._lock.release()
 
-        discrepancies = [f for f in self.findings if f.verdict == "discrepancy"]
-        return self._summary(run_dir, discrepancies, len(self.documents), self.claims, self._info)
+        by_severity, by_check = self._wrong
+        return self._summary(run_dir, self.discrepancies, by_severity, by_check, self.store.document_count,
+                             self.claims, self._info)
 
-    def _summary(self, run_dir: Path, discrepancies: list[Finding], articles: int, claims: int,
-                 info: RunInfo | None, previous_run_id: str | None = None) -> RunSummary:
+    def _summary(self, run_dir: Path, discrepancies: list[Finding], by_severity: dict[str, int],
+                 by_check: dict[str, int], articles: int, claims: int, info: RunInfo | None,
+                 previous_run_id: str | None = None) -> RunSummary:
         return RunSummary(
             run_id=self.run_id,
             out=self.out,
@@ -519,8 +577,8 @@ class CorpusRun:
             articles=articles,
             claims=claims,
             problems=self.problems,
-            findings_by_severity=dict(Counter(f.severity for f in discrepancies)),
-            findings_by_check=dict(Counter(f.check for f in discrepancies)),
+            findings_by_severity=by_severity,
+            findings_by_check=by_check,
             new=len(info.new_finding_ids) if info else 0,
             resolved=len(info.resolved_findings) if info else 0,
             cached=self.cached,
@@ -540,44 +598,40 @@ class CorpusRun:
         return (self._cache_path is not None and self._fetch_report is None and info.previous_run_id is not None
                 and not info.new_finding_ids and not info.resolved_findings)
 
-    def _write_reusable(self, claims: list[Claim]) -> unchanged.Memo:
+    def _write_reusable(self, claims: list[Claim]) -> tuple[Path, unchanged.StandIns]:
         """Renders the run's files once with stand-ins, keeps that copy with the cache, and fills
-        it in for this run."""
-        key = self._state_key(self._hashes, self.problems)
+        it in for this run; returns the copy's folder and its stand-ins."""
+        key = self._state_key(unchanged.keys_digest(self.store.article_keys()), self.problems)
         folder = unchanged.render_folder(self._cache_path.parent, key)
         stand_ins = unchanged.StandIns.new()
         partial = folder.with_name(folder.name + f".{os.getpid()}.partial")
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
         try:
-            write_report(partial, stand_ins.run_info(self._info), self.findings, claims=claims)
+            write_report(partial, stand_ins.run_info(self._info), self.store, claims=claims)
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)
             raise
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(partial, folder)
         self._fill_in(folder, stand_ins, self._info.previous_run_id, self._info.finished)
-        return unchanged.Memo(
-            key=key, run_id=self.run_id, folder=str(folder), stand_ins=dataclasses.asdict(stand_ins),
-            claims_path="", signatures={}, articles=len(self.documents), claims=self.claims,
-            discrepancies=[f.model_dump_json() for f in self.findings if f.verdict == "discrepancy"],
-        )
+        return folder, stand_ins
 
-    def _results_memo(self) -> unchanged.Memo | None:
-        """What the next run, if nothing changes, can take instead of reducing again: the findings
-        and sources of this run (its files it renders again, with what is new since this one)."""
+    def _next_memo(self, copy: tuple[Path, unchanged.StandIns] | None) -> unchanged.Memo | None:
+        """What the next run, if nothing changes, can take instead of this run's work: the copy of
+        its files (``copy``), or else its report's store, kept by ``finish`` (the next run renders
+        its files again, with what is new since this one, but does not reduce again)."""
         if self._cache_path is None or self._fetch_report is not None:
             return None
-        memo = unchanged.Memo(
-            key=self._state_key(self._hashes, self.problems), run_id=self.run_id, folder=None, stand_ins={},
-            claims_path="", signatures={}, articles=len(self.documents), claims=self.claims,
-            discrepancies=[f.model_dump_json() for f in self.findings if f.verdict == "discrepancy"],
+        folder, stand_ins = copy if copy is not None else (None, None)
+        by_severity, by_check = self._wrong
+        return unchanged.Memo(
+            key=self._state_key(unchanged.keys_digest(self.store.article_keys()), self.problems), run_id=self.run_id,
+            folder=str(folder) if folder is not None else None,
+            stand_ins=dataclasses.asdict(stand_ins) if stand_ins is not None else {},
+            claims_path="", signatures={}, articles=self.store.document_count, claims=self.claims,
+            discrepancies=[f.model_dump_json() for f in self.discrepancies], by_severity=by_severity, by_check=by_check,
         )
-        memo.results = unchanged.Results(
-            findings=[f.model_dump_json() for f in self.findings],
-            documents=[info.model_dump_json() for info in self.documents],
-        )
-        return memo
 
     def _fill_in(self, folder: Path, stand_ins: unchanged.StandIns, previous_run_id: str, finished: datetime) -> None:
         for name in unchanged.FILES:
@@ -602,7 +656,8 @@ class CorpusRun:
             memo.claims_path = str(run_dir / "claims.jsonl")
             memo.signatures = {str(run_dir / name): file_signature(run_dir / name) for name in ("claims.jsonl", "findings.json")}
             memo.store(cache)
-            unchanged.forget_others(self._cache_path.parent, Path(memo.folder) if memo.folder else None)
+            unchanged.forget_others(self._cache_path.parent, Path(memo.folder) if memo.folder
+                                    else unchanged.results_path(self._cache_path.parent, memo.key))
         finally:
             cache.close()
 
@@ -628,28 +683,29 @@ class CorpusRun:
         self._remember(memo, run_dir)
         self._lock.release()
         discrepancies = [Finding.model_validate_json(line) for line in memo.discrepancies]
-        return self._summary(run_dir, discrepancies, memo.articles, memo.claims, None, previous_run_id)
+        return self._summary(run_dir, discrepancies, memo.by_severity, memo.by_check, memo.articles, memo.claims,
+                             None, previous_run_id)
 
     def _run_info(self) -> RunInfo:
         previous_id, previous = self._previous_run()
-        new_ids, resolved = compare_runs(self.findings, previous if previous_id is not None else None)
+        new_ids, resolved = compare_runs(self.store.findings(verdict="discrepancy"),
+                                         previous if previous_id is not None else None)
         info = RunInfo(
             run_id=self.run_id,
             started=self.started,
             finished=datetime.now(UTC),
             corpus=str(self.corpus),
             reference=str(self.reference_dir),
-            corpus_version=_digest(sorted(self._hashes)),
+            corpus_version=self.store.corpus_digest(),
             reference_version=self.reference_version,
             extractor_version=EXTRACTOR_VERSION,
-            documents=self.documents,
             problems=self.problems,
             check_rules={check.NAME: rule_of(check) for check in ALL_CHECKS},
             previous_run_id=previous_id,
             new_finding_ids=new_ids,
             resolved_findings=resolved,
         )
-        info.counts.documents = len(self.documents)
+        info.counts.documents = self.store.document_count
         info.counts.claims = self.claims
         return info
 
@@ -661,6 +717,7 @@ class CorpusRun:
         if self.cache is not None:
             self.cache.close()
             self.cache = None
+        self.store.close()
         shutil.rmtree(self.folder, ignore_errors=True)
         self._lock.release()
 
@@ -693,11 +750,13 @@ def run_batches(
     window: int,
     attempts: int = 3,
     on_batch: Callable[[Batch, BatchOutput | None, int], None] | None = None,
+    first_miss: Callable[[], None] | None = None,
 ) -> None:
     """Hands the run's batches to ``submit`` (a process pool, a Prefect task runner) with at most
     ``window`` out at once, so memory stays bounded however large the corpus, and merges each
     result in turn. A batch whose worker fails is handed out again, up to ``attempts`` times in
-    all; after that its articles are listed as not checked and the run goes on."""
+    all; after that its articles are listed as not checked and the run goes on. ``first_miss``:
+    see ``CorpusRun.batches``."""
     out: deque[tuple[Batch, BatchFuture]] = deque()
 
     def hand_out(batch: Batch) -> BatchFuture:
@@ -722,7 +781,7 @@ def run_batches(
                 on_batch(batch, output, claims)
             return
 
-    for batch in run.batches(batch_size):
+    for batch in run.batches(batch_size, first_miss=first_miss):
         out.append((batch, hand_out(batch)))
         while len(out) >= window:
             settle(*out.popleft())
@@ -764,12 +823,12 @@ def check_corpus(
         if workers == 1:
             run_batches(run, lambda batch: Completed(check_batch, batch), batch_size=batch_size, window=1, on_batch=on_batch)
         else:
-            from figcheck.pipeline.processes import worker_pool
+            from figcheck.pipeline.processes import start_workers, worker_pool
 
             with worker_pool(workers) as pool:
                 run_batches(run, lambda batch: Completed(check_batch, batch) if batch.alone else pool.submit(check_batch, batch),
-                            batch_size=batch_size,
-                            window=2 * workers, on_batch=on_batch)
+                            batch_size=batch_size, window=2 * workers, on_batch=on_batch,
+                            first_miss=lambda: start_workers(pool, workers, check_batch.__module__))
         return run.finish()
     except BaseException:
         run.abandon()
@@ -790,5 +849,21 @@ def _timeline_claims(claims_path: Path, findings: list[Finding]) -> list[Claim]:
     return out
 
 
-def _digest(items: list[tuple[str, str]]) -> str:
-    return hashlib.sha256(json.dumps(items).encode()).hexdigest()[:16]
+def _discrepancy_counts(tallies: list[tuple[str, str, str, int]]) -> tuple[dict[str, int], dict[str, int]]:
+    """Discrepancies by severity and by check, each in the order report order first meets them."""
+    by_severity: dict[str, int] = {}
+    by_check: dict[str, int] = {}
+    wrong = sorted((SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER), check, severity, n)
+                   for verdict, severity, check, n in tallies if verdict == "discrepancy")
+    for _, check, severity, n in wrong:
+        by_severity[severity] = by_severity.get(severity, 0) + n
+        by_check[check] = by_check.get(check, 0) + n
+    return by_severity, by_check
+
+
+@dataclass(frozen=True)
+class _Merged:
+    count: int
+
+    def __len__(self) -> int:
+        return self.count

@@ -6,8 +6,9 @@ The copy is the run's files rendered once with stand-ins (random, so that no art
 them) for the four things that differ from one run to the next: the run's id, its start and end
 times and the previous run's id. It is made by a run that has a previous run and finds nothing
 new nor resolved since it, which is what every run that finds nothing changed says too. A run
-that cannot make it (the first, or one after a change) keeps its findings and sources instead
-(``Results``), so that the next run, if nothing changes, renders them without reducing again.
+that cannot make it (the first, or one after a change) keeps its report's store instead (its
+findings, merged, and sources: ``results_path``), so that the next run, if nothing changes,
+renders them without reducing again.
 Both are keyed on everything the files depend on: the articles in order (each by its cache key:
 id, bytes, metadata, code and reference table), the problems of the listing, the corpus and
 table as named, and the code that reduces and renders. The claims file is the last run's, linked.
@@ -22,7 +23,8 @@ import random
 import secrets
 import shutil
 import sys
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,20 +35,29 @@ from figcheck.report.view import format_time
 
 MEMO = "last run"
 RESULTS = "last run's results"
-_FORMAT = 1
+_FORMAT = 2
 # In the order write_report writes them: findings.json last.
 FILES = ("report.md", "report.html", "findings.json")
 
 
-def state_key(*, corpus: str, reference: str, reference_version: str | None, keys: list[str],
+def keys_digest(keys: Iterable[str]) -> str:
+    """The articles' cache keys, in order, digested as they come."""
+    digest = hashlib.sha256()
+    for key in keys:
+        digest.update(key.encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+def state_key(*, corpus: str, reference: str, reference_version: str | None, articles: str,
               problems: list[LoadProblem]) -> str:
-    """What the run's files depend on, but for the run's id, times and previous run."""
+    """What the run's files depend on, but for the run's id, times and previous run. ``articles``:
+    the articles' cache keys in order, as ``keys_digest`` gives them."""
     import jinja2
     import pydantic
 
     listed = sorted((problem.path, problem.message) for problem in problems)
     parts = [_FORMAT, output_code_version(), sys.version, pydantic.VERSION, jinja2.__version__,
-             corpus, reference, reference_version, listed, keys]
+             corpus, reference, reference_version, listed, articles]
     return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
 
 
@@ -78,20 +89,21 @@ class StandIns:
 @dataclass
 class Memo:
     """What the last run left to be reused: its state key, its id and claims file, the copy of its
-    files (in ``folder``), and what its summary said."""
+    files (in ``folder``), and what its summary said (its first discrepancies, and all of them
+    counted)."""
 
     key: str
     run_id: str
-    folder: str | None  # None: no copy of the files (see ``Results``)
+    folder: str | None  # None: no copy of the files (see ``results_path``)
     stand_ins: dict
     claims_path: str
     # The stat of that run's claims file and findings file, as it left them.
     signatures: dict[str, str | None]
     articles: int
     claims: int
-    discrepancies: list[str]  # Finding JSON
-    # Kept apart (they are most of it), and only by a run that left no copy of its files.
-    results: Results | None = field(default=None, repr=False)
+    discrepancies: list[str]  # Finding JSON, the first the summary carries
+    by_severity: dict[str, int]
+    by_check: dict[str, int]
 
     @classmethod
     def load(cls, cache: ClaimCache) -> Memo | None:
@@ -104,13 +116,8 @@ class Memo:
             return None
 
     def store(self, cache: ClaimCache) -> None:
-        fields = asdict(self)
-        fields.pop("results")
-        if self.results is not None:
-            cache.put_memo(RESULTS, json.dumps({"key": self.key, **asdict(self.results)}))
-        elif self.folder is not None:
-            cache.put_memo(RESULTS, None)
-        cache.put_memo(MEMO, json.dumps(fields))
+        cache.put_memo(RESULTS, None)  # the form of earlier versions, in the cache itself
+        cache.put_memo(MEMO, json.dumps(asdict(self)))
 
     def same_state(self, key: str, previous_run_id: str | None) -> bool:
         """Whether this memo is the run's: same state, made by (or reused in) the previous run,
@@ -123,21 +130,9 @@ class Memo:
         return self.folder is not None and all((Path(self.folder) / name).is_file() for name in FILES)
 
 
-@dataclass
-class Results:
-    """A run's findings and sources, as JSON: what a run reduces its articles' results to."""
-
-    findings: list[str]
-    documents: list[str]
-
-    @classmethod
-    def load(cls, cache: ClaimCache, key: str) -> Results | None:
-        raw = cache.memo(RESULTS)
-        try:
-            data = json.loads(raw) if raw is not None else None
-            return cls(data["findings"], data["documents"]) if data and data.get("key") == key else None
-        except (ValueError, TypeError, KeyError):
-            return None
+def results_path(cache_dir: Path, key: str) -> Path:
+    """Where a run that left no copy of its files keeps its report's store (figcheck.report.store)."""
+    return cache_dir / "unchanged" / f"{key[:32]}.results.sqlite"
 
 
 def render_folder(cache_dir: Path, key: str) -> Path:
@@ -149,9 +144,12 @@ def forget_others(cache_dir: Path, keep: Path | None) -> None:
     root = cache_dir / "unchanged"
     if not root.is_dir():
         return
-    for folder in root.iterdir():
-        if keep is None or folder.resolve() != keep.resolve():
-            shutil.rmtree(folder, ignore_errors=True)
+    for path in root.iterdir():
+        if keep is None or path.resolve() != keep.resolve():
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
 
 def _forms(run_id: str, previous_run_id: str, started: str, finished: str) -> list[str]:

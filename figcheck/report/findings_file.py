@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from figcheck.records import Finding
 from figcheck.report.run import SEVERITY_ORDER, VERDICT_ORDER, RunInfo
+
+if TYPE_CHECKING:
+    from figcheck.report.store import ReportStore
 
 FORMAT = "figcheck-findings"
 FORMAT_VERSION = 1
@@ -50,16 +55,24 @@ def dump_findings(run: RunInfo, findings: Iterable[Finding]) -> str:
     return json.dumps(findings_document(run, findings), ensure_ascii=False, indent=2) + "\n"
 
 
-def findings_text(run: RunInfo, findings: Iterable[Finding]) -> Iterator[str]:
+def findings_text(run: RunInfo, findings: Iterable[Finding] | ReportStore) -> Iterator[str]:
     """The text of ``dump_findings``, a piece at a time: each source and each finding is turned
     into JSON only when its turn comes, so a run over a large corpus never holds the whole file,
-    nor all of it as dictionaries, at once."""
-    ordered = sorted(findings, key=report_order)
+    nor all of it as dictionaries, at once. From a run's store, the sources are the store's."""
+    from figcheck.report.store import ReportStore
+
+    if isinstance(findings, ReportStore):
+        store = findings
+        documents = (info.model_dump(mode="json") for info in store.documents(cited=False))
+        dumps = store.finding_dumps()
+    else:
+        documents = (info.model_dump(mode="json") for info in run.documents)
+        dumps = (finding.model_dump(mode="json") for finding in sorted(findings, key=report_order))
     yield "{" + _NEXT[1] + '"format": ' + _json(FORMAT, 1) + "," + _NEXT[1] + '"version": ' + _json(FORMAT_VERSION, 1)
     yield "," + _NEXT[1] + '"run": '
-    yield from _run_text(run, 1)
+    yield from _run_text(run, documents, 1)
     yield "," + _NEXT[1] + '"findings": '
-    yield from _list_text((finding.model_dump(mode="json") for finding in ordered), 1)
+    yield from _list_text(dumps, 1)
     yield "\n}\n"
 
 
@@ -81,14 +94,14 @@ def _list_text(items: Iterable[Any], level: int) -> Iterator[str]:
     yield "[]" if first else _NEXT[level] + "]"
 
 
-def _run_text(run: RunInfo, level: int) -> Iterator[str]:
+def _run_text(run: RunInfo, documents: Iterable[dict[str, Any]], level: int) -> Iterator[str]:
     fields = run.model_dump(mode="json", exclude={"documents"})
     names = list(fields)
     names.insert(list(type(run).model_fields).index("documents"), "documents")
     for index, name in enumerate(names):
         yield ("{" if index == 0 else ",") + _NEXT[level + 1] + _json(name, level + 1) + ": "
         if name == "documents":
-            yield from _list_text((info.model_dump(mode="json") for info in run.documents), level + 1)
+            yield from _list_text(documents, level + 1)
         else:
             yield _json(fields[name], level + 1)
     yield _NEXT[level] + "}"
@@ -109,14 +122,152 @@ def load_findings(path: Path) -> tuple[RunInfo, list[Finding]]:
 
 def load_discrepancies(path: Path) -> tuple[str, list[Finding]]:
     """The run id and the discrepancies of a ``findings.json``: what the next run compares itself
-    with. Only these are validated (a run's other findings and its list of sources are most of
-    the file); errors are raised as ``load_findings`` raises them."""
-    path, data = _read(Path(path))
+    with. The file is read a piece at a time and only the discrepancies are kept and validated (a
+    run's other findings and its list of sources are most of the file); a file that cannot be
+    read so is read whole, and its errors are raised as ``load_findings`` raises them."""
+    path = Path(path)
+    try:
+        return _stream_discrepancies(path)
+    except (_Unexpected, OSError, EOFError, UnicodeDecodeError, ValueError):
+        pass
+    path, data = _read(path)
     run = data.get("run")
     run_id = run.get("run_id") if isinstance(run, dict) else None
     if not isinstance(run_id, str):
         raise FindingsFileError(path, "run: run_id: expected a string")
-    return run_id, _findings(path, data, lambda raw: not isinstance(raw, dict) or raw.get("verdict") == "discrepancy")
+    return run_id, _findings(path, data, _is_discrepancy)
+
+
+def _is_discrepancy(raw: Any) -> bool:
+    return not isinstance(raw, dict) or raw.get("verdict") == "discrepancy"
+
+
+class _Unexpected(Exception):
+    """The file is not laid out as this reader expects: read it whole instead."""
+
+
+class _JsonStream:
+    """JSON values read one at a time from a text stream, with only the current one in memory."""
+
+    _SPACE = re.compile(r"[ \t\n\r]*")
+    _DECODER = json.JSONDecoder()
+    CHUNK = 1 << 16
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+        self._text = ""
+        self._at = 0
+        self._done = False
+
+    def _more(self) -> bool:
+        if self._done:
+            return False
+        chunk = self._stream.read(self.CHUNK)
+        if not chunk:
+            self._done = True
+            return False
+        self._text = self._text[self._at :] + chunk
+        self._at = 0
+        return True
+
+    def peek(self) -> str:
+        while True:
+            self._at = self._SPACE.match(self._text, self._at).end()
+            if self._at < len(self._text):
+                return self._text[self._at]
+            if not self._more():
+                return ""
+
+    def take(self, char: str) -> None:
+        if self.peek() != char:
+            raise _Unexpected(f"expected {char!r}")
+        self._at += 1
+
+    def value(self) -> Any:
+        self.peek()
+        while True:
+            try:
+                value, end = self._DECODER.raw_decode(self._text, self._at)
+            except json.JSONDecodeError:
+                if self._more():
+                    continue
+                raise _Unexpected("not valid JSON") from None
+            # A number cut by the end of what was read so far may go on in the next piece.
+            if end == len(self._text) and not self._done and self._more():
+                continue
+            self._at = end
+            return value
+
+    def members(self) -> Iterator[str]:
+        """The keys of an object, each followed by its value (which the caller reads)."""
+        self.take("{")
+        if self.peek() == "}":
+            self._at += 1
+            return
+        while True:
+            key = self.value()
+            if not isinstance(key, str):
+                raise _Unexpected("expected a key")
+            self.take(":")
+            yield key
+            if self.peek() == ",":
+                self._at += 1
+                continue
+            self.take("}")
+            return
+
+    def items(self) -> Iterator[None]:
+        """Once for each item of an array, which the caller reads."""
+        self.take("[")
+        if self.peek() == "]":
+            self._at += 1
+            return
+        while True:
+            yield None
+            if self.peek() == ",":
+                self._at += 1
+                continue
+            self.take("]")
+            return
+
+
+def _stream_discrepancies(path: Path) -> tuple[str, list[Finding]]:
+    packed = path.with_name(path.name + ".gz")
+    if not path.exists() and packed.is_file():
+        stream = io.TextIOWrapper(gzip.open(packed, "rb"), encoding="utf-8")
+    else:
+        stream = path.open(encoding="utf-8")
+    with stream:
+        reader = _JsonStream(stream)
+        top: dict[str, Any] = {}
+        run_id = None
+        findings: list[Finding] = []
+        for key in reader.members():
+            if key == "run":
+                if reader.peek() != "{":
+                    raise _Unexpected("run")
+                for name in reader.members():
+                    if name == "documents" and reader.peek() == "[":
+                        for _ in reader.items():
+                            reader.value()
+                    elif name == "run_id":
+                        run_id = reader.value()
+                    else:
+                        reader.value()
+            elif key == "findings":
+                if reader.peek() != "[":
+                    raise _Unexpected("findings")
+                for _ in reader.items():
+                    raw = reader.value()
+                    if _is_discrepancy(raw):
+                        findings.append(Finding.model_validate(raw))
+            else:
+                top[key] = reader.value()
+        if reader.peek() != "":
+            raise _Unexpected("more after the end")
+    if top.get("format") != FORMAT or top.get("version") != FORMAT_VERSION or not isinstance(run_id, str):
+        raise _Unexpected("format")
+    return run_id, findings
 
 
 def _read(path: Path) -> tuple[Path, dict[str, Any]]:

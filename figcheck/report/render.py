@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,13 +16,15 @@ from figcheck.files import write_atomically as write_text_atomically
 from figcheck.report.findings_file import findings_text
 from figcheck.report.run import RunInfo
 from figcheck.report.words import in_words
-from figcheck.report.embedded import FIRST_PAGE, encode, page_data, publishers
+from figcheck.report.embedded import PageData, card, page_data, publishers
+from figcheck.report.store import ReportStore
 from figcheck.report.view import (
     SEVERITY_HEADINGS,
     SOURCE_COLOURS,
     Fragment,
     ReportView,
     build_view,
+    report_store,
     format_date,
     format_time,
     safe_url,
@@ -46,53 +48,100 @@ class ReportPaths:
 def write_report(
     out_dir: Path,
     run: RunInfo,
-    findings: list[Finding],
+    findings: list[Finding] | ReportStore,
     claims: Iterable[Claim] | None = None,
 ) -> ReportPaths:
     """Write ``findings.json``, ``report.md`` and ``report.html`` into ``out_dir``, each atomically.
 
-    The run's finding counts are recomputed from ``findings`` (and its claim count from
-    ``claims`` when given), so the files never disagree with each other.
+    ``findings`` is a list, or a run's store of its sources and findings (then ``run`` lists no
+    sources and its counts are set). The run's finding counts are recomputed from the findings
+    (and its claim count from ``claims`` when given), so the files never disagree with each other.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     claim_list = list(claims) if claims is not None else None
-    run = counted(run, findings, claim_list)
+    store = report_store(run, findings)
+    run = counted(run, store, claim_list)
     paths = ReportPaths(out_dir / "findings.json", out_dir / "report.md", out_dir / "report.html")
     # One view and one page of data for both reports: building them is most of the rendering.
-    view = build_view(run, findings, claim_list)
+    view = build_view(run, store, claim_list)
     data = page_data(view)
     write_text_atomically(paths.markdown, _markdown(view, data))
     write_text_atomically(paths.html, _html(view, data))
     # Last, so a reader that finds findings.json also finds the reports that go with it.
-    write_text_atomically(paths.findings_json, findings_text(run, findings))
+    write_text_atomically(paths.findings_json, findings_text(run, store))
     return paths
 
 
-def counted(run: RunInfo, findings: Iterable[Finding], claims: list[Claim] | None) -> RunInfo:
+def counted(run: RunInfo, findings: Iterable[Finding] | ReportStore, claims: list[Claim] | None) -> RunInfo:
     """``run`` with its finding counts taken from ``findings``, and its claim count from ``claims`` if given."""
-    counts = run.counts.tally(findings)
+    if isinstance(findings, ReportStore):
+        counts = run.counts.tallied(findings.tallies())
+        documents = findings.document_count
+    else:
+        counts = run.counts.tally(findings)
+        documents = len(run.documents)
     # A run over a large corpus passes only the claims its timeline needs, with the claim
     # count already set; a count of zero means "take it from the claims".
     if claims is not None and not counts.claims:
         counts = counts.model_copy(update={"claims": len(claims)})
-    if not counts.documents and run.documents:
-        counts = counts.model_copy(update={"documents": len(run.documents)})
+    if not counts.documents and documents:
+        counts = counts.model_copy(update={"documents": documents})
     return run.model_copy(update={"counts": counts})
 
 
 def render_markdown(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Claim] | None = None) -> str:
     view = _view(run, findings, claims)
-    return _markdown(view, page_data(view))
+    return "".join(_markdown(view, page_data(view)))
 
 
-def _markdown(view: ReportView, data: dict) -> str:
-    cards = {entry["id"]: entry for entry in data["findings"]}
-    text = _environment(html=False).get_template("report.md.j2").render(
-        view=view, cards=cards, publisher_rows=publishers(view), source_limit=SOURCE_LIMIT
+def _markdown(view: ReportView, data: PageData) -> Iterator[str]:
+    sources = view.source_list
+
+    def card_of(item):
+        return card(item, sources, {}, [])
+
+    pieces = _environment(html=False).get_template("report.md.j2").generate(
+        view=view, card_of=card_of, publisher_rows=publishers(view), source_limit=SOURCE_LIMIT
     )
     # Templates leave runs of blank lines where optional parts are absent.
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return tidy_lines(pieces)
+
+
+def tidy_lines(pieces: Iterable[str]) -> Iterator[str]:
+    """``re.sub(r"\\n{3,}", "\\n\\n", text).strip() + "\\n"`` of the text given in pieces, given in
+    pieces: what ends in white space is held until what follows it is known."""
+    held = ""
+    started = False
+    for text in _batched(pieces):
+        text = held + text
+        if not started:
+            text = text.lstrip()
+            if not text:
+                held = ""
+                continue
+            started = True
+        body = text.rstrip()
+        held = text[len(body):]
+        if body:
+            yield _BLANK_LINES.sub("\n\n", body)
+    yield "\n"
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _batched(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
+    batch: list[str] = []
+    length = 0
+    for piece in pieces:
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(batch)
+            batch, length = [], 0
+    if batch:
+        yield "".join(batch)
 
 
 def render_html(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Claim] | None = None) -> str:
@@ -102,13 +151,12 @@ def render_html(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Clai
     return _html(view, page_data(view))
 
 
-def _html(view: ReportView, data: dict) -> str:
-    first_page = [entry for entry in data["findings"] if entry["verdict"] == "discrepancy"][:FIRST_PAGE]
+def _html(view: ReportView, data: PageData) -> str:
     return _environment(html=True).get_template("report.html.j2").render(
         view=view,
         data=data,
-        encoded=encode(data),
-        first_page=first_page,
+        encoded=data.encoded,
+        first_page=data.findings,
         publisher_rows=publishers(view),
         colours=SOURCE_COLOURS,
         headings=SEVERITY_HEADINGS,
@@ -119,9 +167,9 @@ def _html(view: ReportView, data: dict) -> str:
 
 
 def _view(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Claim] | None) -> ReportView:
-    findings = list(findings)
+    store = report_store(run, list(findings))
     claims = list(claims) if claims is not None else None
-    return build_view(counted(run, findings, claims), findings, claims)
+    return build_view(counted(run, store, claims), store, claims)
 
 
 @cache

@@ -88,6 +88,29 @@ class RunCounts(Record):
         )
 
 
+    def tallied(self, tallies: Iterable[tuple[str, str, str, int]]) -> RunCounts:
+        """``tally`` from (verdict, severity, check, count) tallies rather than the findings themselves."""
+        verdicts: Counter[str] = Counter()
+        severities: Counter[str] = Counter()
+        checks: Counter[str] = Counter()
+        wrong: Counter[str] = Counter()
+        for verdict, severity, check, n in tallies:
+            verdicts[verdict] += n
+            severities[severity] += n
+            checks[check] += n
+            if verdict == "discrepancy":
+                wrong[severity] += n
+        return self.model_copy(
+            update={
+                "findings": sum(verdicts.values()),
+                "by_verdict": _ordered(verdicts, VERDICT_ORDER),
+                "by_severity": _ordered(severities, SEVERITY_ORDER),
+                "by_check": dict(sorted(checks.items())),
+                "discrepancies_by_severity": _ordered(wrong, SEVERITY_ORDER),
+            }
+        )
+
+
 class RunInfo(Record):
     """Metadata of one run of the pipeline, written at the head of ``findings.json``."""
 
@@ -145,7 +168,7 @@ def compare_runs(
     """
     if previous_findings is None:
         return [], []
-    current = {f.id: f for f in findings if f.verdict == "discrepancy"}
+    current = {f.id for f in findings if f.verdict == "discrepancy"}
     previous = {f.id: f for f in previous_findings if f.verdict == "discrepancy"}
     new_ids = sorted(set(current) - set(previous))
     resolved = [FindingSummary.of(previous[fid]) for fid in sorted(set(previous) - set(current))]

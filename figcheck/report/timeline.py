@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from figcheck.records import Claim, DateValue, Finding
 from figcheck.report.run import DocumentInfo
+from figcheck.report.sources import Sources
 
 TIMELINE_CHECKS = ("reference", "cross_source")
 
@@ -161,14 +162,12 @@ def source_names(documents: Iterable[DocumentInfo]) -> dict[str, str]:
 def build_timeline(
     findings: Iterable[Finding],
     claims_by_id: Mapping[str, Claim],
-    documents: list[DocumentInfo],
-    colours: Mapping[str, str],
+    sources: Sources,
 ) -> Timeline:
     """One row per event that a ``reference`` or ``cross_source`` finding dates.
 
     Needs the claims themselves (their typed date values); without them the timeline is empty.
     """
-    names = source_names(documents)
     events: dict[str, _Event] = {}
     for finding in findings:
         if finding.check not in TIMELINE_CHECKS:
@@ -221,8 +220,8 @@ def build_timeline(
     top = AXIS_HEIGHT
     for event in kept:
         # The reference and each date get a lane of their own, so equal dates all show.
-        order = {info.doc_id: i for i, info in enumerate(documents)}
-        dated = sorted(event.dates.values(), key=lambda item: (order.get(item[0].doc_id, len(order)), item[1].first))
+        unknown = len(sources)
+        dated = sorted(event.dates.values(), key=lambda item: (_position(sources, item[0].doc_id, unknown), item[1].first))
         first_lane = 1 if event.reference else 0
         lanes = len(dated) + first_lane
         track_height = (lanes - 1) * LANE_GAP + 2 * TRACK_PADDING
@@ -236,8 +235,8 @@ def build_timeline(
             marks.append(
                 TimelineMark(
                     doc_id=claim.doc_id,
-                    source=names.get(claim.doc_id, claim.doc_id),
-                    colour=colours.get(claim.doc_id, "#5A5A5A"),
+                    source=sources.name(claim.doc_id) or claim.doc_id,
+                    colour=sources.colour(claim.doc_id) or "#5A5A5A",
                     claim_text=claim.text,
                     span=span,
                     offset=offset,
@@ -275,8 +274,13 @@ def build_timeline(
         ticks.append(TimelineTick(x, f"+{label}" if show else "", days in (365, 3652, 36524)))
         ticks.append(TimelineTick(x_of(-days), f"−{label}" if show else "", days in (365, 3652, 36524)))
     in_rows = {mark.doc_id for row in rows for mark in row.marks}
-    legend = [(colours.get(info.doc_id, "#5A5A5A"), names[info.doc_id]) for info in documents if info.doc_id in in_rows]
+    legend = [(sources.colour(doc_id) or "#5A5A5A", sources.name(doc_id)) for doc_id in sources.in_order(in_rows)]
     return Timeline(rows=rows, ticks=ticks, legend=legend, height=top + 4, zero_x=zero_x)
+
+
+def _position(sources: Sources, doc_id: str, unknown: int) -> int:
+    position = sources.position(doc_id)
+    return unknown if position is None else position
 
 
 @dataclass

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 from figcheck.records import Claim, ClaimRef, Finding
-from figcheck.report.findings_file import report_order
-from figcheck.report.run import DocumentInfo, FindingSummary, RunInfo, describe_changes
-from figcheck.report.timeline import Timeline, build_timeline, source_names
+from figcheck.report.run import SEVERITY_ORDER, DocumentInfo, FindingSummary, RunInfo, describe_changes
+from figcheck.report.sources import SOURCE_COLOURS, Sources
+from figcheck.report.findings_file import _rank as report_order_rank
+from figcheck.report.store import ReportStore
+from figcheck.report.timeline import TIMELINE_CHECKS, Timeline, build_timeline
 
 SEVERITY_HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
-
-# Colour-blind-safe (Okabe and Ito), one per source in the order the run lists them.
-SOURCE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C6D1F", "#5A5A5A")
 
 
 @dataclass(frozen=True)
@@ -85,23 +85,69 @@ class SourceRow:
     discrepancies: int
 
 
+class FindingViews:
+    """The findings of one verdict (and one check), read from the store in report order each time
+    they are gone through: a report lists every finding without holding them all."""
+
+    def __init__(self, count: int, read: Callable[[], Iterator[FindingView]]) -> None:
+        self._count = count
+        self._read = read
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __iter__(self) -> Iterator[FindingView]:
+        return self._read()
+
+    def __getitem__(self, part: slice) -> list[FindingView]:
+        return list(islice(self._read(), part.start, part.stop, part.step))
+
+
+class SourceRows:
+    """One row per source, made when the rows are gone through."""
+
+    def __init__(self, sources: Sources, claims: Counter[str] | None, discrepancies: Counter[str]) -> None:
+        self._sources = sources
+        self._claims = claims
+        self._discrepancies = discrepancies
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    def __bool__(self) -> bool:
+        return len(self._sources) > 0
+
+    def __iter__(self) -> Iterator[SourceRow]:
+        for position, info in enumerate(self._sources):
+            yield SourceRow(
+                document=info,
+                colour=SOURCE_COLOURS[position % len(SOURCE_COLOURS)],
+                claims=self._claims[info.doc_id] if self._claims is not None else None,
+                discrepancies=self._discrepancies[info.doc_id],
+            )
+
+
 @dataclass
 class ReportView:
     run: RunInfo
     totals: CheckRow
     check_rows: list[CheckRow]
-    sources: list[SourceRow]
+    sources: SourceRows
     discrepancies: list[SeverityGroup]
     consistent: list[CheckGroup]
     unverifiable: list[CheckGroup]
-    new: list[FindingView]
+    new: FindingViews
     resolved: list[FindingSummary]
     timeline: Timeline
-    colours: dict[str, str] = field(default_factory=dict)
-    source_names: dict[str, str] = field(default_factory=dict)
+    source_list: Sources
+    # How many discrepancies cite each source.
+    discrepancy_sources: Counter[str] = field(default_factory=Counter)
     checks: list[tuple[str, str]] = field(default_factory=list)
     # Every finding in report order: discrepancies by severity, then verified, then unverifiable.
-    ordered: list[FindingView] = field(default_factory=list)
+    ordered: FindingViews | None = None
 
     @property
     def changes(self) -> str:
@@ -125,29 +171,67 @@ class ReportView:
         return self.discrepancy_count + self.consistent_count + self.unverifiable_count
 
 
-def build_view(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Claim] | None = None) -> ReportView:
-    findings = sorted(findings, key=report_order)
+def report_store(run: RunInfo, findings: Iterable[Finding] | ReportStore) -> ReportStore:
+    """``findings`` as a store; findings in memory go into one in memory, with the run's sources."""
+    if isinstance(findings, ReportStore):
+        return findings
+    store = ReportStore()
+    store.add_documents(run.documents)
+    store.add_findings(findings)
+    return store
+
+
+def build_view(run: RunInfo, findings: Iterable[Finding] | ReportStore, claims: Iterable[Claim] | None = None) -> ReportView:
+    """The report's content; from a store (a run's), only counts and the findings the timeline
+    draws are held, the findings are read again from the store as each part is written."""
+    store = report_store(run, findings)
     claim_list = list(claims) if claims is not None else None
     claims_by_id = {claim.id: claim for claim in claim_list or ()}
     # Without a previous run nothing can be new, whatever an older findings file says.
     new_ids = set(run.new_finding_ids) if run.previous_run_id else set()
-    documents = _documents(run, findings)
-    colours = {info.doc_id: SOURCE_COLOURS[i % len(SOURCE_COLOURS)] for i, info in enumerate(documents)}
-    by_id = {info.doc_id: info for info in documents}
-    views = [_finding_view(finding, by_id, new_ids) for finding in findings]
 
-    by_verdict = {
-        verdict: [v for v in views if v.finding.verdict == verdict]
-        for verdict in ("discrepancy", "consistent", "unverifiable")
-    }
+    timeline_findings: list[Finding] = []
+    cited: set[str] = set()
+    discrepancy_counts: Counter[str] = Counter()
+    new_count = 0
+    for finding in store.findings():
+        if finding.verdict == "discrepancy":
+            discrepancy_counts.update(list(dict.fromkeys(ref.doc_id for ref in finding.claims)))
+            new_count += finding.id in new_ids
+        if finding.check in TIMELINE_CHECKS:
+            timeline_findings.append(finding)
+        cited.update(ref.doc_id for ref in finding.claims)
+    # The run's sources, plus any a finding cites that the run did not describe.
+    store.add_cited(sorted(doc_id for doc_id in cited if not store.has_document(doc_id)))
+    del cited
+    sources = Sources(store)
+
+    def view_of(finding: Finding) -> FindingView:
+        return _finding_view(finding, sources, new_ids)
+
+    def read(verdict: str | None = None, check: str | None = None, severity: str | None = None,
+             only: set[str] | None = None) -> Callable[[], Iterator[FindingView]]:
+        return lambda: (view_of(finding) for finding in store.findings(verdict=verdict, check=check, severity=severity)
+                        if only is None or finding.id in only)
+
+    tallies = store.tallies()
+    wrong: dict[str, Counter[str]] = {}
+    for verdict, severity, check, n in tallies:
+        if verdict == "discrepancy":
+            wrong.setdefault(severity, Counter())[check] += n
     discrepancies = [
         SeverityGroup(
-            severity, SEVERITY_HEADINGS.get(severity, severity.capitalize()), tuple(_check_groups(group, run))
+            severity,
+            SEVERITY_HEADINGS.get(severity, severity.capitalize()),
+            tuple(
+                CheckGroup(check=check, label=check_label(check), rule=run.check_rules.get(check),
+                           findings=FindingViews(n, read("discrepancy", check, severity)))  # type: ignore[arg-type]
+                for check, n in sorted(wrong[severity].items())
+            ),
         )
-        for severity, group in _group_by(by_verdict["discrepancy"], lambda v: v.finding.severity)
+        for severity in sorted(wrong, key=lambda severity: report_order_rank(severity, SEVERITY_ORDER))
     ]
-
-    rows = _check_rows(findings)
+    rows = _check_rows(tallies)
     totals = CheckRow(
         check="",
         label="All checks",
@@ -158,31 +242,33 @@ def build_view(run: RunInfo, findings: Iterable[Finding], claims: Iterable[Claim
         unverifiable=sum(r.unverifiable for r in rows),
     )
     claim_counts = Counter(claim.doc_id for claim in claim_list) if claim_list is not None else None
-    discrepancy_counts = Counter(doc for v in by_verdict["discrepancy"] for doc in v.doc_ids)
-    sources = [
-        SourceRow(
-            document=info,
-            colour=colours[info.doc_id],
-            claims=claim_counts[info.doc_id] if claim_counts is not None else None,
-            discrepancies=discrepancy_counts[info.doc_id],
-        )
-        for info in documents
-    ]
+
+    def lazy_groups(verdict: str) -> list[CheckGroup]:
+        counts = Counter()
+        for v, _, check, n in tallies:
+            if v == verdict:
+                counts[check] += n
+        return [
+            CheckGroup(check=check, label=check_label(check), rule=run.check_rules.get(check),
+                       findings=FindingViews(counts[check], read(verdict, check)))  # type: ignore[arg-type]
+            for check in sorted(counts)
+        ]
+
     return ReportView(
-        run=run.model_copy(update={"documents": documents}),
+        run=run,
         totals=totals,
         check_rows=rows,
-        sources=sources,
+        sources=SourceRows(sources, claim_counts, discrepancy_counts),
         discrepancies=discrepancies,
-        consistent=_check_groups(by_verdict["consistent"], run),
-        unverifiable=_check_groups(by_verdict["unverifiable"], run),
-        new=[v for v in by_verdict["discrepancy"] if v.is_new],
+        consistent=lazy_groups("consistent"),
+        unverifiable=lazy_groups("unverifiable"),
+        new=FindingViews(new_count, read("discrepancy", only=new_ids)),
         resolved=list(run.resolved_findings),
-        timeline=build_timeline(findings, claims_by_id, documents, colours),
-        colours=colours,
-        source_names=source_names(documents),
+        timeline=build_timeline(timeline_findings, claims_by_id, sources),
+        source_list=sources,
+        discrepancy_sources=discrepancy_counts,
         checks=sorted((row.check, row.label) for row in rows),
-        ordered=views,
+        ordered=FindingViews(sum(n for *_, n in tallies), read()),
     )
 
 
@@ -253,7 +339,7 @@ def format_time(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M %z").strip()
 
 
-def _finding_view(finding: Finding, documents: dict[str, DocumentInfo], new_ids: set[str]) -> FindingView:
+def _finding_view(finding: Finding, sources: Sources, new_ids: set[str]) -> FindingView:
     quotes = []
     # One quote per sentence: a part and its whole in the same sentence are marked together.
     for (doc_id, sentence, sentence_start), refs in _group_by(
@@ -263,43 +349,35 @@ def _finding_view(finding: Finding, documents: dict[str, DocumentInfo], new_ids:
             fragments = quote_fragments(sentence, sentence_start, refs)
         else:
             fragments = tuple(Fragment(ref.text, figure=True) for ref in refs)
-        quotes.append(Quote(document=documents.get(doc_id) or DocumentInfo(doc_id=doc_id), fragments=fragments))
+        quotes.append(Quote(document=sources.info(doc_id) or DocumentInfo(doc_id=doc_id), fragments=fragments))
     doc_ids = tuple(dict.fromkeys(ref.doc_id for ref in finding.claims))
     return FindingView(finding=finding, quotes=tuple(quotes), doc_ids=doc_ids, is_new=finding.id in new_ids)
 
 
-def _check_groups(views: list[FindingView], run: RunInfo) -> list[CheckGroup]:
-    return [
-        CheckGroup(check=check, label=check_label(check), rule=run.check_rules.get(check), findings=tuple(group))
-        for check, group in _group_by(sorted(views, key=lambda v: v.finding.check), lambda v: v.finding.check)
-    ]
-
-
-def _check_rows(findings: list[Finding]) -> list[CheckRow]:
+def _check_rows(tallies: list[tuple[str, str, str, int]]) -> list[CheckRow]:
+    """One row per check from (verdict, severity, check, count) tallies."""
+    discrepancies: dict[str, Counter[str]] = {}
+    verdicts: dict[str, Counter[str]] = {}
+    for verdict, severity, check, n in tallies:
+        verdicts.setdefault(check, Counter())[verdict] += n
+        if verdict == "discrepancy":
+            discrepancies.setdefault(check, Counter())[severity] += n
     rows = []
-    for check, group in _group_by(sorted(findings, key=lambda f: f.check), lambda f: f.check):
-        discrepancies = Counter(f.severity for f in group if f.verdict == "discrepancy")
-        verdicts = Counter(f.verdict for f in group)
+    for check in sorted(verdicts):
+        wrong = discrepancies.get(check, Counter())
         rows.append(
             CheckRow(
                 check=check,
                 label=check_label(check),
-                errors=discrepancies["error"],
-                warnings=discrepancies["warning"],
-                notes=discrepancies["info"],
-                consistent=verdicts["consistent"],
-                unverifiable=verdicts["unverifiable"],
+                errors=wrong["error"],
+                warnings=wrong["warning"],
+                notes=wrong["info"],
+                consistent=verdicts[check]["consistent"],
+                unverifiable=verdicts[check]["unverifiable"],
             )
         )
     # Checks that found something wrong lead, worst first.
     return sorted(rows, key=lambda r: (-r.errors, -r.warnings, -r.notes, r.check))
-
-
-def _documents(run: RunInfo, findings: list[Finding]) -> list[DocumentInfo]:
-    """The run's sources, plus any a finding cites that the run did not describe."""
-    known = {info.doc_id for info in run.documents}
-    extra = sorted({ref.doc_id for f in findings for ref in f.claims} - known)
-    return list(run.documents) + [DocumentInfo(doc_id=doc_id) for doc_id in extra]
 
 
 def _group_by(items, key):
