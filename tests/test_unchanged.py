@@ -126,6 +126,54 @@ def test_a_reused_run_writes_what_rendering_its_results_writes(corpus: Path, tmp
     assert (out / "claims.jsonl").read_bytes() == (tmp_path / "plain" / "latest" / "claims.jsonl").read_bytes()
 
 
+def test_the_last_runs_results_are_taken_from_its_store_with_the_same_summary(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that leaves no copy of its files keeps its report's store; the next, with nothing
+    changed, renders from it (no findings or sources in lists, no reduce) and says what it said."""
+    article = corpus / "blog-all-koreans-fought-to-defend-their-country.txt"
+    article.write_text(article.read_text(encoding="utf-8").replace("three-year-long", "five-year-long"), encoding="utf-8")
+    monkeypatch.setattr(pipeline_run, "SUMMARY_DISCREPANCIES", 0)  # the counts count them all even so
+    calls = Calls(monkeypatch)
+    out = tmp_path / "reports" / "latest"
+    unchanged_dir = tmp_path / "reports" / "cache" / "unchanged"
+    first = run(corpus, out)
+    kept = list(unchanged_dir.glob("*.results.sqlite"))
+    assert len(kept) == 1 and calls.reduced == 1
+    first_files = {name: without_run_fields(out / name) if name == "findings.json" else (out / name).read_bytes()
+                   for name in ("findings.json", "claims.jsonl")}
+    wrong = [f for f in first_files["findings.json"]["findings"] if f["verdict"] == "discrepancy"]
+    assert wrong and first.discrepancies == []
+    summaries = [first]
+    for _ in range(2):
+        calls.reset()
+        summaries.append(run(corpus, out))
+        assert calls.reduced == 0 and calls.read == []
+        assert without_run_fields(out / "findings.json") == first_files["findings.json"]
+        assert (out / "claims.jsonl").read_bytes() == first_files["claims.jsonl"]
+    # Taken by the second run (which keeps a copy of its files instead), not left behind.
+    assert not list(unchanged_dir.glob("*.results.sqlite"))
+    assert not list((tmp_path / "reports").rglob(pipeline_run.SPILL_NAME))
+    for summary in summaries:
+        assert (summary.articles, summary.claims) == (first.articles, first.claims)
+        assert summary.findings_by_check == first.findings_by_check and sum(first.findings_by_check.values()) == len(wrong)
+        assert summary.findings_by_severity == first.findings_by_severity
+        assert summary.discrepancies == []
+
+
+def test_a_damaged_kept_store_is_not_taken(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = Calls(monkeypatch)
+    out = tmp_path / "reports" / "latest"
+    run(corpus, out)
+    first_findings = without_run_fields(out / "findings.json")
+    (kept,) = (tmp_path / "reports" / "cache" / "unchanged").glob("*.results.sqlite")
+    kept.write_bytes(b"not a database at all" * 100)
+    calls.reset()
+    second = run(corpus, out)
+    # Checked from the cache and reduced again, as if nothing had been kept.
+    assert calls.reduced == 1 and second.cached == second.articles
+    assert without_run_fields(out / "findings.json") == first_findings
+
+
 def test_runs_that_share_a_claims_file_keep_it_once(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = Calls(monkeypatch)
     out = tmp_path / "reports" / "latest"

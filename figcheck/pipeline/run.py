@@ -674,6 +674,7 @@ class CorpusRun:
             unchanged.link_or_copy(Path(memo.claims_path), claims)
             stand_ins = unchanged.StandIns(**memo.stand_ins)
             self._fill_in(Path(memo.folder), stand_ins, previous_run_id, datetime.now(UTC))
+            self.store.close()  # empty: the run's folder holds the report's files only
             if self.cache is not None:
                 self.cache.close()
                 self.cache = None
