@@ -3,7 +3,9 @@ written from it in report order, one finding at a time, with only summaries in m
 of writing a report does not grow with the number of sources or findings.
 
 A run keeps it in its own folder (``.report.sqlite``) and removes it before the folder becomes the
-run; a report written from findings in memory uses one in memory."""
+run, or moves it next to the cache for the next run to take as its own if nothing changes
+(``close(keep=...)``, ``reopen``: figcheck.pipeline.unchanged); a report written from findings in
+memory uses one in memory."""
 
 from __future__ import annotations
 
