@@ -1,6 +1,6 @@
 """Scale benchmark of the pipeline on the shared KCNA archive (run by hand, not a test).
 
-    python bench/scale_bench.py [--archive PATH] [--replicas 5] [--parts archive,scaling] [--project DIR]
+    python bench/scale_bench.py [--archive PATH] [--replicas 5] [--parts archive,scaling,unchanged] [--project DIR]
 
 archive: on the 18,876 articles, cold and with nothing changed, the work called directly
 (figcheck.pipeline.check_corpus on every core), `figcheck run` with its own local server (a fresh
@@ -9,7 +9,9 @@ difference. scaling: the archive as it is and replicated --replicas times (new i
 by whole years), cold, on 1 and 2 local workers and on a 2-worker Dask LocalCluster, with the time
 and the peak memory (largest resident set of the run's processes) and the CPU time of the run's
 processes (a running server's own is not counted), and for each the ratios of the replicated
-corpus's figures to the archive's (issue 10: time linear, peak memory at most 1.5 times). --project runs another checkout
+corpus's figures to the archive's (issue 10: time linear, peak memory at most 1.5 times).
+unchanged: the work called directly on the archive, cold and then with nothing changed --repeats
+times, each with the work's own CPU time (imports aside). --project runs another checkout
 of figcheck (for before/after figures). Corpora are written into a temporary directory.
 """
 
@@ -38,13 +40,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Runs a command and reports the largest resident set among it and its descendants.
 _DIRECT = """
-import sys, time
+import os, sys, time
 from pathlib import Path
 from figcheck.pipeline import check_corpus
 def main():
-    started = time.perf_counter()
+    started, times = time.perf_counter(), os.times()
     summary = check_corpus(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), workers=int(sys.argv[4]))
-    print("SECONDS", time.perf_counter() - started, summary.articles, summary.claims, summary.cached)
+    seconds, after = time.perf_counter() - started, os.times()
+    cpu = sum(after[:4]) - sum(times[:4])
+    print("SECONDS", seconds, summary.articles, summary.claims, summary.cached, "WORKCPU", cpu)
 if __name__ == "__main__":
     main()
 """
@@ -80,10 +84,28 @@ def environment(project: Path, **extra: str) -> dict[str, str]:
 
 def direct(project: Path, corpus: Path, out: Path, workers: int) -> tuple[float, float, float]:
     """The work's own wall seconds (imports aside), the peak memory, and the CPU seconds of the
-    process and its workers (imports included)."""
+    process and its workers (imports included); the work's own CPU seconds (imports aside) go
+    to ``last_work_cpu``."""
+    global last_work_cpu
     _, peak, output = timed([sys.executable, "-c", _DIRECT, str(corpus), str(project / "reference_data"), str(out),
                              str(workers)], environment(project))
+    last_work_cpu = float(output.split("WORKCPU", 1)[1].split()[0]) if "WORKCPU" in output else float("nan")
     return float(output.split("SECONDS", 1)[1].split()[0]), peak, pipeline_bench.last_cpu_seconds
+
+
+last_work_cpu = float("nan")
+
+
+def unchanged_part(project: Path, corpus: Path, tmp: Path, workers: int, repeats: int) -> dict:
+    """The work called directly, cold and then with nothing changed ``repeats`` times in a row:
+    the first run after a change keeps what the next ones reuse (figcheck.pipeline.unchanged)."""
+    figures = {}
+    out = tmp / "unchanged" / "latest"
+    for index in range(repeats + 1):
+        label = "cold" if index == 0 else f"nothing changed, run {index}"
+        seconds, peak, cpu = direct(project, corpus, out, workers)
+        figures[f"work, {label} (work CPU {last_work_cpu:.2f} s)"] = (seconds, peak, cpu)
+    return figures
 
 
 def figcheck_run(project: Path, corpus: Path, out: Path, env: dict[str, str], *options: str) -> tuple[float, float, float]:
@@ -150,6 +172,7 @@ def main() -> None:
     parser.add_argument("--parts", default="archive,scaling")
     parser.add_argument("--project", type=Path, default=ROOT, help="the figcheck checkout to measure")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeats", type=int, default=3, help="unchanged: runs with nothing changed after the cold one")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     results = {}
@@ -158,6 +181,10 @@ def main() -> None:
         if "archive" in parts:
             n = write_corpus(args.archive, tmp / "archive")
             results[f"archive ({n} articles)"] = archive_part(args.project, tmp / "archive", tmp / "a", args.workers)
+        if "unchanged" in parts:
+            n = write_corpus(args.archive, tmp / "archive-unchanged")
+            results[f"archive ({n} articles), nothing changed"] = unchanged_part(
+                args.project, tmp / "archive-unchanged", tmp / "u", args.workers, args.repeats)
         if "scaling" in parts:
             n1 = write_corpus(args.archive, tmp / "single")
             single = scaling_part(args.project, tmp / "single", tmp / "s-single")

@@ -126,6 +126,10 @@ def prune_runs(runs_dir: Path, keep: int = DEFAULT_KEEP) -> Pruned:
     if not runs:
         return Pruned([], [])
     protected = _linked_runs(runs_dir) | {runs[-1].path.resolve()}
+    # A file that is also (a hard link) a file of a run kept as written takes no room of its own:
+    # gzipping it would take more. Files shared by runs compacted here are gzipped once.
+    kept_plain = {identity for folder in protected for identity in _file_identities(folder)}
+    packed: dict[tuple[int, int], Path] = {}
     removed, compacted = [], []
     for index, run in enumerate(runs):
         if run.path.resolve() in protected:
@@ -133,9 +137,20 @@ def prune_runs(runs_dir: Path, keep: int = DEFAULT_KEEP) -> Pruned:
         if index < len(runs) - keep:
             shutil.rmtree(run.path)
             removed.append(run.run_id)
-        elif _compact(run.path):
+        elif _compact(run.path, kept_plain, packed):
             compacted.append(run.run_id)
     return Pruned(removed, compacted)
+
+
+def _file_identities(run_dir: Path) -> set[tuple[int, int]]:
+    identities = set()
+    for name in COMPACTED:
+        try:
+            st = os.stat(run_dir / name)
+        except OSError:
+            continue
+        identities.add((st.st_dev, st.st_ino))
+    return identities
 
 
 def diff_runs(old: StoredRun, new: StoredRun) -> RunDiff:
@@ -193,18 +208,42 @@ def _has_findings(run_dir: Path) -> bool:
     return (run_dir / FINDINGS).is_file() or (run_dir / (FINDINGS + ".gz")).is_file()
 
 
-def _compact(run_dir: Path) -> bool:
+def _compact(run_dir: Path, kept_plain: set[tuple[int, int]] | None = None,
+             packed: dict[tuple[int, int], Path] | None = None) -> bool:
     """Gzips the files of ``COMPACTED`` still plain in ``run_dir``; each plain file goes only once
-    its gzipped copy is whole, so an interrupted prune leaves one or the other, never neither."""
+    its gzipped copy is whole, so an interrupted prune leaves one or the other, never neither.
+
+    A file in ``kept_plain`` (by device and inode) is left as it is; one already gzipped in this
+    prune (``packed``) gets a link to that gzipped copy."""
+    kept_plain = kept_plain if kept_plain is not None else set()
+    packed = packed if packed is not None else {}
     done = False
     for name in COMPACTED:
         plain = run_dir / name
         if not plain.is_file() or plain.is_symlink():
             continue
+        st = plain.stat()
+        identity = (st.st_dev, st.st_ino)
+        if identity in kept_plain:
+            continue
         partial = run_dir / f".{name}.gz.part"
-        with plain.open("rb") as source, gzip.open(partial, "wb", compresslevel=6) as target:
-            shutil.copyfileobj(source, target, 1 << 20)
+        partial.unlink(missing_ok=True)
+        if not _link(packed.get(identity), partial):
+            with plain.open("rb") as source, gzip.open(partial, "wb", compresslevel=6) as target:
+                shutil.copyfileobj(source, target, 1 << 20)
         os.replace(partial, run_dir / (name + ".gz"))
+        if st.st_nlink > 1:
+            packed[identity] = run_dir / (name + ".gz")
         plain.unlink()
         done = True
     return done
+
+
+def _link(source: Path | None, target: Path) -> bool:
+    if source is None:
+        return False
+    try:
+        os.link(source, target)
+    except OSError:
+        return False
+    return True

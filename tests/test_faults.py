@@ -63,8 +63,11 @@ def _damage_truncated(path: Path) -> None:
 
 
 def _damage_row(path: Path) -> None:
+    # Every row: the articles' entries, and what the last run left for the next (which, whole,
+    # would spare the next run reading the articles' entries at all).
     with sqlite3.connect(path) as db:
         db.execute("UPDATE article SET entry = '{\"document\": 3'")
+        db.execute("UPDATE memo SET entry = '{\"key\": 3'")
 
 
 @pytest.mark.parametrize("damage", [_damage_random, _damage_truncated, _damage_row], ids=["random-bytes", "truncated", "bad-row"])

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import sqlite3
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,15 +37,30 @@ _RESULT_CODE = ("figcheck/extraction", "figcheck/lexicon", "checkers", "figcheck
                 "figcheck/furniture.py", "figcheck/records.py", "figcheck/reference", "figcheck/linking")
 
 
+# The code that turns the articles' results into a run's files: the corpus-wide reduce and the
+# rendering. A run reused whole (see figcheck.pipeline.unchanged) depends on it as well.
+_OUTPUT_CODE = ("figcheck/pipeline", "figcheck/report", "figcheck/templates", "figcheck/runs.py", "figcheck/files.py")
+
+
 @functools.cache
 def code_version() -> str:
+    return _code_digest(_RESULT_CODE)
+
+
+@functools.cache
+def output_code_version() -> str:
+    """The digest of the code of the results and of the code that writes them into a run's files."""
+    return _code_digest(_RESULT_CODE + _OUTPUT_CODE)
+
+
+def _code_digest(entries: tuple[str, ...]) -> str:
     root = Path(__file__).resolve().parents[2]
     digest = hashlib.sha256()
-    for entry in _RESULT_CODE:
+    for entry in entries:
         path = root / entry
         files = sorted(path.rglob("*")) if path.is_dir() else [path]
         for file in files:
-            if file.suffix in (".py", ".yaml") and file.is_file():
+            if file.suffix in (".py", ".yaml", ".j2", ".js", ".css") and file.is_file():
                 digest.update(str(file.relative_to(root)).encode() + b"\x00" + file.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -80,6 +97,8 @@ class ClaimCache:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("CREATE TABLE IF NOT EXISTS article (key TEXT PRIMARY KEY, entry TEXT NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS file (path TEXT PRIMARY KEY, entry TEXT NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS memo (name TEXT PRIMARY KEY, entry TEXT NOT NULL)")
             db.execute("SELECT key, entry FROM article LIMIT 1").fetchall()
             db.commit()
         except sqlite3.DatabaseError:
@@ -132,6 +151,41 @@ class ClaimCache:
         except sqlite3.DatabaseError as error:
             self._reset(error)
 
+    def files_under(self, prefix: str) -> dict[str, str]:
+        """The ledger rows (see FileLedger) of the paths that start with ``prefix``."""
+        try:
+            rows = self._db.execute("SELECT path, entry FROM file WHERE path >= ? AND path < ?",
+                                    (prefix, prefix + "\U0010ffff")).fetchall()
+        except sqlite3.DatabaseError as error:
+            self._reset(error)
+            return {}
+        return dict(rows)
+
+    def put_file(self, path: str, entry_json: str) -> None:
+        try:
+            self._db.execute("INSERT OR REPLACE INTO file VALUES (?, ?)", (path, entry_json))
+        except sqlite3.DatabaseError as error:
+            self._reset(error)
+
+    def memo(self, name: str) -> str | None:
+        try:
+            row = self._db.execute("SELECT entry FROM memo WHERE name = ?", (name,)).fetchone()
+        except sqlite3.DatabaseError as error:
+            self._reset(error)
+            return None
+        return row[0] if row else None
+
+    def put_memo(self, name: str, entry_json: str | None) -> None:
+        """Stores (or, with None, forgets) a memo, committed at once: it describes files written beside it."""
+        try:
+            if entry_json is None:
+                self._db.execute("DELETE FROM memo WHERE name = ?", (name,))
+            else:
+                self._db.execute("INSERT OR REPLACE INTO memo VALUES (?, ?)", (name, entry_json))
+            self._db.commit()
+        except sqlite3.DatabaseError as error:
+            self._reset(error)
+
     def commit(self) -> None:
         try:
             self._db.commit()
@@ -144,3 +198,53 @@ class ClaimCache:
         if self.damaged_entries:
             self.warn(f"{self.path}: {self.damaged_entries} damaged entries ignored; those articles were checked again")
             self.damaged_entries = 0
+
+
+# A file changed less than this before a run began may change again within the same tick of its
+# file system's clock (two seconds on the coarsest) without its time moving: its stat is not
+# trusted, and it is read and hashed again next time.
+RACY_SECONDS = 2.0
+
+
+def file_signature(path: str | Path) -> str | None:
+    """What ``os.stat`` says of a file that changes when its bytes change: its size, modification
+    and change times (ns), inode and device, as one string; None when it cannot be stat'ed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}.{st.st_dev}"
+
+
+class FileLedger:
+    """What a run knew of each corpus file it read: the file's stat (``file_signature``; for an
+    article, of the article and of its metadata file) with the digest of its bytes, so that the
+    next run takes an unchanged file's digest from its stat without reading it. A file whose stat
+    differs in any way is read and hashed again; a stat taken within ``RACY_SECONDS`` of its
+    file's last change is not recorded. Kept in the claim cache's database, by absolute path."""
+
+    def __init__(self, cache: ClaimCache, corpus: Path) -> None:
+        self.cache = cache
+        self.started_ns = time.time_ns()
+        self._rows = cache.files_under(os.path.abspath(corpus))
+
+    def known(self, path: str, signature: str | None) -> str | None:
+        """What was recorded with ``path`` (an absolute path) if ``signature`` is the one recorded."""
+        row = self._rows.get(path)
+        if row is None or signature is None:
+            return None
+        recorded, _, payload = row.partition("\t")
+        return payload if recorded == signature else None
+
+    def remember(self, path: str, signature: str | None, payload: str) -> None:
+        if signature is None or "None" in signature or self._racy(signature):
+            return
+        self.cache.put_file(path, f"{signature}\t{payload}")
+
+    def _racy(self, signature: str) -> bool:
+        limit = self.started_ns - int(RACY_SECONDS * 1e9)
+        for one in signature.split("/"):
+            _, mtime, ctime, _, _ = one.split(".")
+            if int(mtime) >= limit or int(ctime) >= limit:
+                return True
+        return False

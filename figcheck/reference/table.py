@@ -126,6 +126,13 @@ class ReferenceTable:
 
 
 
+def table_version(folder: Path = DEFAULT_FOLDER) -> str | None:
+    """The version ``ReferenceTable.load(folder)`` would give, without parsing the facts; None
+    when a file cannot be read (loading the table says why)."""
+    texts, problems = _read_texts(Path(folder))
+    return None if problems else _version(texts)
+
+
 def _version(texts: Mapping[Path, str]) -> str:
     digest = hashlib.sha256()
     for path in sorted(texts, key=lambda path: path.name):

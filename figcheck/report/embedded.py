@@ -48,7 +48,6 @@ class PageData:
     findings: list[dict[str, Any]]  # the first FIRST_PAGE discrepancies
     facts: list[dict[str, Any]]
     checks: dict[str, dict[str, str]]
-    previous: str
     encoded: str
 
 
@@ -80,7 +79,6 @@ def page_data(view: ReportView) -> PageData:
         check: {"label": check_label(check), "rule": view.run.check_rules.get(check) or ""}
         for check, _ in view.checks
     }
-    previous = view.run.previous_run_id or ""
 
     def cards():
         for item in view.ordered or ():
@@ -90,14 +88,16 @@ def page_data(view: ReportView) -> PageData:
             yield entry
 
     def text():
-        # json.dumps of {"documents": [...], "findings": [...], "facts": ..., "checks": ..., "previous": ...}
+        # json.dumps of {"documents": [...], "findings": [...], "facts": ..., "checks": ...}; nothing
+        # of the run's own (its id, times, previous run): a copy of the files reused by a later
+        # run has those filled in, which gzipped data would not allow (figcheck.pipeline.unchanged)
         yield '{"documents":'
         yield from _json_list(document_row(info) for info in sources)
         yield ',"findings":'
         yield from _json_list(cards())
-        yield ',"facts":' + _compact(fact_list) + ',"checks":' + _compact(checks) + ',"previous":' + _compact(previous) + "}"
+        yield ',"facts":' + _compact(fact_list) + ',"checks":' + _compact(checks) + "}"
 
-    return PageData(DocumentRows(sources), first_page, fact_list, checks, previous, encode_pieces(text()))
+    return PageData(DocumentRows(sources), first_page, fact_list, checks, encode_pieces(text()))
 
 
 def _compact(value: Any) -> str:

@@ -3,12 +3,15 @@ written from it in report order, one finding at a time, with only summaries in m
 of writing a report does not grow with the number of sources or findings.
 
 A run keeps it in its own folder (``.report.sqlite``) and removes it before the folder becomes the
-run; a report written from findings in memory uses one in memory."""
+run, or moves it next to the cache for the next run to take as its own if nothing changes
+(``close(keep=...)``, ``reopen``: figcheck.pipeline.unchanged); a report written from findings in
+memory uses one in memory."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -38,19 +41,25 @@ class ReportStore:
     """Sources in the order the run read them, findings in the order they were found; read back
     as many times as the report needs, findings in report order."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, existing: bool = False) -> None:
         self.path = Path(path) if path is not None else None
-        if self.path is not None:
+        if self.path is not None and not existing:
             self.path.unlink(missing_ok=True)
         self._db = sqlite3.connect(str(self.path) if self.path is not None else ":memory:")
         # A scratch file: a crash leaves it in the run's partial folder, which is removed whole.
         self._db.execute("PRAGMA journal_mode=OFF")
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute("PRAGMA cache_size=-8000")  # KiB: SQLite's page cache stays small
-        self._db.executescript(_SCHEMA)
-        self._documents = 0
-        self._cited_only = 0
-        self._findings = 0
+        if existing:
+            documents, cited_only, last = self._db.execute(
+                "SELECT (SELECT COUNT(*) FROM document WHERE cited_only = 0),"
+                " (SELECT COUNT(*) FROM document WHERE cited_only = 1), (SELECT MAX(seq) FROM finding)").fetchone()
+        else:
+            self._db.executescript(_SCHEMA)
+            documents, cited_only, last = 0, 0, None
+        self._documents = documents
+        self._cited_only = cited_only
+        self._findings = last + 1 if last is not None else 0
         self._lookup = lru_cache(maxsize=4096)(self._find_document)
         # In memory, the records themselves are kept (the store orders them): a finding of a
         # subclass keeps its type and its extra fields.
@@ -81,6 +90,11 @@ class ReportStore:
         """A source the run checked, with the key of its results (what the corpus's version digests)."""
         self.add_documents([info])
         self._db.execute("INSERT INTO article VALUES (?, ?)", (info.doc_id, cache_key))
+
+    def article_keys(self) -> Iterator[str]:
+        """The keys of the run's articles in the order they were added."""
+        for (key,) in self._db.cursor().execute("SELECT cache_key FROM article ORDER BY rowid"):
+            yield key
 
     def corpus_digest(self) -> str:
         """A digest of the sorted (id, key) pairs of the run's articles, as
@@ -212,7 +226,21 @@ class ReportStore:
     def _document(self, entry: str) -> DocumentInfo:
         return self._objects[int(entry)] if self._objects is not None else DocumentInfo.model_validate_json(entry)
 
-    def close(self) -> None:
+    @classmethod
+    def reopen(cls, path: Path) -> ReportStore:
+        """A store a run kept (``close(keep=...)``), as that run left it; sqlite3.DatabaseError if
+        it is not one."""
+        if not Path(path).is_file():
+            raise FileNotFoundError(path)
+        return cls(path, existing=True)
+
+    def close(self, *, keep: Path | None = None) -> None:
+        """Closes the store and removes its file, or moves the file to ``keep`` (for ``reopen``)."""
+        if keep is not None:
+            self._db.commit()
         self._db.close()
         if self.path is not None:
-            self.path.unlink(missing_ok=True)
+            if keep is not None:
+                os.replace(self.path, keep)
+            else:
+                self.path.unlink(missing_ok=True)
