@@ -1853,14 +1853,8 @@ def _nth_weekdays(ctx: ExtractionContext) -> list[Mention]:
                 continue
             timex, _ = resolve(ctx, DateParts(month=month_number, tense=_tense(ctx, pos)))
             year = int(timex[:4])
-        n = _NTH[before.group("n").lower()]
-        if n > 0:
-            first = date(year, month_number, 1)
-            day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-        else:
-            last = date(year, month_number, _calendar.monthrange(year, month_number)[1])
-            day = last - timedelta(days=(last.weekday() - weekday) % 7)
-        if day.month != month_number:
+        day = _nth_weekday(year, month_number, weekday, _NTH[before.group("n").lower()])
+        if day is None:
             continue
         parts = DateParts(year=year, month=month_number, day=day.day)
         end = month.end()
@@ -1869,6 +1863,18 @@ def _nth_weekdays(ctx: ExtractionContext) -> list[Mention]:
         mention = _mention(ctx, before.start(), end, parts, 0.75)
         out.append(_from_publication(mention, ctx.published) if month.group("y") is None else mention)
     return out
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date | None:
+    """The ``n``th ``weekday`` (0 = Monday) of a month, the last one for ``n`` < 0; None when the
+    month has no such day ("the fifth Friday" of a month with four)."""
+    if n > 0:
+        first = date(year, month, 1)
+        day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    else:
+        last = date(year, month, _calendar.monthrange(year, month)[1])
+        day = last - timedelta(days=(last.weekday() - weekday) % 7)
+    return day if day.month == month else None
 
 
 _RELATIVE_MONTH = regex.compile(r"(?P<which>(?i:this|next|last|the\s+current))\s+(?i:month)\b")
@@ -1885,14 +1891,8 @@ def _nth_weekday_of_relative_month(ctx: ExtractionContext, m: regex.Match, befor
     year, month_number = divmod(index, 12)
     month_number += 1
     weekday = _weekday(ctx, m.group("wd"))
-    n = _NTH[before.group("n").lower()]
-    if n > 0:
-        first = date(year, month_number, 1)
-        day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-    else:
-        last = date(year, month_number, _calendar.monthrange(year, month_number)[1])
-        day = last - timedelta(days=(last.weekday() - weekday) % 7)
-    if day.month != month_number:
+    day = _nth_weekday(year, month_number, weekday, _NTH[before.group("n").lower()])
+    if day is None:
         return None
     mention = _mention(ctx, before.start(), month.end(), DateParts(year=year, month=month_number, day=day.day), 0.7)
     return _from_publication(mention, pub)
@@ -1918,8 +1918,9 @@ def _nth_weekday_of_publication_month(ctx: ExtractionContext, m: regex.Match, be
     index = pub.year * 12 + pub.month - 1
     for _ in range(2):
         year, month = divmod(index, 12)
-        first = date(year, month + 1, 1)
-        day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+        day = _nth_weekday(year, month + 1, weekday, n)
+        if day is None:
+            return None  # "the fifth Friday" of a month with four
         if tense == "future" and day < pub:
             index += 1
         elif tense == "past" and day > pub:
