@@ -371,7 +371,7 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
             continue  # "the Friday Mosque", "Black Friday", "the Sunday Times"
         # "will go back this Friday", "talks are set for Friday": the clause's tense, as for a
         # day alone ("set for the 20th"); "last Friday" stays behind whatever the tense.
-        forward = pre in ("next", "coming") or (pre not in ("last", "previous", "past") and _tense(ctx, pos) == "future")
+        forward = pre in ("next", "coming") or (pre not in ("last", "previous", "past") and _speaks_ahead(ctx, pos))
         parts = DateParts(weekday=_weekday(ctx, m.group("wd")), relative=pre or "weekday", forward=forward)
         start = before.start() if pre in ("last", "next", "this", "coming", "previous") else pos
         out.append(_mention(ctx, start, m.end(), parts, 0.8))
@@ -1419,10 +1419,15 @@ _PROSPECTIVE = regex.compile(r"(?i:\bto\s+be\s+\w+|(?<!\bwith\s+)\bdue|\bschedul
 _PAST_AUXILIARIES = frozenset("was were had has have did".split())
 
 
+def _speaks_ahead(ctx: ExtractionContext, pos: int) -> bool:
+    """Whether ``_tense`` at ``pos`` is "future", without reading the clause for a past."""
+    return _future_clause(ctx, pos) or bool(_PROSPECTIVE.search(ctx.text, max(0, pos - 40), pos))
+
+
 def _tense(ctx: ExtractionContext, pos: int) -> str | None:
     """The tense of the clause before ``pos``, when its words say it: "will", "is due" give the
     future; "was", "has", a verb in "-ed" or an irregular past the past."""
-    if _future_clause(ctx, pos) or _PROSPECTIVE.search(ctx.text, max(0, pos - 40), pos):
+    if _speaks_ahead(ctx, pos):
         return "future"
     sentence = ctx.index.sentence_at(pos)
     for word in words_before(ctx.text, pos, sentence.start, 20):
