@@ -1450,8 +1450,15 @@ def _future_clause(ctx: ExtractionContext, pos: int) -> bool:
         return True
     sentence = ctx.index.sentence_at(pos)
     if not ctx.text[sentence.start : left].strip(" \"“(") and ctx.text[right : right + 1] == ",":
-        return bool(future.search(ctx.text, right, min(sentence.end, right + 60)))
+        cue = future.search(ctx.text, right, min(sentence.end, right + 60))
+        # "On Friday, the president said he will resign": a future reported in a past clause
+        # leaves the fronted day in the past.
+        return cue is not None and not _REPORTED_PAST.search(ctx.text, right, cue.start())
     return False
+
+
+# A verb of the past before a future cue in the clause a fronted day opens: the cue is reported.
+_REPORTED_PAST = regex.compile(r"\b(?:said|told|announced|stated|declared|warned|added|was|were|had|did|[a-z]{3,}ed)\b")
 
 
 def _valid_day(parts: DateParts) -> bool:
