@@ -265,8 +265,11 @@ def elapsed_interval(value) -> tuple[float, float] | None:
 
 
 def describe_years(years: float) -> str:
-    """3.09 → "3 years 1 month"."""
+    """3.09 → "3 years 1 month"; a span under two months in days: 0.019 → "7 days"."""
     sign = "-" if years < 0 else ""
+    days = round(abs(years) * DAYS_PER_YEAR)
+    if days < 60:
+        return f"{sign}{days} day{'s' if days != 1 else ''}"
     months_total = round(abs(years) * 12)
     y, m = divmod(months_total, 12)
     parts = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from checkers.base import (
     Article,
+    DAYS_PER_YEAR,
     CheckContext,
     date_bounds,
     describe_years,
@@ -50,12 +51,19 @@ def _compare(duration: Claim, value: DurationValue, target: Claim) -> object:
                        "year to count its length from.",
                        [duration, target])
     least, most = span_years(start, end)
+    to_the_day = abs(most - least) < 1 / 365
+    # Days are counted both ways people count them: "the three-day festival (July 1-3)" counts
+    # the last day too, "a two-day stay from July 1 to July 3" does not.
+    most += 1 / DAYS_PER_YEAR
     unit = 1.0 if value.timex.endswith("Y") else (stated or low_stated or 1.0) * 0.1
     lo, hi = stated_interval(stated or low_stated, value.qualifier, low_stated, high_stated, rounding=0.5 * unit)
-    actual = (
-        describe_years(least) if abs(most - least) < 1 / 365 else f"between {describe_years(least)} and {describe_years(most)}"
-    )
-    precise = abs(most - least) < 1 / 12
+    if to_the_day and least < 60 / DAYS_PER_YEAR:
+        actual = f"{describe_years(most)}, counting the first and last day"
+    elif to_the_day:
+        actual = describe_years(least)
+    else:
+        actual = f"between {describe_years(least)} and {describe_years(most)}"
+    precise = to_the_day or abs(most - least) < 1 / 12
     if most >= lo and least <= hi:
         return finding(NAME, "consistent", "info",
                        f"{duration.text} {duration.subject}: {target.text} spans {actual}: consistent.",
@@ -76,6 +84,11 @@ EXAMPLES = [
             expect=[("consistent", "info")], note="2 years 2 months rounds to two years"),
     example("The 10-day festival (from July 1 to July 3, 2019) drew crowds.",
             expect=[("discrepancy", "error")]),
+    example("The three-day festival (July 1-3, 2019) drew crowds.", expect=[("consistent", "info")],
+            note="the last day counts: July 1, 2 and 3 are three days"),
+    example("The seven-day fair (from May 3 to May 9, 2019) drew crowds.", expect=[("consistent", "info")]),
+    example("The three-day fair (from May 3 to May 9, 2019) drew crowds.", expect=[("discrepancy", "error")],
+            spans=("three-day",)),
     example("He led the 20-year-long struggle and the Korean War (June 25, 1950-July 27, 1953).",
             expect=[], note="the range dates the war, not the struggle"),
     example("The city finished the six-year renovation of the port, which ran from 2001 to 2003.",
