@@ -16,7 +16,7 @@ from checkers.base import (
     span_years,
     stated_interval,
 )
-from figcheck.records import Claim, DateRangeValue, DurationValue, Finding
+from figcheck.records import Claim, DateRangeValue, DateValue, DurationValue, Finding
 
 NAME = "duration_vs_range"
 
@@ -32,24 +32,42 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         if value.anchor is not None or claim.context == "age":
             continue
         target = context.links.range_of(claim, ranges)
-        if target is None:
+        if target is not None:
+            rng = target.value
+            assert isinstance(rng, DateRangeValue)
+            findings.append(_compare(claim, value, rng.start_timex, rng.end_timex, target.text, [claim, target]))
             continue
-        findings.append(_compare(claim, value, target))
+        told = context.links.run_of(claim)
+        if told is not None:
+            first, last = told
+            label = f"{first.text} to {last.text}"
+            findings.append(_compare(claim, value, _year_of(first, last), last.value.timex, label, [claim, first, last]))
     return findings
 
 
-def _compare(duration: Claim, value: DurationValue, target: Claim) -> object:
-    rng = target.value
-    assert isinstance(rng, DateRangeValue)
-    start, end = date_bounds(rng.start_timex), date_bounds(rng.end_timex)
+def _year_of(first: Claim, last: Claim) -> str:
+    """The first day's date, in the last day's year when only the last says its year ("began on
+    June 1 and ended on June 5, 2001")."""
+    start, end = first.value, last.value
+    assert isinstance(start, DateValue) and isinstance(end, DateValue)
+    if start.calendar_year is None and end.calendar_year is not None and len(start.timex) == 10 \
+            and len(end.timex) == 10 and start.timex[5:] <= end.timex[5:]:
+        return f"{end.timex[:4]}{start.timex[4:]}"
+    return start.timex
+
+
+def _compare(duration: Claim, value: DurationValue, start_timex: str, end_timex: str, label: str,
+             claims: list[Claim]) -> object:
+    target_text = label
+    start, end = date_bounds(start_timex), date_bounds(end_timex)
     stated = duration_years(value.timex)
     low_stated = duration_years(value.low_timex)
     high_stated = duration_years(value.high_timex)
     if start is None or end is None or (stated is None and low_stated is None):
         return finding(NAME, "unverifiable", "info",
-                       f"{duration.text} {duration.subject}: unverifiable, because the range {target.text} gives no "
+                       f"{duration.text} {duration.subject}: unverifiable, because the range {target_text} gives no "
                        "year to count its length from.",
-                       [duration, target])
+                       claims)
     least, most = span_years(start, end)
     to_the_day = abs(most - least) < 1 / 365
     # Days are counted both ways people count them: "the three-day festival (July 1-3)" counts
@@ -66,11 +84,11 @@ def _compare(duration: Claim, value: DurationValue, target: Claim) -> object:
     precise = to_the_day or abs(most - least) < 1 / 12
     if most >= lo and least <= hi:
         return finding(NAME, "consistent", "info",
-                       f"{duration.text} {duration.subject}: {target.text} spans {actual}: consistent.",
-                       [duration, target])
+                       f"{duration.text} {duration.subject}: {target_text} spans {actual}: consistent.",
+                       claims)
     return finding(NAME, "discrepancy", "error" if precise else "warning",
-                   f"{duration.text} {duration.subject}, but {target.text} spans {actual}.",
-                   [duration, target], expected=actual, observed=duration.text)
+                   f"{duration.text} {duration.subject}, but {target_text} spans {actual}.",
+                   claims, expected=actual, observed=duration.text)
 
 
 EXAMPLES = [
@@ -100,4 +118,13 @@ EXAMPLES = [
             expect=[("discrepancy", "warning")], spans=("four-year",)),
     example("The ten-year plan that followed the famine of 1959-1961 rebuilt the farms.",
             expect=[], note="'followed' does not say when the plan ran"),
+    example("The 10-day harvest fair opened on Friday, August 3, with a parade of 40 wagons, and runs until "
+            "Thursday, August 9.", published="2012-08-03", expect=[("discrepancy", "error")], spans=("10-day",),
+            note="the sentence tells the first and the last day: seven days"),
+    example("The seven-day harvest fair opened on Friday, August 3, with a parade of 40 wagons, and runs until "
+            "Thursday, August 9.", published="2012-08-03", expect=[("consistent", "info")]),
+    example("The five-day congress of the union, which began on June 1 and ended on June 5, 2001, elected a chairman.",
+            expect=[("consistent", "info")], note="the first day takes the last day's year"),
+    example("The five-day congress opened on June 1, and the exhibition beside it closed on June 20.",
+            expect=[], note="the end belongs to another subject"),
 ]

@@ -271,6 +271,50 @@ def range_of(duration: Claim, ranges: list[Claim], sentence: Sentence) -> Claim 
     return min(same, key=lambda r: abs(r.start - duration.start)) if same else None
 
 
+# A length's own noun phrase told with the day it started and the day it ends: "the 10-day
+# festival opened on Friday, August 3, ... and runs until Thursday, August 9", "the 13-day feast,
+# which began on June 1 and ends on June 13". The noun phrase is at most six words (an "of"
+# phrase among them) and the start comes before any other figure; the end is a verb of ending or
+# lasting with its own date, later in the same sentence.
+_STARTED_ON = re.compile(
+    r"(?:\s+(?!(?:and|or|but|with)\b)[\w'’-]+){0,6}?\s*,?\s*(?:(?:which|that)\s+)?(?:(?:was|were|is|are|has\s+been|had\s+been)\s+)?"
+    r"(?:opened|opens|began|begins|started|starts|kicked\s+off|kicks\s+off|got\s+under\s*way|gets\s+under\s*way|"
+    r"convened|opened\s+its\s+doors)\s+(?:on\s+)?(?=\S)",
+    re.IGNORECASE,
+)
+_ENDS_ON = re.compile(
+    r"(?:\band\s+|,\s*)(?:(?:will|is\s+to|is\s+due\s+to)\s+)?"
+    r"(?:runs?|ran|lasts?|lasted|continues|continued|ends?|ended|closes?|closed|finish(?:es)?|finished|concludes?|concluded|"
+    r"goes\s+on|went\s+on)\s+(?:until|till|through|to|on)\s+$",
+    re.IGNORECASE,
+)
+
+
+def run_of(duration: Claim, sentence: Sentence) -> tuple[Claim, Claim] | None:
+    """The first and last day of what a stated length measures, when its sentence tells when it
+    started and when it ends (see ``_STARTED_ON``): the two date claims, or None."""
+    rest = sentence.after(duration, 160)
+    began = _STARTED_ON.match(rest)
+    if not began:
+        return None
+    at = duration.end + began.end()
+    following = sentence.claims_between(duration.end, sentence.start + len(sentence.text))
+    first = next((c for c in following if c.end > duration.end), None)
+    if first is None or first.kind != "date" or not at <= first.start <= at + 10:
+        return None
+    gap = sentence.text[at - sentence.start : first.start - sentence.start]
+    if gap.strip(" ,") and not re.fullmatch(r"[A-Z][a-z]+day,?\s*", gap):
+        return None
+    for last in following:
+        if last.start <= first.end or last.kind != "date":
+            continue
+        between = sentence.text[first.end - sentence.start : last.start - sentence.start]
+        if _ENDS_ON.search(re.sub(r"[A-Z][a-z]+day,?\s*$", "", between)):
+            return first, last
+        return None
+    return None
+
+
 # --- the event an event phrase names -------------------------------------------------------
 
 # A relative clause tells more about the event's thing, it does not name the event: "the

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from figcheck.linking.about import TEMPORAL_CLAUSE, DateAbout, date_about, event_named, event_word_fits, range_of, whole_of
+from figcheck.linking.about import TEMPORAL_CLAUSE, DateAbout, date_about, event_named, event_word_fits, range_of, run_of, whole_of
 from figcheck.linking.quantity import QuantityLink, same_quantity
 from figcheck.linking.sentences import Sentences
 from figcheck.linking.time_frame import SpokenYears, TimeFrame, date_tense, elapsed_until, frame_of, spoken_years
@@ -56,6 +56,11 @@ class ArticleLinks:
     def range_of(self, duration: Claim, ranges: list[Claim]) -> Claim | None:
         """The date range a stated length measures (see ``about.range_of``)."""
         return range_of(duration, ranges, self.sentences.of(duration))
+
+    def run_of(self, duration: Claim) -> tuple[Claim, Claim] | None:
+        """The dates a stated length's sentence gives for its start and its end (see
+        ``about.run_of``)."""
+        return run_of(duration, self.sentences.of(duration))
 
     def apposed_date(self, claim: Claim) -> Claim | None:
         """The date set right beside a figure, a comma apart: "founded in 1952, 35 years ago"."""
