@@ -25,7 +25,7 @@ def _month_day() -> re.Pattern[str]:
                       re.IGNORECASE)
 
 
-_DASH = re.compile(r"--|—|–")
+_DASH = re.compile(r"--|—|–|(?<=\s)-(?=\s)")
 _HEAD_CHARS = 2000  # a dateline opens the story: the page's header comes before it at most
 
 
@@ -132,6 +132,11 @@ EXAMPLES = [
             published="2009-11-30", expect=[]),
     example("A national meeting was held on Sept. 11 in the capital.", published="2011-09-12", expect=[],
             note="no dateline: nothing to compare with"),
+    example("Lisbon Festival Draws Crowds\n\n    LISBON, June 3 - Crowds filled the old quarters\n"
+            "for the festival, which began on June 1 and ends on June 13.\n    The main parade went\n"
+            "down the avenue on June 9, watched by thousands of people.",
+            published="1979-06-04", expect=[("discrepancy", "warning")], spans=("June 9",),
+            note="a dateline in copy wrapped at a narrow width, under its headline; 'ends on' looks ahead"),
     example("Pyongyang, September 5 (KCNA) -- The delegation arrived here on Monday.",
             published="2011-09-12", expect=[], note="a weekday is read against publication, not the dateline"),
 ]

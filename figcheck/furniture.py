@@ -342,6 +342,10 @@ def find_furniture(text: str) -> list[Span]:
     return read_page(text).furniture
 
 
+# How many of a page's first lines may hold a dateline that does not open a paragraph of prose.
+_DATELINE_LINES = 4
+
+
 def read_page(text: str) -> PageLayout:
     """Reads a page's layout: its furniture, the dateline, the stamps and headline lines in
     its header."""
@@ -379,6 +383,22 @@ def read_page(text: str) -> PageLayout:
 
     partial: list[tuple[int, int]] = []
     dateline = _dateline(lines[body], patterns) if body is not None else None
+    if dateline is None:
+        # Copy wrapped at a narrow width opens with a dateline line too short to count as prose
+        # ("    LISBON, June 3 - Hundreds of thousands of people"): a dated dateline among the
+        # first lines of the header is the story's.
+        tried = 0
+        for index in range(header_end):
+            if marked[index]:
+                continue
+            tried += 1
+            if tried > _DATELINE_LINES:
+                break
+            if lines[index].text[:1].isupper():
+                dateline = _dateline(lines[index], patterns)
+                if dateline is not None and dateline.day is not None:
+                    break
+                dateline = None
     if dateline is not None:
         partial.append((dateline.start, dateline.end))
 

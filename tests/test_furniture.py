@@ -108,6 +108,15 @@ def test_a_dateline_prefix_is_furniture_but_the_sentence_after_it_is_not() -> No
     assert not touched(spans, dash_end, len(page))
 
 
+def test_a_dateline_opening_copy_wrapped_at_a_narrow_width_is_read_under_the_headline() -> None:
+    page = ("Festival Draws Crowds\n\n    LISBON, June 3 - Hundreds of thousands of people\nfilled the "
+            "narrow streets of the old quarters\nfor the city's festival of Saint Anthony.")
+    dateline = read_page(page).dateline
+    assert dateline is not None and (dateline.place, dateline.month, dateline.day) == ("Lisbon", 6, 3)
+    assert read_page("Festival Draws Crowds\n\n    Hundreds of thousands of people\nfilled the narrow "
+                     "streets of the old quarters\nfor the city's festival.").dateline is None
+
+
 # (page, a part of its article that must not be furniture)
 BODY_CASES = [
     ("Floods Hit the Valley\n\n" + BODY, "Floods Hit the Valley"),

@@ -173,6 +173,10 @@ _FUTURE = re.compile(r"\b(?:will|shall|would|going to|plans?|planned|scheduled|s
 _PROSPECTIVE = re.compile(r"\b(?:to|for|before|\w+ing)\b", re.IGNORECASE)
 # A present or future passive ("is completed in 2025") speaks of what is still to be.
 _PRESENT_PASSIVE = re.compile(r"\b(?:is|are|will be|be) \w+ed\b", re.IGNORECASE)
+# A present tense of schedule right before the date ("the festival ... ends on June 13", "the
+# fair opens on Friday") speaks of what is still to come.
+_SCHEDULED = re.compile(r"\b(?:ends|opens|closes|begins|starts|resumes|expires|finishes|concludes|falls)\s+(?:on|in)\s*$",
+                        re.IGNORECASE)
 _TIME_OF_YEAR = re.compile(r"(?i)\s*\bthe\s+(?:year|end\s+of|spring\s+of|summer\s+of|autumn\s+of|winter\s+of)\s*$")
 _AGENT = re.compile(r"(?i)^\s*by\b.*?(?=\b(?:on|in|at)\s*$)")
 _DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her)\b", re.IGNORECASE)
@@ -211,7 +215,8 @@ def date_tense(claim: Claim, sentence: Sentence) -> TimeFrame:
     last = past[-1] if past else None
     # Words that look ahead count after the last past verb only: the "meeting" of "a meeting
     # was held on" is a noun, the "preparing" of "was busy preparing for" looks ahead.
-    if _FUTURE.search(lead) or _PRESENT_PASSIVE.search(lead) or _PROSPECTIVE.search(lead[last.end():] if last else lead):
+    if _FUTURE.search(lead) or _PRESENT_PASSIVE.search(lead) or _PROSPECTIVE.search(lead[last.end():] if last else lead) \
+            or _SCHEDULED.search(lead):
         return TimeFrame("forthcoming", (), False, "the words before it look ahead")
     bare = _TIME_OF_YEAR.sub("", lead)[-24:]
     forward = pattern("forward_before_date").search(bare)
