@@ -26,6 +26,10 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         assert isinstance(value, AnniversaryValue)
         frame = links.frame(claim)
         dated = _dated_facts(context, claim)
+        told = links.founding_of(claim) if not dated else None
+        founded = told[0] if told else None
+        if founded is not None:
+            dated = [(int(founded.value.timex[:4]), "", None)]
         if frame.years and frame.years[0] in {year for year, _, _ in dated}:
             frame = _of_publication(frame, frame.years[0], article)
         event_year, label, fact = _event_year(dated, value, frame.years)
@@ -41,6 +45,9 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         falls = event_year + value.ordinal
         reference = fact_ref(fact) if fact else None
         sum_text = f"the {claim.text} of {value.event}: {label} is in {event_year}, so it falls in {event_year} + {value.ordinal} = {falls}"
+        if told is not None:
+            sum_text = (f"the {claim.text}: the article tells the founding (“{told[1]}”), so it falls in "
+                        f"{event_year} + {value.ordinal} = {falls}")
         names_year = falls in links.sentences.of(claim).once(
             "years", lambda c=claim: {int(y) for y in re.findall(r"(?<!\d)\d{4}(?!\d)", c.sentence)})
         of_the_day = frame.kind in ("news", "unknown", "narrated") and article.published
@@ -54,11 +61,12 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
                      else f"the anniversary day, {near.isoformat()}, being {_days_apart(near, article.published)} "
                           "the publication")
             findings.append(finding(NAME, "consistent", "info", f"{sum_text}, {where} ({frame.reason}): consistent.",
-                                    [claim], reference=reference))
+                                    [claim, founded] if founded is not None else [claim], reference=reference))
             continue
         if not frame.years:
             findings.append(finding(NAME, "unverifiable", "info",
-                                    f"{sum_text}; unverifiable, because {frame.reason}.", [claim], reference=reference))
+                                    f"{sum_text}; unverifiable, because {frame.reason}.",
+                                    [claim, founded] if founded is not None else [claim], reference=reference))
             continue
         year = frame.years[0]
         right = year - event_year
@@ -67,10 +75,12 @@ def check(article: Article, context: CheckContext) -> list[Finding]:
         else:
             right_text = ordinal(right)
         preferred = fact is None or fact.rank == "preferred"
-        severity = "error" if frame.certain and preferred else "warning"
+        # A founding the article tells is tied to the anniversary by its noun alone: a warning.
+        severity = "error" if frame.certain and preferred and founded is None else "warning"
         findings.append(finding(NAME, "discrepancy", severity,
                                 f"{sum_text}, but {frame.reason}: the {right_text} anniversary would be right.",
-                                [claim], expected=f"{right_text} anniversary", observed=claim.text, reference=reference))
+                                [claim, founded] if founded is not None else [claim],
+                                expected=f"{right_text} anniversary", observed=claim.text, reference=reference))
     return findings
 
 
@@ -191,4 +201,16 @@ EXAMPLES = [
             published="2023-07-27", expect=[("discrepancy", "warning")], spans=("60th anniversary",)),
     example("The school celebrated the 25th anniversary of its founding.",
             published="2015-04-01", expect=[("unverifiable", "info")]),
+    example("Pupils met on Saturday for a reunion marking the school's 40th anniversary. The school opened its "
+            "doors in September 1958 with 240 pupils.", published="1996-09-23",
+            expect=[("discrepancy", "warning")], spans=("40th anniversary", "September 1958"),
+            note="the article tells the founding of what the anniversary is of: 1958 + 40 is 1998"),
+    example("The museum, founded in 1956, marked its 40th anniversary on Saturday.", published="1996-09-23",
+            expect=[("consistent", "info")]),
+    example("The town marked the 40th anniversary of the museum's founding. The museum was founded in 1958.",
+            published="1996-09-23", expect=[("discrepancy", "warning")], spans=("40th anniversary",)),
+    example("The school marked its 40th anniversary. A new wing was opened in 1958.", published="1996-09-23",
+            expect=[("unverifiable", "info")], note="the wing's opening is not the school's"),
+    example("The club marked its 40th anniversary. The club was founded in 1956, and its rival was founded in 1958.",
+            published="1996-09-23", expect=[("consistent", "info")]),
 ]

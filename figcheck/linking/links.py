@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from figcheck.linking.about import TEMPORAL_CLAUSE, DateAbout, date_about, event_named, event_word_fits, range_of, run_of, whole_of
 from figcheck.linking.quantity import QuantityLink, same_quantity
 from figcheck.linking.sentences import Sentences
+from figcheck.linking.words import words
 from figcheck.linking.time_frame import SpokenYears, TimeFrame, date_tense, elapsed_until, frame_of, spoken_years
 from figcheck.records import AnniversaryValue, Claim, DateValue, DurationValue
 
@@ -23,6 +24,33 @@ if TYPE_CHECKING:
 _TOLD_EVENT = re.compile(
     r"^the\s+(?:[a-z][\w-]*\s+){0,3}?(?P<noun>[a-z][\w-]*)\s+(?:was|were)\s+(?:first\s+)?"
     r"(?P<verb>[a-z]+(?:ed|en)|built|held|won|fought|begun|founded|set\s+up)$",
+    re.IGNORECASE,
+)
+
+
+# A thing's founding told with its date: "The school opened its doors in September 1958", "the
+# museum, founded in 1956,", "the plant, which was built in 1970". The thing is the last word
+# before the verb.
+_FOUNDED = re.compile(
+    r"(?P<owner>[A-Za-z][\w-]*)\s*,?\s+(?:(?:which|that)\s+)?(?:(?:was|were|had\s+been|has\s+been)\s+)?"
+    r"(?:first\s+)?(?:founded|established|set\s+up|opened(?:\s+(?:its|their)\s+doors)?|inaugurated|created|"
+    r"formed|built)\s+(?:in|on)\s+$",
+    re.IGNORECASE,
+)
+# Whose anniversary: "the school's 40th anniversary", or an "of" phrase naming a founding
+# ("of the founding of the school", "of the school's founding") or the thing itself.
+_POSSESSOR = re.compile(r"(?P<owner>[A-Za-z][\w-]*)['’]s\s+$")
+_FOUNDING_OF = re.compile(
+    r"^(?:(?:the\s+)?(?:founding|foundation|establishment|opening|inauguration|creation)\s+of\s+)?"
+    r"(?:(?:the|its|their)\s+)?(?P<owner>[\w\s'’-]+?)(?:['’]s\s+(?:founding|foundation|establishment|opening))?$",
+    re.IGNORECASE,
+)
+_PRONOUNS = frozenset({"its", "their", "it", "they"})
+# "The club marked its 40th anniversary": "its" is the clause's subject's.
+_SUBJECT_ITS = re.compile(
+    r"^\s*(?:the\s+)?(?:[\w'’-]+\s+){0,4}?(?P<owner>[\w'’-]+)\s+(?:(?:has|have|had|will|is|are|was|were)\s+)?"
+    r"(?:marked|marks|mark|marking|celebrated|celebrates|celebrate|celebrating|observed|observes|commemorated|"
+    r"commemorates)\s+(?:its|their)\s+$",
     re.IGNORECASE,
 )
 
@@ -183,6 +211,50 @@ class ArticleLinks:
         if not found or len({c.value.timex for c in found}) > 1:
             return None
         return found[-1]
+
+    def founding_of(self, claim: Claim) -> tuple[Claim, str] | None:
+        """The date the article gives for the founding of what an anniversary is of, when no
+        reference fact dates it: "the school's 40th anniversary" and "The school opened its doors
+        in September 1958". What is founded is matched by its noun ("school"); an anniversary of
+        "its founding" only by a founding told earlier in its own sentence ("The museum, founded
+        in 1956, marked its 40th anniversary"). None when the article does not tell it, or tells
+        two different years. Else the date and the words that tell the founding."""
+        value = claim.value
+        if not isinstance(value, AnniversaryValue):
+            return None
+        sentence = self.sentences.of(claim)
+        possessor = _POSSESSOR.search(sentence.before(claim, 60))
+        owner = None
+        if possessor is not None:
+            owner = possessor.group("owner")
+        elif value.event and not value.event.startswith("("):
+            named = _FOUNDING_OF.match(value.event.strip())
+            owner = words(named.group("owner").split(" of ")[0])[-1:] if named else None
+            owner = owner[0] if owner else None
+            if named and named.group(0).split()[0].lower() in _PRONOUNS:
+                owner = None
+        if owner is not None and owner.lower() in _PRONOUNS:
+            owner = None
+        if owner is None:
+            subject = _SUBJECT_ITS.match(sentence.text[: claim.start - sentence.start])
+            owner = subject.group("owner") if subject else None
+        head = words(owner)[-1] if owner and words(owner) else None
+        found: list[tuple[Claim, str]] = []
+        for other in self.claims:
+            if other.kind != "date" or not isinstance(other.value, DateValue) or other.value.resolved_from \
+                    or other.value.anchor is not None or not other.value.timex[:4].isdigit():
+                continue
+            if head is None and (other.sentence_start != claim.sentence_start or other.start > claim.start):
+                continue
+            before = self.sentences.of(other).before(other, 80)
+            told = _FOUNDED.search(before)
+            if told is None:
+                continue
+            if head is None or words(told.group("owner"))[-1:] == (head,):
+                found.append((other, before[told.start():] + other.text))
+        if not found or len({c.value.timex[:4] for c, _ in found}) > 1:
+            return None
+        return found[0]
 
     # --- one quantity -------------------------------------------------------------------------
 
