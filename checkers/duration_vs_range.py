@@ -118,6 +118,12 @@ EXAMPLES = [
             expect=[("discrepancy", "warning")], spans=("four-year",)),
     example("The ten-year plan that followed the famine of 1959-1961 rebuilt the farms.",
             expect=[], note="'followed' does not say when the plan ran"),
+    example("The two-week tour runs from July 15 to August 28.", published="2019-07-10",
+            expect=[("discrepancy", "error")], spans=("two-week",), note="the clause's own verb of lasting"),
+    example("The three-day conference, held from July 1 to 3, drew 1,200 delegates.", published="2019-07-10",
+            expect=[("consistent", "info")]),
+    example("The ten-day conference, held from July 1 to 3, drew 1,200 delegates.", published="2019-07-10",
+            expect=[("discrepancy", "error")], spans=("ten-day",)),
     example("The 10-day harvest fair opened on Friday, August 3, with a parade of 40 wagons, and runs until "
             "Thursday, August 9.", published="2012-08-03", expect=[("discrepancy", "error")], spans=("10-day",),
             note="the sentence tells the first and the last day: seven days"),

@@ -233,14 +233,17 @@ def is_measure_word(word: str) -> bool:
     return word.lower() in set(load_cues().measure_words)
 
 
-# A relative clause right after the duration's noun phrase (its subject, up to two more words and
-# an "of" phrase) that says when it ran: "the four-year programme which ran from 1984 to 1986", "the two-year strike, which
-# lasted from March 2001 to May 2003". Only verbs of lasting: "the three-year plan that followed the war of 1950-1953"
-# dates something else.
+# A clause right after the duration's noun phrase (its subject, up to two more words and an "of"
+# phrase) that says when it ran: "the four-year programme which ran from 1984 to 1986", "the two-year strike, which
+# lasted from March 2001 to May 2003", "the two-week tour runs from July 15 to July 28", "the three-day conference,
+# held from July 1 to 3". Only verbs of lasting: "the three-year plan that followed the war of 1950-1953" dates
+# something else.
 _RAN_FROM = re.compile(
     r"(?:\s+(?!(?:and|or|but|with|which|that|of|in|at|on)\b)[a-z][\w-]*){0,2}"
-    r"(?:\s+(?:of|in|at|on)\s+[^,;()\d]{1,40}?)?\s*,?\s*(?:which|that)\s+(?:ran|lasted|continued|went\s+on|spanned|stretched|took\s+place|"
-    r"(?:was|were)\s+(?:held|waged|fought|carried\s+out))\s+(?=from\b|between\b|\d)",
+    r"(?:\s+(?:of|in|at|on)\s+[^,;()\d]{1,40}?)?\s*(?:,\s*(?:held|staged|run|fought|waged|scheduled)"
+    r"|,?\s*(?:(?:which|that)\s+)?(?:(?:will\s+)?(?:run|last|continue|go\s+on|span|stretch|take\s+place)|runs|ran|lasts|lasted|"
+    r"continues|continued|went\s+on|goes\s+on|spans|spanned|stretched|takes\s+place|took\s+place|"
+    r"(?:was|were|is|are|will\s+be)\s+(?:held|waged|fought|carried\s+out|scheduled|staged)))\s+(?=from\b|between\b|\d)",
     re.IGNORECASE,
 )
 
