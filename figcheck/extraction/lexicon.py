@@ -68,6 +68,7 @@ class Lexicon(BaseModel):
     vague_amounts: dict[str, int] = Field(default_factory=dict)
     fraction_words: dict[str, int] = Field(default_factory=dict)
     people_verbs: frozenset[str] = frozenset()
+    people_nouns: frozenset[str] = frozenset()
     decade_words: dict[str, int] = Field(default_factory=dict)
 
     @field_validator("months")

@@ -184,7 +184,10 @@ def _listed_whole(ctx: ExtractionContext, counts: list[Mention], part_at: int, a
             return whole
     if nearest is None:
         return None
-    if part_noun is not None and head_noun(nearest.subject) not in (None, part_noun) and not _can_hold(nearest, part):
+    whole_noun = head_noun(nearest.subject)
+    people = ctx.lexicon.people_nouns
+    if part_noun is not None and whole_noun not in (None, part_noun) and not _can_hold(nearest, part) \
+            and not (whole_noun in people and part_noun in people):
         return None
     return nearest
 
