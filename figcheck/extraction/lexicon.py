@@ -69,6 +69,7 @@ class Lexicon(BaseModel):
     fraction_words: dict[str, int] = Field(default_factory=dict)
     people_verbs: frozenset[str] = frozenset()
     people_nouns: frozenset[str] = frozenset()
+    same_things: dict[str, list[str]] = Field(default_factory=dict)
     decade_words: dict[str, int] = Field(default_factory=dict)
 
     @field_validator("months")

@@ -266,9 +266,43 @@ def _link_fronted_partitives(ctx: ExtractionContext, counts: list[Mention], star
         if inside is None:
             part.subject = " ".join(lead.group("what").split())
             part.elliptical = False
+            if lead.start() == 0 and begin == sentence.start:
+                whole = _whole_told_before(ctx, counts, part, lead.group("what"))
+                if whole is not None:
+                    part.part_of = whole
         elif inside.start == lo and not inside.elliptical and _same_measure(inside, part):
             # "Of the 300 passengers": the whole's figure opens the phrase.
             _make_part(part, inside, None)
+
+
+def _whole_told_before(ctx: ExtractionContext, counts: list[Mention], part: Mention, what: str) -> Mention | None:
+    """The whole a partitive that opens its sentence refers back to in the sentence before:
+    "... reported 1,250 new infections on Monday. Of the new cases, 1,420 were recorded in the
+    north." The whole counts the same things (the same noun, or one the lexicon says is the
+    same), and carries every other word of the phrase ("new"); if two counts of the sentence
+    before could be meant, neither is."""
+    words = what.lower().split()
+    noun = head_noun(what)
+    if noun is None:
+        return None
+    nouns = {noun} | set(ctx.lexicon.same_things.get(noun, ()))
+    sentence = ctx.index.sentence_at(part.start)
+    before = sentence.start
+    while before > 0 and ctx.text[before - 1].isspace():
+        before -= 1
+    if before == 0:
+        return None
+    previous = ctx.index.sentence_at(before - 1)  # across a paragraph break too
+    found = []
+    for whole in counts:
+        if whole.start >= previous.end:
+            break
+        if whole.start < previous.start or whole.elliptical or not _same_measure(whole, part):
+            continue
+        subject = (whole.subject or "").lower().split()
+        if head_noun(whole.subject) in nouns and all(w in subject for w in words[:-1]):
+            found.append(whole)
+    return found[0] if len(found) == 1 else None
 
 
 def _same_measure(whole: Mention, part: Mention) -> bool:
