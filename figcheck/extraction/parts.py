@@ -53,6 +53,7 @@ def link_parts(ctx: ExtractionContext, mentions: list[Mention]) -> None:
     text = ctx.text
     starts = [c.start for c in counts]
     _link_fronted_partitives(ctx, counts, starts)
+    _link_of_the_whole(ctx, counts, starts)
     cues = _partitive_cues(text, counts)
     cue_starts = [cue.start() for cue in cues]
     for cue in cues:
@@ -273,6 +274,28 @@ def _link_fronted_partitives(ctx: ExtractionContext, counts: list[Mention], star
         elif inside.start == lo and not inside.elliptical and _same_measure(inside, part):
             # "Of the 300 passengers": the whole's figure opens the phrase.
             _make_part(part, inside, None)
+
+
+# "Ten of the 12 jurors", "some 1,500 of the plant's 2,000 workers", "213 of its 435 seats": a
+# count with no noun of its own, then "of" and a determiner right before the whole's figure.
+_OF_THE = regex.compile(
+    r"[ \t]+(?i:of)[ \t]+(?:(?i:the|its|their|these|those|our|his|her)[ \t]+)?(?:[\w-]+['’]s?[ \t]+)?"
+)
+
+
+def _link_of_the_whole(ctx: ExtractionContext, counts: list[Mention], starts: list[int]) -> None:
+    """Makes a count without a noun a part of the count it is "of": "Ten of the 12 jurors"."""
+    text = ctx.text
+    for at, part in enumerate(counts[:-1]):
+        if not part.elliptical or part.part_of is not None:
+            continue
+        joint = _OF_THE.match(text, part.end, part.end + 40)
+        whole = counts[at + 1]
+        if joint is None or whole.start != joint.end() or whole.elliptical or not _same_measure(whole, part):
+            continue
+        if "'" not in joint.group() and "’" not in joint.group() and joint.group().split()[-1].lower() == "of":
+            continue  # "12 of 20": a score or a ratio as often as a part
+        _make_part(part, whole, None)
 
 
 def _whole_told_before(ctx: ExtractionContext, counts: list[Mention], part: Mention, what: str) -> Mention | None:
