@@ -271,11 +271,14 @@ def _link_fronted_partitives(ctx: ExtractionContext, counts: list[Mention], star
                 whole = _whole_told_before(ctx, counts, part, lead.group("what"))
                 if whole is not None:
                     part.part_of = whole
-        elif inside.start == lo and not inside.elliptical and _same_measure(inside, part):
+        elif (inside.start == lo or _POSSESSOR.fullmatch(text, lo, inside.start)) and not inside.elliptical \
+                and _same_measure(inside, part):
             # "Of the 300 passengers": the whole's figure opens the phrase.
             _make_part(part, inside, None)
 
 
+# "Of the bank's 8,000 staff": an owner before the whole's figure.
+_POSSESSOR = regex.compile(r"[\w-]+['’]s?[ \t]+")
 # "Ten of the 12 jurors", "some 1,500 of the plant's 2,000 workers", "213 of its 435 seats": a
 # count with no noun of its own, then "of" and a determiner right before the whole's figure.
 _OF_THE = regex.compile(
