@@ -232,7 +232,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             continue  # "may", "march", "mar": no month in lower case but "the 4th of march"
         m = p.month_day_year.match(text, pos)
         if m is None:
-            mention = _month_ordinal_word(ctx, pos)
+            mention = _month_ordinal_word(ctx, pos) or _month_joined_day(ctx, pos)
             if mention:
                 out.append(mention)
                 continue
@@ -319,6 +319,10 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
                 out.append(_mention(ctx, wd.start() if wd else m.start(), m.end(), parts, 0.9 if parts.year else 0.75))
         elif length <= 2 and text[pos + length : pos + length + 2].lower() in _DAY_SUFFIXES:
             mention = _day_alone(ctx, pos)
+            if mention:
+                out.append(mention)
+        elif length <= 2 and text[pos + length : pos + length + 1] in ("-", ".") and text[pos + length + 1 : pos + length + 3].strip()[:1].isupper():
+            mention = _day_joined_month(ctx, pos)
             if mention:
                 out.append(mention)
         if length != 4:
@@ -1951,8 +1955,22 @@ def _nth_weekday_of_publication_month(ctx: ExtractionContext, m: regex.Match, be
 # only when one part is over 12 (exclusions.py keeps the others, and page chrome, from being
 # claims); "2015/08/12" year first; "3/2015", "11/2016", "2015-3", "2016-11" a month of a year.
 _NUMERIC_DAY = regex.compile(
-    r"(?<![\p{N}.,/\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|(?<=/\d{1,2}/)\d{2})(?![\p{N}]|[/.\-]\d)"
+    r"(?<![\p{N}.,/\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|(?<=[/\-]\d{1,2}[/\-])\d{2})(?![\p{N}]|[/.\-]\d)"
 )
+# "on 4/22", "since 22/04", "until 13.5": a day and a month with no year, read only after a
+# preposition of time and only when one part is over 12 (so "9/11", "3/4" and "7/2" stay
+# unread). With a dot or a dash ("4.22", "4-22": a decimal, a score, a range) only after "on",
+# "since", "until" or "till"; with a slash also after "before" and "after". "by" is left out:
+# "cut by 13/4" is odds. "24/7" is a phrase, not the 24th of July. Nothing but punctuation or a
+# small word may follow: "on 4-22 shooting" is a tally.
+_NUMERIC_DAY_MONTH = regex.compile(
+    r"(?<![\p{N}.,/\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?![\p{N}%]|[/.\-,:]\d)"
+    r"(?=\s*(?:[.,;:)!?\"”]|$)|\s+(?i:and|or|but|when|while|at|in|as|with|after|before|until|to|through|the|this|next|last)\b)"
+)
+_TIME_PREPOSITION_BEFORE = regex.compile(r"\b(?P<p>(?i:on|since|until|till|before|after))\s+$")
+_SLASH_ONLY_PREPOSITIONS = frozenset({"before", "after"})
+# Dashes join two-digit years only after a preposition of time: "9-18-15" alone is as likely a
+# team's record of wins, losses and ties.
 _NUMERIC_YMD = regex.compile(r"(?<![\p{N}.,/\-])(?P<y>1[89]\d\d|20\d\d)(?P<sep>[/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\p{N}]|[/.\-]\d)")
 _NUMERIC_MONTH_YEAR = regex.compile(r"(?<![\p{N}.,/\-])(?P<m>0?[1-9]|1[0-2])(?P<sep>/)(?P<y>1[89]\d\d|20\d\d)(?![\p{N}]|[/.\-]\d|%)")
 _NUMERIC_YEAR_MONTH = regex.compile(r"(?<![\p{N}.,/\-])(?P<y>1[89]\d\d|20\d\d)(?P<sep>[/\-])(?P<m>0?[1-9]|1[0-2])(?![\p{N}]|[/.\-]\d|%)")
@@ -1976,6 +1994,8 @@ def _numeric_dates(ctx: ExtractionContext, separated: list[tuple[int, int]]) -> 
                 else:
                     continue  # "04/05/2016": the order is the publisher's
                 raw = m.group("y")
+                if len(raw) == 2 and m.group("sep") == "-" and not _TIME_PREPOSITION_BEFORE.search(text, max(0, pos - 8), pos):
+                    continue
                 year = int(raw) if len(raw) == 4 else _two_digit_year(ctx, int(raw))
                 parts = DateParts(year=year, month=month, day=day)
                 if _valid_day(parts):
@@ -1985,6 +2005,10 @@ def _numeric_dates(ctx: ExtractionContext, separated: list[tuple[int, int]]) -> 
             if m:
                 parts = DateParts(year=int(m.group("y")), month=int(m.group("m")))
                 out.append(_mention(ctx, m.start(), m.end(), parts, 0.7))
+                continue
+            mention = _numeric_day_month(ctx, pos)
+            if mention:
+                out.append(mention)
             continue
         if length != 4:
             continue
@@ -2001,6 +2025,28 @@ def _numeric_dates(ctx: ExtractionContext, separated: list[tuple[int, int]]) -> 
                 continue  # "2010-12", "2011/12": a range of years, a season, a financial year
             out.append(_mention(ctx, m.start(), m.end(), DateParts(year=year, month=int(raw)), 0.7))
     return out
+
+
+def _numeric_day_month(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "Talks resume on 4/22", "closed since 22/04": see ``_NUMERIC_DAY_MONTH``."""
+    text = ctx.text
+    m = _NUMERIC_DAY_MONTH.match(text, pos)
+    if m is None or m.group() == "24/7":
+        return None
+    before = _TIME_PREPOSITION_BEFORE.search(text, max(0, pos - 8), pos)
+    if before is None or (m.group("sep") != "/" and before.group("p").lower() in _SLASH_ONLY_PREPOSITIONS):
+        return None
+    a, b = int(m.group("a")), int(m.group("b"))
+    if a > 12 and 1 <= b <= 12:
+        day, month = a, b
+    elif b > 12 and 1 <= a <= 12:
+        day, month = b, a
+    else:
+        return None
+    parts = DateParts(month=month, day=day)
+    if not _valid_day(parts):
+        return None
+    return _mention(ctx, m.start(), m.end(), parts, 0.6)
 
 
 def _two_digit_year(ctx: ExtractionContext, yy: int) -> int:
@@ -2038,6 +2084,55 @@ def _month_ordinal_word(ctx: ExtractionContext, pos: int) -> Mention | None:
     if not day or not _valid_day(parts):
         return None
     return _mention(ctx, pos, m.end(), parts, 0.75 if parts.year else 0.7)
+
+
+# "Jan-1", "Oct/2", "October. 2", "september.16th", "Oct-2, 2016": a capitalised month name (or a
+# full one in lower case but "may", "march" and "august") joined to its day by a dash, a slash or a full stop. After a full stop the day must end the
+# phrase ("in October. 2 people died" is two sentences).
+_JOINED_DAY = regex.compile(
+    r"(?P<sep>[-/]|\.\s?)(?P<d>[12]\d|3[01]|0?[1-9])(?P<suffix>st|nd|rd|th)?(?![\p{N}\p{L}]|[/.\-:]\d)"
+    r"(?:,\s*(?P<y>1[89]\d\d|20\d\d)(?![\p{N}]))?"
+)
+_PHRASE_END = regex.compile(r"\s*(?:[,;:)!?\"”]|\.(?!\d)|$)")
+# "1-Jan", "28-Nov", "16. Nov. 2016": a day joined to a capitalised month name by a dash, or by a
+# full stop and a blank when a year follows (a numbered list item is "16. November elections").
+_DAY_JOINED_MONTH = regex.compile(
+    r"(?<![\p{N}.,/\-])(?P<d>[12]\d|3[01]|0?[1-9])(?:(?P<dash>-)|\.\s)(?P<m>\p{Lu}\p{Ll}{2,8})(?P<stop>\.)?(?![\p{L}\-])"
+    r"(?:,?\s+(?P<y>1[89]\d\d|20\d\d)(?![\p{N}]))?"
+)
+
+
+def _month_joined_day(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "Jan-1", "Oct/2", "October. 2": see ``_JOINED_DAY``."""
+    text = ctx.text
+    word = _word_at(text, pos)
+    month = ctx.lexicon.months.get(word.lower())
+    if month is None or not (word[0].isupper() or word in _UNAMBIGUOUS_MONTHS):
+        return None
+    m = _JOINED_DAY.match(text, pos + len(word))
+    if m is None:
+        return None
+    if m.group("sep").startswith(".") and not (m.group("y") or _PHRASE_END.match(text, m.end())):
+        return None
+    parts = DateParts(year=_int(m.group("y")), month=month, day=int(m.group("d")))
+    if not _valid_day(parts):
+        return None
+    return _mention(ctx, pos, m.end(), parts, 0.8 if parts.year else 0.7)
+
+
+def _day_joined_month(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "1-Jan", "28-Nov", "16. Nov. 2016": see ``_DAY_JOINED_MONTH``."""
+    m = _DAY_JOINED_MONTH.match(ctx.text, pos)
+    if m is None:
+        return None
+    month = ctx.lexicon.months.get(m.group("m").lower())
+    if month is None or (not m.group("dash") and not m.group("y")):
+        return None
+    parts = DateParts(year=_int(m.group("y")), month=month, day=int(m.group("d")))
+    if not _valid_day(parts):
+        return None
+    # "from 1-Jan." ends its sentence: the full stop is the month's only before a year.
+    return _mention(ctx, m.start(), m.end() if parts.year else m.end("m"), parts, 0.8 if parts.year else 0.7)
 
 
 _VERB_AFTER_MAY = frozenset("be have not also well never soon yet only still".split())
