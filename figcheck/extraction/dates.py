@@ -321,6 +321,10 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             mention = _day_alone(ctx, pos)
             if mention:
                 out.append(mention)
+        elif length <= 2 and text[pos - 4 : pos] == "the ":
+            mention = _bare_day(ctx, pos)
+            if mention:
+                out.append(mention)
         elif length <= 2 and text[pos + length : pos + length + 1] in ("-", ".") and text[pos + length + 1 : pos + length + 3].strip()[:1].isupper():
             mention = _day_joined_month(ctx, pos)
             if mention:
@@ -343,6 +347,11 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
         if m:
             parts = _with_juche_year(DateParts(juche_year=int(m.group("jy")), stated_gregorian_year=_int(m.group("jg"))))
             out.append(_mention(ctx, m.start(), m.end(), parts, 0.9))
+    for pos in ctx.triggers.number_words:
+        if text[pos : pos + 3].lower() in ("twe", "thi"):
+            mention = _compound_ordinal_day(ctx, pos)
+            if mention:
+                out.append(mention)
     out.extend(_weeks_of_days(ctx, out))
     out.extend(_decades(ctx, decades))
     out.extend(_numeric_dates(ctx, separated))
@@ -843,17 +852,65 @@ def _day_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     m = _DAY_ALONE.match(ctx.text, pos, min(len(ctx.text), pos + 40))
     if not m:
         return None
-    day = int(m.group("d"))
+    return _day_of_nearby_month(ctx, m.start(), m.end(), int(m.group("d")))
+
+
+# "talks resume on the 27.", "due by the 3", "set for the 27", "on the twenty-second", "on
+# twenty second": a day written without a suffix, or as a compound ordinal word, standing alone.
+# It must end its clause (nothing counted after it: "on the 27 charges"); "for the" takes one
+# only after a verb of scheduling ("prayers were held for the 27" are people). A simple ordinal
+# word alone ("on the second") is left: it is as often the second of something named before.
+_BARE_DAY_BEFORE = regex.compile(
+    r"(?:\b(?i:on|by|until|till|since|before|after)|(?P<plan>\b(?i:set|scheduled|slated|planned|due|fixed|postponed|moved|delayed|rescheduled|put\s+off))\s+(?:\w+\s+){0,2}?(?i:for|to|until|till))\s+(?i:the)\s+$"
+)
+_ORDINAL_ALONE_BEFORE = regex.compile(
+    r"(?:\b(?i:on|by|until|till|since|before|after)(?:\s+(?i:the))?|(?:\b(?i:set|scheduled|slated|planned|due|fixed|postponed|moved|delayed|rescheduled))\s+(?:\w+\s+){0,2}?(?i:for|to|until|till)\s+(?i:the))\s+$"
+)
+_BARE_DAY = regex.compile(r"(?P<d>[12]\d|3[01]|0?[1-9])(?![\p{N}\p{L}]|[.,:/\-]\d|\s*%)")
+_COMPOUND_ORDINAL_DAY = regex.compile(rf"(?i:twenty|thirty)(?:-|\s+)(?i:{alternation(_DAY_ORDINALS)})(?![\p{{L}}\-])|(?i:twentieth|thirtieth)(?![\p{{L}}\-])")
+# What may follow a day alone: the end of a clause, or a word that starts another phrase.
+_CLAUSE_END_AFTER = regex.compile(
+    r"\s*(?:[,;:)!?\"”]|\.(?!\d)|$)|\s+(?i:and|or|but|when|while|at|in|as|with|after|before|until|to|through|of\s+(?:this|next|last|the\s+month))\b"
+)
+
+
+def _bare_day(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "Talks resume on the 27.": see ``_BARE_DAY_BEFORE``."""
+    text = ctx.text
+    if search_back(_BARE_DAY_BEFORE, text, max(0, pos - 40), pos) is None:
+        return None
+    m = _BARE_DAY.match(text, pos)
+    if m is None or not _CLAUSE_END_AFTER.match(text, m.end()):
+        return None
+    return _day_of_nearby_month(ctx, pos, m.end(), int(m.group("d")))
+
+
+def _compound_ordinal_day(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "on the twenty-second", "on twenty second": see ``_BARE_DAY_BEFORE``."""
+    text = ctx.text
+    m = _COMPOUND_ORDINAL_DAY.match(text, pos)
+    if m is None or not _CLAUSE_END_AFTER.match(text, m.end()):
+        return None
+    if search_back(_ORDINAL_ALONE_BEFORE, text, max(0, pos - 40), pos) is None:
+        return None
+    day = ctx.lexicon.ordinal_value(m.group())
+    if not day or day > 31:
+        return None
+    return _day_of_nearby_month(ctx, pos, m.end(), day)
+
+
+def _day_of_nearby_month(ctx: ExtractionContext, start: int, end: int, day: int) -> Mention:
     pub = ctx.published
+    pos = start
     if pub is None:
-        return Mention("date", m.start(), m.end(), DateValue(timex=f"XXXX-XX-{day:02d}"), 0.6)
+        return Mention("date", start, end, DateValue(timex=f"XXXX-XX-{day:02d}"), 0.6)
     tense = _tense(ctx, pos)
     back, ahead = _month_with_day(pub, day, -1), _month_with_day(pub, day, +1)
     if tense == "past" or (tense is None and (pub - back).days <= (ahead - pub).days):
         when = back
     else:
         when = ahead
-    mention = _mention(ctx, m.start(), m.end(), DateParts(year=when.year, month=when.month, day=day), 0.6)
+    mention = _mention(ctx, start, end, DateParts(year=when.year, month=when.month, day=day), 0.6)
     return _from_publication(mention, pub)
 
 
@@ -2066,6 +2123,14 @@ _ORDINAL_WORD_DAY = regex.compile(
 )
 
 
+# "the runoff is on May twenty one.": a day as a compound cardinal after the month, only before
+# punctuation or the end ("in May twenty one were killed" counts people).
+_CARDINAL_WORD_DAY = regex.compile(
+    r"\s+(?P<d>(?i:twenty(?:-|\s+)(?:one|two|three|four|five|six|seven|eight|nine)|thirty(?:-|\s+)one))"
+    r"(?:,\s+(?P<y>1[0-9]{3}|20[0-9]{2})(?![\p{N}]))?(?=\s*(?:[,;:)!?\"”]|\.(?!\d)|$))"
+)
+
+
 def _month_ordinal_word(ctx: ExtractionContext, pos: int) -> Mention | None:
     """ "Jan first", "May twenty-first", "March the third, 2019": a day of the month written
     as an ordinal word after it, ending its phrase ("in January first-time buyers" reads on)."""
@@ -2075,11 +2140,15 @@ def _month_ordinal_word(ctx: ExtractionContext, pos: int) -> Mention | None:
     if month is None:
         return None
     m = _ORDINAL_WORD_DAY.match(text, pos + len(word))
-    if m is None or (text[pos + len(word) : pos + len(word) + 1] == "." and len(word) > 4):
+    if m is None:
+        m = _CARDINAL_WORD_DAY.match(text, pos + len(word))
+        if m is None:
+            return None
+    elif text[pos + len(word) : pos + len(word) + 1] == "." and len(word) > 4:
         return None
     if not _ends_phrase(ctx, m.end()):
         return None
-    day = ctx.lexicon.ordinal_value(m.group("d"))
+    day = _day_value(ctx, m.group("d"))
     parts = DateParts(year=_int(m.group("y")), month=month, day=day)
     if not day or not _valid_day(parts):
         return None
@@ -2143,7 +2212,7 @@ def _ordinal_of_lower_month(ctx: ExtractionContext, pos: int) -> Mention | None:
     after an ordinal day and "of"."""
     text = ctx.text
     if not _of_before(text, pos):
-        return None
+        return _lower_month_the_ordinal(ctx, pos)
     od = date_patterns().ordinal_day_before.search(text, max(0, pos - 60), pos)
     if od is None or od.group("d2"):
         return None
@@ -2159,6 +2228,31 @@ def _ordinal_of_lower_month(ctx: ExtractionContext, pos: int) -> Mention | None:
     if not _valid_day(parts) or not _ends_phrase(ctx, pos + len(word)):
         return None
     return _mention(ctx, od.start("d1") if not od.group("from") else od.start(), pos + len(word), parts, 0.7)
+
+
+# "on may the eleventh.", "by march the 3rd,": a lower-case "may" or "march" is the month also
+# after a preposition of time and before "the" and an ordinal day that ends the clause ("may
+# the best team win", "may the eleventh hour bring..." are the verb).
+_LOWER_MONTH_PREPOSITION = regex.compile(r"\b(?i:on|by|until|till|since|before|after|from)\s+$")
+_THE_ORDINAL_AFTER = regex.compile(
+    rf"\s+the\s+(?P<d>(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)|(?i:(?:twenty|thirty)(?:-|\s+)(?:{_ORDINAL_UNITS})|{_ORDINAL_UNITS}|"
+    r"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth))"
+    r"(?=\s*(?:[,;:)!?\"”]|\.(?!\d)|$))"
+)
+
+
+def _lower_month_the_ordinal(ctx: ExtractionContext, pos: int) -> Mention | None:
+    text = ctx.text
+    word = _word_at(text, pos)
+    if word not in _AMBIGUOUS_MONTHS or not _LOWER_MONTH_PREPOSITION.search(text, max(0, pos - 7), pos):
+        return None
+    m = _THE_ORDINAL_AFTER.match(text, pos + len(word))
+    if m is None:
+        return None
+    parts = DateParts(month=ctx.lexicon.months[word], day=ctx.lexicon.ordinal_value(m.group("d")))
+    if not parts.day or not _valid_day(parts):
+        return None
+    return _mention(ctx, pos, m.end(), parts, 0.65)
 
 
 # --- ranges of days that share a month written once ------------------------------------------
@@ -2268,10 +2362,35 @@ def _shared_month_ranges(ctx: ExtractionContext) -> list[Mention]:
 
 
 # "Friday the 13th", "on Tuesday the 15th": a weekday and a day of the month.
-_THE_DAY_AFTER_WEEKDAY = regex.compile(
-    rf",?\s+(?i:the)\s+(?P<d>(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)|(?i:(?:twenty|thirty)(?:-|\s+)(?:{_ORDINAL_UNITS})|{_ORDINAL_UNITS}|"
-    r"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth))(?![\p{L}\p{N}\-])"
+# "Friday the 13th", "Friday the twenty-first"; after a weekday and "the" a plain number is the
+# day too: "Friday the 13", "Friday the fifteen".
+_CARDINAL_DAY_WORDS = (
+    r"(?:twenty|thirty)(?:-|\s+)(?:one|two|three|four|five|six|seven|eight|nine)|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty"
 )
+_THE_DAY_AFTER_WEEKDAY = regex.compile(
+    rf",?\s+(?i:the)\s+(?P<d>(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)?|(?i:(?:twenty|thirty)(?:-|\s+)(?:{_ORDINAL_UNITS})|{_ORDINAL_UNITS}|"
+    rf"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|{_CARDINAL_DAY_WORDS}))(?![\p{{L}}\p{{N}}\-])"
+)
+
+
+def _day_value(ctx: ExtractionContext, word: str) -> int | None:
+    """A day of the month written "13th", "thirteenth", "13", "thirteen" or "twenty one"."""
+    value = ctx.lexicon.ordinal_value(word)
+    if value is not None:
+        return value
+    if word.isdigit():
+        return int(word)
+    total = 0
+    for part in word.lower().replace("-", " ").split():
+        numbers = ctx.lexicon.number_words
+        if part in numbers.units:
+            total += numbers.units[part]
+        elif part in numbers.tens:
+            total += numbers.tens[part]
+        else:
+            return None
+    return total or None
 
 
 def _weekday_and_day(ctx: ExtractionContext) -> list[Mention]:
@@ -2288,7 +2407,7 @@ def _weekday_and_day(ctx: ExtractionContext) -> list[Mention]:
         after = _THE_DAY_AFTER_WEEKDAY.match(text, m.end()) if m else None
         if after is None or not _ends_phrase(ctx, after.end()):
             continue
-        day = ctx.lexicon.ordinal_value(after.group("d"))
+        day = _day_value(ctx, after.group("d"))
         weekday = _weekday(ctx, m.group("wd"))
         if not day or day > 31:
             continue
