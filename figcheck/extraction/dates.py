@@ -166,7 +166,8 @@ def date_patterns() -> DatePatterns:
             rf"(?<![\p{{L}}\p{{N}},.$#/+'’]|[\p{{L}}\p{{N}}](?<!\b(?i:mid))-)(?P<y>{year})(?P<decade>['’]?s\b)?(?![\p{{N}}%]|[,.:]\d|-\d|\p{{L}})"
         ),
         weekday=regex.compile(rf"(?P<wd>{weekday})(?:\s+(?:morning|afternoon|evening|night))?\b"),
-        weekday_before=regex.compile(rf"(?P<wd>{weekday}),?\s+$"),
+        # "Tuesday, June 23", "Wed, 22 of Jan": a capitalised abbreviation too.
+        weekday_before=regex.compile(rf"(?P<wd>{weekday}|(?<![\p{{L}}.]|(?i:the)\s)(?:Mon|Tues?|Weds?|Thu(?:rs?)?|Fri|Sat|Sun)\.?),?\s+$"),
         relative_before=regex.compile(r"\b(?P<which>(?i:this|last|next|previous|coming|upcoming|current))\s+$"),
         weekday_modifier_before=regex.compile(r"\b(?P<pre>(?i:on|last|next|this|coming|previous))\s+$"),
         year_range=regex.compile(
@@ -359,6 +360,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
     out.extend(_parts_of_years(ctx, codes))
     out.extend(_nth_weekdays(ctx))
     if ctx.published:
+        out.extend(_abbreviated_weekdays(ctx))
         out.extend(_relative_dates(ctx))
         out.extend(_weekends(ctx))
         out.extend(_weekday_and_day(ctx))
@@ -421,6 +423,54 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
             word, start = f"{step.group('how').lower()} {word}", step.start()
         out.append(_mention(ctx, start, pos + len(word.split()[-1]), DateParts(relative=word), 0.5 if word == "today" else 0.75))
     return out
+
+
+# --- abbreviated weekdays: "on Tues.", "next Thur", "from Tue to Thur" ------------------------
+
+_ABBREVIATED_WEEKDAY = regex.compile(r"(?P<wd>Mon|Tues?|Weds?|Thu(?:rs?)?|Fri|Sat|Sun)(?P<stop>\.)?(?![\p{L}\p{N}\-'’])")
+_ABBREVIATION_CUE_BEFORE = regex.compile(
+    r"\b(?P<pre>(?i:on|by|until|till|since|from|between|before|after|last|next|this|coming|previous))\s+$"
+)
+# The second end of a range whose first is a weekday: "from Tue to Thur", "between Mon and Weds".
+_WEEKDAY_RANGE_BEFORE = regex.compile(
+    r"\b(?i:from|between)\s+(?:(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|Mon|Tues?|Weds?|Thu(?:rs?)?|Fri|Sat|Sun)\.?"
+    r"\s*(?:[-–]|\s(?i:to|till|until|through|and)\s)\s*$"
+)
+
+
+def _abbreviated_weekdays(ctx: ExtractionContext) -> list[Mention]:
+    """ "on Tues.", "by Fri", "last Weds", "from Tue to Thur": a weekday abbreviated, read as
+    the full name is (``_relative_dates``), but only after such a word and not before a
+    capitalised word ("on Sun Microsystems", "on Mon State")."""
+    text = ctx.text
+    out: list[Mention] = []
+    abbreviations = ctx.lexicon.weekday_abbreviations
+    for head in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
+        pos = text.find(head)
+        while pos != -1:
+            mention = _abbreviated_weekday(ctx, pos, abbreviations) if not (pos and text[pos - 1].isalnum()) else None
+            if mention:
+                out.append(mention)
+            pos = text.find(head, pos + 3)
+    return out
+
+
+def _abbreviated_weekday(ctx: ExtractionContext, pos: int, abbreviations: dict[str, int]) -> Mention | None:
+    text = ctx.text
+    m = _ABBREVIATED_WEEKDAY.match(text, pos)
+    if m is None:
+        return None
+    before = _ABBREVIATION_CUE_BEFORE.search(text, max(0, pos - 10), pos)
+    if before is None and _WEEKDAY_RANGE_BEFORE.search(text, max(0, pos - 40), pos) is None:
+        return None
+    after = words_after(text, m.end(), min(len(text), m.end() + 30), 1)
+    if after and not m.group("stop") and text[m.end() : after[0].start] == " " and after[0].text[0].isupper():
+        return None  # "on Sun Microsystems", "on Mon State"
+    pre = before.group("pre").lower() if before else ""
+    relative = pre if pre in ("last", "next", "this", "coming", "previous") else ""
+    forward = pre in ("next", "coming") or (pre not in ("last", "previous") and _speaks_ahead(ctx, pos))
+    parts = DateParts(weekday=abbreviations[m.group("wd").lower()], relative=relative or "weekday", forward=forward)
+    return _mention(ctx, before.start() if relative else pos, m.end("wd"), parts, 0.7)
 
 
 # The month a season starts in (the northern hemisphere's, as the TIMEX3 codes have it).
@@ -963,6 +1013,8 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
                 if _valid_day(a) and _valid_day(b):
                     out.append(_range(ctx, od.start(), after.end(), a, b, 0.85))
     out.extend(_shared_month_ranges(ctx))
+    for i, mention in enumerate(out):
+        out[i] = _with_year_in_words_after(ctx, mention)
     ordered = _outermost(dates)
     for a, b in zip(ordered, ordered[1:]):
         joint = p.range_joint.fullmatch(text, a.end, b.start)
@@ -979,6 +1031,10 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
         if pa is None or pb is None or bool(pa.relative) != bool(pb.relative) or pa.anchored or pb.anchored:
             continue
         start = a.start - len(before) + opener.start() if opener else a.start
+        week = _week_of_weekdays(ctx, start, b.end, pa, pb)
+        if week is not None:
+            out.append(week)
+            continue
         mention = _range(ctx, start, b.end, pa, pb, 0.9)
         resolved = getattr(a.value, "resolved_from", None) or getattr(b.value, "resolved_from", None)
         if resolved and not mention.value.resolved_from:
@@ -986,6 +1042,60 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
             mention.value = mention.value.model_copy(update={"resolved_from": resolved})
         out.append(mention)
     return out
+
+
+# "this week from Tue to Thur", "next week between Wednesday and Friday": the days of that week
+# (Monday to Sunday, as an ISO week), not the weekdays nearest the publication.
+_WEEK_BEFORE_RANGE = regex.compile(r"\b(?P<which>(?i:this|next|last))\s+(?i:week),?\s+$")
+_WEEK_STEPS = {"this": 0, "next": 1, "last": -1}
+
+
+def _week_of_weekdays(ctx: ExtractionContext, start: int, end: int, pa: DateParts, pb: DateParts) -> Mention | None:
+    pub = ctx.published
+    if pub is None or pa.weekday is None or pb.weekday is None or pa.month is not None or pb.month is not None:
+        return None
+    if pa.relative != "weekday" or pb.relative != "weekday":
+        return None
+    week = _WEEK_BEFORE_RANGE.search(ctx.text, max(0, start - 12), start)
+    if week is None:
+        return None
+    monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=_WEEK_STEPS[week.group("which").lower()])
+    first = monday + timedelta(days=pa.weekday)
+    last = monday + timedelta(days=pb.weekday)
+    if last <= first:
+        return None
+    a = DateParts(year=first.year, month=first.month, day=first.day)
+    b = DateParts(year=last.year, month=last.month, day=last.day)
+    mention = _range(ctx, week.start(), end, a, b, 0.8)
+    mention.value = mention.value.model_copy(update={"resolved_from": _publication_note(pub)})
+    return mention
+
+
+_YEAR_WORDS_AFTER = regex.compile(r",?\s+(?=(?i:two|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b)")
+
+
+def _with_year_in_words_after(ctx: ExtractionContext, mention: Mention) -> Mention:
+    """ "from 2 to 7 Feb, two thousand and eighteen", "Feb between 2-7 two thousand and
+    eighteen": a range of days of a month placed by the publication takes the year written in
+    words after it."""
+    value = mention.value
+    text = ctx.text
+    if not value.resolved_from or len(value.start_timex) != 10 or value.start_timex[:4] != value.end_timex[:4]:
+        return mention
+    gap = _YEAR_WORDS_AFTER.match(text, mention.end)
+    year = _YEAR_IN_WORDS.match(text, gap.end()) if gap else None
+    if year is None or not _ends_phrase(ctx, year.end()):
+        return mention
+    if year.group("thousand"):
+        number = 2000 + (_words_value(ctx, year.group("rest")) if year.group("rest") else 0)
+    else:
+        lo = year.group("lo").lower()
+        number = _words_value(ctx, year.group("hi")) * 100 + (0 if lo == "hundred" else _words_value(ctx, lo))
+    a = DateParts(number, int(value.start_timex[5:7]), int(value.start_timex[8:10]))
+    b = DateParts(number, int(value.end_timex[5:7]), int(value.end_timex[8:10]))
+    if not (_valid_day(a) and _valid_day(b)):
+        return mention
+    return _range(ctx, mention.start, year.end(), a, b, mention.confidence)
 
 
 def _two_days_run_on(ctx: ExtractionContext, a: Mention, b: Mention) -> bool:
@@ -1542,7 +1652,10 @@ def _month(ctx: ExtractionContext, text: str) -> int:
 
 
 def _weekday(ctx: ExtractionContext, text: str | None) -> int | None:
-    return ctx.lexicon.weekdays[text.lower()] if text else None
+    if not text:
+        return None
+    word = text.rstrip(".").lower()
+    return ctx.lexicon.weekdays.get(word, ctx.lexicon.weekday_abbreviations.get(word))
 
 
 # --- decades, quarters, halves, weekends and periods around the publication -----------------
@@ -2267,7 +2380,7 @@ _DAYS_THEN_MONTH = regex.compile(
 )
 # "November between 19 and 20", "June from 3 to 7".
 _MONTH_THEN_DAYS = regex.compile(
-    rf"\s+(?P<opener>(?i:between|from))\s+(?P<d1>{_DAY_NUMBER})\s+(?P<joint>(?i:and|to|till|until|through))\s+(?P<d2>{_DAY_NUMBER})(?![\p{{N}}:%]|\s*%)"
+    rf"\s+(?P<opener>(?i:between|from))\s+(?P<d1>{_DAY_NUMBER})(?:\s+(?P<joint>(?i:and|to|till|until|through))\s+|\s*(?P<joint>[-–])\s*)(?P<d2>{_DAY_NUMBER})(?![\p{{N}}:%]|\s*%)"
 )
 _RANGE_OPENER_BEFORE = regex.compile(r"\b(?P<opener>(?i:from|between))\s+$")
 _DAY_JOINTS = (" to ", " and ", " till ", " until ", " throug")
@@ -2351,8 +2464,8 @@ def _shared_month_ranges(ctx: ExtractionContext) -> list[Mention]:
         if m is None:
             continue
         joint = m.group("joint").lower()
-        if (m.group("opener").lower() == "between") != (joint == "and"):
-            continue
+        if joint not in ("-", "–") and (m.group("opener").lower() == "between") != (joint == "and"):
+            continue  # "June between 2-7" and "June from 2-7" both name days
         d1, d2 = _day(m.group("d1")), _day(m.group("d2"))
         a, b = DateParts(None, month, d1), DateParts(None, month, d2)
         if d2 <= d1 or not (_valid_day(a) and _valid_day(b)):
