@@ -227,7 +227,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
     out: list[Mention] = []
     for pos in words.get("month", ()):
         if text[pos].islower() and _word_at(text, pos) in _VERB_LIKE_MONTHS:
-            mention = _ordinal_of_lower_month(ctx, pos)
+            mention = _ordinal_of_lower_month(ctx, pos) or _lower_abbreviation_with_day(ctx, pos)
             if mention:
                 out.append(mention)
             continue  # "may", "march", "mar": no month in lower case but "the 4th of march"
@@ -2084,6 +2084,13 @@ def _nth_weekday_of_relative_month(ctx: ExtractionContext, m: regex.Match, befor
     return _from_publication(mention, pub)
 
 
+# Words before a bare ordinal weekday ("go back second Sunday" is dated) that count it instead.
+_ORDINAL_WEEKDAY_COUNTERS = frozenset(
+    "a an every each another one for per this that its their his her our other any no".split()
+) | frozenset({""})
+_IN_A_ROW = regex.compile(r"\s+(?i:in\s+a\s+row|running|straight|in\s+succession)\b")
+
+
 def _nth_weekday_of_publication_month(ctx: ExtractionContext, m: regex.Match, before: regex.Match) -> Mention | None:
     """ "on the second Sunday", "the third Tuesday" with no month: of the publication's month,
     or the month after (before) it when the clause is future (past) and that day has passed
@@ -2094,8 +2101,10 @@ def _nth_weekday_of_publication_month(ctx: ExtractionContext, m: regex.Match, be
     n = _NTH[before.group("n").lower()]
     if pub is None or n < 0 or text[m.end() : m.end() + 1] in ("-", "'", "’") or not _ends_phrase(ctx, m.end()):
         return None
-    if not text[before.start() : before.start("n")].strip() and _word_before(text, before.start()) != "on":
-        return None  # neither "the" nor "on" before the ordinal: "a second Sunday", "every first Monday"
+    if not text[before.start() : before.start("n")].strip() and _word_before(text, before.start()) in _ORDINAL_WEEKDAY_COUNTERS:
+        return None  # "a second Sunday", "every first Monday", "for second Sunday": counted, not dated
+    if _IN_A_ROW.match(text, m.end()):
+        return None  # "the second Sunday in a row"
     sentence = ctx.index.sentence_at(before.start())
     if any(w.group().lower() in _HABIT_WORDS for w in _LETTERS.finditer(text, sentence.start, before.start())):
         return None  # "the fair is held on the third Tuesday": every month's
@@ -2366,6 +2375,28 @@ def _lower_month_the_ordinal(ctx: ExtractionContext, pos: int) -> Mention | None
     if not parts.day or not _valid_day(parts):
         return None
     return _mention(ctx, pos, m.end(), parts, 0.65)
+
+
+# "w/c feb 4", "by oct. 12, 2016": an abbreviated month in lower case is one before a day of the
+# month that ends its phrase ("mar", "may" and "march" stay verbs: "mar 3 games").
+_LOWER_ABBREVIATIONS = frozenset({"jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
+_LOWER_ABBREVIATION_DAY = regex.compile(
+    r"\.?\s+(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\p{N}\p{L}:]|[.,/\-]\d)(?:,\s*(?P<y>1[89]\d\d|20\d\d)(?![\p{N}]))?"
+)
+
+
+def _lower_abbreviation_with_day(ctx: ExtractionContext, pos: int) -> Mention | None:
+    text = ctx.text
+    word = _word_at(text, pos)
+    if word not in _LOWER_ABBREVIATIONS or (pos and text[pos - 1].isalnum()):
+        return None
+    m = _LOWER_ABBREVIATION_DAY.match(text, pos + len(word))
+    if m is None or not _CLAUSE_END_AFTER.match(text, m.end()):
+        return None
+    parts = DateParts(year=_int(m.group("y")), month=ctx.lexicon.months[word], day=int(m.group("d")))
+    if not _valid_day(parts):
+        return None
+    return _mention(ctx, pos, m.end(), parts, 0.7 if parts.year else 0.65)
 
 
 # --- ranges of days that share a month written once ------------------------------------------
