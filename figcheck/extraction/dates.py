@@ -166,8 +166,9 @@ def date_patterns() -> DatePatterns:
             rf"(?<![\p{{L}}\p{{N}},.$#/+'’]|[\p{{L}}\p{{N}}](?<!\b(?i:mid))-)(?P<y>{year})(?P<decade>['’]?s\b)?(?![\p{{N}}%]|[,.:]\d|-\d|\p{{L}})"
         ),
         weekday=regex.compile(rf"(?P<wd>{weekday})(?:\s+(?:morning|afternoon|evening|night))?\b"),
-        # "Tuesday, June 23", "Wed, 22 of Jan": a capitalised abbreviation too.
-        weekday_before=regex.compile(rf"(?P<wd>{weekday}|(?<![\p{{L}}.]|(?i:the)\s)(?:Mon|Tues?|Weds?|Thu(?:rs?)?|Fri|Sat|Sun)\.?),?\s+$"),
+        # "Tuesday, June 23", "Wed, 22 of Jan": a capitalised abbreviation too, with its stop or
+        # comma ("Day of Sun April 15" names a holiday).
+        weekday_before=regex.compile(rf"(?P<wd>{weekday}),?\s+$|(?<![\p{{L}}.]|(?i:the|of)\s)(?P<wd>Mon|Tues?|Weds?|Thu(?:rs?)?|Fri|Sat|Sun)(?:\.,?|,)\s+$"),
         relative_before=regex.compile(r"\b(?P<which>(?i:this|last|next|previous|coming|upcoming|current))\s+$"),
         weekday_modifier_before=regex.compile(r"\b(?P<pre>(?i:on|last|next|this|coming|previous))\s+$"),
         year_range=regex.compile(
