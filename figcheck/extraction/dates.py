@@ -145,7 +145,7 @@ def date_patterns() -> DatePatterns:
     day = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
     # "first" to "thirty-first" (or "thirty first"), "1st" to "31st": a day of the month as an ordinal.
     ordinal_day = rf"(?i:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)|(?:twenty|thirty)(?:-|\s+)(?:{alternation(_DAY_ORDINALS)})|{alternation(_DAY_ORDINALS | _TEEN_ORDINALS)})"
-    day_joint = r"\s*(?:[-–]|\s(?i:to|through|till|until)\s)\s*"
+    day_joint = r"\s*(?:[-–]|\s(?i:to|through|till|until)\s+(?:(?i:the)\s+)?)\s*"
     year = number_patterns().year
     juche = rf"Juche\s+(?P<jy>\d{{1,3}})(?!\d)(?:\s*\((?P<jg>{year})\))?"
     return DatePatterns(
@@ -1014,6 +1014,7 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
                 if _valid_day(a) and _valid_day(b):
                     out.append(_range(ctx, od.start(), after.end(), a, b, 0.85))
     out.extend(_shared_month_ranges(ctx))
+    out.extend(_ranges_of_days_alone(ctx))
     for i, mention in enumerate(out):
         out[i] = _with_year_in_words_after(ctx, mention)
     ordered = _outermost(dates)
@@ -1070,6 +1071,42 @@ def _week_of_weekdays(ctx: ExtractionContext, start: int, end: int, pa: DatePart
     mention = _range(ctx, week.start(), end, a, b, 0.8)
     mention.value = mention.value.model_copy(update={"resolved_from": _publication_note(pub)})
     return mention
+
+
+# "between the 4th and the 9th", "from the 4th to the 9th.": days of a month not named, placed
+# as a day alone is (``_day_alone``); not after a verb of change ("rose from the 4th to the 9th"
+# are ranks), and ending the clause ("of May" after them is the month's, read elsewhere).
+_DAYS_ALONE_RANGE = regex.compile(
+    r"(?P<opener>(?i:from|between))\s+(?i:the)\s+(?P<d1>[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\s+"
+    r"(?P<joint>(?i:to|and|until|till|through))\s+(?:(?i:the)\s+)?(?P<d2>[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\b"
+)
+
+
+def _ranges_of_days_alone(ctx: ExtractionContext) -> list[Mention]:
+    text = ctx.text
+    out: list[Mention] = []
+    for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
+        if length > 2 or text[pos - 4 : pos] != "the " or text[max(0, pos - 9) : pos - 5].lower() not in ("from", "ween"):
+            continue
+        m = _DAYS_ALONE_RANGE.match(text, word_before(text, pos - 4)[0])
+        if m is None or m.start("d1") != pos or not _CLAUSE_END_AFTER.match(text, m.end()):
+            continue
+        if (m.group("opener").lower() == "between") != (m.group("joint").lower() == "and"):
+            continue
+        d1, d2 = int(m.group("d1")), int(m.group("d2"))
+        if d2 <= d1 or _changes_before(ctx, m.start()):
+            continue
+        first = _day_of_nearby_month(ctx, m.start(), m.end(), d1)
+        if ctx.published is None:
+            continue
+        year, month = int(first.value.timex[:4]), int(first.value.timex[5:7])
+        a, b = DateParts(year, month, d1), DateParts(year, month, d2)
+        if not _valid_day(b):
+            continue
+        mention = _range(ctx, m.start(), m.end(), a, b, 0.6)
+        mention.value = mention.value.model_copy(update={"resolved_from": _publication_note(ctx.published)})
+        out.append(mention)
+    return out
 
 
 _YEAR_WORDS_AFTER = regex.compile(r",?\s+(?=(?i:two|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b)")

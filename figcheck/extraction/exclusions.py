@@ -157,7 +157,7 @@ def non_claim_spans(text: str, digit_starts: list[int], digit_lengths: list[int]
             and text[pos - 1] == "-"
             and text[pos - 2].isalpha()
             and text[max(0, pos - 5) : pos].lower() != " mid-"
-            and not _month_before_dash(text, pos - 1)
+            and not _date_before_dash(text, pos - 1)
         ):
             end = pos
             while end < len(text) and text[end].isalnum():
@@ -168,13 +168,19 @@ def non_claim_spans(text: str, digit_starts: list[int], digit_lengths: list[int]
     return sorted(spans)
 
 
-def _month_before_dash(text: str, dash: int) -> bool:
+_DAY_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+
+
+def _date_before_dash(text: str, dash: int) -> bool:
     """Whether the word before the dash at ``dash`` is a capitalised month name ("Jan-1",
-    "Oct-2"): a date, left to the date recognizer, not a number glued to a name."""
+    "Oct-2") or a day with its suffix ("Nov. 7th-9th"): a date, left to the date recognizer,
+    not a number glued to a name."""
     start = dash
     while start > 0 and text[start - 1].isalpha() and dash - start < 10:
         start -= 1
     word = text[start:dash]
+    if start and text[start - 1].isdigit():
+        return word.lower() in _DAY_SUFFIXES
     return word[:1].isupper() and (start == 0 or not text[start - 1].isalnum()) and word.lower() in load_lexicon().months
 
 
