@@ -446,13 +446,11 @@ def _abbreviated_weekdays(ctx: ExtractionContext) -> list[Mention]:
     text = ctx.text
     out: list[Mention] = []
     abbreviations = ctx.lexicon.weekday_abbreviations
-    for head in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
-        pos = text.find(head)
-        while pos != -1:
-            mention = _abbreviated_weekday(ctx, pos, abbreviations) if not (pos and text[pos - 1].isalnum()) else None
+    for pos in ctx.triggers.words.get("weekday_abbreviation", ()):
+        if text[pos].isupper() and text[pos + 1].islower():
+            mention = _abbreviated_weekday(ctx, pos, abbreviations)
             if mention:
                 out.append(mention)
-            pos = text.find(head, pos + 3)
     return out
 
 
