@@ -145,7 +145,7 @@ def date_patterns() -> DatePatterns:
     day = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
     # "first" to "thirty-first" (or "thirty first"), "1st" to "31st": a day of the month as an ordinal.
     ordinal_day = rf"(?i:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)|(?:twenty|thirty)(?:-|\s+)(?:{alternation(_DAY_ORDINALS)})|{alternation(_DAY_ORDINALS | _TEEN_ORDINALS)})"
-    day_joint = r"\s*(?:[-–]|\s(?i:to|through|till|until)\s)\s*"
+    day_joint = r"\s*(?:[-–]|\s(?i:to|through|till|until)\s+(?:(?i:the)\s+)?)\s*"
     year = number_patterns().year
     juche = rf"Juche\s+(?P<jy>\d{{1,3}})(?!\d)(?:\s*\((?P<jg>{year})\))?"
     return DatePatterns(
@@ -166,7 +166,9 @@ def date_patterns() -> DatePatterns:
             rf"(?<![\p{{L}}\p{{N}},.$#/+'’]|[\p{{L}}\p{{N}}](?<!\b(?i:mid))-)(?P<y>{year})(?P<decade>['’]?s\b)?(?![\p{{N}}%]|[,.:]\d|-\d|\p{{L}})"
         ),
         weekday=regex.compile(rf"(?P<wd>{weekday})(?:\s+(?:morning|afternoon|evening|night))?\b"),
-        weekday_before=regex.compile(rf"(?P<wd>{weekday}),?\s+$"),
+        # "Tuesday, June 23", "Wed, 22 of Jan": a capitalised abbreviation too, with its stop or
+        # comma ("Day of Sun April 15" names a holiday).
+        weekday_before=regex.compile(rf"(?P<wd>{weekday}),?\s+$|(?<![\p{{L}}.]|(?i:the|of)\s)(?P<wd>Mon|Tues?|Weds?|Thu(?:rs?)?|Fri|Sat|Sun)(?:\.,?|,)\s+$"),
         relative_before=regex.compile(r"\b(?P<which>(?i:this|last|next|previous|coming|upcoming|current))\s+$"),
         weekday_modifier_before=regex.compile(r"\b(?P<pre>(?i:on|last|next|this|coming|previous))\s+$"),
         year_range=regex.compile(
@@ -226,13 +228,13 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
     out: list[Mention] = []
     for pos in words.get("month", ()):
         if text[pos].islower() and _word_at(text, pos) in _VERB_LIKE_MONTHS:
-            mention = _ordinal_of_lower_month(ctx, pos)
+            mention = _ordinal_of_lower_month(ctx, pos) or _lower_abbreviation_with_day(ctx, pos)
             if mention:
                 out.append(mention)
             continue  # "may", "march", "mar": no month in lower case but "the 4th of march"
         m = p.month_day_year.match(text, pos)
         if m is None:
-            mention = _month_ordinal_word(ctx, pos)
+            mention = _month_ordinal_word(ctx, pos) or _month_joined_day(ctx, pos)
             if mention:
                 out.append(mention)
                 continue
@@ -321,6 +323,14 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             mention = _day_alone(ctx, pos)
             if mention:
                 out.append(mention)
+        elif length <= 2 and text[pos - 4 : pos] == "the ":
+            mention = _bare_day(ctx, pos)
+            if mention:
+                out.append(mention)
+        elif length <= 2 and text[pos + length : pos + length + 1] in ("-", ".") and text[pos + length + 1 : pos + length + 3].strip()[:1].isupper():
+            mention = _day_joined_month(ctx, pos)
+            if mention:
+                out.append(mention)
         if length != 4:
             continue
         m = p.iso.match(text, pos) if text[pos + 4 : pos + 5] == "-" else None
@@ -339,6 +349,11 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
         if m:
             parts = _with_juche_year(DateParts(juche_year=int(m.group("jy")), stated_gregorian_year=_int(m.group("jg"))))
             out.append(_mention(ctx, m.start(), m.end(), parts, 0.9))
+    for pos in ctx.triggers.number_words:
+        if text[pos : pos + 3].lower() in ("twe", "thi"):
+            mention = _compound_ordinal_day(ctx, pos)
+            if mention:
+                out.append(mention)
     out.extend(_weeks_of_days(ctx, out))
     out.extend(_decades(ctx, decades))
     out.extend(_numeric_dates(ctx, separated))
@@ -346,6 +361,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
     out.extend(_parts_of_years(ctx, codes))
     out.extend(_nth_weekdays(ctx))
     if ctx.published:
+        out.extend(_abbreviated_weekdays(ctx))
         out.extend(_relative_dates(ctx))
         out.extend(_weekends(ctx))
         out.extend(_weekday_and_day(ctx))
@@ -408,6 +424,52 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
             word, start = f"{step.group('how').lower()} {word}", step.start()
         out.append(_mention(ctx, start, pos + len(word.split()[-1]), DateParts(relative=word), 0.5 if word == "today" else 0.75))
     return out
+
+
+# --- abbreviated weekdays: "on Tues.", "next Thur", "from Tue to Thur" ------------------------
+
+_ABBREVIATED_WEEKDAY = regex.compile(r"(?P<wd>Mon|Tues?|Weds?|Thu(?:rs?)?|Fri|Sat|Sun)(?P<stop>\.)?(?![\p{L}\p{N}\-'’])")
+_ABBREVIATION_CUE_BEFORE = regex.compile(
+    r"\b(?P<pre>(?i:on|by|until|till|since|from|between|before|after|last|next|this|coming|previous))\s+$"
+)
+# The second end of a range whose first is a weekday: "from Tue to Thur", "between Mon and Weds".
+_WEEKDAY_RANGE_BEFORE = regex.compile(
+    r"\b(?i:from|between)\s+(?:(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|Mon|Tues?|Weds?|Thu(?:rs?)?|Fri|Sat|Sun)\.?"
+    r"\s*(?:[-–]|\s(?i:to|till|until|through|and)\s)\s*$"
+)
+
+
+def _abbreviated_weekdays(ctx: ExtractionContext) -> list[Mention]:
+    """ "on Tues.", "by Fri", "last Weds", "from Tue to Thur": a weekday abbreviated, read as
+    the full name is (``_relative_dates``), but only after such a word and not before a
+    capitalised word ("on Sun Microsystems", "on Mon State")."""
+    text = ctx.text
+    out: list[Mention] = []
+    abbreviations = ctx.lexicon.weekday_abbreviations
+    for pos in ctx.triggers.words.get("weekday_abbreviation", ()):
+        if text[pos].isupper() and text[pos + 1].islower():
+            mention = _abbreviated_weekday(ctx, pos, abbreviations)
+            if mention:
+                out.append(mention)
+    return out
+
+
+def _abbreviated_weekday(ctx: ExtractionContext, pos: int, abbreviations: dict[str, int]) -> Mention | None:
+    text = ctx.text
+    m = _ABBREVIATED_WEEKDAY.match(text, pos)
+    if m is None:
+        return None
+    before = _ABBREVIATION_CUE_BEFORE.search(text, max(0, pos - 10), pos)
+    if before is None and _WEEKDAY_RANGE_BEFORE.search(text, max(0, pos - 40), pos) is None:
+        return None
+    after = words_after(text, m.end(), min(len(text), m.end() + 30), 1)
+    if after and not m.group("stop") and text[m.end() : after[0].start] == " " and after[0].text[0].isupper():
+        return None  # "on Sun Microsystems", "on Mon State"
+    pre = before.group("pre").lower() if before else ""
+    relative = pre if pre in ("last", "next", "this", "coming", "previous") else ""
+    forward = pre in ("next", "coming") or (pre not in ("last", "previous") and _speaks_ahead(ctx, pos))
+    parts = DateParts(weekday=abbreviations[m.group("wd").lower()], relative=relative or "weekday", forward=forward)
+    return _mention(ctx, before.start() if relative else pos, m.end("wd"), parts, 0.7)
 
 
 # The month a season starts in (the northern hemisphere's, as the TIMEX3 codes have it).
@@ -839,17 +901,65 @@ def _day_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     m = _DAY_ALONE.match(ctx.text, pos, min(len(ctx.text), pos + 40))
     if not m:
         return None
-    day = int(m.group("d"))
+    return _day_of_nearby_month(ctx, m.start(), m.end(), int(m.group("d")))
+
+
+# "talks resume on the 27.", "due by the 3", "set for the 27", "on the twenty-second", "on
+# twenty second": a day written without a suffix, or as a compound ordinal word, standing alone.
+# It must end its clause (nothing counted after it: "on the 27 charges"); "for the" takes one
+# only after a verb of scheduling ("prayers were held for the 27" are people). A simple ordinal
+# word alone ("on the second") is left: it is as often the second of something named before.
+_BARE_DAY_BEFORE = regex.compile(
+    r"(?:\b(?i:on|by|until|till|since|before|after)|(?P<plan>\b(?i:set|scheduled|slated|planned|due|fixed|postponed|moved|delayed|rescheduled|put\s+off))\s+(?:\w+\s+){0,2}?(?i:for|to|until|till))\s+(?i:the)\s+$"
+)
+_ORDINAL_ALONE_BEFORE = regex.compile(
+    r"(?:\b(?i:on|by|until|till|since|before|after)(?:\s+(?i:the))?|(?:\b(?i:set|scheduled|slated|planned|due|fixed|postponed|moved|delayed|rescheduled))\s+(?:\w+\s+){0,2}?(?i:for|to|until|till)\s+(?i:the))\s+$"
+)
+_BARE_DAY = regex.compile(r"(?P<d>[12]\d|3[01]|0?[1-9])(?![\p{N}\p{L}]|[.,:/\-]\d|\s*%)")
+_COMPOUND_ORDINAL_DAY = regex.compile(rf"(?i:twenty|thirty)(?:-|\s+)(?i:{alternation(_DAY_ORDINALS)})(?![\p{{L}}\-])|(?i:twentieth|thirtieth)(?![\p{{L}}\-])")
+# What may follow a day alone: the end of a clause, or a word that starts another phrase.
+_CLAUSE_END_AFTER = regex.compile(
+    r"\s*(?:[,;:)!?\"”]|\.(?!\d)|$)|\s+(?i:and|or|but|when|while|at|in|as|with|after|before|until|to|through|of\s+(?:this|next|last|the\s+month))\b"
+)
+
+
+def _bare_day(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "Talks resume on the 27.": see ``_BARE_DAY_BEFORE``."""
+    text = ctx.text
+    if search_back(_BARE_DAY_BEFORE, text, max(0, pos - 40), pos) is None:
+        return None
+    m = _BARE_DAY.match(text, pos)
+    if m is None or not _CLAUSE_END_AFTER.match(text, m.end()):
+        return None
+    return _day_of_nearby_month(ctx, pos, m.end(), int(m.group("d")))
+
+
+def _compound_ordinal_day(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "on the twenty-second", "on twenty second": see ``_BARE_DAY_BEFORE``."""
+    text = ctx.text
+    m = _COMPOUND_ORDINAL_DAY.match(text, pos)
+    if m is None or not _CLAUSE_END_AFTER.match(text, m.end()):
+        return None
+    if search_back(_ORDINAL_ALONE_BEFORE, text, max(0, pos - 40), pos) is None:
+        return None
+    day = ctx.lexicon.ordinal_value(m.group())
+    if not day or day > 31:
+        return None
+    return _day_of_nearby_month(ctx, pos, m.end(), day)
+
+
+def _day_of_nearby_month(ctx: ExtractionContext, start: int, end: int, day: int) -> Mention:
     pub = ctx.published
+    pos = start
     if pub is None:
-        return Mention("date", m.start(), m.end(), DateValue(timex=f"XXXX-XX-{day:02d}"), 0.6)
+        return Mention("date", start, end, DateValue(timex=f"XXXX-XX-{day:02d}"), 0.6)
     tense = _tense(ctx, pos)
     back, ahead = _month_with_day(pub, day, -1), _month_with_day(pub, day, +1)
     if tense == "past" or (tense is None and (pub - back).days <= (ahead - pub).days):
         when = back
     else:
         when = ahead
-    mention = _mention(ctx, m.start(), m.end(), DateParts(year=when.year, month=when.month, day=day), 0.6)
+    mention = _mention(ctx, start, end, DateParts(year=when.year, month=when.month, day=day), 0.6)
     return _from_publication(mention, pub)
 
 
@@ -902,6 +1012,9 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
                 if _valid_day(a) and _valid_day(b):
                     out.append(_range(ctx, od.start(), after.end(), a, b, 0.85))
     out.extend(_shared_month_ranges(ctx))
+    out.extend(_ranges_of_days_alone(ctx))
+    for i, mention in enumerate(out):
+        out[i] = _with_year_in_words_after(ctx, mention)
     ordered = _outermost(dates)
     for a, b in zip(ordered, ordered[1:]):
         joint = p.range_joint.fullmatch(text, a.end, b.start)
@@ -918,6 +1031,10 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
         if pa is None or pb is None or bool(pa.relative) != bool(pb.relative) or pa.anchored or pb.anchored:
             continue
         start = a.start - len(before) + opener.start() if opener else a.start
+        week = _week_of_weekdays(ctx, start, b.end, pa, pb)
+        if week is not None:
+            out.append(week)
+            continue
         mention = _range(ctx, start, b.end, pa, pb, 0.9)
         resolved = getattr(a.value, "resolved_from", None) or getattr(b.value, "resolved_from", None)
         if resolved and not mention.value.resolved_from:
@@ -925,6 +1042,96 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
             mention.value = mention.value.model_copy(update={"resolved_from": resolved})
         out.append(mention)
     return out
+
+
+# "this week from Tue to Thur", "next week between Wednesday and Friday": the days of that week
+# (Monday to Sunday, as an ISO week), not the weekdays nearest the publication.
+_WEEK_BEFORE_RANGE = regex.compile(r"\b(?P<which>(?i:this|next|last))\s+(?i:week),?\s+$")
+_WEEK_STEPS = {"this": 0, "next": 1, "last": -1}
+
+
+def _week_of_weekdays(ctx: ExtractionContext, start: int, end: int, pa: DateParts, pb: DateParts) -> Mention | None:
+    pub = ctx.published
+    if pub is None or pa.weekday is None or pb.weekday is None or pa.month is not None or pb.month is not None:
+        return None
+    if pa.relative != "weekday" or pb.relative != "weekday":
+        return None
+    week = _WEEK_BEFORE_RANGE.search(ctx.text, max(0, start - 12), start)
+    if week is None:
+        return None
+    monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=_WEEK_STEPS[week.group("which").lower()])
+    first = monday + timedelta(days=pa.weekday)
+    last = monday + timedelta(days=pb.weekday)
+    if last <= first:
+        return None
+    a = DateParts(year=first.year, month=first.month, day=first.day)
+    b = DateParts(year=last.year, month=last.month, day=last.day)
+    mention = _range(ctx, week.start(), end, a, b, 0.8)
+    mention.value = mention.value.model_copy(update={"resolved_from": _publication_note(pub)})
+    return mention
+
+
+# "between the 4th and the 9th", "from the 4th to the 9th.": days of a month not named, placed
+# as a day alone is (``_day_alone``); not after a verb of change ("rose from the 4th to the 9th"
+# are ranks), and ending the clause ("of May" after them is the month's, read elsewhere).
+_DAYS_ALONE_RANGE = regex.compile(
+    r"(?P<opener>(?i:from|between))\s+(?i:the)\s+(?P<d1>[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\s+"
+    r"(?P<joint>(?i:to|and|until|till|through))\s+(?:(?i:the)\s+)?(?P<d2>[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\b"
+)
+
+
+def _ranges_of_days_alone(ctx: ExtractionContext) -> list[Mention]:
+    text = ctx.text
+    out: list[Mention] = []
+    for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
+        if length > 2 or text[pos - 4 : pos] != "the " or text[max(0, pos - 9) : pos - 5].lower() not in ("from", "ween"):
+            continue
+        m = _DAYS_ALONE_RANGE.match(text, word_before(text, pos - 4)[0])
+        if m is None or m.start("d1") != pos or not _CLAUSE_END_AFTER.match(text, m.end()):
+            continue
+        if (m.group("opener").lower() == "between") != (m.group("joint").lower() == "and"):
+            continue
+        d1, d2 = int(m.group("d1")), int(m.group("d2"))
+        if d2 <= d1 or _changes_before(ctx, m.start()):
+            continue
+        first = _day_of_nearby_month(ctx, m.start(), m.end(), d1)
+        if ctx.published is None:
+            continue
+        year, month = int(first.value.timex[:4]), int(first.value.timex[5:7])
+        a, b = DateParts(year, month, d1), DateParts(year, month, d2)
+        if not _valid_day(b):
+            continue
+        mention = _range(ctx, m.start(), m.end(), a, b, 0.6)
+        mention.value = mention.value.model_copy(update={"resolved_from": _publication_note(ctx.published)})
+        out.append(mention)
+    return out
+
+
+_YEAR_WORDS_AFTER = regex.compile(r",?\s+(?=(?i:two|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b)")
+
+
+def _with_year_in_words_after(ctx: ExtractionContext, mention: Mention) -> Mention:
+    """ "from 2 to 7 Feb, two thousand and eighteen", "Feb between 2-7 two thousand and
+    eighteen": a range of days of a month placed by the publication takes the year written in
+    words after it."""
+    value = mention.value
+    text = ctx.text
+    if not value.resolved_from or len(value.start_timex) != 10 or value.start_timex[:4] != value.end_timex[:4]:
+        return mention
+    gap = _YEAR_WORDS_AFTER.match(text, mention.end)
+    year = _YEAR_IN_WORDS.match(text, gap.end()) if gap else None
+    if year is None or not _ends_phrase(ctx, year.end()):
+        return mention
+    if year.group("thousand"):
+        number = 2000 + (_words_value(ctx, year.group("rest")) if year.group("rest") else 0)
+    else:
+        lo = year.group("lo").lower()
+        number = _words_value(ctx, year.group("hi")) * 100 + (0 if lo == "hundred" else _words_value(ctx, lo))
+    a = DateParts(number, int(value.start_timex[5:7]), int(value.start_timex[8:10]))
+    b = DateParts(number, int(value.end_timex[5:7]), int(value.end_timex[8:10]))
+    if not (_valid_day(a) and _valid_day(b)):
+        return mention
+    return _range(ctx, mention.start, year.end(), a, b, mention.confidence)
 
 
 def _two_days_run_on(ctx: ExtractionContext, a: Mention, b: Mention) -> bool:
@@ -1481,7 +1688,10 @@ def _month(ctx: ExtractionContext, text: str) -> int:
 
 
 def _weekday(ctx: ExtractionContext, text: str | None) -> int | None:
-    return ctx.lexicon.weekdays[text.lower()] if text else None
+    if not text:
+        return None
+    word = text.rstrip(".").lower()
+    return ctx.lexicon.weekdays.get(word, ctx.lexicon.weekday_abbreviations.get(word))
 
 
 # --- decades, quarters, halves, weekends and periods around the publication -----------------
@@ -1910,6 +2120,13 @@ def _nth_weekday_of_relative_month(ctx: ExtractionContext, m: regex.Match, befor
     return _from_publication(mention, pub)
 
 
+# Words before a bare ordinal weekday ("go back second Sunday" is dated) that count it instead.
+_ORDINAL_WEEKDAY_COUNTERS = frozenset(
+    "a an every each another one for per this that its their his her our other any no".split()
+) | frozenset({""})
+_IN_A_ROW = regex.compile(r"\s+(?i:in\s+a\s+row|running|straight|in\s+succession)\b")
+
+
 def _nth_weekday_of_publication_month(ctx: ExtractionContext, m: regex.Match, before: regex.Match) -> Mention | None:
     """ "on the second Sunday", "the third Tuesday" with no month: of the publication's month,
     or the month after (before) it when the clause is future (past) and that day has passed
@@ -1920,8 +2137,10 @@ def _nth_weekday_of_publication_month(ctx: ExtractionContext, m: regex.Match, be
     n = _NTH[before.group("n").lower()]
     if pub is None or n < 0 or text[m.end() : m.end() + 1] in ("-", "'", "’") or not _ends_phrase(ctx, m.end()):
         return None
-    if not text[before.start() : before.start("n")].strip() and _word_before(text, before.start()) != "on":
-        return None  # neither "the" nor "on" before the ordinal: "a second Sunday", "every first Monday"
+    if not text[before.start() : before.start("n")].strip() and _word_before(text, before.start()) in _ORDINAL_WEEKDAY_COUNTERS:
+        return None  # "a second Sunday", "every first Monday", "for second Sunday": counted, not dated
+    if _IN_A_ROW.match(text, m.end()):
+        return None  # "the second Sunday in a row"
     sentence = ctx.index.sentence_at(before.start())
     if any(w.group().lower() in _HABIT_WORDS for w in _LETTERS.finditer(text, sentence.start, before.start())):
         return None  # "the fair is held on the third Tuesday": every month's
@@ -1951,8 +2170,22 @@ def _nth_weekday_of_publication_month(ctx: ExtractionContext, m: regex.Match, be
 # only when one part is over 12 (exclusions.py keeps the others, and page chrome, from being
 # claims); "2015/08/12" year first; "3/2015", "11/2016", "2015-3", "2016-11" a month of a year.
 _NUMERIC_DAY = regex.compile(
-    r"(?<![\p{N}.,/\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|(?<=/\d{1,2}/)\d{2})(?![\p{N}]|[/.\-]\d)"
+    r"(?<![\p{N}.,/\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|(?<=[/\-]\d{1,2}[/\-])\d{2})(?![\p{N}]|[/.\-]\d)"
 )
+# "on 4/22", "since 22/04", "until 13.5": a day and a month with no year, read only after a
+# preposition of time and only when one part is over 12 (so "9/11", "3/4" and "7/2" stay
+# unread). With a dot or a dash ("4.22", "4-22": a decimal, a score, a range) only after "on",
+# "since", "until" or "till"; with a slash also after "before" and "after". "by" is left out:
+# "cut by 13/4" is odds. "24/7" is a phrase, not the 24th of July. Nothing but punctuation or a
+# small word may follow: "on 4-22 shooting" is a tally.
+_NUMERIC_DAY_MONTH = regex.compile(
+    r"(?<![\p{N}.,/\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?![\p{N}%]|[/.\-,:]\d)"
+    r"(?=\s*(?:[.,;:)!?\"”]|$)|\s+(?i:and|or|but|when|while|at|in|as|with|after|before|until|to|through|the|this|next|last)\b)"
+)
+_TIME_PREPOSITION_BEFORE = regex.compile(r"\b(?P<p>(?i:on|since|until|till|before|after))\s+$")
+_SLASH_ONLY_PREPOSITIONS = frozenset({"before", "after"})
+# Dashes join two-digit years only after a preposition of time: "9-18-15" alone is as likely a
+# team's record of wins, losses and ties.
 _NUMERIC_YMD = regex.compile(r"(?<![\p{N}.,/\-])(?P<y>1[89]\d\d|20\d\d)(?P<sep>[/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\p{N}]|[/.\-]\d)")
 _NUMERIC_MONTH_YEAR = regex.compile(r"(?<![\p{N}.,/\-])(?P<m>0?[1-9]|1[0-2])(?P<sep>/)(?P<y>1[89]\d\d|20\d\d)(?![\p{N}]|[/.\-]\d|%)")
 _NUMERIC_YEAR_MONTH = regex.compile(r"(?<![\p{N}.,/\-])(?P<y>1[89]\d\d|20\d\d)(?P<sep>[/\-])(?P<m>0?[1-9]|1[0-2])(?![\p{N}]|[/.\-]\d|%)")
@@ -1976,6 +2209,8 @@ def _numeric_dates(ctx: ExtractionContext, separated: list[tuple[int, int]]) -> 
                 else:
                     continue  # "04/05/2016": the order is the publisher's
                 raw = m.group("y")
+                if len(raw) == 2 and m.group("sep") == "-" and not _TIME_PREPOSITION_BEFORE.search(text, max(0, pos - 8), pos):
+                    continue
                 year = int(raw) if len(raw) == 4 else _two_digit_year(ctx, int(raw))
                 parts = DateParts(year=year, month=month, day=day)
                 if _valid_day(parts):
@@ -1985,6 +2220,10 @@ def _numeric_dates(ctx: ExtractionContext, separated: list[tuple[int, int]]) -> 
             if m:
                 parts = DateParts(year=int(m.group("y")), month=int(m.group("m")))
                 out.append(_mention(ctx, m.start(), m.end(), parts, 0.7))
+                continue
+            mention = _numeric_day_month(ctx, pos)
+            if mention:
+                out.append(mention)
             continue
         if length != 4:
             continue
@@ -2001,6 +2240,28 @@ def _numeric_dates(ctx: ExtractionContext, separated: list[tuple[int, int]]) -> 
                 continue  # "2010-12", "2011/12": a range of years, a season, a financial year
             out.append(_mention(ctx, m.start(), m.end(), DateParts(year=year, month=int(raw)), 0.7))
     return out
+
+
+def _numeric_day_month(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "Talks resume on 4/22", "closed since 22/04": see ``_NUMERIC_DAY_MONTH``."""
+    text = ctx.text
+    m = _NUMERIC_DAY_MONTH.match(text, pos)
+    if m is None or m.group() == "24/7":
+        return None
+    before = _TIME_PREPOSITION_BEFORE.search(text, max(0, pos - 8), pos)
+    if before is None or (m.group("sep") != "/" and before.group("p").lower() in _SLASH_ONLY_PREPOSITIONS):
+        return None
+    a, b = int(m.group("a")), int(m.group("b"))
+    if a > 12 and 1 <= b <= 12:
+        day, month = a, b
+    elif b > 12 and 1 <= a <= 12:
+        day, month = b, a
+    else:
+        return None
+    parts = DateParts(month=month, day=day)
+    if not _valid_day(parts):
+        return None
+    return _mention(ctx, m.start(), m.end(), parts, 0.6)
 
 
 def _two_digit_year(ctx: ExtractionContext, yy: int) -> int:
@@ -2020,6 +2281,14 @@ _ORDINAL_WORD_DAY = regex.compile(
 )
 
 
+# "the runoff is on May twenty one.": a day as a compound cardinal after the month, only before
+# punctuation or the end ("in May twenty one were killed" counts people).
+_CARDINAL_WORD_DAY = regex.compile(
+    r"\s+(?P<d>(?i:twenty(?:-|\s+)(?:one|two|three|four|five|six|seven|eight|nine)|thirty(?:-|\s+)one))"
+    r"(?:,\s+(?P<y>1[0-9]{3}|20[0-9]{2})(?![\p{N}]))?(?=\s*(?:[,;:)!?\"”]|\.(?!\d)|$))"
+)
+
+
 def _month_ordinal_word(ctx: ExtractionContext, pos: int) -> Mention | None:
     """ "Jan first", "May twenty-first", "March the third, 2019": a day of the month written
     as an ordinal word after it, ending its phrase ("in January first-time buyers" reads on)."""
@@ -2029,15 +2298,68 @@ def _month_ordinal_word(ctx: ExtractionContext, pos: int) -> Mention | None:
     if month is None:
         return None
     m = _ORDINAL_WORD_DAY.match(text, pos + len(word))
-    if m is None or (text[pos + len(word) : pos + len(word) + 1] == "." and len(word) > 4):
+    if m is None:
+        m = _CARDINAL_WORD_DAY.match(text, pos + len(word))
+        if m is None:
+            return None
+    elif text[pos + len(word) : pos + len(word) + 1] == "." and len(word) > 4:
         return None
     if not _ends_phrase(ctx, m.end()):
         return None
-    day = ctx.lexicon.ordinal_value(m.group("d"))
+    day = _day_value(ctx, m.group("d"))
     parts = DateParts(year=_int(m.group("y")), month=month, day=day)
     if not day or not _valid_day(parts):
         return None
     return _mention(ctx, pos, m.end(), parts, 0.75 if parts.year else 0.7)
+
+
+# "Jan-1", "Oct/2", "October. 2", "september.16th", "Oct-2, 2016": a capitalised month name (or a
+# full one in lower case but "may", "march" and "august") joined to its day by a dash, a slash or a full stop. After a full stop the day must end the
+# phrase ("in October. 2 people died" is two sentences).
+_JOINED_DAY = regex.compile(
+    r"(?P<sep>[-/]|\.\s?)(?P<d>[12]\d|3[01]|0?[1-9])(?P<suffix>st|nd|rd|th)?(?![\p{N}\p{L}]|[/.\-:]\d)"
+    r"(?:,\s*(?P<y>1[89]\d\d|20\d\d)(?![\p{N}]))?"
+)
+_PHRASE_END = regex.compile(r"\s*(?:[,;:)!?\"”]|\.(?!\d)|$)")
+# "1-Jan", "28-Nov", "16. Nov. 2016": a day joined to a capitalised month name by a dash, or by a
+# full stop and a blank when a year follows (a numbered list item is "16. November elections").
+_DAY_JOINED_MONTH = regex.compile(
+    r"(?<![\p{N}.,/\-])(?P<d>[12]\d|3[01]|0?[1-9])(?:(?P<dash>-)|\.\s)(?P<m>\p{Lu}\p{Ll}{2,8})(?P<stop>\.)?(?![\p{L}\-])"
+    r"(?:,?\s+(?P<y>1[89]\d\d|20\d\d)(?![\p{N}]))?"
+)
+
+
+def _month_joined_day(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "Jan-1", "Oct/2", "October. 2": see ``_JOINED_DAY``."""
+    text = ctx.text
+    word = _word_at(text, pos)
+    month = ctx.lexicon.months.get(word.lower())
+    if month is None or not (word[0].isupper() or word in _UNAMBIGUOUS_MONTHS):
+        return None
+    m = _JOINED_DAY.match(text, pos + len(word))
+    if m is None:
+        return None
+    if m.group("sep").startswith(".") and not (m.group("y") or _PHRASE_END.match(text, m.end())):
+        return None
+    parts = DateParts(year=_int(m.group("y")), month=month, day=int(m.group("d")))
+    if not _valid_day(parts):
+        return None
+    return _mention(ctx, pos, m.end(), parts, 0.8 if parts.year else 0.7)
+
+
+def _day_joined_month(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "1-Jan", "28-Nov", "16. Nov. 2016": see ``_DAY_JOINED_MONTH``."""
+    m = _DAY_JOINED_MONTH.match(ctx.text, pos)
+    if m is None:
+        return None
+    month = ctx.lexicon.months.get(m.group("m").lower())
+    if month is None or (not m.group("dash") and not m.group("y")):
+        return None
+    parts = DateParts(year=_int(m.group("y")), month=month, day=int(m.group("d")))
+    if not _valid_day(parts):
+        return None
+    # "from 1-Jan." ends its sentence: the full stop is the month's only before a year.
+    return _mention(ctx, m.start(), m.end() if parts.year else m.end("m"), parts, 0.8 if parts.year else 0.7)
 
 
 _VERB_AFTER_MAY = frozenset("be have not also well never soon yet only still".split())
@@ -2048,7 +2370,7 @@ def _ordinal_of_lower_month(ctx: ExtractionContext, pos: int) -> Mention | None:
     after an ordinal day and "of"."""
     text = ctx.text
     if not _of_before(text, pos):
-        return None
+        return _lower_month_the_ordinal(ctx, pos)
     od = date_patterns().ordinal_day_before.search(text, max(0, pos - 60), pos)
     if od is None or od.group("d2"):
         return None
@@ -2066,6 +2388,53 @@ def _ordinal_of_lower_month(ctx: ExtractionContext, pos: int) -> Mention | None:
     return _mention(ctx, od.start("d1") if not od.group("from") else od.start(), pos + len(word), parts, 0.7)
 
 
+# "on may the eleventh.", "by march the 3rd,": a lower-case "may" or "march" is the month also
+# after a preposition of time and before "the" and an ordinal day that ends the clause ("may
+# the best team win", "may the eleventh hour bring..." are the verb).
+_LOWER_MONTH_PREPOSITION = regex.compile(r"\b(?i:on|by|until|till|since|before|after|from)\s+$")
+_THE_ORDINAL_AFTER = regex.compile(
+    rf"\s+the\s+(?P<d>(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)|(?i:(?:twenty|thirty)(?:-|\s+)(?:{_ORDINAL_UNITS})|{_ORDINAL_UNITS}|"
+    r"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth))"
+    r"(?=\s*(?:[,;:)!?\"”]|\.(?!\d)|$))"
+)
+
+
+def _lower_month_the_ordinal(ctx: ExtractionContext, pos: int) -> Mention | None:
+    text = ctx.text
+    word = _word_at(text, pos)
+    if word not in _AMBIGUOUS_MONTHS or not _LOWER_MONTH_PREPOSITION.search(text, max(0, pos - 7), pos):
+        return None
+    m = _THE_ORDINAL_AFTER.match(text, pos + len(word))
+    if m is None:
+        return None
+    parts = DateParts(month=ctx.lexicon.months[word], day=ctx.lexicon.ordinal_value(m.group("d")))
+    if not parts.day or not _valid_day(parts):
+        return None
+    return _mention(ctx, pos, m.end(), parts, 0.65)
+
+
+# "w/c feb 4", "by oct. 12, 2016": an abbreviated month in lower case is one before a day of the
+# month that ends its phrase ("mar", "may" and "march" stay verbs: "mar 3 games").
+_LOWER_ABBREVIATIONS = frozenset({"jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
+_LOWER_ABBREVIATION_DAY = regex.compile(
+    r"\.?\s+(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\p{N}\p{L}:]|[.,/\-]\d)(?:,\s*(?P<y>1[89]\d\d|20\d\d)(?![\p{N}]))?"
+)
+
+
+def _lower_abbreviation_with_day(ctx: ExtractionContext, pos: int) -> Mention | None:
+    text = ctx.text
+    word = _word_at(text, pos)
+    if word not in _LOWER_ABBREVIATIONS or (pos and text[pos - 1].isalnum()):
+        return None
+    m = _LOWER_ABBREVIATION_DAY.match(text, pos + len(word))
+    if m is None or not _CLAUSE_END_AFTER.match(text, m.end()):
+        return None
+    parts = DateParts(year=_int(m.group("y")), month=ctx.lexicon.months[word], day=int(m.group("d")))
+    if not _valid_day(parts):
+        return None
+    return _mention(ctx, pos, m.end(), parts, 0.7 if parts.year else 0.65)
+
+
 # --- ranges of days that share a month written once ------------------------------------------
 
 _DAY_NUMBER = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
@@ -2078,7 +2447,7 @@ _DAYS_THEN_MONTH = regex.compile(
 )
 # "November between 19 and 20", "June from 3 to 7".
 _MONTH_THEN_DAYS = regex.compile(
-    rf"\s+(?P<opener>(?i:between|from))\s+(?P<d1>{_DAY_NUMBER})\s+(?P<joint>(?i:and|to|till|until|through))\s+(?P<d2>{_DAY_NUMBER})(?![\p{{N}}:%]|\s*%)"
+    rf"\s+(?P<opener>(?i:between|from))\s+(?P<d1>{_DAY_NUMBER})(?:\s+(?P<joint>(?i:and|to|till|until|through))\s+|\s*(?P<joint>[-–])\s*)(?P<d2>{_DAY_NUMBER})(?![\p{{N}}:%]|\s*%)"
 )
 _RANGE_OPENER_BEFORE = regex.compile(r"\b(?P<opener>(?i:from|between))\s+$")
 _DAY_JOINTS = (" to ", " and ", " till ", " until ", " throug")
@@ -2162,8 +2531,8 @@ def _shared_month_ranges(ctx: ExtractionContext) -> list[Mention]:
         if m is None:
             continue
         joint = m.group("joint").lower()
-        if (m.group("opener").lower() == "between") != (joint == "and"):
-            continue
+        if joint not in ("-", "–") and (m.group("opener").lower() == "between") != (joint == "and"):
+            continue  # "June between 2-7" and "June from 2-7" both name days
         d1, d2 = _day(m.group("d1")), _day(m.group("d2"))
         a, b = DateParts(None, month, d1), DateParts(None, month, d2)
         if d2 <= d1 or not (_valid_day(a) and _valid_day(b)):
@@ -2173,10 +2542,35 @@ def _shared_month_ranges(ctx: ExtractionContext) -> list[Mention]:
 
 
 # "Friday the 13th", "on Tuesday the 15th": a weekday and a day of the month.
-_THE_DAY_AFTER_WEEKDAY = regex.compile(
-    rf",?\s+(?i:the)\s+(?P<d>(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)|(?i:(?:twenty|thirty)(?:-|\s+)(?:{_ORDINAL_UNITS})|{_ORDINAL_UNITS}|"
-    r"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth))(?![\p{L}\p{N}\-])"
+# "Friday the 13th", "Friday the twenty-first"; after a weekday and "the" a plain number is the
+# day too: "Friday the 13", "Friday the fifteen".
+_CARDINAL_DAY_WORDS = (
+    r"(?:twenty|thirty)(?:-|\s+)(?:one|two|three|four|five|six|seven|eight|nine)|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty"
 )
+_THE_DAY_AFTER_WEEKDAY = regex.compile(
+    rf",?\s+(?i:the)\s+(?P<d>(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)?|(?i:(?:twenty|thirty)(?:-|\s+)(?:{_ORDINAL_UNITS})|{_ORDINAL_UNITS}|"
+    rf"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|{_CARDINAL_DAY_WORDS}))(?![\p{{L}}\p{{N}}\-])"
+)
+
+
+def _day_value(ctx: ExtractionContext, word: str) -> int | None:
+    """A day of the month written "13th", "thirteenth", "13", "thirteen" or "twenty one"."""
+    value = ctx.lexicon.ordinal_value(word)
+    if value is not None:
+        return value
+    if word.isdigit():
+        return int(word)
+    total = 0
+    for part in word.lower().replace("-", " ").split():
+        numbers = ctx.lexicon.number_words
+        if part in numbers.units:
+            total += numbers.units[part]
+        elif part in numbers.tens:
+            total += numbers.tens[part]
+        else:
+            return None
+    return total or None
 
 
 def _weekday_and_day(ctx: ExtractionContext) -> list[Mention]:
@@ -2193,7 +2587,7 @@ def _weekday_and_day(ctx: ExtractionContext) -> list[Mention]:
         after = _THE_DAY_AFTER_WEEKDAY.match(text, m.end()) if m else None
         if after is None or not _ends_phrase(ctx, after.end()):
             continue
-        day = ctx.lexicon.ordinal_value(after.group("d"))
+        day = _day_value(ctx, after.group("d"))
         weekday = _weekday(ctx, m.group("wd"))
         if not day or day > 31:
             continue

@@ -43,8 +43,12 @@ _NUMERIC_DATE = regex.compile(
 _CHROME_CUE = regex.compile(
     r"(?i:\b(?:posted|updated|edited|published|modified|created|printed|uploaded|date)\b)[\s:]*(?:(?i:on|at)\s+)?$"
 )
-# Fewer words than this beside a numeric date on its line make the line page chrome.
+# Fewer words than this beside a numeric date on its line make the line page chrome, unless
+# at least two of them are lower-case words of a sentence ("I'll go back 02/22/2016") rather
+# than a byline or a label ("By Kim Song 02/22/2016", "Seoul, 21/04/2016").
 _PROSE_WORDS = 4
+_PROSE_LOWER_WORDS = 2
+_CHROME_SMALL_WORDS = frozenset({"by", "on", "at", "of", "in", "and", "the", "from", "to"})
 
 
 def _separator_follows(text: str, pos: int) -> bool:
@@ -67,7 +71,11 @@ def _numeric_date_is_read(text: str, m: regex.Match) -> bool:
     line_start = text.rfind("\n", 0, m.start()) + 1
     line_end = text.find("\n", m.end())
     line = text[line_start:m.start()] + " " + text[m.end() : line_end if line_end != -1 else len(text)]
-    return sum(1 for word in line.split() if any(ch.isalpha() for ch in word)) >= _PROSE_WORDS
+    words = [word for word in line.split() if any(ch.isalpha() for ch in word)]
+    if len(words) >= _PROSE_WORDS:
+        return True
+    lower = sum(1 for word in words if word[0].islower() and word.strip(".,;:").lower() not in _CHROME_SMALL_WORDS)
+    return lower >= _PROSE_LOWER_WORDS
 
 
 def _label_before(text: str, pos: int) -> bool:
@@ -144,7 +152,13 @@ def non_claim_spans(text: str, digit_starts: list[int], digit_lengths: list[int]
                 spans.append(m.span())
                 covered = m.end()
                 continue
-        if pos >= 2 and text[pos - 1] == "-" and text[pos - 2].isalpha() and text[max(0, pos - 5) : pos].lower() != " mid-":
+        if (
+            pos >= 2
+            and text[pos - 1] == "-"
+            and text[pos - 2].isalpha()
+            and text[max(0, pos - 5) : pos].lower() != " mid-"
+            and not _date_before_dash(text, pos - 1)
+        ):
             end = pos
             while end < len(text) and text[end].isalnum():
                 end += 1
@@ -152,6 +166,22 @@ def non_claim_spans(text: str, digit_starts: list[int], digit_lengths: list[int]
             covered = end
     spans.extend(_web_addresses(text))
     return sorted(spans)
+
+
+_DAY_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+
+
+def _date_before_dash(text: str, dash: int) -> bool:
+    """Whether the word before the dash at ``dash`` is a capitalised month name ("Jan-1",
+    "Oct-2") or a day with its suffix ("Nov. 7th-9th"): a date, left to the date recognizer,
+    not a number glued to a name."""
+    start = dash
+    while start > 0 and text[start - 1].isalpha() and dash - start < 10:
+        start -= 1
+    word = text[start:dash]
+    if start and text[start - 1].isdigit():
+        return word.lower() in _DAY_SUFFIXES
+    return word[:1].isupper() and (start == 0 or not text[start - 1].isalnum()) and word.lower() in load_lexicon().months
 
 
 def _web_addresses(text: str) -> list[tuple[int, int]]:

@@ -42,6 +42,8 @@ class Lexicon(BaseModel):
     qualifiers: dict[Qualifier, list[str]]
     months: dict[str, int] = Field(min_length=12)
     weekdays: dict[str, int] = Field(min_length=7, max_length=7)
+    # "Tues", "Thur", "Weds": read only capitalised and where a day is expected (dates.py).
+    weekday_abbreviations: dict[str, int] = Field(default_factory=dict)
     time_units: dict[str, tuple[str, int]]
     short_time_units: frozenset[str] = frozenset()
     whole_unit_words: dict[str, float] = Field(default_factory=dict)

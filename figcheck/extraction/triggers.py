@@ -85,6 +85,8 @@ def _word_categories() -> dict[str, tuple[str, ...]]:
         categories[word].add("month")
     for word in lex.weekdays:
         categories[word].add("weekday")
+    for word in lex.weekday_abbreviations:
+        categories[word].add("weekday_abbreviation")
     for word in lex.time_units:
         if " " not in word:
             categories[word].add("unit")
