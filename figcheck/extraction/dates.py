@@ -46,7 +46,7 @@ _TEEN_ORDINALS = frozenset(
 # Words before a month name standing alone that make it a date: "in September", "since June".
 _MONTH_CUES = frozenset(
     "in since until till by from to through during before after between and of for early late mid end "
-    "this last next previous coming or".split()
+    "this last next previous coming or within throughout around".split()
 )
 _DAY_OFFSETS = {"today": 0, "yesterday": -1, "tomorrow": 1, "after tomorrow": 2, "before yesterday": -2}
 _DAY_STEP_BEFORE = regex.compile(r"(?i:the\s+day\s+)(?P<how>(?i:after|before))\s+$")
@@ -114,6 +114,7 @@ class DatePatterns:
     range_joint: regex.Pattern
     ordinal_day_before: regex.Pattern  # searched back from a month name: "the 4th of ", "the first to the 9th of "
     month_alone: regex.Pattern  # at a month name: "September", "June 1950" is month_year's
+    month_short_year: regex.Pattern  # at a month name: "August '99", "August 99"
     month_juche: regex.Pattern  # at a month name: "May Juche 55 (1966)"
     month_relative_year: regex.Pattern  # after a month: " last year", " of this year"
     years_ago: regex.Pattern  # after a month: " ten years ago"
@@ -186,6 +187,7 @@ def date_patterns() -> DatePatterns:
             rf"(?:(?i:to|till|until|through|and|-)\s+(?:(?i:the)\s+)?(?P<d2>{ordinal_day})\s+)?"
             r"(?:(?i:day)\s+)?(?i:of)\s+$"
         ),
+        month_short_year=regex.compile(rf"(?P<m>{month}),?\s+(?:['’](?P<yy>\d\d)|(?P<bare>[3-9]\d))(?![\p{{N}}\p{{L}}%'’]|[.,:]\d)"),
         month_alone=regex.compile(rf"(?P<m>{month})(?:,?\s+(?P<y>{year})(?![\d,]\d))?(?![\p{{L}}\d]|\s+\d)"),
         period_before=regex.compile(
             r"(?:(?P<mod>(?i:early|late|mid|end))(?:-|\s+)(?:(?i:in)\s+)?"
@@ -281,7 +283,8 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             out.append(_mention(ctx, start, m.end(), parts, 0.9))
             dated = True
         if not dated:
-            mention = _month_alone(ctx, pos)
+            mention = _month_short_year(ctx, pos) if _SHORT_YEAR_NEAR.search(text, pos + 3, pos + 14) else None
+            mention = mention or _month_alone(ctx, pos)
             if mention:
                 out.append(mention)
     for pos in words.get("unit", ()):
@@ -343,6 +346,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
     out.extend(_decades(ctx, decades))
     out.extend(_numeric_dates(ctx, separated))
     out.extend(_years_in_words(ctx))
+    out.extend(_years_after_year_word(ctx))
     out.extend(_parts_of_years(ctx, codes))
     out.extend(_nth_weekdays(ctx))
     if ctx.published:
@@ -352,6 +356,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
         out.extend(_more_relative_periods(ctx))
         out.extend(_periods_around_publication(ctx))
     out.extend(_offset_dates(ctx))
+    out.extend(_anaphoric_dates(ctx))
     return out
 
 
@@ -413,7 +418,7 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
 # The month a season starts in (the northern hemisphere's, as the TIMEX3 codes have it).
 _SEASON_STARTS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 _RELATIVE_SEASON_BEFORE = regex.compile(
-    r"\b(?:(?P<which>(?i:this|last|next|past|coming))\s+|(?P<prep>(?i:in|during|by|since|until|through))\s+(?:(?i:the)\s+)?)"
+    r"\b(?:(?P<which>(?i:this|last|next|past|coming))\s+|(?P<prep>(?i:in|during|by|since|until|through|throughout|over))\s+(?:(?i:the)\s+)?)"
     r"(?:(?P<mid>(?i:mid|early|late))(?:-|\s+))?$"
     r"|\b(?P<mid_alone>(?i:mid))(?:-|\s+)$"
 )
@@ -545,10 +550,17 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
             # "the following week", "the previous year", "the next day" ("the next year" is as
             # often the year ahead as a span of one: "over the next year").
             step = p.offset_step_before.search(text, max(0, pos - 24), pos)
-            if step and singular and (previous != "next" or letter == "D"):
+            start = step.start() if step else None
+            if step is None and previous == "next" and unit.lower() == "day" and _ends_phrase(ctx, end):
+                # "Next day, the troops withdrew", "till dawn of next day" (not "next-day
+                # delivery", "a next day service").
+                begin = word_before(text, pos)[0]
+                if _word_before(text, begin) not in _DETERMINERS:
+                    start = begin
+            if start is not None and singular and (previous != "next" or letter == "D"):
                 sign = -1 if previous in ("previous", "preceding") else 1
                 parts = DateParts(relative="offset", anchored="text", offset=sign * multiple, offset_unit=letter, whole_period=True)
-                out.append(_offset_mention(ctx, step.start(), end, parts))
+                out.append(_offset_mention(ctx, start, end, parts))
             continue
         if previous == "the" and rel in ("after", "before") and _closed(text, after.end()) and singular:
             # "The day after, ...", "the week before."
@@ -607,6 +619,47 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
             sign = 1 if step.group("which").lower() == "following" else -1
             parts = DateParts(weekday=_weekday(ctx, m.group("wd")), relative="offset", anchored="text", offset=sign)
             out.append(_offset_mention(ctx, step.start(), pos + len(m.group("wd")), parts))
+    return out
+
+
+# "that year", "the same month", "that very day": the period of the time the text last gave.
+_SAME_PERIOD_BEFORE = regex.compile(r"\b(?P<which>(?i:that(?:\s+(?:same|very))?|the\s+(?:very\s+)?same))\s+$")
+# After the unit, what makes it another period than the anchor's ("the same month last year",
+# "the same day as the vote", "that day of the week") or no period at all ("that day-to-day").
+_SAME_PERIOD_ELSEWHERE = regex.compile(
+    r"[-‐]|\s+(?i:as|of|after|before|last|next|a\s+year|the\s+(?:year|previous|following|next))\b"
+)
+# Words before "that" that make it start a clause ("said that day labourers ..."), not point back.
+_THAT_CLAUSE_HEADS = frozenset(
+    "said says say saying noted notes added adds stressed stresses announced reported reports stated states "
+    "claimed claims believe believes believed know knows knew hope hopes hoped insisted warned argued "
+    "explained showed shows revealed clear sure so such fact now than".split()
+)
+_SAME_UNITS = frozenset({"year", "month", "week", "day"})
+
+
+def _anaphoric_dates(ctx: ExtractionContext) -> list[Mention]:
+    """ "that year", "the same month", "that very day", "the same week": the year (month, week,
+    day) of the date the text last gave, in its sentence or the one before (resolved by
+    ``anchor_offset_dates``); with none, unresolved with its anchor said, never the
+    publication's. A check cannot contradict it (its confidence is low): its anchor is."""
+    text = ctx.text
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("unit", ()):
+        if text[pos - 5 : pos - 1].lower() not in ("that", "same", "very"):
+            continue
+        unit = _word_at(text, pos)
+        if unit.lower() not in _SAME_UNITS:
+            continue
+        end = pos + len(unit)
+        before = _SAME_PERIOD_BEFORE.search(text, max(0, pos - 24), pos)
+        if before is None or _SAME_PERIOD_ELSEWHERE.match(text, end, end + 16) or text[end : end + 1].isalnum():
+            continue
+        if before.group("which")[:4].lower() == "that" and _word_before(text, before.start()) in _THAT_CLAUSE_HEADS:
+            continue
+        letter = ctx.lexicon.time_units[unit.lower()][0]
+        parts = DateParts(relative="same", anchored="text", offset=0, offset_unit=letter, whole_period=True)
+        out.append(_offset_mention(ctx, before.start(), end, parts))
     return out
 
 
@@ -683,7 +736,15 @@ def anchor_offset_dates(ctx: ExtractionContext, mentions: list[Mention]) -> None
                 # "from February of 2010, 16 years later": the offset says how late that date
                 # came, after a date the text does not give.
                 anchor = None
-            _resolve_offset(ctx, mention, anchor)
+            if last is None and parts.offset > 0 and ctx.published and _speaks_ahead(ctx, mention.start):
+                # "The team will fly home the next day", "will leave 2 years 21 days later",
+                # with no time told before: the only time in play is the time of writing.
+                # Lightly held (the words may count from a future event they leave unsaid).
+                mention.parts = replace(parts, anchored="publication")
+                _resolve_offset(ctx, mention, None)
+                mention.confidence = 0.5
+            else:
+                _resolve_offset(ctx, mention, anchor)
         last = mention
 
 
@@ -700,8 +761,8 @@ def _near(ctx: ExtractionContext, anchor: Mention, mention: Mention) -> bool:
 def _resolve_offset(ctx: ExtractionContext, mention: Mention, anchor: Mention | None) -> None:
     parts = mention.parts
     assert isinstance(parts, DateParts)
-    relation = "after" if parts.offset > 0 else "before"
-    offset = f"P{''.join(f'{abs(n)}{u}' for n, u in parts.offset_lead)}{abs(parts.offset)}{parts.offset_unit}" if parts.offset_unit else None
+    relation = "same" if parts.relative == "same" else "after" if parts.offset > 0 else "before"
+    offset = None if parts.relative == "same" else f"P{''.join(f'{abs(n)}{u}' for n, u in parts.offset_lead)}{abs(parts.offset)}{parts.offset_unit}" if parts.offset_unit else None
     timex = None
     if parts.anchored == "publication" or (anchor is None and parts.weekday is not None and parts.offset < 0):
         if ctx.published:
@@ -714,6 +775,8 @@ def _resolve_offset(ctx: ExtractionContext, mention: Mention, anchor: Mention | 
         else:
             base = anchor.value.timex
         timex = _shifted(base, parts)
+        if relation == "same" and anchor.kind == "date_range" and timex != _shifted(anchor.value.end_timex, parts):
+            timex = None  # "from 1950 to 1953 ... that year": which year the words do not say
         note = f"mentioned {base}" if timex else None
         link = Anchor(relation=relation, claim_id=anchor.claim_id, text=ctx.text[anchor.start : anchor.end])
     else:
@@ -731,7 +794,7 @@ def _resolve_offset(ctx: ExtractionContext, mention: Mention, anchor: Mention | 
         anchor=link,
         offset=offset,
     )
-    mention.confidence = 0.7 if note else 0.5
+    mention.confidence = 0.7 if note and relation != "same" else 0.5
 
 
 def _unresolved(parts: DateParts) -> str:
@@ -1272,6 +1335,41 @@ def _opens_sentence(ctx: ExtractionContext, pos: int, name: str) -> bool:
     return not ctx.text[sentence.start : pos].strip(" \t\n\"“‘'(")
 
 
+# Words before a month name that make it a name or a modifier, not a time: "called
+# February a season", "every September".
+_BARE_MONTH_HEADS = frozenset("call calls called name names named dub dubbed titled entitled every each".split()) | _DETERMINERS
+_CLAUSE_END = frozenset(".,;:!?)")
+
+
+def _bare_month(ctx: ExtractionContext, pos: int, m: regex.Match, prev: str) -> bool:
+    """ "The album will be out September.", "an increase of 200,000 over April.": a full,
+    capitalised month name after a lower-case word, with no preposition, ending its clause, in
+    a clause whose tense says which one; "May", "March" and "August" are other words too."""
+    name = m.group("m")
+    if not prev or prev in _BARE_MONTH_HEADS or not name[0].isupper() or name.lower() not in _UNAMBIGUOUS_MONTHS:
+        return False
+    after = ctx.text[m.end() : m.end() + 3]
+    if after and (after[0] not in _CLAUSE_END or after[1:2].isspace() and after[2:3].isdigit()):
+        return False  # "October. 2": a stray stop before the day
+    return _tense(ctx, pos) is not None
+
+
+_SHORT_YEAR_NEAR = regex.compile(r"\s['’]?\d\d\b")
+
+
+def _month_short_year(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "August '99", "in June ’05", "August 99": a month and its year's last two digits, of the
+    century that puts it nearest the publication; without the apostrophe only a figure that
+    cannot be a day (32 to 99), ending its phrase ("August 99 tonnes" counts)."""
+    p = date_patterns()
+    m = p.month_short_year.match(ctx.text, pos)
+    if m is None or (m.group("bare") and not _ends_phrase(ctx, m.end())):
+        return None
+    parts = DateParts(year=_two_digit_year(ctx, int(m.group("yy") or m.group("bare"))), month=_month(ctx, m.group("m")))
+    start, parts = _period_part(ctx, pos, parts)
+    return _mention(ctx, start, m.end(), parts, 0.8)
+
+
 def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     """A month named without a day or year: "in September", "last March", "mid-July",
     "between June and August 1950", "Jan-Feb 2017". It needs a word that makes it a time (a
@@ -1286,7 +1384,7 @@ def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     prev = prev_text.lower() if prev_text.isalpha() else ""
     if prev not in _MONTH_CUES and not _opens_sentence(ctx, pos, m.group("m")) and not (
         ctx.published and p.month_relative_year.match(text, m.end())
-    ):
+    ) and not _bare_month(ctx, pos, m, prev):
         joint = p.range_joint.match(text, m.end())
         if not (joint and joint.group().strip() and (p.month_alone.match(text, joint.end()) or p.month_year.match(text, joint.end()))):
             return None  # "Jan-Feb 2017" runs on to a second month; a month alone needs a cue
@@ -1688,6 +1786,16 @@ def _weekends(ctx: ExtractionContext) -> list[Mention]:
         if text[pos : pos + 7].lower() != "weekend" or text[pos + 7 : pos + 8].isalpha():
             continue
         before = _WEEKEND_BEFORE.search(text, max(0, pos - 10), pos)
+        after_next = _AFTER_NEXT.match(text, pos + 7, pos + 24) if before is not None else None
+        if after_next is not None and before.group("which").lower() == "the":
+            # "the weekend after next", "the weekend after the next"
+            iso = (pub + timedelta(weeks=2)).isocalendar()
+            timex = f"{iso.year:04d}-W{iso.week:02d}-WE"
+            period = period_of(timex)
+            value = DateValue(timex=timex, resolved_from=_publication_note(pub), relative=True,
+                              granularity=period[0], period_start=period[1], period_end=period[2])
+            out.append(Mention("date", before.start(), after_next.end(), value, 0.65))
+            continue
         if before is None or regex.match(r"\s+(?i:of|before|after)\b", text[pos + 7 : pos + 14]):
             continue  # "the weekend of July 4", "the weekend before the vote"
         which = before.group("which").lower()
@@ -2237,9 +2345,14 @@ def _more_relative_periods(ctx: ExtractionContext) -> list[Mention]:
     out: list[Mention] = []
     for pos in ctx.triggers.words.get("unit", ()):
         window = text[max(0, pos - 24) : pos].lower()
-        if not any(word in window for word in ("rest", "remainder", "past", "this", "next", "last")) and " after" not in text[pos : pos + 14].lower():
+        if not any(word in window for word in ("rest", "remainder", "past", "this", "next", "last", "coming")) and " after" not in text[pos : pos + 14].lower():
             continue
         unit = _word_at(text, pos).lower()
+        if unit in ("day", "decade"):
+            mention = _past_or_next_period(ctx, pos, unit)
+            if mention is not None:
+                out.append(mention)
+            continue
         if unit not in ("week", "month", "year"):
             continue
         end = pos + len(unit)
@@ -2261,13 +2374,10 @@ def _more_relative_periods(ctx: ExtractionContext) -> list[Mention]:
                                                                      resolved_from=note), 0.65))
             continue
         previous = _word_before(text, pos)
-        if previous == "past" and text[max(0, pos - 9) : pos].lower() == "the past " and not regex.match(r"\s+(?i:of|before|after)\b", text[end : end + 8]):
-            sentence = ctx.index.sentence_at(pos)
-            if _YEAR_IN_TEXT.search(text, sentence.start, pos) or _PAST_PERFECT.search(text, sentence.start, pos):
-                continue
-            first = _shift_days(pub, unit[0].upper(), -1)
-            out.append(Mention("date_range", pos - 9, end, DateRangeValue(start_timex=first.isoformat(), end_timex=pub.isoformat(),
-                                                                        resolved_from=note), 0.65))
+        if previous == "past":
+            mention = _past_or_next_period(ctx, pos, unit)
+            if mention is not None:
+                out.append(mention)
             continue
         after = _AFTER_NEXT.match(text, end, end + 16)
         if after and text[max(0, pos - 4) : pos].lower() == "the ":
@@ -2317,6 +2427,44 @@ def _more_relative_periods(ctx: ExtractionContext) -> list[Mention]:
     return out
 
 
+_PERIOD_AFTER_ANOTHER_TIME = regex.compile(r"\s+(?i:of|before|after|since|earlier|later|ago)\b")
+_NOT_OF_THE_NEWS = _DETERMINERS | _POSSESSIVES
+
+
+def _past_or_next_period(ctx: ExtractionContext, pos: int, unit: str) -> Mention | None:
+    """ "the past week", "past month", "the past day", "over the past decade", "the last
+    decade", "the next decade": the period of that length that ends at the publication, or
+    starts the day after it. "The last day" is the final day of something, "the last week" the
+    calendar week before the publication's: neither is read here."""
+    text = ctx.text
+    pub = ctx.published
+    end = pos + len(unit)
+    begin = word_before(text, pos)[0]
+    which = text[begin:pos].strip().lower()
+    if which not in ("past", "last", "next", "coming") or (which != "past" and unit != "decade"):
+        return None
+    if _PERIOD_AFTER_ANOTHER_TIME.match(text, end, end + 10) or text[end : end + 1] in ("-", "‐"):
+        return None  # "the past week of talks", "the past decade since the opening"
+    start = begin
+    determiner = _word_before(text, begin)
+    if determiner == "the":
+        start = word_before(text, begin)[0]
+    elif which != "past" or determiner in _NOT_OF_THE_NEWS or determiner == "a":
+        return None  # "his past year", "a past day"; "last decade" without "the"
+    sentence = ctx.index.sentence_at(pos)
+    if _YEAR_IN_TEXT.search(text, sentence.start, start) or _PAST_PERFECT.search(text, sentence.start, pos):
+        return None  # "In 1950 ... over the past decade": counted from another time
+    letter, multiple = ctx.lexicon.time_units[unit]
+    if which in ("next", "coming"):
+        if _past_sentence(ctx, sentence.start, sentence.end):
+            return None  # "over the next decade, the empire declined": the story's time
+        first, last = pub + timedelta(days=1), _shift_days(pub, letter, multiple)
+    else:
+        first, last = _shift_days(pub, letter, -multiple), pub
+    value = DateRangeValue(start_timex=first.isoformat(), end_timex=last.isoformat(), resolved_from=_publication_note(pub))
+    return Mention("date_range", start, end, value, 0.65)
+
+
 # --- years written in words --------------------------------------------------------------------
 
 _UNIT_WORDS = "one|two|three|four|five|six|seven|eight|nine"
@@ -2327,6 +2475,8 @@ _UNDER_HUNDRED = rf"(?:(?:{_TENS_WORDS})(?:[\s-]+(?:{_UNIT_WORDS}))?|{_TEEN_WORD
 # thousand and eighteen": two words of a century and a year in it, never "twenty five".
 _YEAR_IN_WORDS = regex.compile(
     rf"(?i:(?P<thousand>two\s+thousand)(?:(?:\s+and)?[\s-]+(?P<rest>{_UNDER_HUNDRED}))?"
+    # "one thousand seven hundred and eighty-nine": a year of the second millennium in full.
+    rf"|(?P<full>one\s+thousand,?\s+(?:{_UNIT_WORDS})\s+hundred(?:(?:\s+and)?[\s-]+{_UNDER_HUNDRED})?)"
     rf"|(?P<hi>eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)[\s-]+"
     rf"(?P<lo>hundred|oh?[\s-]+(?:{_UNIT_WORDS})|(?:{_TENS_WORDS})(?:[\s-]+(?:{_UNIT_WORDS}))?|{_TEEN_WORDS}))(?![\p{{L}}\-])"
 )
@@ -2345,7 +2495,7 @@ def _words_value(ctx: ExtractionContext, words: str) -> int:
     return total
 
 
-_YEAR_WORD_STARTS = frozenset({"two", "ele", "twe", "thi", "fou", "fif", "six", "sev", "eig", "nin"})
+_YEAR_WORD_STARTS = frozenset({"one", "two", "ele", "twe", "thi", "fou", "fif", "six", "sev", "eig", "nin"})
 _TOKEN_BEFORE = regex.compile(r"(?P<w>[\p{L}][\p{L}.]*)(?P<comma>,)?\s+$")
 
 
@@ -2361,6 +2511,8 @@ def _years_in_words(ctx: ExtractionContext) -> list[Mention]:
             continue  # "twenty twenty-eight people" counts
         if m.group("thousand"):
             year = 2000 + (_words_value(ctx, m.group("rest")) if m.group("rest") else 0)
+        elif m.group("full"):
+            year = int(parse_number(m.group("full").replace(",", ""), lex) or 0)
         else:
             hi = _words_value(ctx, m.group("hi"))
             lo = m.group("lo").lower()
@@ -2392,6 +2544,36 @@ def _years_in_words(ctx: ExtractionContext) -> list[Mention]:
         if month is None:
             start, parts = _period_part(ctx, start, parts)
         out.append(_mention(ctx, start, m.end(), parts, 0.75))
+    return out
+
+
+_HUNDREDS_IN_WORDS = regex.compile(
+    rf"(?i:(?:{_UNIT_WORDS})\s+hundred(?:(?:\s+and)?[\s-]+{_UNDER_HUNDRED})?)(?![\p{{L}}\-])"
+)
+_THREE_DIGITS = regex.compile(r"[1-9]\d\d(?![\p{N}\p{L}]|[.,]\d)")
+# Words before "year" that make what follows it no year ("last year 305 kilos", "a year 10 pupil").
+_YEAR_WORD_NOT_NAMING = frozenset(
+    "last this next that each every per a one same previous following fiscal financial school academic budget "
+    "calendar lunar model".split()
+)
+
+
+def _years_after_year_word(ctx: ExtractionContext) -> list[Mention]:
+    """ "in the year 622", "year 247", "Year two hundred and sixty-seven": a year of the first
+    millennium, named after the word "year" (four-digit years are read everywhere)."""
+    text = ctx.text
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("unit", ()):
+        if text[pos : pos + 5].lower() != "year " or _word_before(text, pos) in _YEAR_WORD_NOT_NAMING:
+            continue
+        at = pos + 5
+        m = _THREE_DIGITS.match(text, at) or _HUNDREDS_IN_WORDS.match(text, at)
+        if m is None or not _ends_phrase(ctx, m.end()):
+            continue  # "year 300 pupils"
+        year = int(parse_number(m.group(), ctx.lexicon) or 0)
+        if not 100 <= year <= 999:
+            continue
+        out.append(_mention(ctx, pos, m.end(), DateParts(year=year), 0.7))
     return out
 
 
