@@ -350,6 +350,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
     out.extend(_parts_of_years(ctx, codes))
     out.extend(_nth_weekdays(ctx))
     if ctx.published:
+        out.extend(_recent_and_quarter_periods(ctx))
         out.extend(_relative_dates(ctx))
         out.extend(_weekends(ctx))
         out.extend(_weekday_and_day(ctx))
@@ -397,7 +398,12 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
             continue  # "the last week of July" is a part of July, not last week
         if before:
             rel = f"{before.group('which').lower()} {unit}"
-            out.append(_mention(ctx, before.start(), pos + len(unit), DateParts(relative=rel), 0.75))
+            start, mod = _edge_of_relative(text, before.start())
+            out.append(_mention(ctx, start, pos + len(unit), DateParts(relative=rel, mod=mod), 0.75))
+        elif text[pos - 4 : pos].lower() == "the " and text[pos - 7 : pos - 5].lower() == "of":
+            mention = _edge_of_the_period(ctx, pos, unit)
+            if mention is not None:
+                out.append(mention)
     for pos in words.get("season", ()):
         mention = _relative_season(ctx, pos)
         if mention:
@@ -413,6 +419,49 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
             word, start = f"{step.group('how').lower()} {word}", step.start()
         out.append(_mention(ctx, start, pos + len(word.split()[-1]), DateParts(relative=word), 0.5 if word == "today" else 0.75))
     return out
+
+
+# "early", "late last year", "the end of this month", "earlier this week": the part of a
+# relative period the words before it name ("earlier" and "later" name none: before or after
+# the time of writing, within it).
+_RELATIVE_EDGE_BEFORE = regex.compile(
+    r"(?:\b(?P<mod>(?i:early|earlier|late|later|mid))(?:-|\s+)"
+    r"|(?:\b(?i:the)\s+)?\b(?P<edge>(?i:end|beginning|start|middle|close))\s+(?i:of)\s+)$"
+)
+_RELATIVE_MODS = {"early": "START", "late": "END", "mid": "MID", "earlier": None, "later": None}
+
+
+def _edge_of_relative(text: str, start: int) -> tuple[int, str | None]:
+    """Where a relative period starts with the part of it named before ``start``, and its mod."""
+    if start < 3 or text[start - 1] not in " -":
+        return start, None
+    m = _RELATIVE_EDGE_BEFORE.search(text, max(0, start - 24), start)
+    if m is None:
+        return start, None
+    if m.group("mod"):
+        return m.start(), _RELATIVE_MODS[m.group("mod").lower()]
+    return m.start(), _EDGE_MOD[m.group("edge").lower()]
+
+
+_EDGE_OF_THE_BEFORE = regex.compile(r"(?:\b(?i:the)\s+)?\b(?P<edge>(?i:end|beginning|start|middle|close))\s+(?i:of)\s+(?i:the)\s+$")
+
+
+def _edge_of_the_period(ctx: ExtractionContext, pos: int, unit: str) -> Mention | None:
+    """ "by the end of the year", "at the start of the month": of the publication's year (month,
+    week) unless the clause tells a story of the past or a habit ("bonuses are paid at the end
+    of the year"), which names no one year."""
+    text = ctx.text
+    end = pos + len(unit)
+    edge = _EDGE_OF_THE_BEFORE.search(text, max(0, pos - 30), pos)
+    if edge is None or not _ends_phrase(ctx, end) or text[end : end + 1] in ("'", "’", "-"):
+        return None
+    sentence = ctx.index.sentence_at(pos)
+    if _tense(ctx, pos) == "past" or _past_sentence(ctx, sentence.start, sentence.end):
+        return None
+    if any(w.group().lower() in _HABIT_WORDS for w in _LETTERS.finditer(text, sentence.start, pos)):
+        return None
+    mention = _mention(ctx, edge.start(), end, DateParts(relative=f"this {unit}", mod=_EDGE_MOD[edge.group("edge").lower()]), 0.6)
+    return mention
 
 
 # The month a season starts in (the northern hemisphere's, as the TIMEX3 codes have it).
@@ -2424,6 +2473,48 @@ def _more_relative_periods(ctx: ExtractionContext) -> list[Mention]:
             start = pos
         parts = DateParts(year=day.year, month=day.month, day=day.day)
         out.append(_from_publication(_mention(ctx, start, after.end() if after else m.end(), parts, 0.7), pub))
+    return out
+
+
+_RELATIVE_QUARTER_BEFORE = regex.compile(r"(?:(?P<the>\b(?i:the))\s+)?\b(?P<which>(?i:this|last|next|current|coming))\s+$")
+_QUARTER_STEPS = {"this": 0, "current": 0, "last": -1, "next": 1, "coming": 1}
+
+
+def _recent_and_quarter_periods(ctx: ExtractionContext) -> list[Mention]:
+    """ "in recent years", "in recent weeks": a period that ends at the publication and reaches
+    back an unsaid length (approximate, its start unresolved, as "the past few years"); "this
+    quarter", "last quarter", "the current quarter", "next quarter": a quarter of the calendar
+    year counted from the publication's ("the last quarter" of a match or a century is not)."""
+    text = ctx.text
+    pub = ctx.published
+    note = _publication_note(pub)
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("unit", ()):
+        if text[pos - 7 : pos].lower() != "recent " or text[pos - 10 : pos - 7].lower() not in ("in ", "of "):
+            continue
+        unit = _word_at(text, pos)
+        if unit.lower() not in ("days", "weeks", "months", "years", "decades"):
+            continue
+        end = pos + len(unit)
+        sentence = ctx.index.sentence_at(pos)
+        if _YEAR_IN_TEXT.search(text, sentence.start, pos) or _PAST_PERFECT.search(text, sentence.start, pos):
+            continue  # "In 1950 ... in recent years": counted from another time
+        value = DateRangeValue(start_timex=_UNRESOLVED["D"], end_timex=pub.isoformat(), resolved_from=note)
+        out.append(Mention("date_range", pos - 7, end, value, 0.5, qualifier="approx"))
+    for pos in ctx.triggers.words.get("period", ()):
+        if text[pos : pos + 7].lower() != "quarter" or text[pos + 7 : pos + 8].isalpha():
+            continue
+        before = _RELATIVE_QUARTER_BEFORE.search(text, max(0, pos - 16), pos)
+        if before is None or regex.match(r"\s+(?i:of|before|after)\b|-", text[pos + 7 : pos + 14]):
+            continue  # "the last quarter of the century", "a last-quarter rally"
+        which = before.group("which").lower()
+        if before.group("the") and which in ("last", "this"):
+            continue  # "in the last quarter" of a match
+        if which == "current" and not before.group("the"):
+            continue
+        index = pub.year * 4 + (pub.month - 1) // 3 + _QUARTER_STEPS[which]
+        parts = DateParts(year=index // 4, quarter=index % 4 + 1)
+        out.append(_from_publication(_mention(ctx, before.start(), pos + 7, parts, 0.65), pub))
     return out
 
 
