@@ -187,7 +187,7 @@ def date_patterns() -> DatePatterns:
             rf"(?:(?i:to|till|until|through|and|-)\s+(?:(?i:the)\s+)?(?P<d2>{ordinal_day})\s+)?"
             r"(?:(?i:day)\s+)?(?i:of)\s+$"
         ),
-        month_short_year=regex.compile(rf"(?P<m>{month}),?\s+(?:['’](?P<yy>\d\d)|(?P<bare>[3-9]\d))(?![\p{{N}}\p{{L}}%'’]|[.,:]\d)"),
+        month_short_year=regex.compile(rf"(?P<m>{month})(?:,?\s+['’](?P<yy>\d\d)|\s+(?P<bare>[3-9]\d))(?![\p{{N}}\p{{L}}%'’]|[.,:]\d)"),
         month_alone=regex.compile(rf"(?P<m>{month})(?:,?\s+(?P<y>{year})(?![\d,]\d))?(?![\p{{L}}\d]|\s+\d)"),
         period_before=regex.compile(
             r"(?:(?P<mod>(?i:early|late|mid|end))(?:-|\s+)(?:(?i:in)\s+)?"
@@ -775,11 +775,20 @@ def anchor_offset_dates(ctx: ExtractionContext, mentions: list[Mention]) -> None
     weekday alone is. ``mentions`` are the extractor's chosen mentions, in text order, with
     their claim ids."""
     last: Mention | None = None
+    earlier: Mention | None = None  # the one before ``last``
     for mention in mentions:
         if mention.kind not in ("date", "date_range"):
             continue
         parts = mention.parts
-        if mention.kind == "date" and isinstance(parts, DateParts) and parts.anchored == "text":
+        if (
+            mention.kind == "date" and isinstance(parts, DateParts) and parts.relative == "same"
+            and parts.offset_unit == "Y" and last is not None and _year_less(last)
+            and ctx.text[last.end : mention.start].strip().lower() in ("", "of")
+        ):
+            # "on September 9 that year", "February 13 of the same year": the year of the date
+            # before that day, which is that day's year too (not the publication's).
+            _same_year_for_day(ctx, last, mention, earlier if earlier is not None and _near(ctx, earlier, mention) else None)
+        elif mention.kind == "date" and isinstance(parts, DateParts) and parts.anchored == "text":
             anchor = last if last is not None and _near(ctx, last, mention) else None
             if anchor is not None and not ctx.text[anchor.end : mention.start].strip(" ,"):
                 # "from February of 2010, 16 years later": the offset says how late that date
@@ -794,7 +803,32 @@ def anchor_offset_dates(ctx: ExtractionContext, mentions: list[Mention]) -> None
                 mention.confidence = 0.5
             else:
                 _resolve_offset(ctx, mention, anchor)
-        last = mention
+        earlier, last = last, mention
+
+
+def _year_less(mention: Mention) -> bool:
+    parts = mention.parts
+    return (
+        mention.kind == "date" and isinstance(parts, DateParts) and parts.year is None and parts.month is not None
+        and parts.relative is None and parts.juche_year is None
+    )
+
+
+def _same_year_for_day(ctx: ExtractionContext, day: Mention, same: Mention, anchor: Mention | None) -> None:
+    """Resolves "that year" after a year-less date against ``anchor`` (the date before that
+    one), and gives the year-less date that year, or leaves both unresolved."""
+    _resolve_offset(ctx, same, anchor)
+    parts = day.parts
+    assert isinstance(parts, DateParts)
+    timex = same.value.timex
+    if timex[:4].isdigit():
+        resolved = _mention(ctx, day.start, day.end, replace(parts, year=int(timex[:4])), day.confidence)
+        day.value = resolved.value.model_copy(update={"relative": True, "resolved_from": same.value.resolved_from, "calendar_year": None})
+        day.confidence = 0.6
+        return
+    unresolved = f"XXXX-{parts.month:02d}" + (f"-{parts.day:02d}" if parts.day else "")
+    day.value = DateValue(timex=unresolved, relative=True, stated_weekday=parts.weekday if parts.day else None)
+    day.confidence = 0.5
 
 
 def _near(ctx: ExtractionContext, anchor: Mention, mention: Mention) -> bool:
@@ -1412,11 +1446,18 @@ def _month_short_year(ctx: ExtractionContext, pos: int) -> Mention | None:
     cannot be a day (32 to 99), ending its phrase ("August 99 tonnes" counts)."""
     p = date_patterns()
     m = p.month_short_year.match(ctx.text, pos)
-    if m is None or (m.group("bare") and not _ends_phrase(ctx, m.end())):
-        return None
+    if m is None or (m.group("bare") and (len(m.group("m")) < 5 or not _ends_phrase(ctx, m.end()))):
+        return None  # "Kim In Jun 54": a name; "August 99 tonnes": a count
     parts = DateParts(year=_two_digit_year(ctx, int(m.group("yy") or m.group("bare"))), month=_month(ctx, m.group("m")))
     start, parts = _period_part(ctx, pos, parts)
     return _mention(ctx, start, m.end(), parts, 0.8)
+
+
+def _in_a_name(text: str, pos: int) -> bool:
+    """Whether the capitalised word at ``pos`` follows another capitalised word with only a
+    space between ("Kim In Jun"), as a word inside a name does."""
+    begin, end = word_before(text, pos)
+    return end == pos - 1 and text[end : pos] == " " and text[begin : begin + 1].isupper()
 
 
 def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
@@ -1431,6 +1472,8 @@ def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     tail = text[max(0, pos - 12) : pos]
     prev_text = tail.rstrip(" -").rsplit(None, 1)[-1] if tail.strip(" -") else ""
     prev = prev_text.lower() if prev_text.isalpha() else ""
+    if prev and prev_text[0].isupper() and m.group("m").lower() not in _FULL_MONTH_NAMES and _in_a_name(text, pos - len(tail) + tail.rindex(prev_text)):
+        prev = ""  # "Kim In Jun": a short month name after a cue word capitalised inside a name
     if prev not in _MONTH_CUES and not _opens_sentence(ctx, pos, m.group("m")) and not (
         ctx.published and p.month_relative_year.match(text, m.end())
     ) and not _bare_month(ctx, pos, m, prev):
