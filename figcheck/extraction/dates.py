@@ -676,7 +676,7 @@ _SAME_PERIOD_BEFORE = regex.compile(r"\b(?P<which>(?i:that(?:\s+(?:same|very))?|
 # After the unit, what makes it another period than the anchor's ("the same month last year",
 # "the same day as the vote", "that day of the week") or no period at all ("that day-to-day").
 _SAME_PERIOD_ELSEWHERE = regex.compile(
-    r"[-‐]|\s+(?i:as|of|after|before|last|next|a\s+year|the\s+(?:year|previous|following|next))\b"
+    r"[-‐]|\s+(?i:(?:as|of|after|before|last|next|a\s+year|the\s+(?:year|previous|following|next))\b|in\s+(?:\d|last\b|the\s+previous\b))"
 )
 # Words before "that" that make it start a clause ("said that day labourers ..."), not point back.
 _THAT_CLAUSE_HEADS = frozenset(
