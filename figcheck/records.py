@@ -163,7 +163,8 @@ class CountValue(Record):
 class Anchor(Record):
     """What a duration is measured from or to, or what a date is counted from."""
 
-    relation: Literal["after", "since", "ago", "before", "until"]
+    # "same": a date that names the period of its anchor ("that year", "the same day").
+    relation: Literal["after", "since", "ago", "before", "until", "same"]
     # The date claim it is measured from ("after liberation ... in August 1945"), if any.
     claim_id: str | None = None
     # "publication" when measured to the article's own date ("ago", "has elapsed since").

@@ -46,7 +46,7 @@ _TEEN_ORDINALS = frozenset(
 # Words before a month name standing alone that make it a date: "in September", "since June".
 _MONTH_CUES = frozenset(
     "in since until till by from to through during before after between and of for early late mid end "
-    "this last next previous coming or".split()
+    "this last next previous coming or within throughout around".split()
 )
 _DAY_OFFSETS = {"today": 0, "yesterday": -1, "tomorrow": 1, "after tomorrow": 2, "before yesterday": -2}
 _DAY_STEP_BEFORE = regex.compile(r"(?i:the\s+day\s+)(?P<how>(?i:after|before))\s+$")
@@ -114,6 +114,7 @@ class DatePatterns:
     range_joint: regex.Pattern
     ordinal_day_before: regex.Pattern  # searched back from a month name: "the 4th of ", "the first to the 9th of "
     month_alone: regex.Pattern  # at a month name: "September", "June 1950" is month_year's
+    month_short_year: regex.Pattern  # at a month name: "August '99", "August 99"
     month_juche: regex.Pattern  # at a month name: "May Juche 55 (1966)"
     month_relative_year: regex.Pattern  # after a month: " last year", " of this year"
     years_ago: regex.Pattern  # after a month: " ten years ago"
@@ -188,6 +189,7 @@ def date_patterns() -> DatePatterns:
             rf"(?:(?i:to|till|until|through|and|-)\s+(?:(?i:the)\s+)?(?P<d2>{ordinal_day})\s+)?"
             r"(?:(?i:day)\s+)?(?i:of)\s+$"
         ),
+        month_short_year=regex.compile(rf"(?P<m>{month})(?:,?\s+['’](?P<yy>\d\d)|\s+(?P<bare>[3-9]\d))(?![\p{{N}}\p{{L}}%'’]|[.,:]\d)"),
         month_alone=regex.compile(rf"(?P<m>{month})(?:,?\s+(?P<y>{year})(?![\d,]\d))?(?![\p{{L}}\d]|\s+\d)"),
         period_before=regex.compile(
             r"(?:(?P<mod>(?i:early|late|mid|end))(?:-|\s+)(?:(?i:in)\s+)?"
@@ -283,7 +285,8 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             out.append(_mention(ctx, start, m.end(), parts, 0.9))
             dated = True
         if not dated:
-            mention = _month_alone(ctx, pos)
+            mention = _month_short_year(ctx, pos) if _SHORT_YEAR_NEAR.search(text, pos + 3, pos + 14) else None
+            mention = mention or _month_alone(ctx, pos)
             if mention:
                 out.append(mention)
     for pos in words.get("unit", ()):
@@ -358,16 +361,19 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
     out.extend(_decades(ctx, decades))
     out.extend(_numeric_dates(ctx, separated))
     out.extend(_years_in_words(ctx))
+    out.extend(_years_after_year_word(ctx))
     out.extend(_parts_of_years(ctx, codes))
     out.extend(_nth_weekdays(ctx))
     if ctx.published:
         out.extend(_abbreviated_weekdays(ctx))
+        out.extend(_recent_and_quarter_periods(ctx))
         out.extend(_relative_dates(ctx))
         out.extend(_weekends(ctx))
         out.extend(_weekday_and_day(ctx))
         out.extend(_more_relative_periods(ctx))
         out.extend(_periods_around_publication(ctx))
     out.extend(_offset_dates(ctx))
+    out.extend(_anaphoric_dates(ctx))
     return out
 
 
@@ -408,7 +414,12 @@ def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
             continue  # "the last week of July" is a part of July, not last week
         if before:
             rel = f"{before.group('which').lower()} {unit}"
-            out.append(_mention(ctx, before.start(), pos + len(unit), DateParts(relative=rel), 0.75))
+            start, mod = _edge_of_relative(text, before.start())
+            out.append(_mention(ctx, start, pos + len(unit), DateParts(relative=rel, mod=mod), 0.75))
+        elif text[pos - 4 : pos].lower() == "the " and text[pos - 7 : pos - 5].lower() == "of":
+            mention = _edge_of_the_period(ctx, pos, unit)
+            if mention is not None:
+                out.append(mention)
     for pos in words.get("season", ()):
         mention = _relative_season(ctx, pos)
         if mention:
@@ -472,10 +483,53 @@ def _abbreviated_weekday(ctx: ExtractionContext, pos: int, abbreviations: dict[s
     return _mention(ctx, before.start() if relative else pos, m.end("wd"), parts, 0.7)
 
 
+# "early", "late last year", "the end of this month", "earlier this week": the part of a
+# relative period the words before it name ("earlier" and "later" name none: before or after
+# the time of writing, within it).
+_RELATIVE_EDGE_BEFORE = regex.compile(
+    r"(?:\b(?P<mod>(?i:early|earlier|late|later|mid))(?:-|\s+)"
+    r"|(?:\b(?i:the)\s+)?\b(?P<edge>(?i:end|beginning|start|middle|close))\s+(?i:of)\s+)$"
+)
+_RELATIVE_MODS = {"early": "START", "late": "END", "mid": "MID", "earlier": None, "later": None}
+
+
+def _edge_of_relative(text: str, start: int) -> tuple[int, str | None]:
+    """Where a relative period starts with the part of it named before ``start``, and its mod."""
+    if start < 3 or text[start - 1] not in " -":
+        return start, None
+    m = _RELATIVE_EDGE_BEFORE.search(text, max(0, start - 24), start)
+    if m is None:
+        return start, None
+    if m.group("mod"):
+        return m.start(), _RELATIVE_MODS[m.group("mod").lower()]
+    return m.start(), _EDGE_MOD[m.group("edge").lower()]
+
+
+_EDGE_OF_THE_BEFORE = regex.compile(r"(?:\b(?i:the)\s+)?\b(?P<edge>(?i:end|beginning|start|middle|close))\s+(?i:of)\s+(?i:the)\s+$")
+
+
+def _edge_of_the_period(ctx: ExtractionContext, pos: int, unit: str) -> Mention | None:
+    """ "by the end of the year", "at the start of the month": of the publication's year (month,
+    week) unless the clause tells a story of the past or a habit ("bonuses are paid at the end
+    of the year"), which names no one year."""
+    text = ctx.text
+    end = pos + len(unit)
+    edge = _EDGE_OF_THE_BEFORE.search(text, max(0, pos - 30), pos)
+    if edge is None or not _ends_phrase(ctx, end) or text[end : end + 1] in ("'", "’", "-"):
+        return None
+    sentence = ctx.index.sentence_at(pos)
+    if _tense(ctx, pos) == "past" or _past_sentence(ctx, sentence.start, sentence.end):
+        return None
+    if any(w.group().lower() in _HABIT_WORDS for w in _LETTERS.finditer(text, sentence.start, pos)):
+        return None
+    mention = _mention(ctx, edge.start(), end, DateParts(relative=f"this {unit}", mod=_EDGE_MOD[edge.group("edge").lower()]), 0.6)
+    return mention
+
+
 # The month a season starts in (the northern hemisphere's, as the TIMEX3 codes have it).
 _SEASON_STARTS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 _RELATIVE_SEASON_BEFORE = regex.compile(
-    r"\b(?:(?P<which>(?i:this|last|next|past|coming))\s+|(?P<prep>(?i:in|during|by|since|until|through))\s+(?:(?i:the)\s+)?)"
+    r"\b(?:(?P<which>(?i:this|last|next|past|coming))\s+|(?P<prep>(?i:in|during|by|since|until|through|throughout|over))\s+(?:(?i:the)\s+)?)"
     r"(?:(?P<mid>(?i:mid|early|late))(?:-|\s+))?$"
     r"|\b(?P<mid_alone>(?i:mid))(?:-|\s+)$"
 )
@@ -607,10 +661,17 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
             # "the following week", "the previous year", "the next day" ("the next year" is as
             # often the year ahead as a span of one: "over the next year").
             step = p.offset_step_before.search(text, max(0, pos - 24), pos)
-            if step and singular and (previous != "next" or letter == "D"):
+            start = step.start() if step else None
+            if step is None and previous == "next" and unit.lower() == "day" and _ends_phrase(ctx, end):
+                # "Next day, the troops withdrew", "till dawn of next day" (not "next-day
+                # delivery", "a next day service").
+                begin = word_before(text, pos)[0]
+                if _word_before(text, begin) not in _DETERMINERS:
+                    start = begin
+            if start is not None and singular and (previous != "next" or letter == "D"):
                 sign = -1 if previous in ("previous", "preceding") else 1
                 parts = DateParts(relative="offset", anchored="text", offset=sign * multiple, offset_unit=letter, whole_period=True)
-                out.append(_offset_mention(ctx, step.start(), end, parts))
+                out.append(_offset_mention(ctx, start, end, parts))
             continue
         if previous == "the" and rel in ("after", "before") and _closed(text, after.end()) and singular:
             # "The day after, ...", "the week before."
@@ -669,6 +730,47 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
             sign = 1 if step.group("which").lower() == "following" else -1
             parts = DateParts(weekday=_weekday(ctx, m.group("wd")), relative="offset", anchored="text", offset=sign)
             out.append(_offset_mention(ctx, step.start(), pos + len(m.group("wd")), parts))
+    return out
+
+
+# "that year", "the same month", "that very day": the period of the time the text last gave.
+_SAME_PERIOD_BEFORE = regex.compile(r"\b(?P<which>(?i:that(?:\s+(?:same|very))?|the\s+(?:very\s+)?same))\s+$")
+# After the unit, what makes it another period than the anchor's ("the same month last year",
+# "the same day as the vote", "that day of the week") or no period at all ("that day-to-day").
+_SAME_PERIOD_ELSEWHERE = regex.compile(
+    r"[-‐]|\s+(?i:(?:as|of|after|before|last|next|a\s+year|the\s+(?:year|previous|following|next))\b|in\s+(?:\d|last\b|the\s+previous\b))"
+)
+# Words before "that" that make it start a clause ("said that day labourers ..."), not point back.
+_THAT_CLAUSE_HEADS = frozenset(
+    "said says say saying noted notes added adds stressed stresses announced reported reports stated states "
+    "claimed claims believe believes believed know knows knew hope hopes hoped insisted warned argued "
+    "explained showed shows revealed clear sure so such fact now than".split()
+)
+_SAME_UNITS = frozenset({"year", "month", "week", "day"})
+
+
+def _anaphoric_dates(ctx: ExtractionContext) -> list[Mention]:
+    """ "that year", "the same month", "that very day", "the same week": the year (month, week,
+    day) of the date the text last gave, in its sentence or the one before (resolved by
+    ``anchor_offset_dates``); with none, unresolved with its anchor said, never the
+    publication's. A check cannot contradict it (its confidence is low): its anchor is."""
+    text = ctx.text
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("unit", ()):
+        if text[pos - 5 : pos - 1].lower() not in ("that", "same", "very"):
+            continue
+        unit = _word_at(text, pos)
+        if unit.lower() not in _SAME_UNITS:
+            continue
+        end = pos + len(unit)
+        before = _SAME_PERIOD_BEFORE.search(text, max(0, pos - 24), pos)
+        if before is None or _SAME_PERIOD_ELSEWHERE.match(text, end, end + 16) or text[end : end + 1].isalnum():
+            continue
+        if before.group("which")[:4].lower() == "that" and _word_before(text, before.start()) in _THAT_CLAUSE_HEADS:
+            continue
+        letter = ctx.lexicon.time_units[unit.lower()][0]
+        parts = DateParts(relative="same", anchored="text", offset=0, offset_unit=letter, whole_period=True)
+        out.append(_offset_mention(ctx, before.start(), end, parts))
     return out
 
 
@@ -735,18 +837,60 @@ def anchor_offset_dates(ctx: ExtractionContext, mentions: list[Mention]) -> None
     weekday alone is. ``mentions`` are the extractor's chosen mentions, in text order, with
     their claim ids."""
     last: Mention | None = None
+    earlier: Mention | None = None  # the one before ``last``
     for mention in mentions:
         if mention.kind not in ("date", "date_range"):
             continue
         parts = mention.parts
-        if mention.kind == "date" and isinstance(parts, DateParts) and parts.anchored == "text":
+        if (
+            mention.kind == "date" and isinstance(parts, DateParts) and parts.relative == "same"
+            and parts.offset_unit == "Y" and last is not None and _year_less(last)
+            and ctx.text[last.end : mention.start].strip().lower() in ("", "of")
+        ):
+            # "on September 9 that year", "February 13 of the same year": the year of the date
+            # before that day, which is that day's year too (not the publication's).
+            _same_year_for_day(ctx, last, mention, earlier if earlier is not None and _near(ctx, earlier, mention) else None)
+        elif mention.kind == "date" and isinstance(parts, DateParts) and parts.anchored == "text":
             anchor = last if last is not None and _near(ctx, last, mention) else None
             if anchor is not None and not ctx.text[anchor.end : mention.start].strip(" ,"):
                 # "from February of 2010, 16 years later": the offset says how late that date
                 # came, after a date the text does not give.
                 anchor = None
-            _resolve_offset(ctx, mention, anchor)
-        last = mention
+            if last is None and parts.offset > 0 and ctx.published and _speaks_ahead(ctx, mention.start):
+                # "The team will fly home the next day", "will leave 2 years 21 days later",
+                # with no time told before: the only time in play is the time of writing.
+                # Lightly held (the words may count from a future event they leave unsaid).
+                mention.parts = replace(parts, anchored="publication")
+                _resolve_offset(ctx, mention, None)
+                mention.confidence = 0.5
+            else:
+                _resolve_offset(ctx, mention, anchor)
+        earlier, last = last, mention
+
+
+def _year_less(mention: Mention) -> bool:
+    parts = mention.parts
+    return (
+        mention.kind == "date" and isinstance(parts, DateParts) and parts.year is None and parts.month is not None
+        and parts.relative is None and parts.juche_year is None
+    )
+
+
+def _same_year_for_day(ctx: ExtractionContext, day: Mention, same: Mention, anchor: Mention | None) -> None:
+    """Resolves "that year" after a year-less date against ``anchor`` (the date before that
+    one), and gives the year-less date that year, or leaves both unresolved."""
+    _resolve_offset(ctx, same, anchor)
+    parts = day.parts
+    assert isinstance(parts, DateParts)
+    timex = same.value.timex
+    if timex[:4].isdigit():
+        resolved = _mention(ctx, day.start, day.end, replace(parts, year=int(timex[:4])), day.confidence)
+        day.value = resolved.value.model_copy(update={"relative": True, "resolved_from": same.value.resolved_from, "calendar_year": None})
+        day.confidence = 0.6
+        return
+    unresolved = f"XXXX-{parts.month:02d}" + (f"-{parts.day:02d}" if parts.day else "")
+    day.value = DateValue(timex=unresolved, relative=True, stated_weekday=parts.weekday if parts.day else None)
+    day.confidence = 0.5
 
 
 def _near(ctx: ExtractionContext, anchor: Mention, mention: Mention) -> bool:
@@ -762,8 +906,8 @@ def _near(ctx: ExtractionContext, anchor: Mention, mention: Mention) -> bool:
 def _resolve_offset(ctx: ExtractionContext, mention: Mention, anchor: Mention | None) -> None:
     parts = mention.parts
     assert isinstance(parts, DateParts)
-    relation = "after" if parts.offset > 0 else "before"
-    offset = f"P{''.join(f'{abs(n)}{u}' for n, u in parts.offset_lead)}{abs(parts.offset)}{parts.offset_unit}" if parts.offset_unit else None
+    relation = "same" if parts.relative == "same" else "after" if parts.offset > 0 else "before"
+    offset = None if parts.relative == "same" else f"P{''.join(f'{abs(n)}{u}' for n, u in parts.offset_lead)}{abs(parts.offset)}{parts.offset_unit}" if parts.offset_unit else None
     timex = None
     if parts.anchored == "publication" or (anchor is None and parts.weekday is not None and parts.offset < 0):
         if ctx.published:
@@ -776,6 +920,8 @@ def _resolve_offset(ctx: ExtractionContext, mention: Mention, anchor: Mention | 
         else:
             base = anchor.value.timex
         timex = _shifted(base, parts)
+        if relation == "same" and anchor.kind == "date_range" and timex != _shifted(anchor.value.end_timex, parts):
+            timex = None  # "from 1950 to 1953 ... that year": which year the words do not say
         note = f"mentioned {base}" if timex else None
         link = Anchor(relation=relation, claim_id=anchor.claim_id, text=ctx.text[anchor.start : anchor.end])
     else:
@@ -793,7 +939,7 @@ def _resolve_offset(ctx: ExtractionContext, mention: Mention, anchor: Mention | 
         anchor=link,
         offset=offset,
     )
-    mention.confidence = 0.7 if note else 0.5
+    mention.confidence = 0.7 if note and relation != "same" else 0.5
 
 
 def _unresolved(parts: DateParts) -> str:
@@ -1479,6 +1625,48 @@ def _opens_sentence(ctx: ExtractionContext, pos: int, name: str) -> bool:
     return not ctx.text[sentence.start : pos].strip(" \t\n\"“‘'(")
 
 
+# Words before a month name that make it a name or a modifier, not a time: "called
+# February a season", "every September".
+_BARE_MONTH_HEADS = frozenset("call calls called name names named dub dubbed titled entitled every each".split()) | _DETERMINERS
+_CLAUSE_END = frozenset(".,;:!?)")
+
+
+def _bare_month(ctx: ExtractionContext, pos: int, m: regex.Match, prev: str) -> bool:
+    """ "The album will be out September.", "an increase of 200,000 over April.": a full,
+    capitalised month name after a lower-case word, with no preposition, ending its clause, in
+    a clause whose tense says which one; "May", "March" and "August" are other words too."""
+    name = m.group("m")
+    if not prev or prev in _BARE_MONTH_HEADS or not name[0].isupper() or name.lower() not in _UNAMBIGUOUS_MONTHS:
+        return False
+    after = ctx.text[m.end() : m.end() + 3]
+    if after and (after[0] not in _CLAUSE_END or after[1:2].isspace() and after[2:3].isdigit()):
+        return False  # "October. 2": a stray stop before the day
+    return _tense(ctx, pos) is not None
+
+
+_SHORT_YEAR_NEAR = regex.compile(r"\s['’]?\d\d\b")
+
+
+def _month_short_year(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "August '99", "in June ’05", "August 99": a month and its year's last two digits, of the
+    century that puts it nearest the publication; without the apostrophe only a figure that
+    cannot be a day (32 to 99), ending its phrase ("August 99 tonnes" counts)."""
+    p = date_patterns()
+    m = p.month_short_year.match(ctx.text, pos)
+    if m is None or (m.group("bare") and (len(m.group("m")) < 5 or not _ends_phrase(ctx, m.end()))):
+        return None  # "Kim In Jun 54": a name; "August 99 tonnes": a count
+    parts = DateParts(year=_two_digit_year(ctx, int(m.group("yy") or m.group("bare"))), month=_month(ctx, m.group("m")))
+    start, parts = _period_part(ctx, pos, parts)
+    return _mention(ctx, start, m.end(), parts, 0.8)
+
+
+def _in_a_name(text: str, pos: int) -> bool:
+    """Whether the capitalised word at ``pos`` follows another capitalised word with only a
+    space between ("Kim In Jun"), as a word inside a name does."""
+    begin, end = word_before(text, pos)
+    return end == pos - 1 and text[end : pos] == " " and text[begin : begin + 1].isupper()
+
+
 def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     """A month named without a day or year: "in September", "last March", "mid-July",
     "between June and August 1950", "Jan-Feb 2017". It needs a word that makes it a time (a
@@ -1491,9 +1679,11 @@ def _month_alone(ctx: ExtractionContext, pos: int) -> Mention | None:
     tail = text[max(0, pos - 12) : pos]
     prev_text = tail.rstrip(" -").rsplit(None, 1)[-1] if tail.strip(" -") else ""
     prev = prev_text.lower() if prev_text.isalpha() else ""
+    if prev and prev_text[0].isupper() and m.group("m").lower() not in _FULL_MONTH_NAMES and _in_a_name(text, pos - len(tail) + tail.rindex(prev_text)):
+        prev = ""  # "Kim In Jun": a short month name after a cue word capitalised inside a name
     if prev not in _MONTH_CUES and not _opens_sentence(ctx, pos, m.group("m")) and not (
         ctx.published and p.month_relative_year.match(text, m.end())
-    ):
+    ) and not _bare_month(ctx, pos, m, prev):
         joint = p.range_joint.match(text, m.end())
         if not (joint and joint.group().strip() and (p.month_alone.match(text, joint.end()) or p.month_year.match(text, joint.end()))):
             return None  # "Jan-Feb 2017" runs on to a second month; a month alone needs a cue
@@ -1898,6 +2088,16 @@ def _weekends(ctx: ExtractionContext) -> list[Mention]:
         if text[pos : pos + 7].lower() != "weekend" or text[pos + 7 : pos + 8].isalpha():
             continue
         before = _WEEKEND_BEFORE.search(text, max(0, pos - 10), pos)
+        after_next = _AFTER_NEXT.match(text, pos + 7, pos + 24) if before is not None else None
+        if after_next is not None and before.group("which").lower() == "the":
+            # "the weekend after next", "the weekend after the next"
+            iso = (pub + timedelta(weeks=2)).isocalendar()
+            timex = f"{iso.year:04d}-W{iso.week:02d}-WE"
+            period = period_of(timex)
+            value = DateValue(timex=timex, resolved_from=_publication_note(pub), relative=True,
+                              granularity=period[0], period_start=period[1], period_end=period[2])
+            out.append(Mention("date", before.start(), after_next.end(), value, 0.65))
+            continue
         if before is None or regex.match(r"\s+(?i:of|before|after)\b", text[pos + 7 : pos + 14]):
             continue  # "the weekend of July 4", "the weekend before the vote"
         which = before.group("which").lower()
@@ -2631,9 +2831,14 @@ def _more_relative_periods(ctx: ExtractionContext) -> list[Mention]:
     out: list[Mention] = []
     for pos in ctx.triggers.words.get("unit", ()):
         window = text[max(0, pos - 24) : pos].lower()
-        if not any(word in window for word in ("rest", "remainder", "past", "this", "next", "last")) and " after" not in text[pos : pos + 14].lower():
+        if not any(word in window for word in ("rest", "remainder", "past", "this", "next", "last", "coming")) and " after" not in text[pos : pos + 14].lower():
             continue
         unit = _word_at(text, pos).lower()
+        if unit in ("day", "decade"):
+            mention = _past_or_next_period(ctx, pos, unit)
+            if mention is not None:
+                out.append(mention)
+            continue
         if unit not in ("week", "month", "year"):
             continue
         end = pos + len(unit)
@@ -2655,13 +2860,10 @@ def _more_relative_periods(ctx: ExtractionContext) -> list[Mention]:
                                                                      resolved_from=note), 0.65))
             continue
         previous = _word_before(text, pos)
-        if previous == "past" and text[max(0, pos - 9) : pos].lower() == "the past " and not regex.match(r"\s+(?i:of|before|after)\b", text[end : end + 8]):
-            sentence = ctx.index.sentence_at(pos)
-            if _YEAR_IN_TEXT.search(text, sentence.start, pos) or _PAST_PERFECT.search(text, sentence.start, pos):
-                continue
-            first = _shift_days(pub, unit[0].upper(), -1)
-            out.append(Mention("date_range", pos - 9, end, DateRangeValue(start_timex=first.isoformat(), end_timex=pub.isoformat(),
-                                                                        resolved_from=note), 0.65))
+        if previous == "past":
+            mention = _past_or_next_period(ctx, pos, unit)
+            if mention is not None:
+                out.append(mention)
             continue
         after = _AFTER_NEXT.match(text, end, end + 16)
         if after and text[max(0, pos - 4) : pos].lower() == "the ":
@@ -2711,6 +2913,86 @@ def _more_relative_periods(ctx: ExtractionContext) -> list[Mention]:
     return out
 
 
+_RELATIVE_QUARTER_BEFORE = regex.compile(r"(?:(?P<the>\b(?i:the))\s+)?\b(?P<which>(?i:this|last|next|current|coming))\s+$")
+_QUARTER_STEPS = {"this": 0, "current": 0, "last": -1, "next": 1, "coming": 1}
+
+
+def _recent_and_quarter_periods(ctx: ExtractionContext) -> list[Mention]:
+    """ "in recent years", "in recent weeks": a period that ends at the publication and reaches
+    back an unsaid length (approximate, its start unresolved, as "the past few years"); "this
+    quarter", "last quarter", "the current quarter", "next quarter": a quarter of the calendar
+    year counted from the publication's ("the last quarter" of a match or a century is not)."""
+    text = ctx.text
+    pub = ctx.published
+    note = _publication_note(pub)
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("unit", ()):
+        if text[pos - 7 : pos].lower() != "recent " or text[pos - 10 : pos - 7].lower() not in ("in ", "of "):
+            continue
+        unit = _word_at(text, pos)
+        if unit.lower() not in ("days", "weeks", "months", "years", "decades"):
+            continue
+        end = pos + len(unit)
+        sentence = ctx.index.sentence_at(pos)
+        if _YEAR_IN_TEXT.search(text, sentence.start, pos) or _PAST_PERFECT.search(text, sentence.start, pos):
+            continue  # "In 1950 ... in recent years": counted from another time
+        value = DateRangeValue(start_timex=_UNRESOLVED["D"], end_timex=pub.isoformat(), resolved_from=note)
+        out.append(Mention("date_range", pos - 7, end, value, 0.5, qualifier="approx"))
+    for pos in ctx.triggers.words.get("period", ()):
+        if text[pos : pos + 7].lower() != "quarter" or text[pos + 7 : pos + 8].isalpha():
+            continue
+        before = _RELATIVE_QUARTER_BEFORE.search(text, max(0, pos - 16), pos)
+        if before is None or regex.match(r"\s+(?i:of|before|after)\b|-", text[pos + 7 : pos + 14]):
+            continue  # "the last quarter of the century", "a last-quarter rally"
+        which = before.group("which").lower()
+        if before.group("the") and which in ("last", "this"):
+            continue  # "in the last quarter" of a match
+        if which == "current" and not before.group("the"):
+            continue
+        index = pub.year * 4 + (pub.month - 1) // 3 + _QUARTER_STEPS[which]
+        parts = DateParts(year=index // 4, quarter=index % 4 + 1)
+        out.append(_from_publication(_mention(ctx, before.start(), pos + 7, parts, 0.65), pub))
+    return out
+
+
+_PERIOD_AFTER_ANOTHER_TIME = regex.compile(r"\s+(?i:of|before|after|since|earlier|later|ago)\b")
+_NOT_OF_THE_NEWS = _DETERMINERS | _POSSESSIVES
+
+
+def _past_or_next_period(ctx: ExtractionContext, pos: int, unit: str) -> Mention | None:
+    """ "the past week", "past month", "the past day", "over the past decade", "the last
+    decade", "the next decade": the period of that length that ends at the publication, or
+    starts the day after it. "The last day" is the final day of something, "the last week" the
+    calendar week before the publication's: neither is read here."""
+    text = ctx.text
+    pub = ctx.published
+    end = pos + len(unit)
+    begin = word_before(text, pos)[0]
+    which = text[begin:pos].strip().lower()
+    if which not in ("past", "last", "next", "coming") or (which != "past" and unit != "decade"):
+        return None
+    if _PERIOD_AFTER_ANOTHER_TIME.match(text, end, end + 10) or text[end : end + 1] in ("-", "‐"):
+        return None  # "the past week of talks", "the past decade since the opening"
+    start = begin
+    determiner = _word_before(text, begin)
+    if determiner == "the":
+        start = word_before(text, begin)[0]
+    elif which != "past" or determiner in _NOT_OF_THE_NEWS or determiner == "a":
+        return None  # "his past year", "a past day"; "last decade" without "the"
+    sentence = ctx.index.sentence_at(pos)
+    if _YEAR_IN_TEXT.search(text, sentence.start, start) or _PAST_PERFECT.search(text, sentence.start, pos):
+        return None  # "In 1950 ... over the past decade": counted from another time
+    letter, multiple = ctx.lexicon.time_units[unit]
+    if which in ("next", "coming"):
+        if _past_sentence(ctx, sentence.start, sentence.end):
+            return None  # "over the next decade, the empire declined": the story's time
+        first, last = pub + timedelta(days=1), _shift_days(pub, letter, multiple)
+    else:
+        first, last = _shift_days(pub, letter, -multiple), pub
+    value = DateRangeValue(start_timex=first.isoformat(), end_timex=last.isoformat(), resolved_from=_publication_note(pub))
+    return Mention("date_range", start, end, value, 0.65)
+
+
 # --- years written in words --------------------------------------------------------------------
 
 _UNIT_WORDS = "one|two|three|four|five|six|seven|eight|nine"
@@ -2721,6 +3003,8 @@ _UNDER_HUNDRED = rf"(?:(?:{_TENS_WORDS})(?:[\s-]+(?:{_UNIT_WORDS}))?|{_TEEN_WORD
 # thousand and eighteen": two words of a century and a year in it, never "twenty five".
 _YEAR_IN_WORDS = regex.compile(
     rf"(?i:(?P<thousand>two\s+thousand)(?:(?:\s+and)?[\s-]+(?P<rest>{_UNDER_HUNDRED}))?"
+    # "one thousand seven hundred and eighty-nine": a year of the second millennium in full.
+    rf"|(?P<full>one\s+thousand,?\s+(?:{_UNIT_WORDS})\s+hundred(?:(?:\s+and)?[\s-]+{_UNDER_HUNDRED})?)"
     rf"|(?P<hi>eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)[\s-]+"
     rf"(?P<lo>hundred|oh?[\s-]+(?:{_UNIT_WORDS})|(?:{_TENS_WORDS})(?:[\s-]+(?:{_UNIT_WORDS}))?|{_TEEN_WORDS}))(?![\p{{L}}\-])"
 )
@@ -2739,7 +3023,7 @@ def _words_value(ctx: ExtractionContext, words: str) -> int:
     return total
 
 
-_YEAR_WORD_STARTS = frozenset({"two", "ele", "twe", "thi", "fou", "fif", "six", "sev", "eig", "nin"})
+_YEAR_WORD_STARTS = frozenset({"one", "two", "ele", "twe", "thi", "fou", "fif", "six", "sev", "eig", "nin"})
 _TOKEN_BEFORE = regex.compile(r"(?P<w>[\p{L}][\p{L}.]*)(?P<comma>,)?\s+$")
 
 
@@ -2755,6 +3039,8 @@ def _years_in_words(ctx: ExtractionContext) -> list[Mention]:
             continue  # "twenty twenty-eight people" counts
         if m.group("thousand"):
             year = 2000 + (_words_value(ctx, m.group("rest")) if m.group("rest") else 0)
+        elif m.group("full"):
+            year = int(parse_number(m.group("full").replace(",", ""), lex) or 0)
         else:
             hi = _words_value(ctx, m.group("hi"))
             lo = m.group("lo").lower()
@@ -2786,6 +3072,36 @@ def _years_in_words(ctx: ExtractionContext) -> list[Mention]:
         if month is None:
             start, parts = _period_part(ctx, start, parts)
         out.append(_mention(ctx, start, m.end(), parts, 0.75))
+    return out
+
+
+_HUNDREDS_IN_WORDS = regex.compile(
+    rf"(?i:(?:{_UNIT_WORDS})\s+hundred(?:(?:\s+and)?[\s-]+{_UNDER_HUNDRED})?)(?![\p{{L}}\-])"
+)
+_THREE_DIGITS = regex.compile(r"[1-9]\d\d(?![\p{N}\p{L}]|[.,]\d)")
+# Words before "year" that make what follows it no year ("last year 305 kilos", "a year 10 pupil").
+_YEAR_WORD_NOT_NAMING = frozenset(
+    "last this next that each every per a one same previous following fiscal financial school academic budget "
+    "calendar lunar model".split()
+)
+
+
+def _years_after_year_word(ctx: ExtractionContext) -> list[Mention]:
+    """ "in the year 622", "year 247", "Year two hundred and sixty-seven": a year of the first
+    millennium, named after the word "year" (four-digit years are read everywhere)."""
+    text = ctx.text
+    out: list[Mention] = []
+    for pos in ctx.triggers.words.get("unit", ()):
+        if text[pos : pos + 5].lower() != "year " or _word_before(text, pos) in _YEAR_WORD_NOT_NAMING:
+            continue
+        at = pos + 5
+        m = _THREE_DIGITS.match(text, at) or _HUNDREDS_IN_WORDS.match(text, at)
+        if m is None or not _ends_phrase(ctx, m.end()):
+            continue  # "year 300 pupils"
+        year = int(parse_number(m.group(), ctx.lexicon) or 0)
+        if not 100 <= year <= 999:
+            continue
+        out.append(_mention(ctx, pos, m.end(), DateParts(year=year), 0.7))
     return out
 
 

@@ -28,7 +28,7 @@ from figcheck.records import (
     DurationValue,
 )
 
-EXAMPLE_FILES = ("counts", "dates", "date_ranges", "durations", "anniversaries", "negatives")
+EXAMPLE_FILES = ("counts", "dates", "date_ranges", "durations", "anniversaries", "relative", "negatives")
 
 _VALUE_MODELS: dict[str, type[BaseModel]] = {
     "count": CountValue,
@@ -39,8 +39,9 @@ _VALUE_MODELS: dict[str, type[BaseModel]] = {
 }
 # Fields of the claim itself (not of its value) an expectation may name. ``part_of`` is the
 # text of the whole's claim (or true/false for "linked to some whole" / "to none");
-# ``context_has`` is a phrase the claim's context must contain.
-_CLAIM_FIELDS = frozenset({"text", "subject", "context_has", "part_of"})
+# ``context_has`` is a phrase the claim's context must contain; ``confidence`` the claim's
+# (checks weigh only claims held with enough of it).
+_CLAIM_FIELDS = frozenset({"text", "subject", "context_has", "part_of", "confidence"})
 
 
 class ExampleFileError(Exception):
@@ -233,6 +234,8 @@ def _mismatches(expect: dict[str, Any], claim: Claim, by_id: dict[str, Claim]) -
             got: Any = claim.text
         elif field == "subject":
             got = claim.subject
+        elif field == "confidence":
+            got = claim.confidence
         elif field == "context_has":
             if not claim.context or wanted.lower() not in claim.context.lower():
                 out.append(f"context {claim.context!r} lacks {wanted!r}")
