@@ -243,3 +243,25 @@ def test_workers_are_started_before_the_first_batch_is_full_and_not_for_an_uncha
     assert batches(out, 2000) == ["batch of 5"]  # alone: checked in the run's process
     check_corpus(corpus, ROOT / "reference_data", out, workers=2)
     assert batches(out) == []
+
+
+def test_a_fingerprint_is_sent_back_only_with_cross_article_entries(corpus: Path) -> None:
+    # The fingerprint tells near-copies apart among the sources of a cross-article group: an
+    # article filed in no group needs none, and most articles of an archive are in none.
+    from checkers import CheckRun
+    from checkers.base import fingerprint
+    from figcheck.corpus import load_document
+    from figcheck.pipeline.work import check_document
+    from figcheck.reference import ReferenceTable
+
+    checks = CheckRun(ReferenceTable.load(ROOT / "reference_data"))
+    seen = {True: 0, False: 0}
+    for path in sorted(corpus.glob("*.txt")):
+        document = load_document(path)
+        entry = check_document(document, checks)
+        seen[bool(entry.entries)] += 1
+        assert entry.fingerprint == (sorted(fingerprint(document.text)) if entry.entries else [])
+    bare = load_document(next(iter(sorted(corpus.glob("*.txt")))))
+    bare = bare.model_copy(update={"text": "Nothing here but words, with no figure at all in them."})
+    assert check_document(bare, checks).fingerprint == []
+    assert seen[True] > 0
