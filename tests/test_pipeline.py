@@ -265,3 +265,25 @@ def test_a_fingerprint_is_sent_back_only_with_cross_article_entries(corpus: Path
     bare = bare.model_copy(update={"text": "Nothing here but words, with no figure at all in them."})
     assert check_document(bare, checks).fingerprint == []
     assert seen[True] > 0
+
+
+def test_the_last_batches_of_a_corpus_get_smaller_so_that_the_workers_finish_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each batch takes at most its share of what is left to read (split ways), so that the last
+    # ones handed out are small and no worker is left with a large batch while the others wait.
+    from figcheck.pipeline import CorpusRun, run as run_module
+
+    monkeypatch.setattr(run_module, "_SMALLEST_BATCH", 1)
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for number in range(40):
+        (folder / f"a{number:02d}.txt").write_text(f"Article {number} says 40 people came on Monday.\n", encoding="utf-8")
+    run = CorpusRun(folder, ROOT / "reference_data", tmp_path / "reports" / "latest")
+    try:
+        batches = list(run.batches(8, split=4))
+    finally:
+        run.abandon()
+    assert [len(batch.documents) for batch in batches] == [8, 8, 6, 5, 4, 3, 2, 1, 1, 1, 1]
+    assert [d.doc_id for batch in batches for d in batch.documents] == [f"a{n:02d}" for n in range(40)]
+    assert [batch.number for batch in batches] == list(range(11))

@@ -55,6 +55,9 @@ SUMMARY_DISCREPANCIES = 500
 # articles, all in one batch, checks them in its own process (``Batch.alone``) and starts none.
 # From this many articles to check, they are started before the first batch is full.
 _START_WORKERS_AT = 200
+# The smallest batch the last ones are cut down to (``CorpusRun.batches``' ``split``): a few
+# tenths of a second of work, worth the cost of handing a batch out.
+_SMALLEST_BATCH = 250
 # The checks whose findings the report's timeline draws: it needs their claims' values.
 _TIMELINE_CHECKS = {"reference", "cross_source"}
 
@@ -72,6 +75,8 @@ class CorpusItem:
     digest: str
     raw: RawArticle | None
     path: str | None = None
+    # How many articles the corpus lists after this one (None: not known before they are read).
+    left: int | None = None
 
     def read(self) -> RawArticle:
         return self.raw if self.raw is not None else read_article_files(Path(self.path))
@@ -107,7 +112,8 @@ def read_corpus(
     reads_left = max(100, int(len(names) * _KNOWN_ONLY_READS)) if known_only else len(names)
     # Paths as plain strings: for a large unchanged corpus, making them is most of the work.
     folder, absolute = os.path.join(str(corpus), ""), os.path.join(os.path.abspath(corpus), "")
-    for name in names:
+    for index, name in enumerate(names):
+        left = len(names) - index - 1
         stem = name.removesuffix(ARTICLE_SUFFIX)
         path = folder + name
         signature = None
@@ -115,7 +121,7 @@ def read_corpus(
             signature = f"{file_signature(path)}/{file_signature(folder + stem + META_SUFFIX)}"
             digest = ledger.known(absolute + name, signature)
             if digest is not None:
-                yield CorpusItem(stem, digest, None, path)
+                yield CorpusItem(stem, digest, None, path, left)
                 continue
         if reads_left == 0:
             yield Unknown()
@@ -126,7 +132,7 @@ def read_corpus(
         except DocumentError as error:
             yield LoadProblem(path=error.path, message=str(error))
             continue
-        item = CorpusItem(raw.doc_id, _file_digest(raw), raw)
+        item = CorpusItem(raw.doc_id, _file_digest(raw), raw, left=left)
         if ledger is not None:
             ledger.remember(absolute + name, signature, item.digest)
         yield item
@@ -335,11 +341,16 @@ class CorpusRun:
 
     # --- handing out the work
 
-    def batches(self, size: int, *, first_miss: Callable[[], None] | None = None) -> Iterator[Batch]:
+    def batches(self, size: int, *, split: int = 1, first_miss: Callable[[], None] | None = None) -> Iterator[Batch]:
         """The articles the cache does not know, as read (their parsing is the batch's work),
         grouped ``size`` at a time; those it knows are merged on the way without being parsed.
         ``first_miss`` is called once the first batch holds ``_START_WORKERS_AT`` articles (or
-        is full, if smaller), to start what will check it while the rest of the batch is read."""
+        is full, if smaller), to start what will check it while the rest of the batch is read.
+
+        With ``split`` (the batches out at once), a corpus whose size is known as it is read (a
+        folder) and that holds more than one batch gets batches of at most a ``split``-th of what
+        is left to read (at least ``_SMALLEST_BATCH``): the last ones are small, so the workers
+        finish at nearly the same time instead of one waiting for the other's last large batch."""
         if self._reuse():
             return
         documents: list[RawArticle] = []
@@ -369,12 +380,15 @@ class CorpusRun:
                 slot = _Slot(self._batches)
                 self._batches += 1
                 self._queue.append(slot)
+                target = size
+                if split > 1 and item.left is not None and (slot.number > 0 or item.left >= size):
+                    target = min(size, max(_SMALLEST_BATCH, -(-(item.left + 1) // split)))
             documents.append(raw)
             slot.keys.append(key)
-            if first_miss is not None and len(documents) == min(size, _START_WORKERS_AT):
+            if first_miss is not None and len(documents) == min(target, _START_WORKERS_AT):
                 first_miss()
                 first_miss = None
-            if len(documents) == size:
+            if len(documents) == target:
                 yield Batch(slot.number, documents, self.table, self.article_seconds)
                 documents, slot = [], None
         if documents:
@@ -782,7 +796,7 @@ def run_batches(
                 on_batch(batch, output, claims)
             return
 
-    for batch in run.batches(batch_size, first_miss=first_miss):
+    for batch in run.batches(batch_size, split=window, first_miss=first_miss):
         out.append((batch, hand_out(batch)))
         while len(out) >= window:
             settle(*out.popleft())
