@@ -53,7 +53,11 @@ def rule_of(check: ModuleType) -> str:
     return " ".join((check.__doc__ or "").split())
 
 
-def article_of(document: Document, claims: list[Claim], reference_table: ReferenceTable | None = None) -> Article:
+def article_of(document: Document, claims: list[Claim], reference_table: ReferenceTable | None = None, *,
+               fingerprinted: bool = True) -> Article:
+    """The article as the checks read it. ``fingerprinted=False`` leaves out the near-copy
+    fingerprint, which only the corpus-wide checks read, and only for an article they collect
+    entries of (most articles of an archive have none): the caller adds it then."""
     meta = document.meta
     return Article(
         doc_id=document.doc_id,
@@ -61,7 +65,7 @@ def article_of(document: Document, claims: list[Claim], reference_table: Referen
         published=meta.published_date,
         title=meta.title,
         publisher=meta.publisher,
-        fingerprint=fingerprint(document.text),
+        fingerprint=fingerprint(document.text) if fingerprinted else frozenset(),
         named_facts=reference_table.named_in(document.text) if reference_table is not None else None,
         dateline=dateline.dateline_date(document),
     )

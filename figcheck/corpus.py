@@ -157,13 +157,26 @@ def decode_article(raw: bytes, name: str | Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# Binary on every system (Windows opens in text mode without it).
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
 def _read_regular_file(path: Path, what: str) -> bytes:
     # Checked before opening: opening a FIFO waits for a writer that may never come.
     try:
-        mode = os.stat(path).st_mode
-        if not stat.S_ISREG(mode):
-            raise DocumentError(path, f"cannot read {what}: {_not_a_file(mode)}")
-        return path.read_bytes()
+        status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode):
+            raise DocumentError(path, f"cannot read {what}: {_not_a_file(status.st_mode)}")
+        # Read by descriptor, not through a buffered file object: a corpus is tens of thousands
+        # of small files, and the file object costs more than the reading.
+        descriptor = os.open(path, _READ_FLAGS)
+        try:
+            chunks = [os.read(descriptor, status.st_size + 1)]
+            while chunks[-1]:  # until the end, whatever the file's size has become meanwhile
+                chunks.append(os.read(descriptor, 1 << 16))
+        finally:
+            os.close(descriptor)
+        return b"".join(chunks)
     except OSError as error:
         raise DocumentError(path, f"cannot read {what}: {_os_reason(error)}") from None
 
@@ -214,11 +227,73 @@ def read_meta(path: Path) -> DocumentMeta:
 
 
 def parse_meta(raw: bytes, path: Path) -> DocumentMeta:
-    """The metadata of a ``.meta.yaml`` file's bytes; errors name ``path``, the line and the field."""
+    """The metadata of a ``.meta.yaml`` file's bytes; errors name ``path``, the line and the field.
+    A file of the flat form (``_flat_meta``) is read without the YAML library, as it would read it."""
+    source = _meta_source(raw, path)
+    flat = _flat_meta(source)
+    if flat is not None:
+        data, lines = flat
+        return _validated_meta(data, path, lines)
+    return _yaml_meta(source, path)
+
+
+def parse_meta_yaml(raw: bytes, path: Path) -> DocumentMeta:
+    """``parse_meta`` by the YAML library whatever the file's form."""
+    return _yaml_meta(_meta_source(raw, path), path)
+
+
+def _meta_source(raw: bytes, path: Path) -> str:
     try:
-        source = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise DocumentError(path, f"not valid UTF-8 at byte offset {error.start}: {error.reason}") from None
+
+
+# The form metadata files written by programs take (``yaml.safe_dump`` of plain fields, as ours
+# are): a `field: value` line for each field, the value a single-quoted string, `null`, or a
+# plain string of printable ASCII that starts with a letter, or with a digit and holds a space
+# (no number does; a date and time does, but the reader keeps it a string). A line of any other form, a value
+# YAML would read as something else than that string (`yes`, `off`: booleans), or a field that
+# is unknown or given twice sends the whole file to the YAML library, which says what is wrong.
+_FLAT_LINE = re.compile(r"(?P<field>[a-z_]+): (?:'(?P<quoted>(?:[ -&(-~]|'')*)'|(?P<plain>[A-Za-z0-9](?:[ -~]*[!-~])?))")
+_FLAT_FIELDS = frozenset(DocumentMeta.model_fields) - DERIVED_META_FIELDS
+_NULL = frozenset({"null", "Null", "NULL"})
+# Plain words YAML 1.1 reads as booleans or null, whatever their case here: never taken as strings.
+_NOT_STRINGS = frozenset({"yes", "no", "true", "false", "on", "off", "null"})
+
+
+def _flat_meta(source: str) -> tuple[dict[str, Any], dict[str, int]] | None:
+    """The fields of a metadata file of the flat form (see ``_FLAT_LINE``) and the line of each,
+    as the YAML library reads them; None for a file of any other form."""
+    if not source.isascii():
+        return None
+    data: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    for number, line in enumerate(source.split("\n"), start=1):
+        if not line:
+            continue
+        match = _FLAT_LINE.fullmatch(line)
+        if match is None:
+            return None
+        field = match["field"]
+        if field not in _FLAT_FIELDS or field in data:
+            return None
+        value = match["quoted"]
+        if value is not None:
+            value = value.replace("''", "'")
+        else:
+            value = match["plain"]
+            if value in _NULL:
+                value = None
+            elif (value.lower() in _NOT_STRINGS or ": " in value or " #" in value or value.endswith(":")
+                  or (value[0].isdigit() and " " not in value)):
+                return None
+        data[field] = value
+        lines[field] = number
+    return (data, lines) if data else None
+
+
+def _yaml_meta(source: str, path: Path) -> DocumentMeta:
     _check_shape(source, path)
     loader = _MetaLoader(source)
     try:

@@ -138,9 +138,11 @@ class _Patterns:
     opening: re.Pattern[str]
     contains: re.Pattern[str]
     footer_marker: re.Pattern[str]
-    # The first word of every `contains` and `footer_marker` phrase: a line without any
-    # of them needs no regular expression search (a search costs far more than `in`).
-    contained_words: tuple[str, ...]
+    # The literal opening (up to two words) of every `contains` and `footer_marker` phrase: a
+    # line whose words, lower-cased and single-spaced, hold none of them needs no regular
+    # expression search (a search costs far more than `in`). None: some phrase opens with a
+    # number, and every line is searched.
+    contained_words: tuple[str, ...] | None
     footer_label: re.Pattern[str]
     trailer: re.Pattern[str]
     trailing_credit: re.Pattern[str]
@@ -150,6 +152,22 @@ class _Patterns:
     dateline: regex.Pattern[str]
     attribution: re.Pattern[str]
     abbreviations: frozenset[str]
+
+
+def _literal_openings(phrases: list[str]) -> tuple[str, ...] | None:
+    """What a line must hold, lower-cased and single-spaced, for one of ``phrases`` to be in it:
+    each phrase's first words up to its first `*` or `#` (at most two words)."""
+    openings = set()
+    for phrase in phrases:
+        words = []
+        for word in phrase.split(" ")[:2]:
+            if word == "*" or "#" in word:
+                break
+            words.append(word)
+        if not words:
+            return None
+        openings.add(" ".join(words))
+    return tuple(sorted(openings))
 
 
 @functools.cache
@@ -180,7 +198,7 @@ def _patterns() -> _Patterns:
         opening=re.compile(rf"(?:{_alternation(lex.line_openings)})", re.IGNORECASE),
         contains=re.compile(_alternation(lex.line_contains), re.IGNORECASE),
         footer_marker=re.compile(_alternation(lex.footer_markers), re.IGNORECASE),
-        contained_words=tuple({p.split(" ")[0] for p in lex.line_contains + lex.footer_markers}),
+        contained_words=_literal_openings(lex.line_contains + lex.footer_markers),
         footer_label=re.compile(rf"(?:{_alternation(lex.footer_labels)})\s*[:.]\s*\S", re.IGNORECASE),
         trailer=re.compile(rf"(?:{_alternation(lex.trailer_openings)})(?:[^\n]{{0,60}})$", re.IGNORECASE),
         # "... of the war. Photo: VCG": the credit closing a caption, not the caption.
@@ -218,11 +236,10 @@ def _patterns() -> _Patterns:
 
 # --- lines -------------------------------------------------------------------------------
 
-_LINE = re.compile(r"[^\n]*\S[^\n]*")
 # A full stop, question or exclamation mark, with any closing quotes or brackets, that may
 # end a sentence: at the end of the line, or before the next word.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?:$|\s+[\"'“‘(]?[A-Z])")
-_WORD_BEFORE = re.compile(r"(\S+)$")
+_CLOSERS = "\"'”’)]"
 _INITIAL_AT_END = re.compile(r"(?<![^\W\d_])[A-Z]$")
 _INITIALS_AT_END = re.compile(r"(?<!\S)(?:[A-Z]\.){2,}$")
 _HAS_DIGIT = re.compile(r"\d")
@@ -246,15 +263,18 @@ class _Line:
 
 
 def _lines(text: str) -> list[_Line]:
+    """The lines of ``text`` that hold more than white space, each knowing whether the line
+    just before it is one of them."""
     lines: list[_Line] = []
-    previous_end = -1
-    for match in _LINE.finditer(text):
-        raw = match.group()
+    offset = 0
+    previous = -2  # the number of the last line kept
+    for number, raw in enumerate(text.split("\n")):
         stripped = raw.strip()
-        start = match.start() + (len(raw) - len(raw.lstrip()))
-        follows = previous_end >= 0 and text.count("\n", previous_end, match.start()) == 1
-        lines.append(_Line(start, start + len(stripped), stripped, follows))
-        previous_end = match.end()
+        if stripped:
+            start = offset + len(raw) - len(raw.lstrip())
+            lines.append(_Line(start, start + len(stripped), stripped, previous == number - 1))
+            previous = number
+        offset += len(raw) + 1
     return lines
 
 
@@ -268,16 +288,28 @@ def _ends_sentence(line: str) -> bool:
     """Whether a sentence ends in ``line``: "rivalry. (Yonhap)" does, "S. Korea" and
     "Co., Ltd. Launched" do not."""
     abbreviations = _patterns().abbreviations
+    # Most prose ends its line with a sentence: that end first (a match of _SENTENCE_END there).
+    body = line.rstrip(_CLOSERS)
+    if body and body[-1] in ".!?" and _is_sentence_end(line, len(body) - 1, abbreviations):
+        return True
     for match in _SENTENCE_END.finditer(line):
-        if line[match.start()] != ".":
-            return True
-        before = _WORD_BEFORE.search(line, 0, match.start())
-        word = before.group(1) if before else ""
-        # "S. Korea", "US-S. Korea" and "U.S. Army" have initials; "Ltd." and "Mt." are abbreviations.
-        initials = "." in word or _INITIAL_AT_END.search(word) is not None
-        if word and not initials and word.casefold() not in abbreviations:
+        if _is_sentence_end(line, match.start(), abbreviations):
             return True
     return False
+
+
+def _is_sentence_end(line: str, at: int, abbreviations: frozenset[str]) -> bool:
+    """Whether the mark at ``at``, where _SENTENCE_END matches, ends a sentence."""
+    if line[at] != ".":
+        return True
+    # The word before: the run of non-blank characters that ends at the full stop.
+    start = at
+    while start > 0 and not line[start - 1].isspace():
+        start -= 1
+    word = line[start:at]
+    # "S. Korea", "US-S. Korea" and "U.S. Army" have initials; "Ltd." and "Mt." are abbreviations.
+    initials = "." in word or _INITIAL_AT_END.search(word) is not None
+    return bool(word) and not initials and word.casefold() not in abbreviations
 
 
 def _is_menu_item(line: _Line) -> bool:
@@ -351,10 +383,12 @@ def read_page(text: str) -> PageLayout:
     its header."""
     lines = _lines(text)
     patterns = _patterns()
+    # Asked of most lines, by several rules: answered once.
+    prose = [_is_prose(line.text) for line in lines]
     marked = [False] * len(lines)
     footer_seeds: list[int] = []
     for index, line in enumerate(lines):
-        kind = _line_furniture(line.text, patterns)
+        kind = _line_furniture(line.text, patterns, prose[index]) if len(line.text) <= SHORT_LINE_MAX_CHARS else None
         if kind == "trailer":
             # The comment form and thread run to the end of the page.
             marked[index:] = [True] * (len(lines) - index)
@@ -364,9 +398,9 @@ def read_page(text: str) -> PageLayout:
             if kind == "footer":
                 footer_seeds.append(index)
     _mark_menus(lines, marked)
-    _mark_footers(lines, marked, footer_seeds)
+    _mark_footers(lines, marked, footer_seeds, prose)
 
-    body = _first_paragraph(lines, marked)
+    body = _first_paragraph(marked, prose)
     header_end = len(lines) if body is None else body
     stamps = _header_stamps(lines, header_end, patterns)
     headlines: list[Span] = []
@@ -425,21 +459,22 @@ def read_page(text: str) -> PageLayout:
     )
 
 
-def _line_furniture(line: str, patterns: _Patterns) -> Literal["line", "footer", "trailer"] | None:
-    """What one line is on its own: furniture, a footer mark, the start of a trailer, or none."""
+def _line_furniture(line: str, patterns: _Patterns, prose: bool) -> Literal["line", "footer", "trailer"] | None:
+    """What one line is on its own (``prose``: whether it is prose, ``_is_prose``): furniture, a
+    footer mark, the start of a trailer, or none."""
     if len(line) > SHORT_LINE_MAX_CHARS:
         return None
-    key = _normalised(line).rstrip(".:!?»› ")
-    if key in patterns.whole_lines:
+    spaced = _normalised(line)
+    if spaced.rstrip(".:!?»› ") in patterns.whole_lines:
         return "line"
-    prose = _is_prose(line)
     if patterns.trailer.match(line) and not prose:
         return "trailer"
     if patterns.opening.match(line):
         return "line"
     if not prose and patterns.footer_label.match(line):
         return "line"
-    if any(word in key for word in patterns.contained_words):
+    openings = patterns.contained_words
+    if openings is None or any(opening in spaced for opening in openings):
         if patterns.contains.search(line):
             return "line"
         # Prose may mention a privacy policy; a line that opens with one is a footer's.
@@ -479,20 +514,20 @@ def _mark_menus(lines: list[_Line], marked: list[bool]) -> None:
     close()
 
 
-def _mark_footers(lines: list[_Line], marked: list[bool], seeds: list[int]) -> None:
+def _mark_footers(lines: list[_Line], marked: list[bool], seeds: list[int], prose: list[bool]) -> None:
     """Grows each footer mark over the lines around it that are not prose."""
     for seed in seeds:
         for step in (-1, 1):
             index = seed + step
-            while 0 <= index < len(lines) and not _is_prose(lines[index].text):
+            while 0 <= index < len(lines) and not prose[index]:
                 marked[index] = True
                 index += step
 
 
-def _first_paragraph(lines: list[_Line], marked: list[bool]) -> int | None:
+def _first_paragraph(marked: list[bool], prose: list[bool]) -> int | None:
     """The index of the article's first paragraph of prose."""
-    for index, line in enumerate(lines):
-        if not marked[index] and _is_prose(line.text):
+    for index, is_prose in enumerate(prose):
+        if is_prose and not marked[index]:
             return index
     return None
 

@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shared_data import SHARED, require_shared
 
@@ -636,3 +638,58 @@ def test_an_article_read_as_bytes_fails_as_load_document_fails(tmp_path: Path, a
     with pytest.raises(DocumentError) as got:
         read_article_files(path).document()
     assert said in str(got.value) and (got.value.path, str(got.value)) == (expected.value.path, str(expected.value))
+
+
+# --- metadata read without the YAML library ---------------------------------------------------
+
+_META_VALUES = [
+    "KCNA", "KCNA (Korean Central News Agency), via kcna.co.jp", "2011-01-01", "'2011-01-01'", "null", "Null",
+    "NULL", "nUll", "~", "yes", "No", "on", "OFF", "true", "False", "y", "1984", "0x1F", "1_000", ".inf", "-", "- x",
+    "a: b", "a:", "a #c", "#c", "C#", "*x", "&a x", "!x", "|", ">", "'it''s'", "'a'b", "''", "' padded '", '"q"',
+    "[a]", "{a: 1}", "a, b", "https://x.y/z?a=1", "Kim's", "x  y", "x ", "é", "\t", "%x", "@x", "`x`", "?x", "? x",
+    ":x", "a\\b", "2021-10-26T09:18:00+09:00", "en", "", "300,000 Rest", "15th Festival", "2011-01-01 10:00:00", "1 2",
+    "0x1F", "1e3", "1.5", "12:30", "190:20:30", "1_000 x", "0o17",
+]
+_META_KEYS = ["title", "publisher", "published", "url", "language", "retrieved", "via", "colour", "inferred", "Title",
+              "yes", "content_hash"]
+_META_EXTRA_LINES = ["", "# a comment", "---", "...", "  url: x", "%YAML 1.1", "  ", "title", "? title"]
+
+
+def _meta_outcome(read, raw: bytes) -> tuple[str, object]:
+    try:
+        return "meta", read(raw, Path("x.meta.yaml")).model_dump()
+    except DocumentError as error:
+        return "error", str(error)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.sampled_from(_META_KEYS), st.sampled_from([": ", ":", ":  ", " : "]),
+                      st.lists(st.sampled_from(_META_VALUES), min_size=1, max_size=3).map(" ".join)).map("".join),
+            st.sampled_from(_META_EXTRA_LINES),
+        ),
+        max_size=6,
+    ),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_metadata_read_without_the_yaml_library_is_read_as_the_library_reads_it(lines: list[str], end: str) -> None:
+    from figcheck.corpus import parse_meta, parse_meta_yaml
+
+    raw = end.join(lines).encode("utf-8") + b"\n"
+    assert _meta_outcome(parse_meta, raw) == _meta_outcome(parse_meta_yaml, raw)
+
+
+def test_metadata_files_of_the_flat_form_are_read_without_the_yaml_library() -> None:
+    import yaml
+
+    from figcheck.corpus import _flat_meta
+
+    written = yaml.safe_dump({"language": "en", "published": "2011-01-01", "title": None, "url": "https://x.y/z",
+                              "publisher": "KCNA (Korean Central News Agency), via kcna.co.jp"})
+    assert _flat_meta(written) is not None
+    assert _flat_meta("title: a: b\n") is None
+    assert _flat_meta("title: yes\n") is None
+    assert _flat_meta("title: 300,000 Rest at Health Resorts\n") is not None
+    assert _flat_meta("title: 1984\n") is None

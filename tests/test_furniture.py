@@ -311,3 +311,16 @@ def test_kcna_articles_are_almost_all_article(kcna_texts: list[str]) -> None:
     assert not any(
         covered(find_furniture(text), 0, len(first)) for text, first in zip(kcna_texts, first_lines)
     )
+
+
+def test_every_phrase_found_in_a_line_passes_the_cheap_first_test() -> None:
+    # A line is searched for these phrases only if it holds one of their literal openings
+    # (lower-cased, single-spaced): whatever its case and spacing, a phrase's line must.
+    from figcheck.furniture import _line_furniture, _patterns, lexicon
+
+    lex = lexicon()
+    for phrases, kind in ((lex.line_contains, "line"), (lex.footer_markers, "footer")):
+        for phrase in phrases:
+            words = ["2024" if word == "#" else "our weekly" if word == "*" else word for word in phrase.split(" ")]
+            line = "Site  " + " \t ".join(words).upper() + " here"
+            assert _line_furniture(line, _patterns(), prose=False) == kind, phrase

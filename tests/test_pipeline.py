@@ -243,3 +243,47 @@ def test_workers_are_started_before_the_first_batch_is_full_and_not_for_an_uncha
     assert batches(out, 2000) == ["batch of 5"]  # alone: checked in the run's process
     check_corpus(corpus, ROOT / "reference_data", out, workers=2)
     assert batches(out) == []
+
+
+def test_a_fingerprint_is_sent_back_only_with_cross_article_entries(corpus: Path) -> None:
+    # The fingerprint tells near-copies apart among the sources of a cross-article group: an
+    # article filed in no group needs none, and most articles of an archive are in none.
+    from checkers import CheckRun
+    from checkers.base import fingerprint
+    from figcheck.corpus import load_document
+    from figcheck.pipeline.work import check_document
+    from figcheck.reference import ReferenceTable
+
+    checks = CheckRun(ReferenceTable.load(ROOT / "reference_data"))
+    seen = {True: 0, False: 0}
+    for path in sorted(corpus.glob("*.txt")):
+        document = load_document(path)
+        entry = check_document(document, checks)
+        seen[bool(entry.entries)] += 1
+        assert entry.fingerprint == (sorted(fingerprint(document.text)) if entry.entries else [])
+    bare = load_document(next(iter(sorted(corpus.glob("*.txt")))))
+    bare = bare.model_copy(update={"text": "Nothing here but words, with no figure at all in them."})
+    assert check_document(bare, checks).fingerprint == []
+    assert seen[True] > 0
+
+
+def test_the_last_batches_of_a_corpus_get_smaller_so_that_the_workers_finish_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each batch takes at most its share of what is left to read (split ways), so that the last
+    # ones handed out are small and no worker is left with a large batch while the others wait.
+    from figcheck.pipeline import CorpusRun, run as run_module
+
+    monkeypatch.setattr(run_module, "_SMALLEST_BATCH", 1)
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for number in range(40):
+        (folder / f"a{number:02d}.txt").write_text(f"Article {number} says 40 people came on Monday.\n", encoding="utf-8")
+    run = CorpusRun(folder, ROOT / "reference_data", tmp_path / "reports" / "latest")
+    try:
+        batches = list(run.batches(8, split=4))
+    finally:
+        run.abandon()
+    assert [len(batch.documents) for batch in batches] == [8, 8, 6, 5, 4, 3, 2, 1, 1, 1, 1]
+    assert [d.doc_id for batch in batches for d in batch.documents] == [f"a{n:02d}" for n in range(40)]
+    assert [batch.number for batch in batches] == list(range(11))

@@ -350,3 +350,47 @@ def test_files_changed_just_before_the_last_run_are_read_and_compared(corpus: Pa
     calls.reset()
     third = run(corpus, out)
     assert calls.reduced == 1 and third.cached == before.articles - 1
+
+
+def _rendered_again(out: Path, tmp_path: Path) -> None:
+    """The files in ``out`` are those a rendering of its own findings file gives, byte for byte."""
+    info, findings = load_findings(out / "findings.json")
+    rendered = tmp_path / f"rendered-{info.run_id}"
+    write_report(rendered, info, findings, claims=pipeline_run._timeline_claims(out / "claims.jsonl", findings))
+    for name in ("findings.json", "report.md", "report.html"):
+        assert (out / name).read_bytes() == (rendered / name).read_bytes(), name
+
+
+def test_a_run_that_changed_something_makes_the_copy_in_a_spare_process(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run with worker processes that cannot leave a copy the usual way (the first run; one with
+    something new or resolved since the last) renders it in a spare process while it writes its
+    own files: the next run with nothing changed neither reduces nor renders."""
+    monkeypatch.setattr(pipeline_run, "_COPY_ASIDE_FROM", 0)
+    article = corpus / "blog-all-koreans-fought-to-defend-their-country.txt"
+    article.write_text(article.read_text(encoding="utf-8").replace("three-year-long", "five-year-long"), encoding="utf-8")
+    calls = Calls(monkeypatch)
+    out = tmp_path / "reports" / "latest"
+    first = check_corpus(corpus, REFERENCE, out, workers=2)
+    assert first.discrepancies and calls.rendered == 1
+    calls.reset()
+    second = run(corpus, out)
+    assert calls.rendered == calls.reduced == 0 and calls.read == []
+    assert (second.previous_run_id, second.new, second.resolved) == (first.run_id, 0, 0)
+    _rendered_again(out, tmp_path)
+    # An article with a discrepancy goes: the run says it resolved, and leaves the copy too.
+    (doc_id,) = {ref.doc_id for ref in first.discrepancies[0].claims[:1]}
+    (corpus / f"{doc_id}.txt").unlink()
+    (corpus / f"{doc_id}.meta.yaml").unlink(missing_ok=True)
+    calls.reset()
+    third = check_corpus(corpus, REFERENCE, out, workers=2)
+    assert third.resolved > 0 and calls.rendered == 1
+    calls.reset()
+    fourth = run(corpus, out)
+    assert calls.rendered == calls.reduced == 0 and calls.read == []
+    assert (fourth.previous_run_id, fourth.new, fourth.resolved) == (third.run_id, 0, 0)
+    assert (fourth.articles, fourth.claims) == (third.articles, third.claims)
+    said = json.loads((out / "findings.json").read_text(encoding="utf-8"))["run"]
+    assert (said["previous_run_id"], said["new_finding_ids"], said["resolved_findings"]) == (third.run_id, [], [])
+    _rendered_again(out, tmp_path)
+    assert not list((tmp_path / "reports").rglob(pipeline_run.SPILL_NAME + "*"))

@@ -13,7 +13,7 @@ import shutil
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterator, Sized
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -55,6 +55,13 @@ SUMMARY_DISCREPANCIES = 500
 # articles, all in one batch, checks them in its own process (``Batch.alone``) and starts none.
 # From this many articles to check, they are started before the first batch is full.
 _START_WORKERS_AT = 200
+# The smallest batch the last ones are cut down to (``CorpusRun.batches``' ``split``): a few
+# tenths of a second of work, worth the cost of handing a batch out.
+_SMALLEST_BATCH = 250
+# From this many sources, a run that cannot leave the next a copy of its files the usual way (see
+# ``CorpusRun._copy_aside``) renders one in a spare process, if it has one: rendering the report
+# again takes about a tenth of a millisecond a source.
+_COPY_ASIDE_FROM = 2000
 # The checks whose findings the report's timeline draws: it needs their claims' values.
 _TIMELINE_CHECKS = {"reference", "cross_source"}
 
@@ -72,6 +79,8 @@ class CorpusItem:
     digest: str
     raw: RawArticle | None
     path: str | None = None
+    # How many articles the corpus lists after this one (None: not known before they are read).
+    left: int | None = None
 
     def read(self) -> RawArticle:
         return self.raw if self.raw is not None else read_article_files(Path(self.path))
@@ -107,7 +116,8 @@ def read_corpus(
     reads_left = max(100, int(len(names) * _KNOWN_ONLY_READS)) if known_only else len(names)
     # Paths as plain strings: for a large unchanged corpus, making them is most of the work.
     folder, absolute = os.path.join(str(corpus), ""), os.path.join(os.path.abspath(corpus), "")
-    for name in names:
+    for index, name in enumerate(names):
+        left = len(names) - index - 1
         stem = name.removesuffix(ARTICLE_SUFFIX)
         path = folder + name
         signature = None
@@ -115,7 +125,7 @@ def read_corpus(
             signature = f"{file_signature(path)}/{file_signature(folder + stem + META_SUFFIX)}"
             digest = ledger.known(absolute + name, signature)
             if digest is not None:
-                yield CorpusItem(stem, digest, None, path)
+                yield CorpusItem(stem, digest, None, path, left)
                 continue
         if reads_left == 0:
             yield Unknown()
@@ -126,7 +136,7 @@ def read_corpus(
         except DocumentError as error:
             yield LoadProblem(path=error.path, message=str(error))
             continue
-        item = CorpusItem(raw.doc_id, _file_digest(raw), raw)
+        item = CorpusItem(raw.doc_id, _file_digest(raw), raw, left=left)
         if ledger is not None:
             ledger.remember(absolute + name, signature, item.digest)
         yield item
@@ -335,11 +345,16 @@ class CorpusRun:
 
     # --- handing out the work
 
-    def batches(self, size: int, *, first_miss: Callable[[], None] | None = None) -> Iterator[Batch]:
+    def batches(self, size: int, *, split: int = 1, first_miss: Callable[[], None] | None = None) -> Iterator[Batch]:
         """The articles the cache does not know, as read (their parsing is the batch's work),
         grouped ``size`` at a time; those it knows are merged on the way without being parsed.
         ``first_miss`` is called once the first batch holds ``_START_WORKERS_AT`` articles (or
-        is full, if smaller), to start what will check it while the rest of the batch is read."""
+        is full, if smaller), to start what will check it while the rest of the batch is read.
+
+        With ``split`` (the batches out at once), a corpus whose size is known as it is read (a
+        folder) and that holds more than one batch gets batches of at most a ``split``-th of what
+        is left to read (at least ``_SMALLEST_BATCH``): the last ones are small, so the workers
+        finish at nearly the same time instead of one waiting for the other's last large batch."""
         if self._reuse():
             return
         documents: list[RawArticle] = []
@@ -369,12 +384,15 @@ class CorpusRun:
                 slot = _Slot(self._batches)
                 self._batches += 1
                 self._queue.append(slot)
+                target = size
+                if split > 1 and item.left is not None and (slot.number > 0 or item.left >= size):
+                    target = min(size, max(_SMALLEST_BATCH, -(-(item.left + 1) // split)))
             documents.append(raw)
             slot.keys.append(key)
-            if first_miss is not None and len(documents) == min(size, _START_WORKERS_AT):
+            if first_miss is not None and len(documents) == min(target, _START_WORKERS_AT):
                 first_miss()
                 first_miss = None
-            if len(documents) == size:
+            if len(documents) == target:
                 yield Batch(slot.number, documents, self.table, self.article_seconds)
                 documents, slot = [], None
         if documents:
@@ -507,9 +525,11 @@ class CorpusRun:
 
     # --- the end
 
-    def finish(self) -> RunSummary:
+    def finish(self, *, spare: Executor | None = None) -> RunSummary:
         """Runs the cross-article checks, writes findings.json, claims.jsonl, report.md and
         report.html into the run's folder ``runs/<run id>/``, and switches ``out`` to it.
+        ``spare``: other processes (the idle workers) that may render the copy of the files the
+        next run takes if nothing changes, while this one writes its own (``_copy_aside``).
 
         Each step is done once: called again after a failure (a retry), it redoes only what had
         not been done, and a file it writes again replaces the earlier one whole."""
@@ -542,7 +562,9 @@ class CorpusRun:
                 claims = _timeline_claims(claims_path, timeline)
                 copy = self._write_reusable(claims) if self._may_be_reused() else None
                 if copy is None:
+                    aside = self._copy_aside(spare, claims) if spare is not None else None
                     write_report(self.folder, self._info, self.store, claims=claims)
+                    copy = aside() if aside is not None else None
                 # Read after the report, whose writing is the run's largest need of memory.
                 self.discrepancies = list(islice(self.store.findings(verdict="discrepancy"), SUMMARY_DISCREPANCIES))
                 self._wrong = _discrepancy_counts(self.store.tallies())
@@ -616,6 +638,44 @@ class CorpusRun:
         os.replace(partial, folder)
         self._fill_in(folder, stand_ins, self._info.previous_run_id, self._info.finished)
         return folder, stand_ins
+
+    def _copy_aside(self, spare: Executor, claims: list[Claim]) -> Callable[[], tuple[Path, unchanged.StandIns] | None] | None:
+        """Has ``spare`` render what ``_write_reusable`` keeps, for a run that cannot make it by
+        filling in its own files (the first run, or one with something new or resolved since the
+        last, says other things than the next would): from a copy of the report's store, while
+        this run writes its own files. Returns what waits for it and gives the copy's folder and
+        stand-ins (None if it failed: the store is kept instead); None when not worth it."""
+        if (self._cache_path is None or self._fetch_report is not None
+                or self.store.document_count < _COPY_ASIDE_FROM):
+            return None
+        key = self._state_key(unchanged.keys_digest(self.store.article_keys()), self.problems)
+        folder = unchanged.render_folder(self._cache_path.parent, key)
+        partial = folder.with_name(folder.name + f".{os.getpid()}.partial")
+        store = partial.with_name(partial.name + ".sqlite")
+        stand_ins = unchanged.StandIns.new()
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.store.commit()
+            shutil.copyfile(self.store.path, store)
+            future = spare.submit(unchanged.render_copy, str(partial), stand_ins.run_info(self._info).model_dump_json(),
+                                  str(store), [claim.model_dump_json() for claim in claims])
+        except Exception:  # a broken pool, a full disk: the store is kept, as without a spare
+            store.unlink(missing_ok=True)
+            return None
+
+        def made() -> tuple[Path, unchanged.StandIns] | None:
+            try:
+                future.result()
+            except Exception:
+                shutil.rmtree(partial, ignore_errors=True)
+                store.unlink(missing_ok=True)
+                return None
+            shutil.rmtree(folder, ignore_errors=True)
+            os.replace(partial, folder)
+            return folder, stand_ins
+
+        return made
 
     def _next_memo(self, copy: tuple[Path, unchanged.StandIns] | None) -> unchanged.Memo | None:
         """What the next run, if nothing changes, can take instead of this run's work: the copy of
@@ -782,7 +842,7 @@ def run_batches(
                 on_batch(batch, output, claims)
             return
 
-    for batch in run.batches(batch_size, first_miss=first_miss):
+    for batch in run.batches(batch_size, split=window, first_miss=first_miss):
         out.append((batch, hand_out(batch)))
         while len(out) >= window:
             settle(*out.popleft())
@@ -830,6 +890,8 @@ def check_corpus(
                 run_batches(run, lambda batch: Completed(check_batch, batch) if batch.alone else pool.submit(check_batch, batch),
                             batch_size=batch_size, window=2 * workers, on_batch=on_batch,
                             first_miss=lambda: start_workers(pool, workers, check_batch.__module__))
+                # The workers are idle now: one may render the copy the next run takes.
+                return run.finish(spare=pool)
         return run.finish()
     except BaseException:
         run.abandon()

@@ -81,9 +81,12 @@ class StandIns:
                    some_time(), some_time())
 
     def run_info(self, info: RunInfo) -> RunInfo:
+        """``info`` as the next run says it if nothing changes: with the stand-ins, and nothing
+        new nor resolved since this run."""
         return info.model_copy(update={
             "run_id": self.run_id, "previous_run_id": self.previous_run_id,
-            "started": datetime.fromisoformat(self.started), "finished": datetime.fromisoformat(self.finished)})
+            "started": datetime.fromisoformat(self.started), "finished": datetime.fromisoformat(self.finished),
+            "new_finding_ids": [], "resolved_findings": []})
 
 
 @dataclass
@@ -172,6 +175,22 @@ def fill_in(template: bytes, stand_ins: StandIns, *, run_id: str, previous_run_i
     for stand_in, value in zip(old, new, strict=True):
         template = template.replace(stand_in.encode("utf-8"), value.encode("utf-8"))
     return template
+
+
+def render_copy(folder: str, info: str, store: str, claims: list[str]) -> None:
+    """Renders a run's files into ``folder`` from ``info`` (RunInfo JSON, with stand-ins) and a
+    copy of its report's store, which it removes; ``claims``: the timeline's, as JSON. Plain
+    arguments: a run has this done in another process while it writes its own files."""
+    from figcheck.records import Claim
+    from figcheck.report import write_report
+    from figcheck.report.store import ReportStore
+
+    copied = ReportStore.reopen(Path(store))
+    try:
+        write_report(Path(folder), RunInfo.model_validate_json(info), copied,
+                     claims=[Claim.model_validate_json(claim) for claim in claims])
+    finally:
+        copied.close()
 
 
 def link_or_copy(source: Path, target: Path) -> None:

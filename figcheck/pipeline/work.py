@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 
 from checkers import CheckRun, article_of
+from checkers.base import fingerprint
 from figcheck.extraction import extract_claims
 from figcheck.pipeline.budget import OverBudget, TimeBudget
 from figcheck.pipeline.cache import CachedArticle
@@ -93,14 +94,15 @@ def check_document(document: Document, checks: CheckRun) -> CachedArticle:
     """Extracts one article's claims and runs the checks within it."""
     table = checks.context.reference
     claims = extract_claims(document)
-    article = article_of(document, claims, table)
+    article = article_of(document, claims, table, fingerprinted=False)
     findings = checks.add_article(article)
     entries = checks.cross_entries(article)
+    # The fingerprint tells sources apart within a cross-article group: without entries, none is needed.
     position = {claim.id: i for i, claim in enumerate(claims)}
     return CachedArticle(
         document=DocumentInfo.of(document),
         claims=[claim.model_dump_json() for claim in claims],
         findings=findings,
-        fingerprint=sorted(article.fingerprint),
+        fingerprint=sorted(fingerprint(document.text)) if entries else [],
         entries=[(list(entry.key), entry.fact_id, position[entry.claim.id]) for entry in entries],
     )

@@ -234,6 +234,10 @@ class ReportStore:
             raise FileNotFoundError(path)
         return cls(path, existing=True)
 
+    def commit(self) -> None:
+        """Makes what was added so far visible to other connections (to a copy of the file)."""
+        self._db.commit()
+
     def close(self, *, keep: Path | None = None) -> None:
         """Closes the store and removes its file, or moves the file to ``keep`` (for ``reopen``)."""
         if keep is not None:
