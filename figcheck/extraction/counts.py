@@ -131,14 +131,15 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             last_end = ratio.end()
             out.append(found)
             continue
-        if ctx.outranked(m.start(), m.end()):
-            continue  # the year of a date, the number of a duration: that mention wins
         fraction = _spaced_fraction(ctx, m) if text[m.end() : m.end() + 1] == " " else None
         if fraction:
-            # "two thirds of the delegates": a fraction, not two of something.
+            # "two thirds of the delegates": a fraction, not two of something ("three twenty
+            # firsts" neither, nor a day "twenty first").
             last_end = fraction.end
             out.append(fraction)
             continue
+        if ctx.outranked(m.start(), m.end()):
+            continue  # the year of a date, the number of a duration: that mention wins
         if raw.lower() in ("one", "zero") and not _measure_after(ctx, m.end()) and not _fraction_tail(ctx, raw, 1.0, m.end()):
             continue  # "one of them", "on one side": rarely a figure worth checking ("one percent" is)
         if raw.lower() in lex.number_words.scales:
@@ -589,13 +590,50 @@ def _may_follow_qualifier(text: str, start: int, tails: frozenset[str]) -> bool:
     return text[begin:end].lower() in tails
 
 
+@dataclass(frozen=True)
+class FractionPatterns:
+    # The word naming the parts: "fifths", "a quarter", and an ordinal of a tens word and one
+    # of one to nine ("twenty-firsts", "thirty fifths"); "seconds" only with a hyphen.
+    denominator: regex.Pattern
+    # "... of the delegates": a denominator followed by what it is a part of.
+    part_of: regex.Pattern
+    # The words a denominator can start with: a cheap test before the patterns.
+    starts: frozenset[str]
+    # Ordinals of one to nine: after a tens word they make one ordinal with it.
+    unit_ordinals: frozenset[str]
+
+
 @cache
-def _spaced_fraction_pattern() -> regex.Pattern:
-    nouns = alternation(load_lexicon().fraction_words)
-    return regex.compile(
-        rf"\s+(?P<noun>(?i:{nouns}))\s+(?i:of)\s+"
-        r"(?P<det>(?i:the|its|their|all|those|these|his|her|our|your|every|each))\b(?:\s+(?P<next>\p{L}+))?"
+def fraction_patterns() -> FractionPatterns:
+    lex = load_lexicon()
+    tens = alternation(lex.number_words.tens)
+    units = [w for w, v in lex.ordinal_words.items() if v <= 9]
+    spaced_units = [w for w in units if lex.ordinal_words[w] != 2]  # "twenty seconds" is time
+    denominator = (
+        rf"(?P<den>(?i:(?:{tens})(?:-(?:{alternation(units)})|[ \t]+(?:{alternation(spaced_units)}))s?"
+        rf"|{alternation(lex.fraction_words)}|(?:{alternation(spaced_units)})s?))(?![\p{{L}}\p{{N}}-])"
     )
+    of = r"(?i:of)\s+(?P<det>(?i:the|its|their|all|those|these|his|her|our|your|every|each))\b(?:\s+(?P<next>\p{L}+))?"
+    return FractionPatterns(
+        denominator=regex.compile(rf"[ \t]+{denominator}"),
+        part_of=regex.compile(rf"\s+{denominator}\s+{of}"),
+        starts=frozenset({*lex.fraction_words, *lex.number_words.tens, *spaced_units, *(f"{w}s" for w in spaced_units)}),
+        unit_ordinals=frozenset({*units, *(f"{w}s" for w in units)}),
+    )
+
+
+def _denominator(lex, written: str) -> tuple[int, bool] | None:
+    """How many parts a fraction word names, and whether it is plural: "fifths" → (5, True),
+    "twenty-first" → (21, False), "thirty fifths" → (35, True), "halves" → (2, True)."""
+    lower = " ".join(written.lower().replace("-", " ").split())
+    if lower in lex.fraction_words:
+        return lex.fraction_words[lower], lower.endswith("s")
+    tens, _, ordinal = lower.partition(" ")
+    plural = ordinal not in lex.ordinal_words and ordinal.endswith("s")
+    ordinal = ordinal[:-1] if plural else ordinal
+    if tens not in lex.number_words.tens or ordinal not in lex.ordinal_words:
+        return None
+    return lex.number_words.tens[tens] + lex.ordinal_words[ordinal], plural
 
 
 _SLASH = regex.compile(r"(?<![\p{L}\p{N}.,/:+@#-])(?P<num>\d{1,2})/(?P<den>\d{1,3})(?![\p{N}/]|[.,]\d)")
@@ -664,21 +702,22 @@ def _fraction_tail(ctx: ExtractionContext, raw: str, value: float | None, end: i
 
 
 def _a_fraction(ctx: ExtractionContext, pos: int) -> Mention | None:
-    """ "a fifth of the vote", "a quarter of the budget": one part, written with "a"."""
+    """ "a fifth of the vote", "a quarter of the budget", "a twenty-first of the land": one part,
+    written with "a"."""
     text = ctx.text
     if text[pos : pos + 2].lower() not in ("a ", "an"):
         return None
     article = _ARTICLE.match(text, pos)
-    found = _spaced_fraction_pattern().match(text, article.end(), min(len(text), article.end() + 80)) if article else None
+    found = fraction_patterns().part_of.match(text, article.end(), min(len(text), article.end() + 80)) if article else None
     if not found:
         return None
-    noun = found.group("noun").lower()
-    if noun.endswith("s") and noun != "halves" or noun == "halves":
-        return None
+    parts = _denominator(ctx.lexicon, found.group("den"))
+    if parts is None or parts[1]:
+        return None  # "a thirds" is no fraction as written
+    noun = found.group("den").lower()
     if noun.startswith("quarter") and (found.group("next") or "").lower() in _TIME_AFTER_QUARTERS:
         return None  # "a quarter of the year": a length of time
-    share = 1 / ctx.lexicon.fraction_words[noun]
-    return Mention("count", pos, found.end("noun"), CountValue(value=share, low=share, high=share, unit="fraction"), 0.8, compound=True)
+    return _fraction(ctx, pos, found.end("den"), 1 / parts[0])
 
 
 _ARTICLE = regex.compile(r"(?i:an?)(?=\s)")
@@ -692,7 +731,7 @@ def _slash_fraction(ctx: ExtractionContext, pos: int) -> Mention | None:
         return None
     share = int(m.group("num")) / int(m.group("den"))
     if _OF_AFTER.match(ctx.text, m.end()):
-        return Mention("count", pos, m.end(), CountValue(value=share, low=share, high=share, unit="fraction"), 0.8, compound=True)
+        return _fraction(ctx, pos, m.end(), share)
     after = words_after(ctx.text, m.end(), min(len(ctx.text), m.end() + 30), 1)
     if after and after[0].lower in ctx.lexicon.measure_units:
         unit = ctx.lexicon.measure_units[after[0].lower]
@@ -706,40 +745,81 @@ _TIME_AFTER_QUARTERS = frozenset("year fiscal financial calendar".split())
 
 
 def _spaced_fraction(ctx: ExtractionContext, m: regex.Match) -> Mention | None:
-    """ "two thirds of the delegates", "one fifth of its budget": a fraction written with a
-    space, read as "two-thirds of" is; only before "of" and a determiner, so that "two quarters
-    in a row" or "three fifths" alone stay what they are."""
-    # Bounded: a failed match must not scan the rest of the article for "of".
-    found = _spaced_fraction_pattern().match(ctx.text, m.end(), min(len(ctx.text), m.end() + 80))
+    """ "two thirds of the delegates", "one fifth of its budget", "three twenty-firsts", "a two
+    thirds majority", "twenty-three fifths": a figure and the plural of a fraction word after it
+    make a fraction (the whole figure is the numerator, so a fraction may exceed one). The
+    singular ("one fifth") and halves and quarters only before "of" and a determiner, so that
+    "one third term" or "three quarters in a row" stay what they are."""
+    text = ctx.text
+    patterns = fraction_patterns()
+    following = text[m.end() : m.end() + 24].split(None, 1)
+    if not following or following[0].lower().rstrip(".,;:!?)'\"").split("-", 1)[0] not in patterns.starts:
+        return None  # most figures: no fraction word after them, no pattern tried
+    found = patterns.denominator.match(text, m.end(), min(len(text), m.end() + 40))
     if not found:
         return None
     lex = ctx.lexicon
-    noun = found.group("noun").lower()
-    value = parse_number(m.group(), lex)
-    parts = lex.fraction_words[noun]
-    if value is None or not value.is_integer() or not 1 <= value < parts:
+    noun = found.group("den").lower()
+    numerator = m.group()
+    words = numerator.lower().split()
+    if noun in patterns.unit_ordinals and len(words) > 1 and words[-1] in lex.number_words.tens and words[-2] != "and":
+        # "one hundred thirty fifths" are a hundred thirty-fifths, "twenty twenty fifths" twenty
+        # twenty-fifths; "one hundred and thirty fifths" are 130 fifths, "twenty fifths" 20.
+        parts = _denominator(lex, f"{words[-1]} {noun}")
+        numerator = numerator[: numerator.lower().rindex(words[-1])].rstrip(" -")
+    else:
+        parts = _denominator(lex, noun)
+    if parts is None:
         return None
-    if (value == 1) == noun.endswith("s") and noun not in ("half", "halves"):
-        return None  # "one thirds", "two third": not a fraction as written
-    if noun.startswith("quarter") and (value == 2 or (found.group("next") or "").lower() in _TIME_AFTER_QUARTERS):
+    parts_of, plural = parts
+    if " and " in numerator.lower() and _fraction_tail(ctx, m.group(), parse_number(m.group(), lex), m.end()):
+        return None  # "twenty and three fifths": a mixed number, read as one
+    value = parse_number(numerator, lex)
+    if value is None or not value.is_integer() or value < 1 or (value == 1) == plural:
+        return None  # "one thirds", "two third", "twenty fifth anniversary": not a fraction as written
+    whole = patterns.part_of.match(text, m.end(), min(len(text), m.end() + 80))
+    halves_or_quarters = noun.startswith(("half", "halves", "quarter"))
+    if whole is None and (not plural or halves_or_quarters):
+        return None
+    if halves_or_quarters and value >= parts_of:
+        return None
+    if noun.startswith("quarter") and (value == 2 or (whole.group("next") or "").lower() in _TIME_AFTER_QUARTERS):
         return None  # "two quarters of the year": a length of time
-    share = value / parts
-    count = CountValue(value=share, low=share, high=share, unit="fraction")
-    return Mention("count", m.start(), found.end("noun"), count, 0.8, compound=True)
+    return _fraction(ctx, m.start(), found.end("den"), value / parts_of)
+
+
+def _fraction(ctx: ExtractionContext, start: int, end: int, share: float) -> Mention:
+    """A fraction, with the qualifier before it: "nearly two thirds", "more than a fifth"."""
+    qualifier: Qualifier = "exact"
+    low = high = share
+    if _may_follow_qualifier(ctx.text, start, _qualifier_tails()):
+        q_match = count_patterns().qualifier_before.search(ctx.text, max(0, start - 30), start)
+        if q_match and q_match.group("q") and not q_match.group("cur"):
+            qualifier = ctx.lexicon.qualifier_of(q_match.group("q")) or "exact"
+            low, high = bounds(share, qualifier, q_match.group("q"))
+            start = q_match.start("q")
+    count = CountValue(value=share, low=low, high=high, qualifier=qualifier, unit="fraction")
+    return Mention("count", start, end, count, 0.8, qualifier=qualifier, compound=True)
 
 
 def _compound_count(ctx: ExtractionContext, m: regex.Match) -> list[Mention]:
     """ "a three-nation tour": 3 nations, with the tour as context."""
     lex = ctx.lexicon
     noun = m.group("noun")
-    if noun in lex.fraction_words and _OF_AFTER.match(ctx.text, m.end()):
-        # "two-thirds of the members", "one-fifth of the land": a fraction of something.
+    if noun in lex.fraction_words:
+        # "two-thirds of the members", "one-fifth of the land": a fraction of something; "a
+        # two-thirds majority", "three-fourths are": a fraction, as "two thirds" is.
         value = parse_number(m.group("n1"), lex)
-        if value is None or value >= lex.fraction_words[noun]:
+        parts = lex.fraction_words[noun]
+        plural = noun.endswith("s")
+        if value is None or not value.is_integer() or value < 1 or (value == 1) == plural:
             return []
-        share = value / lex.fraction_words[noun]
-        count = CountValue(value=share, low=share, high=share, unit="fraction")
-        return [Mention("count", m.start(), m.end(), count, 0.8, compound=True)]
+        if _OF_AFTER.match(ctx.text, m.end()):
+            if value >= parts:
+                return []
+        elif not plural or noun.startswith(("halves", "quarter")):
+            return []
+        return [_fraction(ctx, m.start(), m.end(), value / parts)]
     if noun in lex.time_units or noun in _NOT_COUNTED_COMPOUNDS or m.group("n1").lower() == "one":
         return []
     value = parse_number(m.group("n1"), lex)

@@ -41,10 +41,13 @@ def number_patterns() -> NumberPatterns:
     unit = alternation(nw.units)
     tens = alternation(nw.tens)
     scale = alternation(nw.scales)
-    # "thirty" is no number inside "thirty-first" (an ordinal); "fifty - two" is one number.
+    # "thirty" is no number inside "thirty-first", "twenty fifth" (an ordinal) or "thirty-fifths"
+    # (a fraction); "fifty - two" is one number.
     digit_word = alternation([w for w, v in nw.units.items() if 1 <= v <= 9])
+    unit_ordinal = alternation([w for w, v in lex.ordinal_words.items() if v <= 9])
     word = (
-        rf"(?:(?:{tens})(?:-(?:{unit})|\s+-\s+(?:{digit_word})\b)?(?!-(?i:{alternation(lex.ordinal_words)})\b)"
+        rf"(?:(?:{tens})(?:-(?:{unit})|\s+-\s+(?:{digit_word})\b)?"
+        rf"(?!-(?i:{alternation(lex.ordinal_words)})s?\b|[ \t]+(?i:{unit_ordinal})\b)"
         rf"|{unit}|{scale})"
     )
     # "two hundred point zero three", "two point five million": a decimal in words.
