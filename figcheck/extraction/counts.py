@@ -5,6 +5,7 @@ working people", "three to four", "1.2 million tons", "45 percent", "three-natio
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -12,7 +13,7 @@ import regex
 
 from figcheck.extraction.lexicon import alternation, load_lexicon
 from figcheck.extraction.mentions import ExtractionContext, Mention
-from figcheck.extraction.numbers import bounds, number_patterns, parse_number
+from figcheck.extraction.numbers import VULGAR_FRACTIONS, bounds, number_patterns, parse_number
 from figcheck.extraction.phrases import is_noun_end, subject_after
 from figcheck.extraction.text import Word, search_back, words_after, words_before
 from figcheck.records import CountValue, Qualifier
@@ -88,6 +89,10 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
     out: list[Mention] = []
     last_end = -1
     positions = ctx.triggers.numbers()
+    if not text.isascii():
+        alone = [m.start() for m in _VULGAR_ALONE.finditer(text)]
+        if alone:
+            positions = sorted(positions + alone)  # "½ teaspoon": no digit to start it
     i = 0
     while i < len(positions):
         pos = positions[i]
@@ -98,7 +103,7 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
         if not m:
             found = _glued_measure(ctx, pos) if text[pos].isdigit() else _a_fraction(ctx, pos)
             if found is None and text[pos].isdigit():
-                found = _slash_fraction(ctx, pos)
+                found = _slash_fraction(ctx, pos) or _leading_point(ctx, pos)
             if found:
                 out.append(found)
                 last_end = found.end
@@ -150,6 +155,12 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
         tail = _fraction_tail(ctx, raw, value, m.end())
         if value is None and tail is None:
             continue
+        if tail is None and 0 < value < 1 and _SHARE_OF.match(text, m.end()):
+            # "½ of the budget", "0.4 of the vote": a share
+            fraction = _fraction(ctx, m.start(), m.end(), value)
+            out.append(fraction)
+            last_end = fraction.end
+            continue
         start, end = m.start(), m.end()
         if tail:
             # "five and a quarter miles", "twenty and three fifths", "2 1/4": a mixed number.
@@ -193,6 +204,10 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
         pct = p.percent_after.match(text, end) if strength_end is None else None
         if pct:
             unit, end = "percent", pct.end()
+        elif unit is None and strength_end is None and text[end : end + 2].lstrip(" ")[:1] in ('"', "″"):
+            inch = _INCH_MARK.match(text, end)
+            if inch and _length_after(ctx, inch.end()):
+                unit, end = "in", inch.end()  # 'a pen 10" long': inches
         end = strength_end or end
         sign = _minus_before(text, start) if unit is None or unit == "percent" else None
         if sign is not None and (unit == "percent" or _measure_after(ctx, end)):
@@ -790,16 +805,53 @@ def _spaced_fraction(ctx: ExtractionContext, m: regex.Match) -> Mention | None:
 
 def _fraction(ctx: ExtractionContext, start: int, end: int, share: float) -> Mention:
     """A fraction, with the qualifier before it: "nearly two thirds", "more than a fifth"."""
-    qualifier: Qualifier = "exact"
-    low = high = share
+    start, qualifier, low, high = _qualified(ctx, start, share)
+    count = CountValue(value=share, low=low, high=high, qualifier=qualifier, unit="fraction")
+    return Mention("count", start, end, count, 0.8, qualifier=qualifier, compound=True)
+
+
+def _qualified(ctx: ExtractionContext, start: int, value: float) -> tuple[int, Qualifier, float | None, float | None]:
+    """Where a figure starts with the qualifier before it ("nearly", "more than"), the qualifier,
+    and the bounds it gives the figure."""
     if _may_follow_qualifier(ctx.text, start, _qualifier_tails()):
         q_match = count_patterns().qualifier_before.search(ctx.text, max(0, start - 30), start)
         if q_match and q_match.group("q") and not q_match.group("cur"):
             qualifier = ctx.lexicon.qualifier_of(q_match.group("q")) or "exact"
-            low, high = bounds(share, qualifier, q_match.group("q"))
-            start = q_match.start("q")
-    count = CountValue(value=share, low=low, high=high, qualifier=qualifier, unit="fraction")
-    return Mention("count", start, end, count, 0.8, qualifier=qualifier, compound=True)
+            return q_match.start("q"), qualifier, *bounds(value, qualifier, q_match.group("q"))
+    return start, "exact", value, value
+
+
+_VULGAR_ALONE = re.compile(rf"(?<![0-9])[{VULGAR_FRACTIONS}]")
+_LEADING_POINT = regex.compile(r"\.\d+(?![\p{N}\p{L}]|[.,]\d)")
+_SHARE_OF = regex.compile(r"\s+(?i:of)\s+(?i:the|its|their|all|those|these|his|her|our|your|every|each)\b")
+_INCH_MARK = regex.compile(r'[ \t]?["″]')
+
+
+def _leading_point(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ ".08 percent", ".5 of the vote", ".5 inches": a decimal written without its zero, read only
+    where a unit or "of" says what it measures (".22 calibre" and ".300 hitters" are names)."""
+    text = ctx.text
+    if text[pos - 1 : pos] != "." or (pos > 1 and text[pos - 2] not in " \t\n(\"'“‘"):
+        return None
+    m = _LEADING_POINT.match(text, pos - 1)
+    if m is None:
+        return None
+    value = float("0" + m.group())
+    if _SHARE_OF.match(text, m.end()):
+        return _fraction(ctx, m.start(), m.end(), value)
+    end, subject, span = m.end(), None, None
+    pct = count_patterns().percent_after.match(text, m.end())
+    if pct:
+        unit, end = "percent", pct.end()
+    else:
+        after = words_after(text, m.end(), min(len(text), m.end() + 30), 1)
+        if not after or after[0].lower not in ctx.lexicon.measure_units:
+            return None
+        unit = ctx.lexicon.measure_units[after[0].lower]
+        subject, span = after[0].text, (after[0].start, after[0].end)
+    start, qualifier, low, high = _qualified(ctx, m.start(), value)
+    count = CountValue(value=value, low=low, high=high, qualifier=qualifier, unit=unit)
+    return Mention("count", start, end, count, 0.8, qualifier=qualifier, subject=subject, subject_span=span)
 
 
 def _compound_count(ctx: ExtractionContext, m: regex.Match) -> list[Mention]:
