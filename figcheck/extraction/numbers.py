@@ -91,7 +91,8 @@ def number_patterns() -> NumberPatterns:
     digits = r"(?<![\p{L}\p{N}.,/:+@#]|[\p{L}\p{N}]-)" + digit_run
     ordinal_words = alternation(lex.ordinal_words)
     ordinal = (
-        rf"(?i:\b\d{{1,4}}(?:st|nd|rd|th)\b|\b(?:(?:{tens})-)?(?:{ordinal_words})\b)"
+        # "twenty-fifth", "twenty fifth": one ordinal with a hyphen or a blank.
+        rf"(?i:\b\d{{1,4}}(?:st|nd|rd|th)\b|\b(?:(?:{tens})(?:-|[ \t]+(?=(?:{unit_ordinal})\b)))?(?:{ordinal_words})\b)"
     )
     qualifier = alternation([p for phrases in lex.qualifiers.values() for p in phrases])
     return NumberPatterns(
