@@ -99,6 +99,13 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
         i += 1
         if pos < last_end:
             continue  # inside "three hundred and fifty", already read
+        if text[pos] in "hdtmbHDTMB" and _may_be_vague_before(text, pos):
+            vague = _vague_scaled(ctx, pos)
+            if vague:
+                # "a few hundred", "several thousand": an amount known only roughly.
+                out.append(vague)
+                last_end = vague.end
+                continue
         m = p.number.match(text, pos)
         if not m:
             found = _glued_measure(ctx, pos) if text[pos].isdigit() else _a_fraction(ctx, pos)
@@ -561,6 +568,46 @@ def _vague_amounts(ctx: ExtractionContext) -> list[Mention]:
                            qualifier="approx", subject=subject, subject_span=span))
         covered = m.end("unit")
     return out
+
+
+@cache
+def _vague_scaled_patterns() -> tuple[regex.Pattern, regex.Pattern]:
+    lex = load_lexicon()
+    scales = alternation({*lex.number_words.scales, *lex.number_words.multiplying_collectives})
+    vague = alternation([v for v in lex.vague_durations if v != "some"])  # "some hundred" is about 100
+    return (
+        regex.compile(rf"(?i:\b(?:an?\s+)?(?P<v>{vague})(?:\s+of)?)\s+$"),
+        regex.compile(rf"(?i:{scales})(?:\s+(?i:{alternation(lex.number_words.scales)}))*\b"),
+    )
+
+
+def _may_be_vague_before(text: str, pos: int) -> bool:
+    """A cheap test: the word before ``pos`` ends like "few", "several", "couple" or "of"."""
+    return text[max(0, pos - 4) : pos - 1].lower() in ("few", "ral", "ple", " of")
+
+
+def _vague_scaled(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "a few hundred people", "several thousand workers", "a couple of dozen boats", "a few
+    hundred thousand tons": a vague number of hundreds or thousands, from its least to its most
+    ("a few" is two to five, as of days), never one exact figure."""
+    before, scales = _vague_scaled_patterns()
+    text = ctx.text
+    vague = search_back(before, text, max(0, pos - 16), pos)
+    scale = scales.match(text, pos) if vague else None
+    if scale is None or text[scale.end() : scale.end() + 1] == "-":
+        return None  # "several hundred-meter-long sections": a length, read with its unit or not at all
+    lex = ctx.lexicon
+    factor = 1
+    for word in scale.group().lower().split():
+        factor *= lex.number_words.scales.get(word) or lex.number_words.collectives[word]
+    least, most = lex.vague_durations[vague.group("v").lower()]
+    low, high = least * factor, most * factor
+    subject, span = subject_after(ctx, scale.end())
+    first = subject.split()[0].lower() if subject else ""
+    unit = lex.measure_units.get(first)
+    value = CountValue(value=low, low=low, high=high, qualifier="approx", unit=unit)
+    return Mention("count", vague.start(), scale.end(), value, 0.7 if subject else 0.5,
+                   qualifier="approx", subject=subject, subject_span=span)
 
 
 _FROM_FIGURE = regex.compile(
