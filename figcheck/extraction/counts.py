@@ -74,6 +74,8 @@ def count_patterns() -> CountPatterns:
 
 
 _CLOCK_UNITS = frozenset("minute minutes second seconds".split())
+# "2,000-plus workers", "a hundred-odd people": somewhat more than the figure.
+_MORE_THAN_SUFFIXES = frozenset(("plus", "odd"))
 _OF_AFTER = regex.compile(r"\s+(?i:of)\b")
 # Nouns after a figure with a glued "m" that make it millions ("1.2m people"); otherwise
 # only a currency sign does ("£1.2m"): in sports and building news "m" is metres.
@@ -119,11 +121,14 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
         compound = p.compound.match(text, pos) if text[m.end() : m.end() + 1] == "-" else None
         strength_end = None
         # "seventy-one" is one number, not seventy "one"s.
+        more_than = False
         if compound and not lex.is_number_word(compound.group("noun")):
-            if compound.group("noun") not in lex.strength_words:
+            more_than = compound.group("noun") in _MORE_THAN_SUFFIXES
+            if compound.group("noun") not in lex.strength_words and not more_than:
                 out.extend(_compound_count(ctx, compound))
                 continue
-            strength_end = compound.end()  # "30 000-strong U.S. forces" counts the forces
+            # "30 000-strong U.S. forces" counts the forces, "2,000-plus workers" the workers.
+            strength_end = compound.end()
         raw = m.group()
         if (" and " in raw.lower() and not raw[0].isdigit() and parse_number(raw, lex) is None
                 and not _fraction_tail(ctx, raw, None, m.end())):
@@ -195,6 +200,8 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             elif currency:
                 start = q_match.start("cur2") if q_match.group("cur2") else q_match.start("cur3")
         low, high = bounds(value, qualifier, phrase)
+        if more_than:
+            qualifier, low, high = "more_than", value, None  # "some 1,000-odd troops"
         rng = p.range_after.match(text, end) if strength_end is None else None
         if rng:
             second = parse_number(rng.group("n2"), lex)
@@ -320,8 +327,9 @@ def _glued_measure(ctx: ExtractionContext, pos: int) -> Mention | None:
     if value is None:
         return None
     subject, span = subject_after(ctx, m.end())
-    count = CountValue(value=value, low=value, high=value, unit=_measure_unit(ctx.lexicon, m.group("u")))
-    return Mention("count", m.start(), m.end(), count, 0.8, subject=subject, subject_span=span)
+    start, qualifier, low, high = _qualified(ctx, m.start(), value)
+    count = CountValue(value=value, low=low, high=high, qualifier=qualifier, unit=_measure_unit(ctx.lexicon, m.group("u")))
+    return Mention("count", start, m.end(), count, 0.8, qualifier=qualifier, subject=subject, subject_span=span)
 
 
 @cache
