@@ -5,6 +5,7 @@ working people", "three to four", "1.2 million tons", "45 percent", "three-natio
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -12,7 +13,7 @@ import regex
 
 from figcheck.extraction.lexicon import alternation, load_lexicon
 from figcheck.extraction.mentions import ExtractionContext, Mention
-from figcheck.extraction.numbers import bounds, number_patterns, parse_number
+from figcheck.extraction.numbers import VULGAR_FRACTIONS, bounds, number_patterns, parse_number
 from figcheck.extraction.phrases import is_noun_end, subject_after
 from figcheck.extraction.text import Word, search_back, words_after, words_before
 from figcheck.records import CountValue, Qualifier
@@ -73,6 +74,8 @@ def count_patterns() -> CountPatterns:
 
 
 _CLOCK_UNITS = frozenset("minute minutes second seconds".split())
+# "2,000-plus workers", "a hundred-odd people": somewhat more than the figure.
+_MORE_THAN_SUFFIXES = frozenset(("plus", "odd"))
 _OF_AFTER = regex.compile(r"\s+(?i:of)\b")
 # Nouns after a figure with a glued "m" that make it millions ("1.2m people"); otherwise
 # only a currency sign does ("£1.2m"): in sports and building news "m" is metres.
@@ -88,17 +91,28 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
     out: list[Mention] = []
     last_end = -1
     positions = ctx.triggers.numbers()
+    if not text.isascii():
+        alone = [m.start() for m in _VULGAR_ALONE.finditer(text)]
+        if alone:
+            positions = sorted(positions + alone)  # "½ teaspoon": no digit to start it
     i = 0
     while i < len(positions):
         pos = positions[i]
         i += 1
         if pos < last_end:
             continue  # inside "three hundred and fifty", already read
+        if text[pos] in "hdtmbHDTMB" and _may_be_vague_before(text, pos):
+            vague = _vague_scaled(ctx, pos)
+            if vague:
+                # "a few hundred", "several thousand": an amount known only roughly.
+                out.append(vague)
+                last_end = vague.end
+                continue
         m = p.number.match(text, pos)
         if not m:
             found = _glued_measure(ctx, pos) if text[pos].isdigit() else _a_fraction(ctx, pos)
             if found is None and text[pos].isdigit():
-                found = _slash_fraction(ctx, pos)
+                found = _slash_fraction(ctx, pos) or _leading_point(ctx, pos)
             if found:
                 out.append(found)
                 last_end = found.end
@@ -107,11 +121,14 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
         compound = p.compound.match(text, pos) if text[m.end() : m.end() + 1] == "-" else None
         strength_end = None
         # "seventy-one" is one number, not seventy "one"s.
+        more_than = False
         if compound and not lex.is_number_word(compound.group("noun")):
-            if compound.group("noun") not in lex.strength_words:
+            more_than = compound.group("noun") in _MORE_THAN_SUFFIXES
+            if compound.group("noun") not in lex.strength_words and not more_than:
                 out.extend(_compound_count(ctx, compound))
                 continue
-            strength_end = compound.end()  # "30 000-strong U.S. forces" counts the forces
+            # "30 000-strong U.S. forces" counts the forces, "2,000-plus workers" the workers.
+            strength_end = compound.end()
         raw = m.group()
         if (" and " in raw.lower() and not raw[0].isdigit() and parse_number(raw, lex) is None
                 and not _fraction_tail(ctx, raw, None, m.end())):
@@ -131,14 +148,15 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             last_end = ratio.end()
             out.append(found)
             continue
-        if ctx.outranked(m.start(), m.end()):
-            continue  # the year of a date, the number of a duration: that mention wins
         fraction = _spaced_fraction(ctx, m) if text[m.end() : m.end() + 1] == " " else None
         if fraction:
-            # "two thirds of the delegates": a fraction, not two of something.
+            # "two thirds of the delegates": a fraction, not two of something ("three twenty
+            # firsts" neither, nor a day "twenty first").
             last_end = fraction.end
             out.append(fraction)
             continue
+        if ctx.outranked(m.start(), m.end()):
+            continue  # the year of a date, the number of a duration: that mention wins
         if raw.lower() in ("one", "zero") and not _measure_after(ctx, m.end()) and not _fraction_tail(ctx, raw, 1.0, m.end()):
             continue  # "one of them", "on one side": rarely a figure worth checking ("one percent" is)
         if raw.lower() in lex.number_words.scales:
@@ -148,6 +166,12 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
         value = parse_number(raw, lex)
         tail = _fraction_tail(ctx, raw, value, m.end())
         if value is None and tail is None:
+            continue
+        if tail is None and 0 < value < 1 and _SHARE_OF.match(text, m.end()):
+            # "½ of the budget", "0.4 of the vote": a share
+            fraction = _fraction(ctx, m.start(), m.end(), value)
+            out.append(fraction)
+            last_end = fraction.end
             continue
         start, end = m.start(), m.end()
         if tail:
@@ -176,6 +200,8 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
             elif currency:
                 start = q_match.start("cur2") if q_match.group("cur2") else q_match.start("cur3")
         low, high = bounds(value, qualifier, phrase)
+        if more_than:
+            qualifier, low, high = "more_than", value, None  # "some 1,000-odd troops"
         rng = p.range_after.match(text, end) if strength_end is None else None
         if rng:
             second = parse_number(rng.group("n2"), lex)
@@ -192,6 +218,10 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
         pct = p.percent_after.match(text, end) if strength_end is None else None
         if pct:
             unit, end = "percent", pct.end()
+        elif unit is None and strength_end is None and text[end : end + 2].lstrip(" ")[:1] in ('"', "″"):
+            inch = _INCH_MARK.match(text, end)
+            if inch and _length_after(ctx, inch.end()):
+                unit, end = "in", inch.end()  # 'a pen 10" long': inches
         end = strength_end or end
         sign = _minus_before(text, start) if unit is None or unit == "percent" else None
         if sign is not None and (unit == "percent" or _measure_after(ctx, end)):
@@ -297,8 +327,9 @@ def _glued_measure(ctx: ExtractionContext, pos: int) -> Mention | None:
     if value is None:
         return None
     subject, span = subject_after(ctx, m.end())
-    count = CountValue(value=value, low=value, high=value, unit=_measure_unit(ctx.lexicon, m.group("u")))
-    return Mention("count", m.start(), m.end(), count, 0.8, subject=subject, subject_span=span)
+    start, qualifier, low, high = _qualified(ctx, m.start(), value)
+    count = CountValue(value=value, low=low, high=high, qualifier=qualifier, unit=_measure_unit(ctx.lexicon, m.group("u")))
+    return Mention("count", start, m.end(), count, 0.8, qualifier=qualifier, subject=subject, subject_span=span)
 
 
 @cache
@@ -547,6 +578,46 @@ def _vague_amounts(ctx: ExtractionContext) -> list[Mention]:
     return out
 
 
+@cache
+def _vague_scaled_patterns() -> tuple[regex.Pattern, regex.Pattern]:
+    lex = load_lexicon()
+    scales = alternation({*lex.number_words.scales, *lex.number_words.multiplying_collectives})
+    vague = alternation([v for v in lex.vague_durations if v != "some"])  # "some hundred" is about 100
+    return (
+        regex.compile(rf"(?i:\b(?:an?\s+)?(?P<v>{vague})(?:\s+of)?)\s+$"),
+        regex.compile(rf"(?i:{scales})(?:\s+(?i:{alternation(lex.number_words.scales)}))*\b"),
+    )
+
+
+def _may_be_vague_before(text: str, pos: int) -> bool:
+    """A cheap test: the word before ``pos`` ends like "few", "several", "couple" or "of"."""
+    return text[max(0, pos - 4) : pos - 1].lower() in ("few", "ral", "ple", " of")
+
+
+def _vague_scaled(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ "a few hundred people", "several thousand workers", "a couple of dozen boats", "a few
+    hundred thousand tons": a vague number of hundreds or thousands, from its least to its most
+    ("a few" is two to five, as of days), never one exact figure."""
+    before, scales = _vague_scaled_patterns()
+    text = ctx.text
+    vague = search_back(before, text, max(0, pos - 16), pos)
+    scale = scales.match(text, pos) if vague else None
+    if scale is None or text[scale.end() : scale.end() + 1] == "-":
+        return None  # "several hundred-meter-long sections": a length, read with its unit or not at all
+    lex = ctx.lexicon
+    factor = 1
+    for word in scale.group().lower().split():
+        factor *= lex.number_words.scales.get(word) or lex.number_words.collectives[word]
+    least, most = lex.vague_durations[vague.group("v").lower()]
+    low, high = least * factor, most * factor
+    subject, span = subject_after(ctx, scale.end())
+    first = subject.split()[0].lower() if subject else ""
+    unit = lex.measure_units.get(first)
+    value = CountValue(value=low, low=low, high=high, qualifier="approx", unit=unit)
+    return Mention("count", vague.start(), scale.end(), value, 0.7 if subject else 0.5,
+                   qualifier="approx", subject=subject, subject_span=span)
+
+
 _FROM_FIGURE = regex.compile(
     r"(?:[ \t\n]+[\p{L}.$%]+){0,3}[ \t\n]+(?i:from)[ \t\n]+(?:US\$|\$|€|£|¥)?\d"
 )
@@ -589,13 +660,50 @@ def _may_follow_qualifier(text: str, start: int, tails: frozenset[str]) -> bool:
     return text[begin:end].lower() in tails
 
 
+@dataclass(frozen=True)
+class FractionPatterns:
+    # The word naming the parts: "fifths", "a quarter", and an ordinal of a tens word and one
+    # of one to nine ("twenty-firsts", "thirty fifths"); "seconds" only with a hyphen.
+    denominator: regex.Pattern
+    # "... of the delegates": a denominator followed by what it is a part of.
+    part_of: regex.Pattern
+    # The words a denominator can start with: a cheap test before the patterns.
+    starts: frozenset[str]
+    # Ordinals of one to nine: after a tens word they make one ordinal with it.
+    unit_ordinals: frozenset[str]
+
+
 @cache
-def _spaced_fraction_pattern() -> regex.Pattern:
-    nouns = alternation(load_lexicon().fraction_words)
-    return regex.compile(
-        rf"\s+(?P<noun>(?i:{nouns}))\s+(?i:of)\s+"
-        r"(?P<det>(?i:the|its|their|all|those|these|his|her|our|your|every|each))\b(?:\s+(?P<next>\p{L}+))?"
+def fraction_patterns() -> FractionPatterns:
+    lex = load_lexicon()
+    tens = alternation(lex.number_words.tens)
+    units = [w for w, v in lex.ordinal_words.items() if v <= 9]
+    spaced_units = [w for w in units if lex.ordinal_words[w] != 2]  # "twenty seconds" is time
+    denominator = (
+        rf"(?P<den>(?i:(?:{tens})(?:-(?:{alternation(units)})|[ \t]+(?:{alternation(spaced_units)}))s?"
+        rf"|{alternation(lex.fraction_words)}|(?:{alternation(spaced_units)})s?))(?![\p{{L}}\p{{N}}-])"
     )
+    of = r"(?i:of)\s+(?P<det>(?i:the|its|their|all|those|these|his|her|our|your|every|each))\b(?:\s+(?P<next>\p{L}+))?"
+    return FractionPatterns(
+        denominator=regex.compile(rf"[ \t]+{denominator}"),
+        part_of=regex.compile(rf"\s+{denominator}\s+{of}"),
+        starts=frozenset({*lex.fraction_words, *lex.number_words.tens, *spaced_units, *(f"{w}s" for w in spaced_units)}),
+        unit_ordinals=frozenset({*units, *(f"{w}s" for w in units)}),
+    )
+
+
+def _denominator(lex, written: str) -> tuple[int, bool] | None:
+    """How many parts a fraction word names, and whether it is plural: "fifths" → (5, True),
+    "twenty-first" → (21, False), "thirty fifths" → (35, True), "halves" → (2, True)."""
+    lower = " ".join(written.lower().replace("-", " ").split())
+    if lower in lex.fraction_words:
+        return lex.fraction_words[lower], lower.endswith("s")
+    tens, _, ordinal = lower.partition(" ")
+    plural = ordinal not in lex.ordinal_words and ordinal.endswith("s")
+    ordinal = ordinal[:-1] if plural else ordinal
+    if tens not in lex.number_words.tens or ordinal not in lex.ordinal_words:
+        return None
+    return lex.number_words.tens[tens] + lex.ordinal_words[ordinal], plural
 
 
 _SLASH = regex.compile(r"(?<![\p{L}\p{N}.,/:+@#-])(?P<num>\d{1,2})/(?P<den>\d{1,3})(?![\p{N}/]|[.,]\d)")
@@ -664,21 +772,22 @@ def _fraction_tail(ctx: ExtractionContext, raw: str, value: float | None, end: i
 
 
 def _a_fraction(ctx: ExtractionContext, pos: int) -> Mention | None:
-    """ "a fifth of the vote", "a quarter of the budget": one part, written with "a"."""
+    """ "a fifth of the vote", "a quarter of the budget", "a twenty-first of the land": one part,
+    written with "a"."""
     text = ctx.text
     if text[pos : pos + 2].lower() not in ("a ", "an"):
         return None
     article = _ARTICLE.match(text, pos)
-    found = _spaced_fraction_pattern().match(text, article.end(), min(len(text), article.end() + 80)) if article else None
+    found = fraction_patterns().part_of.match(text, article.end(), min(len(text), article.end() + 80)) if article else None
     if not found:
         return None
-    noun = found.group("noun").lower()
-    if noun.endswith("s") and noun != "halves" or noun == "halves":
-        return None
+    parts = _denominator(ctx.lexicon, found.group("den"))
+    if parts is None or parts[1]:
+        return None  # "a thirds" is no fraction as written
+    noun = found.group("den").lower()
     if noun.startswith("quarter") and (found.group("next") or "").lower() in _TIME_AFTER_QUARTERS:
         return None  # "a quarter of the year": a length of time
-    share = 1 / ctx.lexicon.fraction_words[noun]
-    return Mention("count", pos, found.end("noun"), CountValue(value=share, low=share, high=share, unit="fraction"), 0.8, compound=True)
+    return _fraction(ctx, pos, found.end("den"), 1 / parts[0])
 
 
 _ARTICLE = regex.compile(r"(?i:an?)(?=\s)")
@@ -692,7 +801,7 @@ def _slash_fraction(ctx: ExtractionContext, pos: int) -> Mention | None:
         return None
     share = int(m.group("num")) / int(m.group("den"))
     if _OF_AFTER.match(ctx.text, m.end()):
-        return Mention("count", pos, m.end(), CountValue(value=share, low=share, high=share, unit="fraction"), 0.8, compound=True)
+        return _fraction(ctx, pos, m.end(), share)
     after = words_after(ctx.text, m.end(), min(len(ctx.text), m.end() + 30), 1)
     if after and after[0].lower in ctx.lexicon.measure_units:
         unit = ctx.lexicon.measure_units[after[0].lower]
@@ -706,40 +815,118 @@ _TIME_AFTER_QUARTERS = frozenset("year fiscal financial calendar".split())
 
 
 def _spaced_fraction(ctx: ExtractionContext, m: regex.Match) -> Mention | None:
-    """ "two thirds of the delegates", "one fifth of its budget": a fraction written with a
-    space, read as "two-thirds of" is; only before "of" and a determiner, so that "two quarters
-    in a row" or "three fifths" alone stay what they are."""
-    # Bounded: a failed match must not scan the rest of the article for "of".
-    found = _spaced_fraction_pattern().match(ctx.text, m.end(), min(len(ctx.text), m.end() + 80))
+    """ "two thirds of the delegates", "one fifth of its budget", "three twenty-firsts", "a two
+    thirds majority", "twenty-three fifths": a figure and the plural of a fraction word after it
+    make a fraction (the whole figure is the numerator, so a fraction may exceed one). The
+    singular ("one fifth") and halves and quarters only before "of" and a determiner, so that
+    "one third term" or "three quarters in a row" stay what they are."""
+    text = ctx.text
+    patterns = fraction_patterns()
+    following = text[m.end() : m.end() + 24].split(None, 1)
+    if not following or following[0].lower().rstrip(".,;:!?)'\"").split("-", 1)[0] not in patterns.starts:
+        return None  # most figures: no fraction word after them, no pattern tried
+    found = patterns.denominator.match(text, m.end(), min(len(text), m.end() + 40))
     if not found:
         return None
     lex = ctx.lexicon
-    noun = found.group("noun").lower()
-    value = parse_number(m.group(), lex)
-    parts = lex.fraction_words[noun]
-    if value is None or not value.is_integer() or not 1 <= value < parts:
+    noun = found.group("den").lower()
+    numerator = m.group()
+    words = numerator.lower().split()
+    if noun in patterns.unit_ordinals and len(words) > 1 and words[-1] in lex.number_words.tens and words[-2] != "and":
+        # "one hundred thirty fifths" are a hundred thirty-fifths, "twenty twenty fifths" twenty
+        # twenty-fifths; "one hundred and thirty fifths" are 130 fifths, "twenty fifths" 20.
+        parts = _denominator(lex, f"{words[-1]} {noun}")
+        numerator = numerator[: numerator.lower().rindex(words[-1])].rstrip(" -")
+    else:
+        parts = _denominator(lex, noun)
+    if parts is None:
         return None
-    if (value == 1) == noun.endswith("s") and noun not in ("half", "halves"):
-        return None  # "one thirds", "two third": not a fraction as written
-    if noun.startswith("quarter") and (value == 2 or (found.group("next") or "").lower() in _TIME_AFTER_QUARTERS):
+    parts_of, plural = parts
+    if " and " in numerator.lower() and _fraction_tail(ctx, m.group(), parse_number(m.group(), lex), m.end()):
+        return None  # "twenty and three fifths": a mixed number, read as one
+    value = parse_number(numerator, lex)
+    if value is None or not value.is_integer() or value < 1 or (value == 1) == plural:
+        return None  # "one thirds", "two third", "twenty fifth anniversary": not a fraction as written
+    whole = patterns.part_of.match(text, m.end(), min(len(text), m.end() + 80))
+    halves_or_quarters = noun.startswith(("half", "halves", "quarter"))
+    if whole is None and (not plural or halves_or_quarters):
+        return None
+    if halves_or_quarters and value >= parts_of:
+        return None
+    if noun.startswith("quarter") and (value == 2 or (whole.group("next") or "").lower() in _TIME_AFTER_QUARTERS):
         return None  # "two quarters of the year": a length of time
-    share = value / parts
-    count = CountValue(value=share, low=share, high=share, unit="fraction")
-    return Mention("count", m.start(), found.end("noun"), count, 0.8, compound=True)
+    return _fraction(ctx, m.start(), found.end("den"), value / parts_of)
+
+
+def _fraction(ctx: ExtractionContext, start: int, end: int, share: float) -> Mention:
+    """A fraction, with the qualifier before it: "nearly two thirds", "more than a fifth"."""
+    start, qualifier, low, high = _qualified(ctx, start, share)
+    count = CountValue(value=share, low=low, high=high, qualifier=qualifier, unit="fraction")
+    return Mention("count", start, end, count, 0.8, qualifier=qualifier, compound=True)
+
+
+def _qualified(ctx: ExtractionContext, start: int, value: float) -> tuple[int, Qualifier, float | None, float | None]:
+    """Where a figure starts with the qualifier before it ("nearly", "more than"), the qualifier,
+    and the bounds it gives the figure."""
+    if _may_follow_qualifier(ctx.text, start, _qualifier_tails()):
+        q_match = count_patterns().qualifier_before.search(ctx.text, max(0, start - 30), start)
+        if q_match and q_match.group("q") and not q_match.group("cur"):
+            qualifier = ctx.lexicon.qualifier_of(q_match.group("q")) or "exact"
+            return q_match.start("q"), qualifier, *bounds(value, qualifier, q_match.group("q"))
+    return start, "exact", value, value
+
+
+_VULGAR_ALONE = re.compile(rf"(?<![0-9])[{VULGAR_FRACTIONS}]")
+_LEADING_POINT = regex.compile(r"\.\d+(?![\p{N}\p{L}]|[.,]\d)")
+_SHARE_OF = regex.compile(r"\s+(?i:of)\s+(?i:the|its|their|all|those|these|his|her|our|your|every|each)\b")
+_INCH_MARK = regex.compile(r'[ \t]?["″]')
+
+
+def _leading_point(ctx: ExtractionContext, pos: int) -> Mention | None:
+    """ ".08 percent", ".5 of the vote", ".5 inches": a decimal written without its zero, read only
+    where a unit or "of" says what it measures (".22 calibre" and ".300 hitters" are names)."""
+    text = ctx.text
+    if text[pos - 1 : pos] != "." or (pos > 1 and text[pos - 2] not in " \t\n(\"'“‘"):
+        return None
+    m = _LEADING_POINT.match(text, pos - 1)
+    if m is None:
+        return None
+    value = float("0" + m.group())
+    if _SHARE_OF.match(text, m.end()):
+        return _fraction(ctx, m.start(), m.end(), value)
+    end, subject, span = m.end(), None, None
+    pct = count_patterns().percent_after.match(text, m.end())
+    if pct:
+        unit, end = "percent", pct.end()
+    else:
+        after = words_after(text, m.end(), min(len(text), m.end() + 30), 1)
+        if not after or after[0].lower not in ctx.lexicon.measure_units:
+            return None
+        unit = ctx.lexicon.measure_units[after[0].lower]
+        subject, span = after[0].text, (after[0].start, after[0].end)
+    start, qualifier, low, high = _qualified(ctx, m.start(), value)
+    count = CountValue(value=value, low=low, high=high, qualifier=qualifier, unit=unit)
+    return Mention("count", start, end, count, 0.8, qualifier=qualifier, subject=subject, subject_span=span)
 
 
 def _compound_count(ctx: ExtractionContext, m: regex.Match) -> list[Mention]:
     """ "a three-nation tour": 3 nations, with the tour as context."""
     lex = ctx.lexicon
     noun = m.group("noun")
-    if noun in lex.fraction_words and _OF_AFTER.match(ctx.text, m.end()):
-        # "two-thirds of the members", "one-fifth of the land": a fraction of something.
+    if noun in lex.fraction_words:
+        # "two-thirds of the members", "one-fifth of the land": a fraction of something; "a
+        # two-thirds majority", "three-fourths are": a fraction, as "two thirds" is.
         value = parse_number(m.group("n1"), lex)
-        if value is None or value >= lex.fraction_words[noun]:
+        parts = lex.fraction_words[noun]
+        plural = noun.endswith("s")
+        if value is None or not value.is_integer() or value < 1 or (value == 1) == plural:
             return []
-        share = value / lex.fraction_words[noun]
-        count = CountValue(value=share, low=share, high=share, unit="fraction")
-        return [Mention("count", m.start(), m.end(), count, 0.8, compound=True)]
+        if _OF_AFTER.match(ctx.text, m.end()):
+            if value >= parts:
+                return []
+        elif not plural or noun.startswith(("halves", "quarter")):
+            return []
+        return [_fraction(ctx, m.start(), m.end(), value / parts)]
     if noun in lex.time_units or noun in _NOT_COUNTED_COMPOUNDS or m.group("n1").lower() == "one":
         return []
     value = parse_number(m.group("n1"), lex)

@@ -10,7 +10,7 @@ import regex
 
 from figcheck.extraction.lexicon import alternation, load_lexicon
 from figcheck.extraction.mentions import ExtractionContext, Mention
-from figcheck.extraction.numbers import format_number, number_patterns, parse_number
+from figcheck.extraction.numbers import VULGAR_FRACTIONS, format_number, number_patterns, parse_number
 from figcheck.extraction.text import figure_may_end_before, word_before, words_after
 from figcheck.records import DurationValue, Qualifier
 
@@ -389,8 +389,11 @@ _FIGURE_WORDS = frozenset({"a", "an", "half"})
 
 def _number_may_end_before(ctx: ExtractionContext, pos: int) -> bool:
     """Whether the word before the unit at ``pos`` can end a figure: digits, a number word,
-    "a", "an", "half"."""
-    return figure_may_end_before(ctx.text, pos, ctx.lexicon, _FIGURE_WORDS)
+    "a", "an", "half", a fraction character ("2½ years")."""
+    if figure_may_end_before(ctx.text, pos, ctx.lexicon, _FIGURE_WORDS):
+        return True
+    begin, end = word_before(ctx.text, pos)
+    return 0 < begin == end < pos and ctx.text[end - 1] in VULGAR_FRACTIONS
 
 
 @cache

@@ -5,6 +5,7 @@ Finding a span (the patterns) is kept apart from resolving its value (``parse_nu
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -16,6 +17,9 @@ from figcheck.records import Qualifier
 
 
 _SEPARATORS = regex.compile(r"[\s-]+")
+# Fractions of one character ("½", "¾", "⅜"), as recipes, sizes and distances are written.
+VULGAR_FRACTIONS = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒"
+_VULGAR_CLASS = f"[{VULGAR_FRACTIONS}]"
 _GLUED_SCALE = regex.compile(r"\p{L}+$")
 # A space between digit groups: "250 000" is one number.
 _DIGIT_GROUP = regex.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)")
@@ -41,14 +45,24 @@ def number_patterns() -> NumberPatterns:
     unit = alternation(nw.units)
     tens = alternation(nw.tens)
     scale = alternation(nw.scales)
-    # "thirty" is no number inside "thirty-first" (an ordinal); "fifty - two" is one number.
+    # "thirty" is no number inside "thirty-first", "twenty fifth" (an ordinal) or "thirty-fifths"
+    # (a fraction); "fifty - two" is one number.
     digit_word = alternation([w for w, v in nw.units.items() if 1 <= v <= 9])
+    unit_ordinal = alternation([w for w, v in lex.ordinal_words.items() if v <= 9])
     word = (
-        rf"(?:(?:{tens})(?:-(?:{unit})|\s+-\s+(?:{digit_word})\b)?(?!-(?i:{alternation(lex.ordinal_words)})\b)"
+        rf"(?:(?:{tens})(?:-(?:{unit})|\s+-\s+(?:{digit_word})\b)?"
+        rf"(?!-(?i:{alternation(lex.ordinal_words)})s?\b|[ \t]+(?i:{unit_ordinal})\b)"
         rf"|{unit}|{scale})"
     )
     # "two hundred point zero three", "two point five million": a decimal in words.
-    decimal = rf"(?:(?<!\b(?i:at)\s+(?i:one))\s+(?i:point)(?:\s+(?:{alternation([w for w, v in nw.units.items() if v <= 9])})\b)+(?:\s+(?:{scale})\b)?)?"
+    # "two hundred point seventy-one": some read the digits after the point as one number.
+    teen = alternation([w for w, v in nw.units.items() if v >= 10])
+    decimal = (
+        rf"(?:(?<!\b(?i:at)\s+(?i:one))\s+(?i:point)"
+        rf"(?:(?:\s+(?:{alternation([w for w, v in nw.units.items() if v <= 9])})\b)+"
+        rf"|\s+(?i:(?:{tens})(?:-(?:{digit_word}))?|{teen})\b(?!-))"
+        rf"(?:\s+(?:{scale})\b)?)?"
+    )
     # "three dozen", "4 dozen": the figure times the collective.
     multiplied = rf"(?:\s+(?i:{alternation(nw.multiplying_collectives)})\b)?" if nw.multiplying_collectives else ""
     # "three and a half million", "two and a half".
@@ -67,7 +81,9 @@ def number_patterns() -> NumberPatterns:
     glued = alternation(nw.glued_scales) if nw.glued_scales else None
     digit_run = (
         # "661,736"; "250 000" (a space between thousands, as some agencies write them).
-        r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\p{N},]|\.\d{3})|\d+)(?:\.\d+)?"
+        # "2½", "½": a fraction character after the digits or alone.
+        r"(?:(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\p{N},]|\.\d{3})|\d+)(?:\.\d+|"
+        + _VULGAR_CLASS + ")?|" + _VULGAR_CLASS + ")"
         + (rf"(?:(?i:{glued})(?![\p{{N}}\p{{L}}])|" if glued else "(?:")
         + r"(?![\p{N}\p{L}]|[.,:/]\d)"
         + rf"(?:\s+(?:{any_scale})\b)?)"
@@ -75,7 +91,8 @@ def number_patterns() -> NumberPatterns:
     digits = r"(?<![\p{L}\p{N}.,/:+@#]|[\p{L}\p{N}]-)" + digit_run
     ordinal_words = alternation(lex.ordinal_words)
     ordinal = (
-        rf"(?i:\b\d{{1,4}}(?:st|nd|rd|th)\b|\b(?:(?:{tens})-)?(?:{ordinal_words})\b)"
+        # "twenty-fifth", "twenty fifth": one ordinal with a hyphen or a blank.
+        rf"(?i:\b\d{{1,4}}(?:st|nd|rd|th)\b|\b(?:(?:{tens})(?:-|[ \t]+(?=(?:{unit_ordinal})\b)))?(?:{ordinal_words})\b)"
     )
     qualifier = alternation([p for phrases in lex.qualifiers.values() for p in phrases])
     return NumberPatterns(
@@ -99,9 +116,12 @@ def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
     cleaned = _DIGIT_GROUP.sub("", text.strip().lower().replace(",", ""))
     parts = _SEPARATORS.split(cleaned)
     nw = lex.number_words
-    if parts and parts[0] and parts[0][0].isdigit():
+    if parts and parts[0] and (parts[0][0].isdigit() or parts[0][0] in VULGAR_FRACTIONS):
         first = parts[0]
         factor_glued = 1
+        vulgar = 0.0
+        if first[-1] in VULGAR_FRACTIONS:
+            vulgar, first = unicodedata.numeric(first[-1]), first[:-1] or "0"
         glued = _GLUED_SCALE.search(first) if first[-1].isalpha() else None
         if glued:
             factor_glued = nw.glued_scales.get(glued.group(), 0)
@@ -110,7 +130,7 @@ def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
             first = first[: glued.start()]
         try:
             # Decimal, so that "1.027 million" is 1027000 and not 1026999.9999999999.
-            exact = Decimal(first) * factor_glued
+            exact = (Decimal(first) + Decimal(vulgar)) * factor_glued
         except InvalidOperation:
             return None
         for word in parts[1:]:
@@ -181,13 +201,23 @@ def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
 
 def _spelled_decimal(parts: list[str], lex: Lexicon) -> float | None:
     """ "two hundred point zero three" → 200.03, "two point five million" → 2.5e6: the digits
-    after "point" are single number words."""
+    after "point" are single number words, or one number of two digits ("point seventy-one")."""
     at = parts.index("point")
     whole = parse_number(" ".join(parts[:at]), lex) if at else 0.0
     digits = ""
     rest = parts[at + 1 :]
-    while rest and rest[0] in lex.number_words.units and lex.number_words.units[rest[0]] <= 9:
-        digits += str(lex.number_words.units[rest.pop(0)])
+    units, tens = lex.number_words.units, lex.number_words.tens
+    if rest and rest[0] in tens:
+        # "point seventy-one" → .71, "point seventy" → .70
+        group = tens[rest.pop(0)]
+        if rest and 1 <= units.get(rest[0], 0) <= 9:
+            group += units[rest.pop(0)]
+        digits = str(group)
+    elif rest and units.get(rest[0], 0) >= 10:
+        digits = str(units[rest.pop(0)])  # "point twelve" → .12
+    else:
+        while rest and units.get(rest[0], 10) <= 9:
+            digits += str(units[rest.pop(0)])
     if whole is None or not digits or not float(whole).is_integer():
         return None
     value = Decimal(f"{int(whole)}.{digits}")
