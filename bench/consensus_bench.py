@@ -19,13 +19,15 @@ import random
 import sys
 import time
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from checkers import CheckRun, article_of
-from checkers.consensus import CorpusConsensus
-from checkers.cross_source import Source
+from checkers.consensus import CorpusConsensus, reading
+from checkers.cross_source import Entry, Quoted, Source
 from figcheck.corpus import iter_jsonl_documents
 from figcheck.extraction import extract_claims
+from figcheck.linking.time_frame import SpokenYears
 from figcheck.reference import ReferenceTable
 
 _ROOT = Path(__file__).resolve().parents[1]
@@ -33,17 +35,23 @@ _DEFAULT_CORPUS = _ROOT.parent / "shared" / "corpora" / "kcna-2011-2012.jsonl.gz
 
 
 def collect(corpus: Path, table: ReferenceTable, sample: int | None, seed: int) -> tuple[CheckRun, int]:
+    """The run with every article's entries collected; the entries' claims and keys also go to
+    ``entries_by_claim`` (the groups keep only what the findings name)."""
     documents = list(iter_jsonl_documents(corpus))
     if sample is not None and sample < len(documents):
         documents = random.Random(seed).sample(documents, sample)
     run = CheckRun(table, {"consensus"})
     for number, document in enumerate(documents, start=1):
         article = article_of(document, extract_claims(document), table)
-        run.collect_entries(Source(article.doc_id, article.fingerprint, article.publisher, article.title),
-                            run.cross_entries(article))
+        found = run.cross_entries(article)
+        entries_by_claim.update((entry.claim.id, entry) for entry in found if entry.key[:1] == ("consensus",))
+        run.collect_entries(Source(article.doc_id, article.fingerprint, article.publisher, article.title), found)
         if number % 2000 == 0:
             print(f"  {number} articles", file=sys.stderr, flush=True)
     return run, len(documents)
+
+
+entries_by_claim: dict[str, Entry] = {}
 
 
 def injected_recall(collected: CorpusConsensus, rounds: int, seed: int) -> Counter:
@@ -64,12 +72,15 @@ def injected_recall(collected: CorpusConsensus, rounds: int, seed: int) -> Count
                 continue
             member = rng.choice(agreeing)
             delta = rng.choice([d for d in range(-10, 11) if d])
-            value = member.claim.value
-            claim = member.claim.model_copy(update={"value": value.model_copy(update={"ordinal": value.ordinal + delta})})
+            entry = entries_by_claim[member.claim.id]
+            value = entry.claim.value
+            claim = entry.claim.model_copy(update={"value": value.model_copy(update={"ordinal": value.ordinal + delta})})
+            frame = SpokenYears.decode(entry.key[3])
             members = changed.events[event.key]
-            members[members.index(member)] = type(member)(claim, member.witness, member.fact_id, member.frame)
+            members[members.index(member)] = member._replace(
+                claim=Quoted.of(claim, member.held.doc_id), reading=reading(claim, date.fromisoformat(member.published), frame))
             injected[claim.id] = ("later year" if delta < 0 else "earlier year",
-                                  "time stated" if member.frame.news else "time not stated")
+                                  "time stated" if frame.news else "time not stated")
         verdicts = {f.claims[0].claim_id: f.verdict for f in changed.findings() if f.claims[0].claim_id in injected}
         for claim_id, how in injected.items():
             outcome[(*how, verdicts.get(claim_id, "no consensus left"))] += 1

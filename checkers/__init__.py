@@ -116,6 +116,9 @@ class CheckRun:
         return found
 
     def collect_entries(self, source: cross_source.Source, found: list[cross_source.Entry]) -> None:
+        if not found:
+            return
+        source = cross_source.Held.of(source)  # packed once, shared by both checks' groups
         if self.cross is not None:
             self.cross.add_entries(source, [e for e in found if e.key[:1] != ("consensus",)])
         if self.consensus is not None:

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from checkers.base import (
     Article,
@@ -22,7 +23,7 @@ from checkers.base import (
     finding,
     years_between,
 )
-from checkers.cross_source import Entry, Source
+from checkers.cross_source import Entry, Held, Quoted, Source
 from figcheck.linking.consensus import Consensus, Witness, consensus, event_key, independent_groups
 from figcheck.linking.time_frame import SpokenYears, looks_ahead
 from figcheck.records import AnniversaryValue, Claim, DurationValue, Finding
@@ -151,12 +152,21 @@ def reading(claim: Claim, published: date, frame: SpokenYears | None = None) -> 
 # --- what the corpus agrees on -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Member:
-    claim: Claim
-    witness: Witness
+class _Member(NamedTuple):
+    """One reading as an event's group keeps it: what the findings and the report name of its
+    claim, its reading (made when it is collected), and its source, shared with the article's
+    other members."""
+
+    claim: Quoted
+    reading: Reading
+    phrase: str  # the event as the claim words it
     fact_id: str | None
-    frame: SpokenYears
+    held: Held
+    published: str  # ISO date
+
+    @property
+    def witness(self) -> Witness:
+        return Witness(self.held.doc_id, self.held.publisher, self.published, self.held.fingerprint)
 
 
 @dataclass(frozen=True)
@@ -182,7 +192,7 @@ class EventConsensus:
             if year is None or read.year != year or group in seen_sources:
                 continue
             seen_sources.add(group)
-            out.append((member.witness.doc_id, quote(member.claim)))
+            out.append((member.held.doc_id, quote(member.claim)))
             if len(out) == count:
                 break
         return out
@@ -192,7 +202,7 @@ class EventConsensus:
         """The event as one agreeing article words it."""
         for member, read in zip(self.members, self.readings):
             if self.consensus is not None and read.year == self.consensus.year:
-                return _event_phrase(member.claim) or self.key
+                return member.phrase or self.key
         return self.key
 
 
@@ -247,26 +257,34 @@ class CorpusConsensus:
 
     min_sources: int = 3
     min_share: float = 0.8
+    # The readings of each event (a claim that gives its event no year is not kept).
     events: dict[str, list[_Member]] = field(default_factory=lambda: defaultdict(list))
     # The table the entries' fact ids come from (an event it dates is left to the table's checks).
     reference: object = None
+    # Claims collected per event, kept or not: the first _MAX_PER_EVENT are read, the rest dropped.
+    collected: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
-    def add_entries(self, source: Source, found: list[Entry]) -> None:
+    def add_entries(self, source: Source | Held, found: list[Entry]) -> None:
+        held = source if isinstance(source, Held) else None
         for entry in found:
             if not entry.key or entry.key[0] != _TAG:
                 continue
             _, key, published, frame = entry.key
-            members = self.events[key]
-            if len(members) < _MAX_PER_EVENT:
-                members.append(_Member(entry.claim, Witness(source.doc_id, source.publisher, published,
-                                                            source.fingerprint), entry.fact_id,
-                                       SpokenYears.decode(frame)))
+            if self.collected[key] >= _MAX_PER_EVENT:
+                continue
+            self.collected[key] += 1
+            claim = entry.claim
+            read = reading(claim, date.fromisoformat(published), SpokenYears.decode(frame))
+            if read is None:
+                continue
+            held = held or Held.of(source)
+            self.events[key].append(_Member(Quoted.of(claim, held.doc_id), read, _event_phrase(claim), entry.fact_id,
+                                            held, published))
 
     def dated_events(self) -> list[EventConsensus]:
         out = []
         for key, members in sorted(self.events.items()):
-            readings = [reading(m.claim, date.fromisoformat(m.witness.published), m.frame) for m in members]
-            kept = [(m, r) for m, r in zip(members, readings) if r is not None]
+            kept = [(m, m.reading) for m in members]
             if not kept:
                 continue
             groups = independent_groups([m.witness for m, _ in kept])
@@ -296,13 +314,13 @@ class CorpusConsensus:
                 agreed = event.consensus if event.consensus and event.consensus.year in read.allowed else others
                 if agreed is None:
                     continue
-                about = f"the year of {_event_phrase(member.claim)}"
+                about = f"the year of {member.phrase}"
                 said = agreed.describe(others=agreed is others)
                 if agreed.year in read.allowed:
                     out.append(finding(NAME, "consistent", "info", f"{read.how}; {said}: consistent.",
                                        [member.claim], key=(event.key,)))
                     continue
-                reason = _other_time(read, agreed.year, date.fromisoformat(member.witness.published))
+                reason = _other_time(read, agreed.year, date.fromisoformat(member.published))
                 if reason:
                     out.append(finding(NAME, "unverifiable", "info",
                                        f"{read.how} for {about}, while {said}; unverifiable, because {reason}.",

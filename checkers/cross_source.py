@@ -6,8 +6,10 @@ near-copy are one source, not two."""
 from __future__ import annotations
 
 import re
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from checkers.base import (
     Article,
@@ -27,13 +29,55 @@ _MAX_PER_GROUP = 200  # claims kept per group: enough to corroborate, bounded in
 _NAME_KEY = re.compile(r"[^a-z0-9 ]+")
 
 
-@dataclass
-class _Member:
-    claim: Claim
-    source: str  # doc id of the article
-    fingerprint: frozenset[int]
+class Quoted(NamedTuple):
+    """What a finding names of a claim (``ClaimRef.of`` reads these fields), kept in a group
+    instead of the whole parsed claim: the groups grow with the corpus."""
+
+    id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    sentence: str
+    sentence_start: int
+
+    @classmethod
+    def of(cls, claim: Claim, doc_id: str | None = None) -> Quoted:
+        """``doc_id``: the source's own string, shared by all its members."""
+        return cls(claim.id, doc_id or claim.doc_id, claim.start, claim.end, claim.text, claim.sentence,
+                   claim.sentence_start)
+
+
+class Held(NamedTuple):
+    """A source as the groups keep it, one per article however many of its claims they hold:
+    its fingerprint packed (8 bytes a hash rather than a set of Python ints), unpacked by
+    ``fingerprint`` where near-copies are looked for."""
+
+    doc_id: str
+    packed: bytes
     publisher: str | None
     title: str | None
+
+    @classmethod
+    def of(cls, source: Source) -> Held:
+        return cls(source.doc_id, array("q", sorted(source.fingerprint)).tobytes(), source.publisher, source.title)
+
+    @property
+    def fingerprint(self) -> frozenset[int]:
+        packed = array("q")
+        packed.frombytes(self.packed)
+        return frozenset(packed)
+
+
+class _Member(NamedTuple):
+    claim: Quoted
+    kind: str
+    value: object  # what ``_agree`` compares (see ``_compared``)
+    held: Held
+
+    @property
+    def source(self) -> str:
+        return self.held.doc_id
 
 
 @dataclass(frozen=True)
@@ -78,11 +122,14 @@ class CrossSource:
         source = Source(article.doc_id, article.fingerprint, article.publisher, article.title)
         self.add_entries(source, entries(article, context))
 
-    def add_entries(self, source: Source, found: list[Entry]) -> None:
+    def add_entries(self, source: Source | Held, found: list[Entry]) -> None:
+        held = source if isinstance(source, Held) else None
         for entry in found:
             members = self.groups[entry.key]
             if len(members) < _MAX_PER_GROUP:
-                members.append(_Member(entry.claim, source.doc_id, source.fingerprint, source.publisher, source.title))
+                held = held or Held.of(source)
+                claim = entry.claim
+                members.append(_Member(Quoted.of(claim, held.doc_id), claim.kind, _compared(claim), held))
 
     def findings(self) -> list[Finding]:
         out = []
@@ -124,6 +171,7 @@ def _sources(members: list[_Member]) -> list[list[_Member]]:
 def _same_source(a: _Member, b: _Member) -> bool:
     """One publisher's articles are one source here (a figure repeated by one desk over days is
     not corroborated by itself); a near-copy is one text, as linking tells it for consensus."""
+    a, b = a.held, b.held
     if a.publisher and b.publisher:
         return publisher_key(a.publisher) == publisher_key(b.publisher)
     if a.title and a.title == b.title:
@@ -131,13 +179,22 @@ def _same_source(a: _Member, b: _Member) -> bool:
     return near_copies(a.fingerprint, b.fingerprint)
 
 
-def _agree(a: Claim, b: Claim) -> bool:
+def _compared(claim: Claim) -> object:
+    """What two claims of a group are compared by: a count's interval, a date's timex, a range's two."""
+    if claim.kind == "count":
+        return count_interval(claim.value)
+    if claim.kind == "date":
+        return claim.value.timex
+    return claim.value.start_timex, claim.value.end_timex
+
+
+def _agree(a: _Member, b: _Member) -> bool:
     if a.kind == "count":
-        (al, ah), (bl, bh) = count_interval(a.value), count_interval(b.value)
+        (al, ah), (bl, bh) = a.value, b.value
         return al <= bh and bl <= ah
     if a.kind == "date":
-        return dates_nest(a.value.timex, b.value.timex)
-    return dates_nest(a.value.start_timex, b.value.start_timex) and dates_nest(a.value.end_timex, b.value.end_timex)
+        return dates_nest(a.value, b.value)
+    return dates_nest(a.value[0], b.value[0]) and dates_nest(a.value[1], b.value[1])
 
 
 def _compare(key: tuple, sources: list[list[_Member]], fact) -> list[Finding]:
@@ -146,13 +203,13 @@ def _compare(key: tuple, sources: list[list[_Member]], fact) -> list[Finding]:
     about = f"{fact.subject}, {fact.property}" if fact is not None else key[1]
     reference = fact_ref(fact) if fact is not None else None
     firsts = [cluster[0] for cluster in sources]
-    consensus = max(firsts, key=lambda m: (sum(_agree(m.claim, o.claim) for o in firsts), -firsts.index(m)))
-    backing = [m for m in firsts if _agree(m.claim, consensus.claim)]
+    consensus = max(firsts, key=lambda m: (sum(_agree(m, o) for o in firsts), -firsts.index(m)))
+    backing = [m for m in firsts if _agree(m, consensus)]
     if len(backing) * 2 <= len(firsts) and len(firsts) > 2:
         backing = [consensus]
     out = []
     for member in firsts:
-        if _agree(member.claim, consensus.claim):
+        if _agree(member, consensus):
             continue
         others = ", ".join(_label(m) for m in backing[:3]) + (f" and {len(backing) - 3} more" if len(backing) > 3 else "")
         out.append(finding(NAME, "discrepancy", "warning",
@@ -169,7 +226,7 @@ def _compare(key: tuple, sources: list[list[_Member]], fact) -> list[Finding]:
 
 
 def _label(member: _Member) -> str:
-    return f"{member.publisher} ({member.source})" if member.publisher else member.source
+    return f"{member.held.publisher} ({member.source})" if member.held.publisher else member.source
 
 
 EXAMPLES = [

@@ -11,6 +11,7 @@ batches run: local processes by default (flows/runners.py), or a Dask cluster.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -79,12 +80,24 @@ def check_corpus(
             else:
                 logger.info("%s: %d claims (%.1fs); %d articles so far, %d from the cache",
                             batch.name, claims, output.seconds, len(run.documents), run.cached)
+            # A batch's result comes back pickled, and Prefect's future for it holds the bytes in a
+            # reference cycle (the future and its done-callbacks) that only a full collection frees:
+            # left to the collector's own pace they pile up, batch after batch. Freed here, what the
+            # flow holds does not grow with the number of batches.
+            gc.collect()
 
         def hand_out(batch: Batch):
             # A run whose work is one small batch does it here rather than start workers for it.
             return Completed(extract_and_check, batch) if batch.alone else extract_and_check.submit(batch)
 
-        run_batches(run, hand_out, batch_size=batch_size, window=2 * local_workers(workers), on_batch=progress)
+        # What exists before the batches (the modules, Prefect's client) is left out of those
+        # collections, so that each costs what the run has made since, not the whole process.
+        gc.freeze()
+        try:
+            run_batches(run, hand_out, batch_size=batch_size, window=2 * local_workers(workers), on_batch=progress)
+        finally:
+            gc.unfreeze()
+        gc.collect()  # the last batch's
         summary = write_report(run)
     except BaseException:
         run.abandon()

@@ -245,3 +245,71 @@ def test_next_years_anniversary_prepared_for_late_in_the_year(table: ReferenceTa
     review = ("2012-01-18", "Town Crier",
               f"The meeting reviewed last year's work and the plans to mark the 62nd anniversary of {GUILD}.")
     assert _verdicts(_findings(AGREEING + [ahead, review], table)) == [("consistent", "info")] * 6
+
+
+# --- what the corpus-wide groups keep ----------------------------------------------------
+
+
+def _collect(articles: list[tuple[str, str | None, str]], table: ReferenceTable, checks: set[str]):
+    run = CheckRun(table, checks)
+    claims = {}
+    for number, (published, publisher, text) in enumerate(articles):
+        document = document_from_text(text, f"doc-{number}", DocumentMeta(published=published, publisher=publisher))
+        found = extract_claims(document)
+        claims.update((c.id, c) for c in found)
+        run.add_document(document, found)
+    return run, claims
+
+
+def test_a_group_member_keeps_what_its_findings_name_not_the_claim(table: ReferenceTable) -> None:
+    from checkers.cross_source import Held, Quoted
+    from figcheck.records import Claim, ClaimRef
+
+    outlier = ("2011-03-11", "Village Voice", f"Veterans recalled on Friday the 65th anniversary of {GUILD}.")
+    run, claims = _collect(AGREEING + [outlier], table, {"consensus"})
+    members = [m for group in run.consensus.events.values() for m in group]
+    assert len(members) == 5
+    for member in members:
+        assert isinstance(member.claim, Quoted) and not isinstance(member.claim, Claim)
+        assert isinstance(member.held, Held) and isinstance(member.held.packed, bytes)
+        assert not any(isinstance(part, (Claim, frozenset)) for part in member)
+    findings = run.finish()
+    # Each finding names its claims as it would from the whole claim: the report reads these.
+    for f in findings:
+        for ref in f.claims:
+            assert ref == ClaimRef.of(claims[ref.claim_id])
+
+
+def test_a_source_is_kept_once_however_many_of_its_claims_are_grouped(table: ReferenceTable) -> None:
+    text = f"On Monday delegates marked the 61st anniversary of {GUILD}; the Korean War (June 25, 1950-July 27, 1953) was recalled."
+    run, _ = _collect([("2011-03-07", "Daily Star", text)], table, {"consensus", "cross_source"})
+    held = {id(m.held) for group in run.consensus.events.values() for m in group}
+    held |= {id(m.held) for group in run.cross.groups.values() for m in group}
+    assert len(held) == 1
+    assert sum(len(g) for g in run.consensus.events.values()) == 1 and sum(len(g) for g in run.cross.groups.values()) == 1
+
+
+def test_a_packed_fingerprint_unpacks_to_the_same_set() -> None:
+    from checkers.base import fingerprint
+    from checkers.cross_source import Held
+
+    print_ = fingerprint(" ".join(f"word{i} and more of it" for i in range(200)))
+    assert len(print_) > 64
+    held = Held.of(Source("doc-1", print_, "Daily Star", None))
+    assert held.fingerprint == print_ and len(held.packed) == 8 * len(print_)
+    assert Held.of(Source("doc-2", frozenset(), None, None)).fingerprint == frozenset()
+
+
+def test_readings_past_the_cap_are_dropped_and_a_claim_without_a_year_counts_towards_it(
+        table: ReferenceTable, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cap counts claims collected for an event, whether or not they give it a year: the
+    same claims are read however the groups store them."""
+    import checkers.consensus as module
+
+    monkeypatch.setattr(module, "_MAX_PER_EVENT", 4)
+    no_year = ("2011-03-06", "Town Crier", f"Seven hundred months have passed since {GUILD}, the speaker said.")
+    outlier = ("2011-03-11", "Village Voice", f"Veterans recalled on Friday the 65th anniversary of {GUILD}.")
+    run, _ = _collect([no_year] + AGREEING + [outlier], table, {"consensus"})
+    (key,) = run.consensus.events
+    assert run.consensus.collected[key] == 4
+    assert [m.held.doc_id for m in run.consensus.events[key]] == ["doc-1", "doc-2", "doc-3"]

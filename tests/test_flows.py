@@ -248,3 +248,34 @@ def test_figcheck_serve_leaves_the_schedule_as_it_was_when_stopped(tmp_path: Pat
 
     after = asyncio.run(read())
     assert not after.paused and all(schedule.active for schedule in after.schedules)
+
+
+def test_a_batch_result_is_released_once_merged(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What carries a batch's result back (Prefect's future, holding the pickled bytes in a
+    reference cycle) is freed by the flow, not left for the collector's own pace: with automatic
+    collection off, none is left once the flow has run."""
+    import gc
+    import weakref
+
+    from prefect import Task
+
+    from flows import check_corpus as module
+
+    carriers = []
+    submit = Task.submit
+
+    def watched(task, *args, **kwargs):
+        future = submit(task, *args, **kwargs)
+        carriers.append(weakref.ref(future.wrapped_future.wrapped_future))
+        return future
+
+    monkeypatch.setattr(Task, "submit", watched)  # on the class: the task itself is pickled for the workers
+    gc.collect()
+    gc.disable()
+    try:
+        module.check_corpus(corpus=str(corpus), reference=str(ROOT / "reference_data"),
+                            out=str(tmp_path / "reports" / "latest"), batch_size=2)
+        left = [ref for ref in carriers if ref() is not None]
+    finally:
+        gc.enable()
+    assert len(carriers) == 3 and left == []
