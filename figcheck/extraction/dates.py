@@ -230,8 +230,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             if mention:
                 out.append(mention)
             continue  # "may", "march", "mar": no month in lower case but "the 4th of march"
-        figure_after = _figure_may_follow_month(text, pos)
-        m = p.month_day_year.match(text, pos) if figure_after else None
+        m = p.month_day_year.match(text, pos)
         if m is None:
             mention = _month_ordinal_word(ctx, pos)
             if mention:
@@ -257,7 +256,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
                 start = wd.start() if wd else m.start()
                 out.append(_mention(ctx, start, m.end(), parts, 0.95 if parts.year else 0.8))
         dated = m is not None
-        m = p.month_year.match(text, pos) if figure_after else None
+        m = p.month_year.match(text, pos)
         if m:
             parts = DateParts(year=int(m.group("y")), month=_month(ctx, m.group("m")))
             start, parts = _period_part(ctx, m.start(), parts)
@@ -794,24 +793,6 @@ def _shifted(base: str, parts: DateParts) -> str | None:
         return None
 
 
-def _figure_may_follow_month(text: str, pos: int) -> bool:
-    """A cheap test before matching the forms that go on from a month name at ``pos`` to a
-    figure ("June 25", "June 1950", "June 25-27", "June the 25th", "June of 1950"): after the
-    name, its full stop or comma and the blanks, a digit or a "the" or "of" must stand."""
-    end = pos
-    n = len(text)
-    while end < n and text[end].isalpha():
-        end += 1
-    if end < n and text[end] == ".":
-        end += 1
-    if end < n and text[end] == ",":
-        end += 1
-    blank = end
-    while end < n and text[end].isspace():
-        end += 1
-    return end > blank and end < n and (text[end] in "0123456789" or text[end] in "tToO")
-
-
 def _of_before(text: str, pos: int) -> bool:
     """A cheap test before searching back for "the 4th of ": the word before is "of"."""
     return text[max(0, pos - 3) : pos].lower() in ("of ", "of\n")
@@ -907,7 +888,7 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
         if m:
             out.extend(_day_range(ctx, m))
     for pos in ctx.triggers.words.get("month", ()):
-        m = p.day_range_month_first.match(text, pos) if _figure_may_follow_month(text, pos) else None
+        m = p.day_range_month_first.match(text, pos)
         if m:
             out.extend(_day_range(ctx, m))
         od = search_back(p.ordinal_day_before, text, max(0, pos - 80), pos) if _of_before(text, pos) else None
