@@ -684,7 +684,7 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
             continue  # a figure before its unit with no "later", "from now" or "in": a length
         if not _number_ends_before(ctx, pos):
             continue
-        if not after and not in_time and not p.future.search(text, max(0, pos - 100), min(len(text), end + _FUTURE_REACH)):
+        if not after and not in_time and not _future_cue(text, max(0, pos - 100), min(len(text), end + _FUTURE_REACH)):
             continue  # "in 3 weeks" with no future word near: a length ("built in 3 weeks")
         m = p.offset_amount_before.search(text, max(0, pos - 40), pos)
         if m is None or m.group("q"):
@@ -700,7 +700,7 @@ def _offset_dates(ctx: ExtractionContext) -> list[Mention]:
             fronted = m.start() - sentence.start < 24 and not text[sentence.start : m.start()].strip(" \"“")
             ahead = (max(sentence.start, m.start() - _FUTURE_REACH), m.start()) if not fronted else (end, min(len(text), end + _FUTURE_REACH))
             if not in_time and (
-                not date_patterns().future.search(text, *ahead)
+                not _future_cue(text, *ahead)
                 or _SPAN_READING_BEFORE.search(text, max(sentence.start, m.start() - 120), m.start())
                 or _TO_COME.match(text, end, end + 16)
             ):
@@ -1814,11 +1814,51 @@ def _with_juche_year(parts: DateParts) -> DateParts:
 # "is due on", not "with due ceremony on" (KCNA's formula for an event that has taken place).
 _PROSPECTIVE = regex.compile(r"(?i:\bto\s+be\s+\w+|(?<!\bwith\s+)\bdue|\bscheduled|\bset|\bslated|\bplanned)\s+(?:\w+\s+){0,2}(?:in|for|by|on)\s+(?:the\s+)?$")
 _PAST_AUXILIARIES = frozenset("was were had has have did".split())
+_PROSPECTIVE_ENDINGS = ("in", "for", "by", "on")
+
+
+def _prospective_before(text: str, pos: int) -> bool:
+    """``_PROSPECTIVE`` searched before ``pos``, tried only when the words before ``pos`` end
+    with one of its prepositions (and "the") and hold one of its verbs ("due", "set", "to be"),
+    as every match of it does; most weekdays ("on Monday") come after no such verb."""
+    window = text[max(0, pos - 40) : pos]
+    if not window[-1:].isspace():
+        return False
+    last = window.rstrip()
+    if not (last.endswith(_PROSPECTIVE_ENDINGS) or (last.endswith("the") and last[:-3].rstrip().endswith(_PROSPECTIVE_ENDINGS))):
+        return False
+    if window.isascii():
+        lowered = window.lower()
+        if not ("due" in lowered or "set" in lowered or "scheduled" in lowered or "slated" in lowered
+                or "planned" in lowered or ("to" in lowered and "be" in lowered)):
+            return False
+    return _PROSPECTIVE.search(text, max(0, pos - 40), pos) is not None
+
+
+@cache
+def _future_cue_ends() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The first words and the last words of the future cues (one word is both)."""
+    cues = [cue.lower().split() for cue in load_lexicon().future_cues] + [["'ll"], ["’ll"]]
+    return tuple({cue[0] for cue in cues}), tuple({cue[-1] for cue in cues})
+
+
+def _future_cue(text: str, begin: int, end: int) -> regex.Match | None:
+    """``date_patterns().future.search(text, begin, end)``, searched only when the first word
+    and the last word of some cue are in the window, as they are wherever a cue matches (in
+    an ASCII window, where lower-casing is what the pattern's case-insensitivity does). Nine
+    windows in ten have neither."""
+    window = text[begin:end]
+    if window.isascii():
+        lowered = window.lower()
+        firsts, lasts = _future_cue_ends()
+        if not (any(word in lowered for word in firsts) and any(word in lowered for word in lasts)):
+            return None
+    return date_patterns().future.search(text, begin, end)
 
 
 def _speaks_ahead(ctx: ExtractionContext, pos: int) -> bool:
     """Whether ``_tense`` at ``pos`` is "future", without reading the clause for a past."""
-    return _future_clause(ctx, pos) or bool(_PROSPECTIVE.search(ctx.text, max(0, pos - 40), pos))
+    return _future_clause(ctx, pos) or _prospective_before(ctx.text, pos)
 
 
 def _tense(ctx: ExtractionContext, pos: int) -> str | None:
@@ -1842,12 +1882,11 @@ def _future_clause(ctx: ExtractionContext, pos: int) -> bool:
     # belongs to a reported clause ("on Wednesday found that the war will never end"). A
     # fronted weekday ("On Friday, the president will ...") looks into the clause it fronts.
     left, right = ctx.index.clause_bounds(pos, pos + 1)
-    future = date_patterns().future
-    if future.search(ctx.text, left, pos):
+    if _future_cue(ctx.text, left, pos):
         return True
     sentence = ctx.index.sentence_at(pos)
     if not ctx.text[sentence.start : left].strip(" \"“(") and ctx.text[right : right + 1] == ",":
-        cue = future.search(ctx.text, right, min(sentence.end, right + 60))
+        cue = _future_cue(ctx.text, right, min(sentence.end, right + 60))
         # "On Friday, the president said he will resign": a future reported in a past clause
         # leaves the fronted day in the past.
         return cue is not None and not _REPORTED_PAST.search(ctx.text, right, cue.start())
