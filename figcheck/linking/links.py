@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from figcheck.linking.about import TEMPORAL_CLAUSE, DateAbout, date_about, event_named, event_word_fits, range_of, run_of, whole_of
 from figcheck.linking.quantity import QuantityLink, same_quantity
-from figcheck.linking.sentences import Sentences
+from figcheck.linking.sentences import Sentence, Sentences
 from figcheck.linking.words import words
 from figcheck.linking.time_frame import SpokenYears, TimeFrame, date_tense, elapsed_until, frame_of, spoken_years
 from figcheck.records import AnniversaryValue, Claim, DateValue, DurationValue
@@ -53,6 +53,24 @@ _SUBJECT_ITS = re.compile(
     r"commemorates)\s+(?:its|their)\s+$",
     re.IGNORECASE,
 )
+
+
+def _owner_noun(value: AnniversaryValue, sentence: Sentence, claim: Claim) -> str | None:
+    """The noun of what an anniversary is of: its possessor ("the school's 40th anniversary"),
+    the thing its "of" phrase names ("of the founding of the museum"), or, for "its", the
+    subject of its clause ("The club marked its 40th anniversary"); None if none is told."""
+    possessor = _POSSESSOR.search(sentence.before(claim, 60))
+    owner = possessor.group("owner") if possessor else None
+    if possessor is None and value.event and not value.event.startswith("("):
+        named = _FOUNDING_OF.match(value.event.strip())
+        if named and named.group(0).split()[0].lower() not in _PRONOUNS:
+            folded = words(named.group("owner").split(" of ")[0])
+            owner = folded[-1] if folded else None
+    if owner is None or owner.lower() in _PRONOUNS:
+        subject = _SUBJECT_ITS.match(sentence.text, 0, claim.start - sentence.start)
+        owner = subject.group("owner") if subject else None
+    folded = words(owner)
+    return folded[-1] if folded else None
 
 
 @dataclass
@@ -217,28 +235,13 @@ class ArticleLinks:
         reference fact dates it: "the school's 40th anniversary" and "The school opened its doors
         in September 1958". What is founded is matched by its noun ("school"); an anniversary of
         "its founding" only by a founding told earlier in its own sentence ("The museum, founded
-        in 1956, marked its 40th anniversary"). None when the article does not tell it, or tells
-        two different years. Else the date and the words that tell the founding."""
+        in 1956, marked its 40th anniversary") or one whose clause's subject it names ("The club
+        marked its 40th anniversary"). None when the article does not tell it, or tells two
+        different years. Else the date and the words that tell the founding."""
         value = claim.value
         if not isinstance(value, AnniversaryValue):
             return None
-        sentence = self.sentences.of(claim)
-        possessor = _POSSESSOR.search(sentence.before(claim, 60))
-        owner = None
-        if possessor is not None:
-            owner = possessor.group("owner")
-        elif value.event and not value.event.startswith("("):
-            named = _FOUNDING_OF.match(value.event.strip())
-            owner = words(named.group("owner").split(" of ")[0])[-1:] if named else None
-            owner = owner[0] if owner else None
-            if named and named.group(0).split()[0].lower() in _PRONOUNS:
-                owner = None
-        if owner is not None and owner.lower() in _PRONOUNS:
-            owner = None
-        if owner is None:
-            subject = _SUBJECT_ITS.match(sentence.text[: claim.start - sentence.start])
-            owner = subject.group("owner") if subject else None
-        head = words(owner)[-1] if owner and words(owner) else None
+        head = _owner_noun(value, self.sentences.of(claim), claim)
         found: list[tuple[Claim, str]] = []
         for other in self.claims:
             if other.kind != "date" or not isinstance(other.value, DateValue) or other.value.resolved_from \
