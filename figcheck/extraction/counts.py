@@ -84,6 +84,13 @@ _GLUED_M = regex.compile(r"\d(?i:m|b)$")
 _CURRENCIES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 
 
+def _held_by_an_outranking_mention(ctx: ExtractionContext, pos: int) -> bool:
+    """Whether the character at ``pos`` is inside a date, range, duration or anniversary already
+    kept: a count starting there would overlap it and lose to it (``extractor._select``), so
+    nothing is read there."""
+    return ctx.outranked(pos, pos + 1)
+
+
 def find_counts(ctx: ExtractionContext) -> list[Mention]:
     p = count_patterns()
     lex = ctx.lexicon
@@ -101,6 +108,8 @@ def find_counts(ctx: ExtractionContext) -> list[Mention]:
         i += 1
         if pos < last_end:
             continue  # inside "three hundred and fifty", already read
+        if _held_by_an_outranking_mention(ctx, pos):
+            continue  # the day or year of a date, the number of a duration: not read again
         if text[pos] in "hdtmbHDTMB" and _may_be_vague_before(text, pos):
             vague = _vague_scaled(ctx, pos)
             if vague:

@@ -342,6 +342,8 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             if _valid_day(parts):
                 out.append(_mention(ctx, m.start(), m.end(), parts, 0.9))
             continue
+        if _held_by_a_date(ctx, out, pos, pos + 4):
+            continue  # the year of "March 3, 2012", read with it: alone it would lose to it
         m = p.year.match(text, pos)
         if m:
             mention = _year_mention(ctx, m)
@@ -375,6 +377,15 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
     out.extend(_offset_dates(ctx))
     out.extend(_anaphoric_dates(ctx))
     return out
+
+
+def _held_by_a_date(ctx: ExtractionContext, dates: list[Mention], start: int, end: int) -> bool:
+    """Whether a date found already spans [start, end) and touches no blocked span, so that a
+    shorter date read there would be dropped for it (``extractor._select`` keeps the longer)."""
+    for d in dates:
+        if d.start <= start and end <= d.end and d.end - d.start > end - start:
+            return not any(b[0] < d.end and d.start < b[1] for b in ctx.blocked)
+    return False
 
 
 def _relative_dates(ctx: ExtractionContext) -> list[Mention]:

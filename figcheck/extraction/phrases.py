@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from figcheck.extraction.mentions import ExtractionContext
-from figcheck.extraction.text import Word, is_initialism_with_dot, words_after, words_before, words_between
+from figcheck.extraction.text import (
+    Word,
+    is_initialism_with_dot,
+    word_matches_before,
+    word_matches_between,
+    words_after,
+    words_before,
+    words_between,
+)
 
 _MAX_SUBJECT_WORDS = 6
 _MAX_CONTEXT_WORDS = 10
@@ -105,39 +113,39 @@ def context_around(ctx: ExtractionContext, start: int, end: int, left_limit: int
     """The predicate words of the figure's clause, without the figure and its subject:
     "awarded DPRK orders and medals to 661,736 volunteers" → "awarded DPRK orders and medals";
     "twelve were honored with the title" → "honored with the title"."""
-    # Run for every figure: words are read as (text, start, end) tuples and lower-cased in
-    # place, without the Word.lower property's call.
+    # Run for every figure: words are read as the word pattern's matches, of which only a few
+    # are looked at, and lower-cased in place, without the Word.lower property's call.
     text = ctx.text
     clause_left, clause_right = ctx.index.clause_bounds(start, end)
     # Another figure in the same clause bounds the context: its words are its own.
     left = clause_left if clause_left > left_limit else left_limit
     right = clause_right if right_limit is None or right_limit >= clause_right else right_limit
-    before = words_before(text, start, left, _MAX_CONTEXT_WORDS)
+    before = word_matches_before(text, start, left, _MAX_CONTEXT_WORDS)
     if before and left == left_limit:
         # "twelve were honored with X and 226 with Y": 226's words start after the "and".
         for i in range(len(before) - 1, -1, -1):
-            if before[i][0].lower().rstrip(".") in _JOINS:
+            if before[i].group().lower().rstrip(".") in _JOINS:
                 del before[: i + 1]
                 break
     stops = ctx.lexicon.phrase_stops
     while before:
-        last = before[-1][0].lower().rstrip(".")
+        last = before[-1].group().lower().rstrip(".")
         if (last not in _FUNCTION_TAIL and last not in stops) or last in _PARTICLES:
             break
         before.pop()
-    after = words_between(text, end, right, _MAX_CONTEXT_WORDS)
+    after = word_matches_between(text, end, right, _MAX_CONTEXT_WORDS)
     first = 0
-    while first < len(after) and after[first][0].lower().rstrip(".") in _AUXILIARIES:
+    while first < len(after) and after[first].group().lower().rstrip(".") in _AUXILIARIES:
         first += 1
     last_after = len(after)
-    while last_after > first and after[last_after - 1][0].lower().rstrip(".") in _FUNCTION_TAIL:
+    while last_after > first and after[last_after - 1].group().lower().rstrip(".") in _FUNCTION_TAIL:
         last_after -= 1
     if before:
-        joined = " ".join(text[before[0][1] : before[-1][2]].split())
+        joined = " ".join(text[before[0].start() : before[-1].end()].split())
         if last_after > first:
-            joined += " " + " ".join(text[after[first][1] : after[last_after - 1][2]].split())
+            joined += " " + " ".join(text[after[first].start() : after[last_after - 1].end()].split())
     elif last_after > first:
-        joined = " ".join(text[after[first][1] : after[last_after - 1][2]].split())
+        joined = " ".join(text[after[first].start() : after[last_after - 1].end()].split())
     else:
         joined = ""
     joined = joined.rstrip(".")

@@ -341,8 +341,14 @@ def words_after(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
     return out
 
 
-def words_before(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
-    """Up to ``max_words`` words before ``pos`` back to ``limit``, in text order."""
+def word_matches_between(text: str, start: int, end: int, max_words: int) -> list[re.Match[str] | regex.Match[str]]:
+    """``words_between`` as the pattern's matches (``group()``, ``start()``, ``end()``), for a
+    caller that reads only a few of the words it asks for: no Word is made."""
+    return list(islice((_WORD_ASCII if text.isascii() else _WORD).finditer(text, start, end), max_words))
+
+
+def word_matches_before(text: str, pos: int, limit: int, max_words: int) -> list[re.Match[str] | regex.Match[str]]:
+    """``words_before`` as the pattern's matches, as ``word_matches_between`` is."""
     # Read back a window likely to hold enough words, widening it only when it does not: a
     # clause can be long, and the words far before ``pos`` are not needed. (The words found
     # do not depend on the window: it starts at a blank, and no word holds one.)
@@ -355,8 +361,13 @@ def words_before(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
             begin = blank if blank != -1 else begin
         found = list((_WORD_ASCII if text.isascii() else _WORD).finditer(text, begin, pos))
         if len(found) > max_words or begin <= limit:
-            return [_make_tuple(Word, (m.group(), m.start(), m.end())) for m in found[-max_words:]]
+            return found[-max_words:]
         reach *= 4
+
+
+def words_before(text: str, pos: int, limit: int, max_words: int) -> list[Word]:
+    """Up to ``max_words`` words before ``pos`` back to ``limit``, in text order."""
+    return [_make_tuple(Word, (m.group(), m.start(), m.end())) for m in word_matches_before(text, pos, limit, max_words)]
 
 
 # Constructs that make a pattern match differently from the right (atomic groups, possessive

@@ -13,12 +13,14 @@ from figcheck.extraction.lexicon import load_lexicon
 # stdlib `re` is used for these scans only: they need no Unicode classes and it is several
 # times faster than `regex` on them.
 _DIGIT_RUN = re.compile(r"\d+")
-# An ASCII text is first rewritten with one character per character (`str.translate`, far
-# faster than a regex scan): digits as "0" and the rest as blanks for the digit runs, its
-# lower-case letters as they are and the rest as blanks for the words. `str.split` and
-# `str.find` then find the runs, and the word scan only tries the word starts.
-_DIGITS_ONLY = str.maketrans({chr(i): "0" if chr(i).isdigit() else " " for i in range(128)})
-_LETTERS_ONLY = str.maketrans({chr(i): chr(i) if "a" <= chr(i) <= "z" else " " for i in range(128)})
+# An ASCII text is first rewritten with one byte per character (`bytes.translate`, a table
+# look-up a byte and several times faster than `str.translate` and its mapping, itself far
+# faster than a regex scan): digits as "0" and the rest as blanks for the digit runs, letters
+# in lower case and the rest as blanks for the words. `bytes.split` and `bytes.find` then find
+# the runs, and the word scan only tries the word starts. Offsets into the bytes of an ASCII
+# text are offsets into the text.
+_DIGITS_ONLY = bytes(ord("0") if "0" <= chr(i) <= "9" else ord(" ") for i in range(256))
+_LETTERS_ONLY = bytes(ord(chr(i).lower()) if chr(i).isascii() and chr(i).isalpha() else ord(" ") for i in range(256))
 
 
 @cache
@@ -30,10 +32,10 @@ def _trigger_word() -> re.Pattern[str]:
 
 
 @cache
-def _trigger_word_after_blank() -> re.Pattern[str]:
+def _trigger_word_after_blank() -> re.Pattern[bytes]:
     """The trigger words of a text rewritten with ``_LETTERS_ONLY`` and a blank at each end: a
     word starts after a blank and ends before one."""
-    return re.compile(" " + _trie_pattern(sorted(_word_categories())) + "(?= )")
+    return re.compile((" " + _trie_pattern(sorted(_word_categories())) + "(?= )").encode("ascii"))
 
 
 @cache
@@ -138,8 +140,8 @@ def find_triggers(text: str) -> Triggers:
     return triggers
 
 
-def _ascii_digit_runs(text: str) -> tuple[list[int], list[int]]:
-    """Where each run of digits of an ASCII text starts, and how long it is."""
+def _ascii_digit_runs(text: bytes) -> tuple[list[int], list[int]]:
+    """Where each run of digits of an ASCII text (as bytes) starts, and how long it is."""
     digits = text.translate(_DIGITS_ONLY)
     starts: list[int] = []
     lengths: list[int] = []
@@ -171,8 +173,9 @@ def scan_any(text: str) -> Scan:
 
 def scan_ascii(text: str) -> Scan:
     """``scan_any`` for an ASCII text, several times faster."""
-    starts, lengths = _ascii_digit_runs(text)
+    data = text.encode("ascii")
+    starts, lengths = _ascii_digit_runs(data)
     # The blank put in front shifts every offset by one: a match's start is its word's.
-    letters = " " + text.lower().translate(_LETTERS_ONLY) + " "
-    found = [(m.start(), m.end() - 1, m.group()[1:]) for m in _trigger_word_after_blank().finditer(letters)]
+    letters = b" " + data.translate(_LETTERS_ONLY) + b" "
+    found = [(m.start(), m.end() - 1, m.group()[1:].decode("ascii")) for m in _trigger_word_after_blank().finditer(letters)]
     return starts, lengths, found
