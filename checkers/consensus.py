@@ -30,7 +30,10 @@ from figcheck.records import AnniversaryValue, Claim, DurationValue, Finding
 
 NAME = "consensus"
 _TAG = "consensus"
-_MAX_PER_EVENT = 400  # readings kept per event: enough for any majority, bounded in memory
+# Readings of an event that vote, in the order collected: enough for any majority, and a bound
+# on the search for near-copies among them (quadratic). Those collected after them do not
+# vote but are judged all the same, against the voters.
+_MAX_PER_EVENT = 400
 _QUOTE_CHARS = 160
 # What introduces an anniversary as the occasion of the sentence's news, just before it
 # (maybe with an owner: "to mark the DPRK's 63rd anniversary").
@@ -169,6 +172,22 @@ class _Member(NamedTuple):
         return Witness(self.held.doc_id, self.held.publisher, self.published, self.held.fingerprint)
 
 
+def _desk(publisher: str | None, published: str) -> tuple[str, str] | None:
+    return Witness("", publisher, published, frozenset()).desk
+
+
+class _Judged(NamedTuple):
+    """A reading collected after an event's voters: judged against them, without a vote, so
+    kept without its source's fingerprint (only a voter's is compared for near-copies)."""
+
+    claim: Quoted
+    reading: Reading
+    phrase: str
+    fact_id: str | None
+    publisher: str | None
+    published: str  # ISO date
+
+
 @dataclass(frozen=True)
 class EventConsensus:
     """One event as the corpus dates it: the key, the consensus, and the readings behind it."""
@@ -261,8 +280,10 @@ class CorpusConsensus:
     events: dict[str, list[_Member]] = field(default_factory=lambda: defaultdict(list))
     # The table the entries' fact ids come from (an event it dates is left to the table's checks).
     reference: object = None
-    # Claims collected per event, kept or not: the first _MAX_PER_EVENT are read, the rest dropped.
+    # Claims collected per event, whether or not they give it a year: the first _MAX_PER_EVENT
+    # vote, the readings of the rest are judged against them.
     collected: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    judged: dict[str, list[_Judged]] = field(default_factory=lambda: defaultdict(list))
 
     def add_entries(self, source: Source | Held, found: list[Entry]) -> None:
         held = source if isinstance(source, Held) else None
@@ -270,12 +291,15 @@ class CorpusConsensus:
             if not entry.key or entry.key[0] != _TAG:
                 continue
             _, key, published, frame = entry.key
-            if self.collected[key] >= _MAX_PER_EVENT:
-                continue
+            votes = self.collected[key] < _MAX_PER_EVENT
             self.collected[key] += 1
             claim = entry.claim
             read = reading(claim, date.fromisoformat(published), SpokenYears.decode(frame))
             if read is None:
+                continue
+            if not votes:
+                self.judged[key].append(_Judged(Quoted.of(claim, source.doc_id), read, _event_phrase(claim), entry.fact_id,
+                                                source.publisher, published))
                 continue
             held = held or Held.of(source)
             self.events[key].append(_Member(Quoted.of(claim, held.doc_id), read, _event_phrase(claim), entry.fact_id,
@@ -298,6 +322,21 @@ class CorpusConsensus:
                                       tuple(groups), {g: frozenset(ys) for g, ys in by_source.items()}))
         return out
 
+    def _voter_groups(self, event: EventConsensus):
+        """For each reading judged without a vote, the voters' source it belongs to (the same
+        article, or its publisher's articles of that day), or None: near-copies are not looked
+        for, as its fingerprint is not kept."""
+        first_of: dict[tuple, int] = {}
+        for member, group in zip(event.members, event.groups):
+            first_of.setdefault(("doc", member.held.doc_id), group)
+            first_of.setdefault(("desk", _desk(member.held.publisher, member.published)), group)
+        first_of.pop(("desk", None), None)  # no publisher: no desk to share
+        for member in self.judged.get(event.key, ()):
+            group = first_of.get(("doc", member.claim.doc_id))
+            if group is None:
+                group = first_of.get(("desk", _desk(member.publisher, member.published)))
+            yield group
+
     def _agreement(self, source_years) -> Consensus | None:
         return consensus(source_years, min_sources=self.min_sources, min_share=self.min_share)
 
@@ -307,7 +346,8 @@ class CorpusConsensus:
         warning, or unverifiable when another time of the sentence would explain it."""
         out = []
         for event in self.dated_events():
-            for member, read, group in zip(event.members, event.readings, event.groups):
+            judged = [(m, m.reading, group) for m, group in zip(self.judged.get(event.key, ()), self._voter_groups(event))]
+            for member, read, group in [*zip(event.members, event.readings, event.groups), *judged]:
                 if member.fact_id:
                     continue  # the table dates the event: the anniversary and elapsed_time checks judge it
                 others = self._agreement(years for g, years in event.source_years.items() if g != group)

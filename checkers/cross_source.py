@@ -25,7 +25,11 @@ from figcheck.records import Claim, Finding
 from figcheck.reference import fact_ref
 
 NAME = "cross_source"
-_MAX_PER_GROUP = 200  # claims kept per group: enough to corroborate, bounded in memory
+# Claims kept per group, bounded in memory: of one publisher (whose articles are one source,
+# compared by its first), its first few; of the rest, the first _MAX_PER_GROUP. So a publisher
+# that fills a group does not keep out the sources that come after it.
+_MAX_PER_GROUP = 200
+_MAX_PER_PUBLISHER = 3
 _NAME_KEY = re.compile(r"[^a-z0-9 ]+")
 
 
@@ -117,6 +121,9 @@ class CrossSource:
 
     reference: object = None  # the ReferenceTable the fact ids come from
     groups: dict[tuple, list[_Member]] = field(default_factory=lambda: defaultdict(list))
+    # How many claims of each (group, publisher) came, and how many without a publisher were kept.
+    kept_of: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
+    without_publisher: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
 
     def add(self, article: Article, context: CheckContext) -> None:
         source = Source(article.doc_id, article.fingerprint, article.publisher, article.title)
@@ -124,9 +131,17 @@ class CrossSource:
 
     def add_entries(self, source: Source | Held, found: list[Entry]) -> None:
         held = source if isinstance(source, Held) else None
+        publisher = publisher_key(source.publisher) if source.publisher else None
         for entry in found:
             members = self.groups[entry.key]
-            if len(members) < _MAX_PER_GROUP:
+            if publisher is not None:
+                counted = self.kept_of[entry.key, publisher]
+                keep = counted < _MAX_PER_PUBLISHER
+                self.kept_of[entry.key, publisher] = counted + 1
+            else:
+                keep = self.without_publisher[entry.key] < _MAX_PER_GROUP
+                self.without_publisher[entry.key] += keep
+            if keep:
                 held = held or Held.of(source)
                 claim = entry.claim
                 members.append(_Member(Quoted.of(claim, held.doc_id), claim.kind, _compared(claim), held))

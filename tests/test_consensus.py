@@ -300,10 +300,10 @@ def test_a_packed_fingerprint_unpacks_to_the_same_set() -> None:
     assert Held.of(Source("doc-2", frozenset(), None, None)).fingerprint == frozenset()
 
 
-def test_readings_past_the_cap_are_dropped_and_a_claim_without_a_year_counts_towards_it(
+def test_readings_past_the_cap_do_not_vote_and_a_claim_without_a_year_counts_towards_it(
         table: ReferenceTable, monkeypatch: pytest.MonkeyPatch) -> None:
     """The cap counts claims collected for an event, whether or not they give it a year: the
-    same claims are read however the groups store them."""
+    same claims vote however the groups store them."""
     import checkers.consensus as module
 
     monkeypatch.setattr(module, "_MAX_PER_EVENT", 4)
@@ -311,5 +311,67 @@ def test_readings_past_the_cap_are_dropped_and_a_claim_without_a_year_counts_tow
     outlier = ("2011-03-11", "Village Voice", f"Veterans recalled on Friday the 65th anniversary of {GUILD}.")
     run, _ = _collect([no_year] + AGREEING + [outlier], table, {"consensus"})
     (key,) = run.consensus.events
-    assert run.consensus.collected[key] == 4
+    assert run.consensus.collected[key] == 6
     assert [m.held.doc_id for m in run.consensus.events[key]] == ["doc-1", "doc-2", "doc-3"]
+    assert [m.claim.doc_id for m in run.consensus.judged[key]] == ["doc-4", "doc-5"]
+
+
+def test_a_reading_past_the_cap_is_judged_against_the_voters(table: ReferenceTable, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the cap a wrong anniversary is still a discrepancy (it used to go unchecked, in an
+    event more than 400 articles date), and a right one consistent; neither changes the vote."""
+    import checkers.consensus as module
+
+    monkeypatch.setattr(module, "_MAX_PER_EVENT", 3)
+    outlier = ("2011-03-11", "Village Voice", f"Veterans recalled on Friday the 65th anniversary of {GUILD}.")
+    findings = [f for f in _findings(AGREEING + [outlier], table) if f.check == "consensus"]
+    by_doc = {f.claims[0].doc_id: f.verdict for f in findings}
+    assert by_doc == {"doc-0": "consistent", "doc-1": "consistent", "doc-2": "consistent",
+                      "doc-3": "consistent", "doc-4": "discrepancy"}
+    [wrong] = [f for f in findings if f.verdict == "discrepancy"]
+    assert wrong.expected == "1950" and "65th anniversary" in wrong.claims[0].text
+
+
+def test_a_reading_past_the_cap_from_a_voter_s_desk_is_not_backed_by_that_desk(
+        table: ReferenceTable, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same paper's article of the same day is one source with a voter: it is judged by the
+    # other sources only, as a voter is ("its own source left out").
+    import checkers.consensus as module
+
+    monkeypatch.setattr(module, "_MAX_PER_EVENT", 4)
+    same_desk = ("2011-03-10", "Weekly Lens", f"Potters in Tull gathered on Thursday for the 61st anniversary of {GUILD}.")
+    run, _ = _collect(AGREEING + [same_desk], table, {"consensus"})
+    (key,) = run.consensus.events
+    [event] = run.consensus.dated_events()
+    [group] = list(run.consensus._voter_groups(event))
+    assert group == event.groups[3]
+
+
+def test_a_publisher_that_fills_a_group_does_not_keep_out_the_sources_after_it(table: ReferenceTable) -> None:
+    """A group kept its first 200 claims: 250 articles of one paper filled it, and another
+    paper's figure after them was never compared. One publisher is one source; only its
+    first few claims are kept, so the later source is compared and its slip found."""
+    from checkers.cross_source import _MAX_PER_GROUP
+
+    war = "The Ruritanian Border War (March 3, 1911-May 9, 1913) ended in a truce."
+    slip = "The Ruritanian Border War (March 3, 1911-May 9, 1914) ended in a truce."
+    articles = [("2012-03-03", "Daily Star", war)] * (_MAX_PER_GROUP + 50) + [("2012-03-04", "Evening Post", slip)]
+    run = CheckRun(table, {"cross_source"})
+    for number, (published, publisher, text) in enumerate(articles):
+        document = document_from_text(text, f"doc-{number}", DocumentMeta(published=published, publisher=publisher))
+        run.add_document(document, extract_claims(document))
+    findings = [f for f in run.finish() if f.check == "cross_source"]
+    assert [(f.verdict, f.claims[0].doc_id) for f in findings] == [("discrepancy", f"doc-{_MAX_PER_GROUP + 50}")]
+    (members,) = run.cross.groups.values()
+    assert len(members) <= 4  # the paper's first three and the other paper's one
+
+
+def test_claims_without_a_publisher_are_still_kept_up_to_the_group_bound(table: ReferenceTable) -> None:
+    from checkers.cross_source import _MAX_PER_GROUP
+
+    war = "The Ruritanian Border War (March 3, 1911-May 9, 1913) ended in a truce."
+    run = CheckRun(table, {"cross_source"})
+    for number in range(_MAX_PER_GROUP + 5):
+        document = document_from_text(war, f"doc-{number}", DocumentMeta(published="2012-03-03", title=f"Story {number}"))
+        run.add_document(document, extract_claims(document))
+    (members,) = run.cross.groups.values()
+    assert len(members) == _MAX_PER_GROUP
