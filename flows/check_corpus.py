@@ -7,8 +7,8 @@ reference table go out, claims, findings and cross-article entries come back. Th
 reads the corpus's bytes and the cache, merges what comes back and writes the outputs; the
 workers parse the articles and never see a file. The task runner decides where
 batches run: local processes by default (flows/runners.py), or a Dask cluster. Once the batches
-are in, an idle worker of this machine, if there is one, renders the copy of the run's files that
-the next run takes if nothing changes (``IdleWorkers``), while the flow writes its own.
+are in, an idle worker of this machine, if the run used any, renders the copy of the run's files
+that the next run takes if nothing changes (``IdleWorkers``), while the flow writes its own.
 """
 
 from __future__ import annotations
@@ -119,9 +119,14 @@ def check_corpus(
             # flow holds does not grow with the number of batches.
             gc.collect()
 
+        handed_out = []  # the batches that went to the task runner's workers
+
         def hand_out(batch: Batch):
             # A run whose work is one small batch does it here rather than start workers for it.
-            return Completed(extract_and_check, batch) if batch.alone else extract_and_check.submit(batch)
+            if batch.alone:
+                return Completed(extract_and_check, batch)
+            handed_out.append(batch.number)
+            return extract_and_check.submit(batch)
 
         # What exists before the batches (the modules, Prefect's client) is left out of those
         # collections, so that each costs what the run has made since, not the whole process.
@@ -131,9 +136,11 @@ def check_corpus(
         finally:
             gc.unfreeze()
         gc.collect()  # the last batch's
-        # Workers that see this machine's files render, meanwhile, what the next run takes if
-        # nothing changes; elsewhere the next such run renders its files again (flows/runners.py).
-        spare = IdleWorkers() if idle_workers_here(FlowRunContext.get().task_runner) else None
+        # Workers that checked batches and see this machine's files render, meanwhile, what the
+        # next run takes if nothing changes. None is started for it: a new worker's start (Prefect's
+        # import, then the report's) costs this run more than rendering again costs the next.
+        # Without one, the next such run renders its files again.
+        spare = IdleWorkers() if handed_out and idle_workers_here(FlowRunContext.get().task_runner) else None
         summary = write_report(run, spare)
     except BaseException:
         run.abandon()

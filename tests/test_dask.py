@@ -165,8 +165,8 @@ def test_a_run_on_a_temporary_local_cluster_leaves_the_next_run_its_copy(
     monkeypatch.setattr(pipeline_run, "_COPY_ASIDE_FROM", 0)  # 2,000 sources otherwise
     monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)  # files just written: trust their stat
     out = tmp_path / "reports" / "latest"
-    first = _run(corpus, out, task_runner("local", 2))
-    assert first["task_runs"] == 3  # the batch, the report, the copy
+    first = _run(corpus, out, task_runner("local", 2), batch_size=2)
+    assert first["task_runs"] == 5  # three batches, the report, the copy
     rendered = []
     real_write = pipeline_run.write_report
     monkeypatch.setattr(pipeline_run, "write_report", lambda *a, **k: rendered.append(1) or real_write(*a, **k))

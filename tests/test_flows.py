@@ -334,27 +334,39 @@ def test_the_first_flow_run_with_nothing_changed_takes_the_copy_an_idle_worker_r
     """A flow run that cannot leave the next a copy of its files by filling in its own (the first
     run; one with something new or resolved) has an idle worker of its process pool render it
     while it writes its own: the next run with nothing changed neither reduces nor renders, and
-    writes what rendering its findings writes."""
+    writes what rendering its findings writes. A run that checked its batch in its own process
+    starts no worker for it: the next run renders again."""
     from flows.check_corpus import check_corpus
 
     reference, out = str(ROOT / "reference_data"), tmp_path / "reports" / "latest"
     calls = _Renderings(monkeypatch)
-    first = check_corpus(corpus=str(corpus), reference=reference, out=str(out))
-    assert (calls.rendered, calls.reduced) == (1, 1) and first["task_runs"] == 3  # a batch, the report, the copy
+    first = check_corpus(corpus=str(corpus), reference=reference, out=str(out), batch_size=2)
+    assert (calls.rendered, calls.reduced) == (1, 1) and first["task_runs"] == 5  # 3 batches, the report, the copy
     calls.rendered = calls.reduced = 0
     second = check_corpus(corpus=str(corpus), reference=reference, out=str(out))
     assert (calls.rendered, calls.reduced) == (0, 0)
     assert (second["previous_run_id"], second["new"], second["resolved"]) == (first["run_id"], 0, 0)
     assert (second["articles"], second["claims"], second["cached"]) == (first["articles"], first["claims"], 5)
     _as_rendered(out, tmp_path)
-    # Something new since the last run (an article changed): the copy is rendered aside again.
+    # Something new since the last run (an article changed, checked by a worker): the copy is
+    # rendered aside again.
     article = corpus / "kcna-2010-10-21-friendship-forged-in-blood.txt"
-    article.write_text(article.read_text(encoding="utf-8").replace("Juche 39 (1950)", "Juche 39 (1951)"), encoding="utf-8")
-    third = check_corpus(corpus=str(corpus), reference=reference, out=str(out))
-    assert third["new"] >= 1 and calls.rendered == 1
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("Juche 39 (1950)", "Juche 39 (1951)"), encoding="utf-8")
+    third = check_corpus(corpus=str(corpus), reference=reference, out=str(out), batch_size=1)
+    assert third["new"] >= 1 and third["task_runs"] == 3 and calls.rendered == 1
     calls.rendered = calls.reduced = 0
     fourth = check_corpus(corpus=str(corpus), reference=reference, out=str(out))
     assert (calls.rendered, calls.reduced) == (0, 0) and fourth["previous_run_id"] == third["run_id"]
+    _as_rendered(out, tmp_path)
+    # Set right (with a line more, so that it is checked again), in the flow's process (one small
+    # batch): no worker renders the copy.
+    article.write_text(text + "\n", encoding="utf-8")
+    fifth = check_corpus(corpus=str(corpus), reference=reference, out=str(out))
+    assert fifth["resolved"] >= 1 and fifth["task_runs"] == 2  # the batch, the report
+    calls.rendered = calls.reduced = 0
+    check_corpus(corpus=str(corpus), reference=reference, out=str(out))
+    assert (calls.rendered, calls.reduced) == (1, 0)
     _as_rendered(out, tmp_path)
 
 
@@ -374,8 +386,8 @@ def test_a_copy_aside_that_fails_fails_nothing(corpus: Path, tmp_path: Path, mon
                             use_cache=False)
     monkeypatch.setattr(unchanged, "render_copy", dies)
     calls = _Renderings(monkeypatch)
-    first = check_corpus(corpus=str(corpus), reference=reference, out=str(out))
-    assert first["task_runs"] == 3 and (first["articles"], first["claims"]) == (expected["articles"], expected["claims"])
+    first = check_corpus(corpus=str(corpus), reference=reference, out=str(out), batch_size=2)
+    assert first["task_runs"] == 5 and (first["articles"], first["claims"]) == (expected["articles"], expected["claims"])
     assert _outputs(out)["findings"] == _outputs(tmp_path / "plain" / "latest")["findings"]
     assert not list((tmp_path / "reports" / "cache").rglob("*.partial*"))
     calls.rendered = calls.reduced = 0
