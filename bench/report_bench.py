@@ -20,6 +20,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+# The report's time targets (issue 11) for a run over an archive of about 19,000 articles, on the
+# second load of the page (the first pays for starting a tab). Measured here, by hand: a machine's
+# load changes them, so tests/test_report_browser.py checks what makes them instead (a page of
+# findings drawn at a time, a bounded document).
+MAX_LOAD_SECONDS = 1.5
+MAX_FILTER_MS = 200
+
 FILTERS = {
     "severity": "const s = document.querySelector('select[data-filter=severity]'); s.value = 'warning'; "
     "s.dispatchEvent(new Event('change'))",
@@ -55,14 +62,14 @@ def measure(html: Path, chromium: str) -> None:
             first = page.eval_on_selector("#discrepancies [data-finding]", top)
             elements = page.evaluate("document.getElementsByTagName('*').length")
             print(
-                f"{width} px: loaded in {seconds:.2f} s; {elements:,} elements; "
+                f"{width} px: loaded in {seconds:.2f} s (target {MAX_LOAD_SECONDS} s); {elements:,} elements; "
                 f"page {page.evaluate('document.documentElement.scrollHeight'):,} px tall and "
                 f"{page.evaluate('document.documentElement.scrollWidth')} px wide; "
                 f"first discrepancy {first - summary_end:.0f} px below the summary (at y = {first:.0f})"
             )
             for name, script in FILTERS.items():
                 ms = page.evaluate(f"() => {{ const t = performance.now(); {script}; return performance.now() - t; }}")
-                print(f"  {name}: {ms:.0f} ms")
+                print(f"  {name}: {ms:.0f} ms (target {MAX_FILTER_MS} ms)")
             page.close()
         browser.close()
 

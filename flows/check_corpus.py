@@ -6,17 +6,23 @@ as plain data: the articles as read (their bytes and their metadata's, unparsed)
 reference table go out, claims, findings and cross-article entries come back. The flow's process
 reads the corpus's bytes and the cache, merges what comes back and writes the outputs; the
 workers parse the articles and never see a file. The task runner decides where
-batches run: local processes by default (flows/runners.py), or a Dask cluster.
+batches run: local processes by default (flows/runners.py), or a Dask cluster. Once the batches
+are in, an idle worker of this machine, if the run used any, renders the copy of the run's files
+that the next run takes if nothing changes (``IdleWorkers``), while the flow writes its own.
 """
 
 from __future__ import annotations
 
+import contextvars
 import gc
+from collections.abc import Callable
+from concurrent.futures import Executor
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
+from prefect.context import FlowRunContext
 
 from figcheck.pipeline import (
     DEFAULT_ARTICLE_SECONDS,
@@ -29,7 +35,7 @@ from figcheck.pipeline import (
     check_batch,
     run_batches,
 )
-from flows.runners import local_workers, task_runner
+from flows.runners import idle_workers_here, local_workers, task_runner
 from figcheck.report import describe_changes
 from figcheck.runs import DEFAULT_KEEP
 
@@ -44,10 +50,37 @@ def extract_and_check(batch: Batch) -> BatchOutput:
 
 
 @task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
-def write_report(run: CorpusRun) -> RunSummary:
+def write_report(run: CorpusRun, spare: Executor | None = None) -> RunSummary:
     """Compare across articles, then write findings.json, claims.jsonl, report.md, report.html into
-    a new run folder and switch ``out`` to it. Each step is done once: a retry redoes only what failed."""
-    return run.finish()
+    a new run folder and switch ``out`` to it. Each step is done once: a retry redoes only what failed.
+    ``spare``: idle workers that may render, meanwhile, the copy of the files the next run takes if
+    nothing changes (``CorpusRun.finish``)."""
+    return run.finish(spare=spare)
+
+
+@task(cache_policy=NONE, task_run_name="aside-{function.__name__}")
+def work_aside(function: Callable[..., None], arguments: tuple) -> None:
+    """Work of the run's own, done by an idle worker while the run goes on (``IdleWorkers``)."""
+    function(*arguments)
+
+
+class IdleWorkers(Executor):
+    """The task runner's workers, idle once the batches are in, as ``CorpusRun.finish`` asks for
+    spare processes: what it hands them runs as a task run of ``work_aside``. A failed one fails
+    nothing: the run takes it as if it had had no spare.
+
+    Made in the flow's body, it hands work out as from there: from within ``write_report``'s task
+    run, Prefect would send that task run's context along, and with it its live ``CorpusRun``."""
+
+    def __init__(self) -> None:
+        self.submitted = 0
+        self._context = contextvars.copy_context()
+
+    def submit(self, fn, /, *args, **kwargs):
+        if kwargs:
+            raise TypeError("work handed aside takes its arguments by position")
+        self.submitted += 1
+        return self._context.copy().run(work_aside.submit, fn, args)
 
 
 @flow(name="check_corpus", task_runner=task_runner())
@@ -86,9 +119,14 @@ def check_corpus(
             # flow holds does not grow with the number of batches.
             gc.collect()
 
+        handed_out = []  # the batches that went to the task runner's workers
+
         def hand_out(batch: Batch):
             # A run whose work is one small batch does it here rather than start workers for it.
-            return Completed(extract_and_check, batch) if batch.alone else extract_and_check.submit(batch)
+            if batch.alone:
+                return Completed(extract_and_check, batch)
+            handed_out.append(batch.number)
+            return extract_and_check.submit(batch)
 
         # What exists before the batches (the modules, Prefect's client) is left out of those
         # collections, so that each costs what the run has made since, not the whole process.
@@ -98,14 +136,19 @@ def check_corpus(
         finally:
             gc.unfreeze()
         gc.collect()  # the last batch's
-        summary = write_report(run)
+        # Workers that checked batches and see this machine's files render, meanwhile, what the
+        # next run takes if nothing changes. None is started for it: a new worker's start (Prefect's
+        # import, then the report's) costs this run more than rendering again costs the next.
+        # Without one, the next such run renders its files again.
+        spare = IdleWorkers() if handed_out and idle_workers_here(FlowRunContext.get().task_runner) else None
+        summary = write_report(run, spare)
     except BaseException:
         run.abandon()
         raise
     for problem in summary.problems:
         logger.warning("not checked: %s", problem.message)
     publish_artifacts(summary)
-    return summary_dict(summary)
+    return summary_dict(summary, aside=spare.submitted if spare is not None else 0)
 
 
 def publish_artifacts(summary: RunSummary) -> None:
@@ -142,7 +185,8 @@ def summary_markdown(summary: RunSummary) -> str:
     )
 
 
-def summary_dict(summary: RunSummary) -> dict:
+def summary_dict(summary: RunSummary, *, aside: int = 0) -> dict:
+    """``aside``: the task runs of work handed to idle workers (``IdleWorkers``)."""
     return {
         "run_id": summary.run_id,
         "out": str(summary.out),
@@ -155,5 +199,5 @@ def summary_dict(summary: RunSummary) -> dict:
         "previous_run_id": summary.previous_run_id,
         "problems": len(summary.problems),
         "cached": summary.cached,
-        "task_runs": summary.submitted + 1,
+        "task_runs": summary.submitted + 1 + aside,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 
@@ -29,3 +30,28 @@ def task_runner(dask: str | None = None, workers: int | None = None) -> TaskRunn
                             "dashboard_address": None},
         )
     return DaskTaskRunner(address=dask)
+
+
+def idle_workers_here(runner: TaskRunner) -> bool:
+    """Whether ``runner``'s workers are processes of this machine, which a run may give work of its
+    own once its batches are in: work that reads and writes files where the run keeps its cache
+    (the copy of its files the next run takes, figcheck.pipeline.unchanged).
+
+    The local process pool's are. So are those of a temporary Dask cluster of processes on this
+    machine (``--dask local``). A Dask cluster given by its address may have its workers on other
+    machines, which see neither the cache's folder nor the run's files: nothing is given to them
+    (the next run with nothing changed renders its files again, as it would without a spare)."""
+    if isinstance(runner, ProcessPoolTaskRunner):
+        return True
+    if "prefect_dask" not in sys.modules:
+        return False
+    from distributed import LocalCluster
+    from prefect_dask import DaskTaskRunner
+
+    if not isinstance(runner, DaskTaskRunner) or runner.address is not None:
+        return False
+    # Only a cluster the runner starts itself and names as local; without a class named, it may
+    # join a cluster found in the process, wherever its workers are.
+    cluster_class = runner.resolved_cluster_class
+    local = isinstance(cluster_class, type) and issubclass(cluster_class, LocalCluster)
+    return local and runner.cluster_kwargs.get("processes", True) is True

@@ -135,3 +135,42 @@ def test_a_batch_whose_workers_always_die_is_reported_by_name_and_the_rest_is_ke
     assert {p["message"].split(": not checked: ")[1].split(" (")[0] for p in problems} == {"batch 0", "batch 1"}
     # The previous run is kept whole in the run history.
     assert (tmp_path / "reports" / "runs" / before["run_id"] / "report.html").read_bytes() == kept
+
+
+def test_only_workers_on_this_machine_render_the_copy_aside() -> None:
+    """The copy of a run's files the next run takes is rendered by the task runner's workers only
+    where they see this machine's files: the local process pool, a temporary local Dask cluster of
+    processes; not a cluster given by its address, nor threads."""
+    from prefect.task_runners import ThreadPoolTaskRunner
+    from prefect_dask import DaskTaskRunner
+
+    from flows.runners import idle_workers_here, task_runner
+
+    assert idle_workers_here(task_runner()) and idle_workers_here(task_runner("local", 2))
+    assert not idle_workers_here(task_runner("tcp://127.0.0.1:8786"))
+    assert not idle_workers_here(DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs={"processes": False}))
+    assert not idle_workers_here(DaskTaskRunner())  # may join a cluster found in the process
+    assert not idle_workers_here(ThreadPoolTaskRunner())
+
+
+def test_a_run_on_a_temporary_local_cluster_leaves_the_next_run_its_copy(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first run on ``--dask local`` has a worker render the copy of its files: the next run with
+    nothing changed takes it without rendering."""
+    import figcheck.pipeline.cache as cache_module
+    import figcheck.pipeline.run as pipeline_run
+
+    from flows.runners import task_runner
+
+    monkeypatch.setattr(pipeline_run, "_COPY_ASIDE_FROM", 0)  # 2,000 sources otherwise
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)  # files just written: trust their stat
+    out = tmp_path / "reports" / "latest"
+    first = _run(corpus, out, task_runner("local", 2), batch_size=2)
+    assert first["task_runs"] == 5  # three batches, the report, the copy
+    rendered = []
+    real_write = pipeline_run.write_report
+    monkeypatch.setattr(pipeline_run, "write_report", lambda *a, **k: rendered.append(1) or real_write(*a, **k))
+    second = _run(corpus, out)
+    assert rendered == [] and (second["previous_run_id"], second["cached"]) == (first["run_id"], 5)
+    info = json.loads((out / "findings.json").read_text(encoding="utf-8"))["run"]
+    assert (info["run_id"], info["previous_run_id"]) == (second["run_id"], first["run_id"])

@@ -1,12 +1,13 @@
 """report.html in a real headless Chromium: it loads cleanly, offline; its filters work and are kept in the
-address; and a report the size of the shared archive meets the report's targets (size, load, filter
-time, first discrepancy near the top, no sideways scroll on a phone)."""
+address; and a report the size of the shared archive meets the report's targets (size, first
+discrepancy near the top, no sideways scroll on a phone) and does what keeps it fast on any machine
+(a bounded document, a page of findings drawn at a time); its load and filter times are measured
+by bench/report_bench.py."""
 
 from __future__ import annotations
 
 import os
 import random
-import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -24,10 +25,14 @@ ALL = len(FINDINGS)
 ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "kcna-2011-2012.jsonl.gz"
 ROOT = Path(__file__).resolve().parents[1]
 
-# The report's targets (issue 11), for a run over an archive of about 19,000 articles.
+# The report's targets (issue 11), for a run over an archive of about 19,000 articles. Its load
+# and filter times (1.5 s, 200 ms) depend on the machine and its load: bench/report_bench.py
+# measures them. What makes them, whatever the machine, is tested here: the page draws a page of
+# findings at a time (PAGE, as report.js does) and its document stays small however many findings
+# and sources the run has (drawing all of the archive's would take some 100,000 elements).
 MAX_BYTES = 2_000_000
-MAX_LOAD_SECONDS = 1.5
-MAX_FILTER_MS = 200
+PAGE = 50
+MAX_ELEMENTS = 5_000
 PHONE = 390
 
 
@@ -62,11 +67,9 @@ class Visit:
         self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.route("**/*", self._only_the_file)
-        started = time.perf_counter()
         self.page.goto(report.as_uri() + fragment)
         # The script has read the embedded data and drawn the page once it shows the filters.
         self.page.wait_for_selector("#filters", state="visible", timeout=10_000)
-        self.load_seconds = time.perf_counter() - started
 
     def _only_the_file(self, route) -> None:
         if route.request.url.startswith("file:"):
@@ -98,9 +101,34 @@ class Visit:
         self.settle()
         return self.page.inner_text("#visible-count")
 
-    def filter_ms(self, script: str) -> float:
-        """How long the page takes to apply a change of filter made by ``script`` (run in the page)."""
-        return self.page.evaluate(f"() => {{ const t = performance.now(); {script}; return performance.now() - t; }}")
+    def elements(self) -> int:
+        return self.page.evaluate("document.getElementsByTagName('*').length")
+
+    def drawn(self, script: str) -> int:
+        """How many findings the page draws for a change made by ``script`` (run in the page): those
+        added to the document (watched by a MutationObserver) and still in it once the change has
+        settled, whatever the time it took."""
+        return self.page.evaluate(
+            """async () => {
+                const added = new Set();
+                const note = records => {
+                    for (const record of records) {
+                        for (const node of record.addedNodes) {
+                            if (node.nodeType !== Node.ELEMENT_NODE) continue;
+                            if (node.matches('[data-finding]')) added.add(node);
+                            node.querySelectorAll('[data-finding]').forEach(finding => added.add(finding));
+                        }
+                    }
+                };
+                const observer = new MutationObserver(note);
+                observer.observe(document.documentElement, {childList: true, subtree: true});
+                (() => { %s })();
+                await new Promise(done => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(done)), 0));
+                note(observer.takeRecords());
+                observer.disconnect();
+                return [...added].filter(finding => finding.isConnected).length;
+            }""" % script
+        )
 
 
 @pytest.fixture
@@ -337,9 +365,9 @@ def test_an_archive_sized_report_meets_the_targets(browser, big_report):
     visit = Visit(browser, big_report)
     try:
         assert visit.errors == []
-        assert visit.load_seconds <= MAX_LOAD_SECONDS, f"loaded in {visit.load_seconds:.2f} s"
         total = visit.page.evaluate("document.querySelectorAll('[data-finding]').length")
         assert 0 < total <= 100, "only a page of findings is drawn at first"
+        assert visit.elements() <= MAX_ELEMENTS, f"{visit.elements():,} elements once loaded"
         # The first discrepancy is within one screen of the end of the summary.
         summary_end = visit.page.evaluate("document.getElementById('summary').getBoundingClientRect().bottom + scrollY")
         first = visit.page.evaluate(
@@ -357,10 +385,13 @@ def test_an_archive_sized_report_meets_the_targets(browser, big_report):
             "document.querySelector('#unverifiable details').open = true; "
             "document.querySelector('#unverifiable details').dispatchEvent(new Event('toggle'))",
         ):
-            took = visit.filter_ms(script)
-            assert took <= MAX_FILTER_MS, f"{script[:40]}… took {took:.0f} ms"
-        visit.page.click("#unverifiable [data-more]")
+            drawn = visit.drawn(script)
+            assert drawn <= PAGE, f"{script[:40]}… drew {drawn} findings"
+            assert visit.elements() <= MAX_ELEMENTS, f"{script[:40]}… left {visit.elements():,} elements"
+        # Showing more draws the section's first pages again, no more.
+        assert visit.drawn("document.querySelector('#unverifiable [data-more]').click()") <= 2 * PAGE
         assert visit.page.evaluate("document.querySelectorAll('#unverifiable [data-finding]').length") == 100
+        assert visit.elements() <= MAX_ELEMENTS
     finally:
         visit.page.close()
     phone = Visit(browser, big_report, width=PHONE, height=844)
