@@ -132,7 +132,7 @@ def _claims_with_and_without_the_skips(text: str, published, monkeypatch: pytest
     document = Document(doc_id="held", text=text, meta=DocumentMeta(published=published))
     with_skips = [claim.model_dump() for claim in extract_claims(document)]
     with monkeypatch.context() as patched:
-        patched.setattr(dates, "_held_by_a_date", lambda *args: False)
+        patched.setattr(dates._HeldSpans, "holds", lambda *args: False)
         patched.setattr(counts, "_held_by_an_outranking_mention", lambda *args: False)
         without = [claim.model_dump() for claim in extract_claims(document)]
     return with_skips, without
@@ -183,7 +183,7 @@ def test_the_skips_skip_something() -> None:
     from figcheck.records import Document, DocumentMeta
 
     seen = {"date": 0, "count": 0}
-    real_date, real_count = dates._held_by_a_date, counts._held_by_an_outranking_mention
+    real_date, real_count = dates._HeldSpans.holds, counts._held_by_an_outranking_mention
 
     def held_date(*args):
         seen["date"] += real_date(*args)
@@ -194,7 +194,7 @@ def test_the_skips_skip_something() -> None:
         return real_count(*args)
 
     with pytest.MonkeyPatch.context() as patched:
-        patched.setattr(dates, "_held_by_a_date", held_date)
+        patched.setattr(dates._HeldSpans, "holds", held_date)
         patched.setattr(counts, "_held_by_an_outranking_mention", held_count)
         for text in _HELD_TRICKY:
             extract_claims(Document(doc_id="held", text=text, meta=DocumentMeta(published=date(2012, 3, 10))))

@@ -7,6 +7,7 @@ resolved against the publication date, and those counted from another time ("thr
 
 from __future__ import annotations
 
+import bisect
 import calendar as _calendar
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -301,6 +302,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
     separated: list[tuple[int, int]] = []
     decades: list[int] = []
     codes: list[int] = []
+    held: _HeldSpans | None = None  # made at the first year, which most texts never reach
     for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
         following = text[pos + length : pos + length + 1]
         if following in _DIGIT_FORM_SEPARATORS:
@@ -342,7 +344,8 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             if _valid_day(parts):
                 out.append(_mention(ctx, m.start(), m.end(), parts, 0.9))
             continue
-        if _held_by_a_date(ctx, out, pos, pos + 4):
+        held = held or _HeldSpans(ctx, out)
+        if held.holds(pos, pos + 4):
             continue  # the year of "March 3, 2012", read with it: alone it would lose to it
         m = p.year.match(text, pos)
         if m:
@@ -379,13 +382,48 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
     return out
 
 
-def _held_by_a_date(ctx: ExtractionContext, dates: list[Mention], start: int, end: int) -> bool:
-    """Whether a date found already spans [start, end) and touches no blocked span, so that a
-    shorter date read there would be dropped for it (``extractor._select`` keeps the longer)."""
-    for d in dates:
-        if d.start <= start and end <= d.end and d.end - d.start > end - start:
-            return not any(b[0] < d.end and d.start < b[1] for b in ctx.blocked)
-    return False
+class _HeldSpans:
+    """The dates found so far, sorted, for telling whether one of them, kept, would hold a
+    shorter date: the year of "March 3, 2012" is not read again, as alone it would lose to the
+    date (``extractor._select`` keeps the longer of overlapping dates). Dates found later are
+    taken in as they come; a look goes back over a few dates only, so a text of thousands of
+    dates is read in linear time."""
+
+    _LOOK_BACK = 8
+
+    def __init__(self, ctx: ExtractionContext, dates: list[Mention]) -> None:
+        self.ctx = ctx
+        self.dates = dates
+        self.taken = len(dates)
+        self.spans = sorted((d.start, d.end) for d in dates)
+        self.starts = [start for start, _ in self.spans]
+        self.blocked = sorted(ctx.blocked)
+        self.blocked_starts = [start for start, _ in self.blocked]
+        self.blocked_taken = len(ctx.blocked)
+
+    def holds(self, start: int, end: int) -> bool:
+        for d in self.dates[self.taken :]:
+            i = bisect.bisect_right(self.starts, d.start)
+            self.starts.insert(i, d.start)
+            self.spans.insert(i, (d.start, d.end))
+        self.taken = len(self.dates)
+        i = bisect.bisect_right(self.starts, start)
+        for j in range(i - 1, max(-1, i - 1 - self._LOOK_BACK), -1):
+            d_start, d_end = self.spans[j]
+            if d_end >= end and d_end - d_start > end - start and not self._blocked(d_start, d_end):
+                return True
+        return False
+
+    def _blocked(self, start: int, end: int) -> bool:
+        """Whether [start, end) touches a blocked span: then the date may be dropped, and what
+        is inside it read on its own."""
+        i = bisect.bisect_left(self.blocked_starts, end)
+        for j in range(i - 1, -1, -1):
+            if self.blocked[j][1] > start:
+                return True
+            if i - j > self._LOOK_BACK:
+                return True  # not looked further: held to be blocked, so nothing is skipped
+        return any(b_start < end and start < b_end for b_start, b_end in self.ctx.blocked[self.blocked_taken :])
 
 
 def _relative_dates(ctx: ExtractionContext) -> list[Mention]:
