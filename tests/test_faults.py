@@ -281,7 +281,9 @@ def _batches_merged(log: Path) -> int:
 
 
 @pytest.mark.parametrize("how", ["SIGKILL", "Ctrl-C"])
-def test_a_killed_or_interrupted_run_leaves_no_process_and_no_partial_files(corpus: Path, tmp_path: Path, how: str) -> None:
+def test_a_killed_or_interrupted_run_leaves_no_process_and_no_partial_files(
+    corpus: Path, tmp_path: Path, how: str, sigint_as_at_a_terminal
+) -> None:
     _big_corpus(corpus, 80)
     batches = 81  # 405 articles, 5 a batch (_start_run)
     process, out = _start_run(corpus, tmp_path)

@@ -221,7 +221,7 @@ def test_figcheck_serve_starts_one_server_and_stops_cleanly_on_sigterm(tmp_path:
 
 
 @pytest.mark.parametrize("stop", ["SIGTERM", "SIGINT"])
-def test_figcheck_serve_leaves_the_schedule_as_it_was_when_stopped(tmp_path: Path, stop: str) -> None:
+def test_figcheck_serve_leaves_the_schedule_as_it_was_when_stopped(tmp_path: Path, stop: str, sigint_as_at_a_terminal) -> None:
     import signal
     import time
 
