@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from figcheck.cli import app
+from tests.test_unchanged import Calls, _rendered_again
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.prefect, pytest.mark.usefixtures("prefect_harness")]
@@ -282,41 +283,6 @@ def test_a_batch_result_is_released_once_merged(corpus: Path, tmp_path: Path, mo
     assert len(carriers) == 3 and left == []
 
 
-class _Renderings:
-    """Counts the flow process's renderings of a run's files and its reductions (the corpus-wide
-    merge of findings); what a worker renders aside is not counted."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        import figcheck.pipeline.run as pipeline_run
-
-        self.rendered = self.reduced = 0
-        real_write, real_merge = pipeline_run.write_report, pipeline_run.ReportStore.merge
-
-        def write(*args, **kwargs):
-            self.rendered += 1
-            return real_write(*args, **kwargs)
-
-        def merge(*args, **kwargs):
-            self.reduced += 1
-            return real_merge(*args, **kwargs)
-
-        monkeypatch.setattr(pipeline_run, "write_report", write)
-        monkeypatch.setattr(pipeline_run.ReportStore, "merge", merge)
-
-
-def _as_rendered(out: Path, tmp_path: Path) -> None:
-    """The files in ``out`` are byte for byte those a rendering of its own findings file gives."""
-    import figcheck.pipeline.run as pipeline_run
-    from figcheck.report import write_report
-    from figcheck.report.findings_file import load_findings
-
-    info, findings = load_findings(out / "findings.json")
-    rendered = tmp_path / f"rendered-{info.run_id}"
-    write_report(rendered, info, findings, claims=pipeline_run._timeline_claims(out / "claims.jsonl", findings))
-    for name in ("findings.json", "report.md", "report.html"):
-        assert (out / name).read_bytes() == (rendered / name).read_bytes(), name
-
-
 @pytest.fixture
 def copy_aside_always(monkeypatch: pytest.MonkeyPatch) -> None:
     """A run leaves its copy aside however few its sources (from 2,000 otherwise), and the stat of
@@ -339,7 +305,7 @@ def test_the_first_flow_run_with_nothing_changed_takes_the_copy_an_idle_worker_r
     from flows.check_corpus import check_corpus
 
     reference, out = str(ROOT / "reference_data"), tmp_path / "reports" / "latest"
-    calls = _Renderings(monkeypatch)
+    calls = Calls(monkeypatch)
     first = check_corpus(corpus=str(corpus), reference=reference, out=str(out), batch_size=2)
     assert (calls.rendered, calls.reduced) == (1, 1) and first["task_runs"] == 5  # 3 batches, the report, the copy
     calls.rendered = calls.reduced = 0
@@ -347,7 +313,7 @@ def test_the_first_flow_run_with_nothing_changed_takes_the_copy_an_idle_worker_r
     assert (calls.rendered, calls.reduced) == (0, 0)
     assert (second["previous_run_id"], second["new"], second["resolved"]) == (first["run_id"], 0, 0)
     assert (second["articles"], second["claims"], second["cached"]) == (first["articles"], first["claims"], 5)
-    _as_rendered(out, tmp_path)
+    _rendered_again(out, tmp_path)
     # Something new since the last run (an article changed, checked by a worker): the copy is
     # rendered aside again.
     article = corpus / "kcna-2010-10-21-friendship-forged-in-blood.txt"
@@ -358,7 +324,7 @@ def test_the_first_flow_run_with_nothing_changed_takes_the_copy_an_idle_worker_r
     calls.rendered = calls.reduced = 0
     fourth = check_corpus(corpus=str(corpus), reference=reference, out=str(out))
     assert (calls.rendered, calls.reduced) == (0, 0) and fourth["previous_run_id"] == third["run_id"]
-    _as_rendered(out, tmp_path)
+    _rendered_again(out, tmp_path)
     # Set right (with a line more, so that it is checked again), in the flow's process (one small
     # batch): no worker renders the copy.
     article.write_text(text + "\n", encoding="utf-8")
@@ -367,7 +333,7 @@ def test_the_first_flow_run_with_nothing_changed_takes_the_copy_an_idle_worker_r
     calls.rendered = calls.reduced = 0
     check_corpus(corpus=str(corpus), reference=reference, out=str(out))
     assert (calls.rendered, calls.reduced) == (1, 0)
-    _as_rendered(out, tmp_path)
+    _rendered_again(out, tmp_path)
 
 
 @pytest.mark.usefixtures("copy_aside_always")
@@ -385,7 +351,7 @@ def test_a_copy_aside_that_fails_fails_nothing(corpus: Path, tmp_path: Path, mon
     expected = check_corpus(corpus=str(corpus), reference=reference, out=str(tmp_path / "plain" / "latest"),
                             use_cache=False)
     monkeypatch.setattr(unchanged, "render_copy", dies)
-    calls = _Renderings(monkeypatch)
+    calls = Calls(monkeypatch)
     first = check_corpus(corpus=str(corpus), reference=reference, out=str(out), batch_size=2)
     assert first["task_runs"] == 5 and (first["articles"], first["claims"]) == (expected["articles"], expected["claims"])
     assert _outputs(out)["findings"] == _outputs(tmp_path / "plain" / "latest")["findings"]
@@ -393,4 +359,4 @@ def test_a_copy_aside_that_fails_fails_nothing(corpus: Path, tmp_path: Path, mon
     calls.rendered = calls.reduced = 0
     second = check_corpus(corpus=str(corpus), reference=reference, out=str(out))
     assert (calls.rendered, calls.reduced) == (1, 0) and second["previous_run_id"] == first["run_id"]
-    _as_rendered(out, tmp_path)
+    _rendered_again(out, tmp_path)
