@@ -24,7 +24,7 @@ from checkers.base import (
     years_between,
 )
 from checkers.cross_source import Entry, Held, Quoted, Source
-from figcheck.linking.consensus import Consensus, Witness, consensus, event_key, independent_groups
+from figcheck.linking.consensus import Consensus, Witness, consensus, event_key, independent_groups, source_keys
 from figcheck.linking.time_frame import SpokenYears, looks_ahead
 from figcheck.records import AnniversaryValue, Claim, DurationValue, Finding
 
@@ -170,10 +170,6 @@ class _Member(NamedTuple):
     @property
     def witness(self) -> Witness:
         return Witness(self.held.doc_id, self.held.publisher, self.published, self.held.fingerprint)
-
-
-def _desk(publisher: str | None, published: str) -> tuple[str, str] | None:
-    return Witness("", publisher, published, frozenset()).desk
 
 
 class _Judged(NamedTuple):
@@ -328,14 +324,11 @@ class CorpusConsensus:
         for, as its fingerprint is not kept."""
         first_of: dict[tuple, int] = {}
         for member, group in zip(event.members, event.groups):
-            first_of.setdefault(("doc", member.held.doc_id), group)
-            first_of.setdefault(("desk", _desk(member.held.publisher, member.published)), group)
-        first_of.pop(("desk", None), None)  # no publisher: no desk to share
+            for key in source_keys(member.held.doc_id, member.held.publisher, member.published):
+                first_of.setdefault(key, group)
         for member in self.judged.get(event.key, ()):
-            group = first_of.get(("doc", member.claim.doc_id))
-            if group is None:
-                group = first_of.get(("desk", _desk(member.publisher, member.published)))
-            yield group
+            keys = source_keys(member.claim.doc_id, member.publisher, member.published)
+            yield next((first_of[key] for key in keys if key in first_of), None)
 
     def _agreement(self, source_years) -> Consensus | None:
         return consensus(source_years, min_sources=self.min_sources, min_share=self.min_share)

@@ -16,7 +16,7 @@ from functools import cache
 import regex
 
 from figcheck.extraction.lexicon import alternation, load_lexicon
-from figcheck.extraction.mentions import ExtractionContext, Mention
+from figcheck.extraction.mentions import ExtractionContext, Mention, overlaps_any
 from figcheck.extraction.numbers import number_patterns, parse_number
 from figcheck.extraction.periods import period_of
 from figcheck.extraction.text import (
@@ -415,15 +415,11 @@ class _HeldSpans:
         return False
 
     def _blocked(self, start: int, end: int) -> bool:
-        """Whether [start, end) touches a blocked span: then the date may be dropped, and what
-        is inside it read on its own."""
-        i = bisect.bisect_left(self.blocked_starts, end)
-        for j in range(i - 1, -1, -1):
-            if self.blocked[j][1] > start:
-                return True
-            if i - j > self._LOOK_BACK:
-                return True  # not looked further: held to be blocked, so nothing is skipped
-        return any(b_start < end and start < b_end for b_start, b_end in self.ctx.blocked[self.blocked_taken :])
+        """Whether [start, end) touches a blocked span, as ``extractor._select`` looks: then the
+        date may be dropped, and what is inside it read on its own."""
+        return overlaps_any(self.blocked_starts, self.blocked, start, end) or any(
+            b_start < end and start < b_end for b_start, b_end in self.ctx.blocked[self.blocked_taken :]
+        )
 
 
 def _relative_dates(ctx: ExtractionContext) -> list[Mention]:

@@ -14,7 +14,7 @@ from figcheck.extraction.dates import anchor_offset_dates, event_before, find_da
 from figcheck.extraction.durations import find_durations
 from figcheck.extraction.exclusions import non_claim_spans
 from figcheck.extraction.lexicon import load_lexicon
-from figcheck.extraction.mentions import ExtractionContext, Mention
+from figcheck.extraction.mentions import ExtractionContext, Mention, overlaps_any
 from figcheck.extraction.parts import link_parts
 from figcheck.extraction.phrases import context_around
 from figcheck.extraction.text import TextIndex
@@ -78,7 +78,7 @@ def _select(ctx: ExtractionContext, candidates: list[Mention], taken: Sequence[M
     already kept (disjoint, in text order) that outrank every candidate."""
     blocked = ctx.blocked
     starts = [b[0] for b in blocked]
-    free = [m for m in candidates if m.end > m.start and not _overlaps_any(starts, blocked, m.start, m.end)]
+    free = [m for m in candidates if m.end > m.start and not overlaps_any(starts, blocked, m.start, m.end)]
     free.sort(key=lambda m: (-m.priority, -(m.end - m.start), m.start))
     if len(free) + len(taken) < 64:
         return _select_few(free, list(taken))
@@ -109,15 +109,6 @@ def _select_few(free: list[Mention], taken: list[Mention]) -> list[Mention]:
         taken_starts.insert(i, m.start)
         taken.insert(i, m)
     return taken
-
-
-def _overlaps_any(starts: list[int], spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    i = bisect.bisect_right(starts, end - 1)
-    # Spans are sorted by start but may nest; look back over the few that could still reach us.
-    for j in range(i - 1, max(-1, i - 8), -1):
-        if spans[j][1] > start and spans[j][0] < end:
-            return True
-    return False
 
 
 def _trim(ctx: ExtractionContext, mention: Mention) -> None:

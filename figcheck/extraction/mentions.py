@@ -68,3 +68,13 @@ class ExtractionContext:
         """Whether [start, end) overlaps a kept mention of a kind that outranks a count."""
         i = bisect.bisect_right(self._kept_starts, end - 1) - 1
         return i >= 0 and self.kept[i][1] > start
+
+
+def overlaps_any(starts: list[int], spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of ``spans`` (sorted by start, ``starts`` their starts)."""
+    i = bisect.bisect_right(starts, end - 1)
+    # Spans are sorted by start but may nest; look back over the few that could still reach us.
+    for j in range(i - 1, max(-1, i - 8), -1):
+        if spans[j][1] > start and spans[j][0] < end:
+            return True
+    return False

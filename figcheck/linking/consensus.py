@@ -142,11 +142,17 @@ class Witness:
     fingerprint: frozenset[int]
 
     @property
-    def desk(self) -> tuple[str, str] | None:
-        """One publisher's articles of one day: one desk's work, not independent sources."""
-        if not self.publisher or not self.published:
-            return None
-        return publisher_key(self.publisher), self.published
+    def source_keys(self) -> list[tuple[str, object]]:
+        return source_keys(self.doc_id, self.publisher, self.published)
+
+
+def source_keys(doc_id: str, publisher: str | None, published: str | None) -> list[tuple[str, object]]:
+    """What makes two articles one source whatever their texts: the same article, or the same
+    publisher's articles of one day (one desk's work, not independent sources)."""
+    keys: list[tuple[str, object]] = [("doc", doc_id)]
+    if publisher and published:
+        keys.append(("desk", (publisher_key(publisher), published)))
+    return keys
 
 
 def publisher_key(name: str) -> str:
@@ -180,9 +186,7 @@ def independent_groups(witnesses: Sequence[Witness]) -> list[int]:
 
     first_of: dict[object, int] = {}
     for i, witness in enumerate(witnesses):
-        for key in (("doc", witness.doc_id), ("desk", witness.desk)):
-            if key[1] is None:
-                continue
+        for key in witness.source_keys:
             if key in first_of:
                 join(i, first_of[key])
             else:
