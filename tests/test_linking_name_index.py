@@ -106,6 +106,58 @@ def test_the_reference_table_names_agree_with_the_plain_search() -> None:
     assert len(index.named_in(text)) > 10
 
 
+# --- read when asked ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", _TEXTS)
+def test_named_facts_are_what_named_in_finds(index: NameIndex, text: str) -> None:
+    named = index.named_facts(text)
+    expected = index.named_in(text)
+    assert named == expected and expected == named
+    assert set(named) == expected and len(named) == len(expected)
+    assert all(fact_id in named for fact_id in expected)
+    assert "no-such-fact" not in named
+
+
+def test_named_facts_read_the_text_only_when_asked_and_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = NameIndex(_FACTS)
+    calls: list[str] = []
+    read = NameIndex.named_in
+
+    def counted(self: NameIndex, text: str) -> frozenset[str]:
+        calls.append(text)
+        return read(self, text)
+
+    monkeypatch.setattr(NameIndex, "named_in", counted)
+    named = index.named_facts("The Korean War broke out.")
+    assert calls == []
+    assert "korean-war" in named and "korean-war-armistice" not in named
+    assert calls == ["The Korean War broke out."]
+
+
+def test_named_facts_travel_to_another_process_as_a_plain_set(index: NameIndex) -> None:
+    import pickle
+
+    named = index.named_facts("The Korean War Armistice Agreement was signed.")
+    copied = pickle.loads(pickle.dumps(named))
+    assert type(copied) is frozenset and copied == {"korean-war", "korean-war-armistice"}
+
+
+def test_article_of_leaves_the_names_unread_until_a_claim_asks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from checkers import article_of
+    from figcheck.records import Document, DocumentMeta
+
+    table = ReferenceTable(_FACTS)
+    calls: list[str] = []
+    read = NameIndex.named_in
+    monkeypatch.setattr(NameIndex, "named_in", lambda self, text: calls.append(text) or read(self, text))
+    document = Document(doc_id="a", text="The Korean War broke out.", meta=DocumentMeta())
+    article = article_of(document, [], table)
+    assert calls == []
+    assert article.named_facts == {"korean-war"}
+    assert len(calls) == 1
+
+
 # --- folding ------------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from itertools import compress
 
@@ -198,7 +198,11 @@ class NameIndex:
                 at += 1
         return frozenset(found)
 
-    def match(self, claim: Claim, *, named_in_article: frozenset[str] | None = None) -> list[ReferenceFact]:
+    def named_facts(self, text: str) -> NamedFacts:
+        """``named_in(text)``, found the first time it is asked."""
+        return NamedFacts(self, text)
+
+    def match(self, claim: Claim, *, named_in_article: Set[str] | None = None) -> list[ReferenceFact]:
         """The facts ``claim`` can be checked against, best first.
 
         A fact matches when its kind fits the claim's, one of its names (subject or
@@ -279,6 +283,43 @@ class NameIndex:
             if named and worded:
                 matched.append((-found.score, -found.longest_name, RANKS.index(fact.rank), fact.id, fact))
         return [fact for *_, fact in sorted(matched, key=lambda entry: entry[:4])]
+
+
+class NamedFacts(Set[str]):
+    """The ids of the facts an article names specifically (``NameIndex.named_in``), found the
+    first time they are asked for. Only a claim that names a fact by a common word ("the war")
+    asks, and most articles have none: reading every article's words for it cost more than
+    matching all their claims."""
+
+    __slots__ = ("_index", "_text", "_found")
+
+    def __init__(self, index: NameIndex, text: str) -> None:
+        self._index: NameIndex | None = index
+        self._text: str | None = text
+        self._found: frozenset[str] | None = None
+
+    def ids(self) -> frozenset[str]:
+        if self._found is None:
+            assert self._index is not None and self._text is not None
+            self._found = self._index.named_in(self._text)
+            self._index = self._text = None  # the article's text is not kept once read
+        return self._found
+
+    def __contains__(self, fact_id: object) -> bool:
+        return fact_id in self.ids()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids())
+
+    def __len__(self) -> int:
+        return len(self.ids())
+
+    def __reduce__(self) -> tuple[type, tuple[frozenset[str]]]:
+        # Sent to another process as what it stands for, not with the index and the text.
+        return frozenset, (self.ids(),)
+
+    def __repr__(self) -> str:
+        return f"NamedFacts({set(self._found) if self._found is not None else 'not read yet'})"
 
 
 _QUALIFIER = re.compile(r"^\s+(?:between|with|of|among|by)\s+(?:the\s+)?((?:[A-Z][\w'’.-]*|and|the|south|north|\s)+)")
