@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from figcheck.reference import ReferenceTable  # before linking.names, which it imports
 from figcheck.linking import words as matching
 from figcheck.linking.names import _NAME, NameIndex, _phrases_in
+from figcheck.records import AnniversaryValue, Claim
 from figcheck.reference.facts import ReferenceFact
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -156,6 +157,34 @@ def test_article_of_leaves_the_names_unread_until_a_claim_asks(monkeypatch: pyte
     assert calls == []
     assert article.named_facts == {"korean-war"}
     assert len(calls) == 1
+
+
+# --- a date's words matched once a run ----------------------------------------------------
+
+
+def _anniversary(event: str, doc_id: str) -> Claim:
+    return Claim(id=Claim.make_id(doc_id, "anniversary", 0, 16), doc_id=doc_id, kind="anniversary",
+                 text="60th anniversary", start=0, end=16, sentence=f"60th anniversary of {event}", sentence_start=0,
+                 value=AnniversaryValue(ordinal=60, event=event), subject=event, context=event, confidence=0.9)
+
+
+def test_a_date_matched_again_follows_what_each_article_names() -> None:
+    index = NameIndex(_FACTS)
+    # "the war" names the Korean War only in an article that names the Korean War properly.
+    claim = _anniversary("the outbreak of the war", "a")
+    assert [f.id for f in index.match(claim, named_in_article=frozenset({"korean-war"}))] == ["korean-war"]
+    again = _anniversary("the outbreak of the war", "b")
+    assert index.match(again, named_in_article=frozenset()) == []
+    assert index.match(again, named_in_article=frozenset({"dprk-founding"})) == []
+    assert [f.id for f in index.match(claim, named_in_article=None)] == ["korean-war"]
+    assert [f.id for f in index.match(claim, named_in_article=frozenset({"korean-war"}))] == ["korean-war"]
+
+
+def test_a_date_matched_again_is_matched_on_its_own_words() -> None:
+    index = NameIndex(_FACTS)
+    assert [f.id for f in index.match(_anniversary("the outbreak of the Korean War", "a"))] == ["korean-war"]
+    assert index.match(_anniversary("the opening of a school", "c")) == []
+    assert [f.id for f in index.match(_anniversary("the outbreak of the Korean War", "d"))] == ["korean-war"]
 
 
 # --- folding ------------------------------------------------------------------------------
