@@ -187,6 +187,19 @@ def test_a_date_matched_again_is_matched_on_its_own_words() -> None:
     assert [f.id for f in index.match(_anniversary("the outbreak of the Korean War", "d"))] == ["korean-war"]
 
 
+def test_an_index_sent_to_a_worker_leaves_what_it_matched_behind() -> None:
+    import pickle
+
+    index = NameIndex(_FACTS)
+    claims = [_anniversary(f"the outbreak of the Korean War {n}", "a") for n in range(50)]
+    for claim in claims:
+        index.match(claim)
+    sent = pickle.dumps(index)
+    assert len(sent) < len(pickle.dumps(NameIndex(_FACTS))) + 100
+    copied = pickle.loads(sent)
+    assert [[f.id for f in copied.match(c)] for c in claims] == [[f.id for f in index.match(c)] for c in claims]
+
+
 # --- folding ------------------------------------------------------------------------------
 
 

@@ -195,6 +195,10 @@ class NameIndex:
             form: first for first in self._specific_names.children for form in plurals_and_self(first)
         }
 
+    def __getstate__(self) -> dict[str, object]:
+        # The table travels to every batch's worker: what this process matched stays here.
+        return {**self.__dict__, "_by_sentence": {}, "_matched": {}}
+
     def _sentence_phrases(self, kind: str, sentence: str) -> list[_Phrase]:
         """The phrases of one kind in a sentence, found once per sentence however many figures
         ask (the cache holds the sentences of about one article)."""
