@@ -66,7 +66,8 @@ def article_of(document: Document, claims: list[Claim], reference_table: Referen
         title=meta.title,
         publisher=meta.publisher,
         fingerprint=fingerprint(document.text) if fingerprinted else frozenset(),
-        named_facts=reference_table.named_in(document.text) if reference_table is not None else None,
+        # Read when a claim asks, which in most articles none does.
+        named_facts=reference_table.named_facts(document.text) if reference_table is not None else None,
         dateline=dateline.dateline_date(document),
     )
 

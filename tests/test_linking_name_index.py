@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from figcheck.reference import ReferenceTable  # before linking.names, which it imports
 from figcheck.linking import words as matching
 from figcheck.linking.names import _NAME, NameIndex, _phrases_in
+from figcheck.records import AnniversaryValue, Claim
 from figcheck.reference.facts import ReferenceFact
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,6 +105,99 @@ def test_the_reference_table_names_agree_with_the_plain_search() -> None:
     text = ". ".join(names) + " " + " and ".join(n.lower() + "s" for n in names)
     assert index.named_in(text) == _plain(index, text)
     assert len(index.named_in(text)) > 10
+
+
+# --- read when asked ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", _TEXTS)
+def test_named_facts_are_what_named_in_finds(index: NameIndex, text: str) -> None:
+    named = index.named_facts(text)
+    expected = index.named_in(text)
+    assert named == expected and expected == named
+    assert set(named) == expected and len(named) == len(expected)
+    assert all(fact_id in named for fact_id in expected)
+    assert "no-such-fact" not in named
+
+
+def test_named_facts_read_the_text_only_when_asked_and_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = NameIndex(_FACTS)
+    calls: list[str] = []
+    read = NameIndex.named_in
+
+    def counted(self: NameIndex, text: str) -> frozenset[str]:
+        calls.append(text)
+        return read(self, text)
+
+    monkeypatch.setattr(NameIndex, "named_in", counted)
+    named = index.named_facts("The Korean War broke out.")
+    assert calls == []
+    assert "korean-war" in named and "korean-war-armistice" not in named
+    assert calls == ["The Korean War broke out."]
+
+
+def test_named_facts_travel_to_another_process_as_a_plain_set(index: NameIndex) -> None:
+    import pickle
+
+    named = index.named_facts("The Korean War Armistice Agreement was signed.")
+    copied = pickle.loads(pickle.dumps(named))
+    assert type(copied) is frozenset and copied == {"korean-war", "korean-war-armistice"}
+
+
+def test_article_of_leaves_the_names_unread_until_a_claim_asks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from checkers import article_of
+    from figcheck.records import Document, DocumentMeta
+
+    table = ReferenceTable(_FACTS)
+    calls: list[str] = []
+    read = NameIndex.named_in
+    monkeypatch.setattr(NameIndex, "named_in", lambda self, text: calls.append(text) or read(self, text))
+    document = Document(doc_id="a", text="The Korean War broke out.", meta=DocumentMeta())
+    article = article_of(document, [], table)
+    assert calls == []
+    assert article.named_facts == {"korean-war"}
+    assert len(calls) == 1
+
+
+# --- a date's words matched once a run ----------------------------------------------------
+
+
+def _anniversary(event: str, doc_id: str) -> Claim:
+    return Claim(id=Claim.make_id(doc_id, "anniversary", 0, 16), doc_id=doc_id, kind="anniversary",
+                 text="60th anniversary", start=0, end=16, sentence=f"60th anniversary of {event}", sentence_start=0,
+                 value=AnniversaryValue(ordinal=60, event=event), subject=event, context=event, confidence=0.9)
+
+
+def test_a_date_matched_again_follows_what_each_article_names() -> None:
+    index = NameIndex(_FACTS)
+    # "the war" names the Korean War only in an article that names the Korean War properly.
+    claim = _anniversary("the outbreak of the war", "a")
+    assert [f.id for f in index.match(claim, named_in_article=frozenset({"korean-war"}))] == ["korean-war"]
+    again = _anniversary("the outbreak of the war", "b")
+    assert index.match(again, named_in_article=frozenset()) == []
+    assert index.match(again, named_in_article=frozenset({"dprk-founding"})) == []
+    assert [f.id for f in index.match(claim, named_in_article=None)] == ["korean-war"]
+    assert [f.id for f in index.match(claim, named_in_article=frozenset({"korean-war"}))] == ["korean-war"]
+
+
+def test_a_date_matched_again_is_matched_on_its_own_words() -> None:
+    index = NameIndex(_FACTS)
+    assert [f.id for f in index.match(_anniversary("the outbreak of the Korean War", "a"))] == ["korean-war"]
+    assert index.match(_anniversary("the opening of a school", "c")) == []
+    assert [f.id for f in index.match(_anniversary("the outbreak of the Korean War", "d"))] == ["korean-war"]
+
+
+def test_an_index_sent_to_a_worker_leaves_what_it_matched_behind() -> None:
+    import pickle
+
+    index = NameIndex(_FACTS)
+    claims = [_anniversary(f"the outbreak of the Korean War {n}", "a") for n in range(50)]
+    for claim in claims:
+        index.match(claim)
+    sent = pickle.dumps(index)
+    assert len(sent) < len(pickle.dumps(NameIndex(_FACTS))) + 100
+    copied = pickle.loads(sent)
+    assert [[f.id for f in copied.match(c)] for c in claims] == [[f.id for f in index.match(c)] for c in claims]
 
 
 # --- folding ------------------------------------------------------------------------------

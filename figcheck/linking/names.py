@@ -6,13 +6,13 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from itertools import compress
 
 from figcheck.linking.cues import load_cues
 from figcheck.linking.words import capitalised, folded_words, hyphen_joined, plurals_and_self, singular, words
-from figcheck.records import Claim
+from figcheck.records import AnniversaryValue, Claim
 from figcheck.reference.facts import COMPATIBLE_KINDS, FACT_KINDS, RANKS, ReferenceFact
 
 _NAME, _KEYWORD = "name", "keyword"
@@ -55,8 +55,9 @@ def _phrases_in(index: Mapping[str, list[_Phrase]], text: tuple[str, ...]) -> It
 
 
 def _placed_phrases_in(index: Mapping[str, list[_Phrase]], text: tuple[str, ...]) -> Iterator[tuple[int, _Phrase]]:
-    for start, word in enumerate(text):
-        for phrase in index.get(word, ()):
+    # One pass in C finds the words a phrase starts with; most words start none.
+    for start in compress(range(len(text)), map(index.__contains__, text)):
+        for phrase in index[text[start]]:
             if text[start : start + len(phrase.words)] == phrase.words:
                 yield start, phrase
 
@@ -118,6 +119,31 @@ def _bound(placed: list[tuple[int, _Phrase]], fact: int, text: tuple[str, ...], 
 
 
 _SENTENCE_CACHE = 512
+# Dates whose matches are kept: a few thousand articles' worth, which the events that articles
+# of a run keep naming (anniversaries, founding dates) stay within.
+_MATCH_CACHE = 8192
+_DATED = frozenset({"date", "date_range", "anniversary"})
+
+
+def _event_of(claim: Claim) -> str | None:
+    """The event an anniversary counts from ("the founding of the DPRK"); None for other claims.
+    Asked of a record type without the field, ``getattr`` with a default would pay for the
+    record's error about a missing attribute, every claim."""
+    value = claim.value
+    return value.event if isinstance(value, AnniversaryValue) else None
+
+
+def _match_key(claim: Claim) -> tuple[object, ...]:
+    """Everything of a claim that ``NameIndex.match`` reads: two claims with the same key match
+    the same facts."""
+    kind = claim.kind
+    bare = kind in ("count", "duration") and not words(claim.subject) and not claim.context
+    key: tuple[object, ...] = (kind, claim.subject, claim.context, _event_of(claim),
+                               claim.sentence if bare else None)
+    if kind == "duration":
+        at = claim.end - claim.sentence_start
+        key += (claim.text, claim.sentence[at : at + 24])
+    return key
 
 
 @dataclass
@@ -143,6 +169,7 @@ class NameIndex:
         self.facts = tuple(facts)
         self._index: dict[str, dict[str, list[_Phrase]]] = {kind: defaultdict(list) for kind in FACT_KINDS}
         self._by_sentence: dict[tuple[str, str], list[_Phrase]] = {}
+        self._matched: dict[tuple[object, ...], tuple[tuple[ReferenceFact, bool], ...]] = {}
         # Every word of a fact's names and keywords: "of" between two of them joins, not parts.
         self._fact_words = [frozenset(w for phrase in (*f.names(), *f.keywords) for w in words(phrase)) for f in self.facts]
         for position, fact in enumerate(self.facts):
@@ -167,6 +194,10 @@ class NameIndex:
         self._specific_first_forms = {
             form: first for first in self._specific_names.children for form in plurals_and_self(first)
         }
+
+    def __getstate__(self) -> dict[str, object]:
+        # The table travels to every batch's worker: what this process matched stays here.
+        return {**self.__dict__, "_by_sentence": {}, "_matched": {}}
 
     def _sentence_phrases(self, kind: str, sentence: str) -> list[_Phrase]:
         """The phrases of one kind in a sentence, found once per sentence however many figures
@@ -198,7 +229,11 @@ class NameIndex:
                 at += 1
         return frozenset(found)
 
-    def match(self, claim: Claim, *, named_in_article: frozenset[str] | None = None) -> list[ReferenceFact]:
+    def named_facts(self, text: str) -> NamedFacts:
+        """``named_in(text)``, found the first time it is asked."""
+        return NamedFacts(self, text)
+
+    def match(self, claim: Claim, *, named_in_article: Set[str] | None = None) -> list[ReferenceFact]:
         """The facts ``claim`` can be checked against, best first.
 
         A fact matches when its kind fits the claim's, one of its names (subject or
@@ -211,11 +246,31 @@ class NameIndex:
         claim's subject or context rank above those found only elsewhere in its sentence;
         then preferred facts come first.
         """
-        kinds = COMPATIBLE_KINDS.get(claim.kind, ())
         # A duration measured from or to an event ("three days after the outbreak") is a
         # gap between two dates, not the length of anything a fact records.
         if claim.kind == "duration" and getattr(claim.value, "anchor", None) is not None:
             return []
+        if claim.kind in _DATED:
+            # The events of a run's articles recur ("the 63rd anniversary of the DPRK"): a date's
+            # words are matched once, and only what the article names elsewhere is asked of each
+            # article. A figure's words seldom recur, and are matched each time.
+            key = _match_key(claim)
+            found = self._matched.get(key)
+            if found is None:
+                if len(self._matched) >= _MATCH_CACHE:
+                    self._matched.clear()
+                found = self._matched[key] = self._candidates(claim)
+        else:
+            found = self._candidates(claim)
+        return [fact for fact, common in found if not common or (
+            (named_in_article is None or fact.id in named_in_article)
+            and not _inside_other_name(claim, fact) and not _qualified_otherwise(claim, fact))]
+
+    def _candidates(self, claim: Claim) -> tuple[tuple[ReferenceFact, bool], ...]:
+        """The facts ``match`` may give for ``claim``, best first, each with whether it is named
+        only by a common word: such a fact is given only in an article that names it properly, and
+        when the word is not part of another name or narrowed to another thing."""
+        kinds = COMPATIBLE_KINDS.get(claim.kind, ())
         subject = words(claim.subject)
         near = words(claim.context)
         if claim.kind == "duration":
@@ -226,23 +281,27 @@ class NameIndex:
             after = claim.sentence[at : at + 24]
             near = words(f"{claim.text} {after}") + ("|",) + words(f"{claim.subject or ''}") + ("|",) + words(claim.context)
         if claim.kind == "anniversary":
-            near += words(getattr(claim.value, "event", None))
+            near += words(_event_of(claim))
         # A figure the extractor gave no words of its own: its sentence is all there is.
         bare = claim.kind in ("count", "duration") and not subject and not claim.context
         hits: dict[int, _Hits] = defaultdict(_Hits)
-        dated = claim.kind in ("date", "date_range", "anniversary")
+        dated = claim.kind in _DATED
         bound: set[int] = set()
         for kind in kinds:
             index = self._index[kind]
             if dated:
                 # Each field on its own: joined, the end of one would stand next to the start
                 # of the next and make pairs the text never wrote.
-                raw_fields = (claim.subject, claim.context, getattr(claim.value, "event", None))
-                for raw in raw_fields:
+                # A field written twice (an anniversary's event is its subject and its context
+                # too) is read once; so is each fact placed in it.
+                raw_fields = (claim.subject, claim.context, _event_of(claim))
+                for raw in dict.fromkeys(raw_fields):
+                    if not raw:
+                        continue
                     field, joined, capitals = words(raw), hyphen_joined(raw), capitalised(raw)
                     placed = list(_placed_phrases_in(index, field))
-                    bound.update(p.fact for _, p in placed if p.fact not in bound
-                                 and _bound(placed, p.fact, field, joined, self._fact_words[p.fact], capitals))
+                    bound.update(fact for fact in dict.fromkeys(p.fact for _, p in placed) if fact not in bound
+                                 and _bound(placed, fact, field, joined, self._fact_words[fact], capitals))
             for phrase in _phrases_in(index, subject):
                 if phrase.role == _NAME:
                     hits[phrase.fact].name_in_subject = True
@@ -255,7 +314,7 @@ class NameIndex:
                     hits[phrase.fact].saw_name(phrase, near=True)
                 else:
                     hits[phrase.fact].keyword_near = True
-        matched: list[tuple[int, int, str, ReferenceFact]] = []
+        matched: list[tuple[int, int, int, str, ReferenceFact, bool]] = []
         for position, found in hits.items():
             fact = self.facts[position]
             if fact.kind in ("count", "duration"):
@@ -267,32 +326,71 @@ class NameIndex:
                 named = found.name_near
             else:
                 named = found.name_in_subject or found.name_elsewhere
-            if named and not found.specific_name:
-                if named_in_article is not None and fact.id not in named_in_article:
-                    named = False
-                elif _inside_other_name(claim, fact) or _qualified_otherwise(claim, fact):
-                    named = False
+            common = named and not found.specific_name
             worded = found.keyword_near or not fact.keywords
             if dated and fact.keywords:
                 # A date's event is named and described together: "the outbreak of the war".
                 worded = position in bound
             if named and worded:
-                matched.append((-found.score, -found.longest_name, RANKS.index(fact.rank), fact.id, fact))
-        return [fact for *_, fact in sorted(matched, key=lambda entry: entry[:4])]
+                matched.append((-found.score, -found.longest_name, RANKS.index(fact.rank), fact.id, fact, common))
+        return tuple((fact, common) for *_, fact, common in sorted(matched, key=lambda entry: entry[:4]))
+
+
+class NamedFacts(Set[str]):
+    """The ids of the facts an article names specifically (``NameIndex.named_in``), found the
+    first time they are asked for. Only a claim that names a fact by a common word ("the war")
+    asks, and most articles have none: reading every article's words for it cost more than
+    matching all their claims."""
+
+    __slots__ = ("_index", "_text", "_found")
+
+    def __init__(self, index: NameIndex, text: str) -> None:
+        self._index: NameIndex | None = index
+        self._text: str | None = text
+        self._found: frozenset[str] | None = None
+
+    def ids(self) -> frozenset[str]:
+        if self._found is None:
+            assert self._index is not None and self._text is not None
+            self._found = self._index.named_in(self._text)
+            self._index = self._text = None  # the article's text is not kept once read
+        return self._found
+
+    def __contains__(self, fact_id: object) -> bool:
+        return fact_id in self.ids()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids())
+
+    def __len__(self) -> int:
+        return len(self.ids())
+
+    def __reduce__(self) -> tuple[type, tuple[frozenset[str]]]:
+        # Sent to another process as what it stands for, not with the index and the text.
+        return frozenset, (self.ids(),)
+
+    def __repr__(self) -> str:
+        return f"NamedFacts({set(self._found) if self._found is not None else 'not read yet'})"
 
 
 _QUALIFIER = re.compile(r"^\s+(?:between|with|of|among|by)\s+(?:the\s+)?((?:[A-Z][\w'’.-]*|and|the|south|north|\s)+)")
 
 
+@functools.lru_cache(maxsize=1024)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """A name as a whole word or words, in any case: compiled once per name, not per claim."""
+    return re.compile(rf"(?i)\b{re.escape(name)}\b")
+
+
 def _qualified_otherwise(claim: Claim, fact: ReferenceFact) -> bool:
     """Whether a common-word name is narrowed to another thing by the names after it: "the
     treaty between south Korea and the U.S." is not the treaty between China and the DPRK."""
-    text = " ".join(t for t in (claim.subject, claim.context, getattr(claim.value, "event", None)) if t)
+    text = " ".join(t for t in (claim.subject, claim.context, _event_of(claim)) if t)
     known = " ".join((fact.subject, *fact.names())).casefold()
     for name in fact.names():
         if any(ch.isupper() for ch in name):
             continue
-        for m in re.finditer(rf"(?i)\b{re.escape(name)}\b", text):
+        for m in _name_pattern(name).finditer(text):
             q = _QUALIFIER.match(text, m.end())
             if not q:
                 continue
@@ -310,7 +408,7 @@ def _inside_other_name(claim: Claim, fact: ReferenceFact) -> bool:
     for name in fact.names():
         if any(ch.isupper() for ch in name):
             continue
-        for m in re.finditer(rf"(?i)\b{re.escape(name)}\b", text):
+        for m in _name_pattern(name).finditer(text):
             seen = True
             before = text[: m.start()].split()
             if not before or not before[-1][:1].isupper() or before[-1].lower() in ("the", "a", "an"):

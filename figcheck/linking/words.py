@@ -85,6 +85,10 @@ def folded_words(text: str | None) -> list[str]:
     return list(filterfalse(_ARTICLES.__contains__, parts))
 
 
+# A run of letters, digits or "_": a word as ``hyphen_joined`` and ``capitalised`` count them.
+_WORD_RUN = re.compile(r"[^\W]+")
+
+
 @functools.lru_cache(maxsize=8192)
 def hyphen_joined(text: str | None) -> tuple[bool, ...]:
     """For each word of ``words(text)``, whether it was joined to the one before by a hyphen
@@ -93,7 +97,7 @@ def hyphen_joined(text: str | None) -> tuple[bool, ...]:
         return ()
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
     flags = []
-    for m in re.finditer(r"[^\W]+", folded):
+    for m in _WORD_RUN.finditer(folded):
         if m.group(0) in _ARTICLES:
             continue
         flags.append(m.start() > 0 and folded[m.start() - 1] in "-‐‑–")
@@ -107,5 +111,5 @@ def capitalised(text: str | None) -> tuple[bool, ...]:
     if not text:
         return ()
     folded = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
-    return tuple(m.group(0)[:1].isupper() for m in re.finditer(r"[^\W]+", folded) if m.group(0).casefold() not in _ARTICLES)
+    return tuple(m.group(0)[:1].isupper() for m in _WORD_RUN.finditer(folded) if m.group(0).casefold() not in _ARTICLES)
 

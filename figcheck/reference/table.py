@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 
-from figcheck.linking.names import NameIndex
+from figcheck.linking.names import NamedFacts, NameIndex
 from figcheck.records import Claim
 from figcheck.reference.facts import (
     ReferenceFact,
@@ -120,7 +120,12 @@ class ReferenceTable:
         """The ids of the facts an article names specifically ("Korean War", not just "war")."""
         return self._names.named_in(text)
 
-    def match(self, claim: Claim, *, named_in_article: frozenset[str] | None = None) -> list[ReferenceFact]:
+    def named_facts(self, text: str) -> NamedFacts:
+        """``named_in(text)`` as a set read the first time it is asked: what an article's
+        checks pass to ``match``, which asks only for a claim naming a fact by a common word."""
+        return self._names.named_facts(text)
+
+    def match(self, claim: Claim, *, named_in_article: Set[str] | None = None) -> list[ReferenceFact]:
         """The facts ``claim`` can be checked against, best first (see NameIndex.match)."""
         return self._names.match(claim, named_in_article=named_in_article)
 
