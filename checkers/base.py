@@ -6,7 +6,7 @@ from __future__ import annotations
 import operator
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress, repeat
@@ -40,7 +40,7 @@ class Article:
     fingerprint: frozenset[int] = field(default_factory=frozenset)
     # Reference facts the article names specifically somewhere ("Korean War"): a claim that
     # says only "the war" may be matched to those.
-    named_facts: frozenset[str] | None = None
+    named_facts: Set[str] | None = None  # the ids, read when first asked (linking.names.NamedFacts)
     # The date of the article's dateline ("Pyongyang, September 5"), when it has one.
     dateline: date | None = None
 

@@ -5,6 +5,7 @@ whether two figures are one quantity, and which whole a part belongs to."""
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -81,7 +82,7 @@ class ArticleLinks:
     claims: list[Claim]
     published: date | None = None
     reference: ReferenceTable | None = None
-    named_facts: frozenset[str] | None = None
+    named_facts: Set[str] | None = None
     title: str | None = None
     _facts: dict[tuple[str, str | None], list[ReferenceFact]] = field(default_factory=dict)
     _frames: dict[str, TimeFrame] = field(default_factory=dict)
