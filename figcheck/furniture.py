@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import regex
 import yaml
@@ -249,17 +249,15 @@ _PARENTHESISED = re.compile(r"\([^()\d]{2,80}\)")
 _BYLINE = re.compile(r"By\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4}(?:\s*,\s*[A-Z][\w.' -]{0,40})?")
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+# A tuple, not a dataclass: a page has dozens of lines and a corpus millions.
+class _Line(NamedTuple):
     start: int  # of the first non-blank character
     end: int  # after the last non-blank character
     text: str
     # True when no blank line separates it from the line before.
     follows_directly: bool
-
-    @property
-    def words(self) -> int:
-        return self.text.count(" ") + 1
+    # The words as the rules count them: the spaces in the text, plus one.
+    words: int
 
 
 def _lines(text: str) -> list[_Line]:
@@ -271,23 +269,23 @@ def _lines(text: str) -> list[_Line]:
     for number, raw in enumerate(text.split("\n")):
         stripped = raw.strip()
         if stripped:
-            start = offset + len(raw) - len(raw.lstrip())
-            lines.append(_Line(start, start + len(stripped), stripped, previous == number - 1))
+            # The first characters differ only when the line is indented.
+            start = offset if raw[0] == stripped[0] else offset + len(raw) - len(raw.lstrip())
+            lines.append(_Line(start, start + len(stripped), stripped, previous == number - 1, stripped.count(" ") + 1))
             previous = number
         offset += len(raw) + 1
     return lines
 
 
-def _is_prose(line: str) -> bool:
+def _is_prose(line: _Line, abbreviations: frozenset[str]) -> bool:
     """A sentence or paragraph of the article, as opposed to a label, menu item or heading."""
-    words = line.count(" ") + 1
-    return words >= 25 or (words >= 8 and _ends_sentence(line))
+    words = line.words
+    return words >= 25 or (words >= 8 and _ends_sentence(line.text, abbreviations))
 
 
-def _ends_sentence(line: str) -> bool:
+def _ends_sentence(line: str, abbreviations: frozenset[str]) -> bool:
     """Whether a sentence ends in ``line``: "rivalry. (Yonhap)" does, "S. Korea" and
-    "Co., Ltd. Launched" do not."""
-    abbreviations = _patterns().abbreviations
+    "Co., Ltd. Launched" do not (``abbreviations``: the lexicon's, without their full stops)."""
     # Most prose ends its line with a sentence: that end first (a match of _SENTENCE_END there).
     body = line.rstrip(_CLOSERS)
     if body and body[-1] in ".!?" and _is_sentence_end(line, len(body) - 1, abbreviations):
@@ -303,10 +301,7 @@ def _is_sentence_end(line: str, at: int, abbreviations: frozenset[str]) -> bool:
     if line[at] != ".":
         return True
     # The word before: the run of non-blank characters that ends at the full stop.
-    start = at
-    while start > 0 and not line[start - 1].isspace():
-        start -= 1
-    word = line[start:at]
+    word = "" if at == 0 or line[at - 1].isspace() else line[:at].rsplit(None, 1)[-1]
     # "S. Korea", "US-S. Korea" and "U.S. Army" have initials; "Ltd." and "Mt." are abbreviations.
     initials = "." in word or _INITIAL_AT_END.search(word) is not None
     return bool(word) and not initials and word.casefold() not in abbreviations
@@ -384,7 +379,7 @@ def read_page(text: str) -> PageLayout:
     lines = _lines(text)
     patterns = _patterns()
     # Asked of most lines, by several rules: answered once.
-    prose = [_is_prose(line.text) for line in lines]
+    prose = [_is_prose(line, patterns.abbreviations) for line in lines]
     marked = [False] * len(lines)
     footer_seeds: list[int] = []
     for index, line in enumerate(lines):
