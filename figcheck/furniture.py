@@ -243,7 +243,6 @@ _CLOSERS = "\"'”’)]"
 _INITIAL_AT_END = re.compile(r"(?<![^\W\d_])[A-Z]$")
 _INITIALS_AT_END = re.compile(r"(?<!\S)(?:[A-Z]\.){2,}$")
 _HAS_DIGIT = re.compile(r"\d")
-_CREDIT_SEPARATOR = re.compile(r"[:/]")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _PARENTHESISED = re.compile(r"\([^()\d]{2,80}\)")
 _BYLINE = re.compile(r"By\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4}(?:\s*,\s*[A-Z][\w.' -]{0,40})?")
@@ -318,8 +317,12 @@ def _is_menu_item(line: _Line) -> bool:
     )
 
 
-def _normalised(text: str) -> str:
-    return " ".join(text.split()).casefold()
+def _normalised(line: str) -> str:
+    """A line (without blanks at its ends) single-spaced and case-folded."""
+    # Most lines are single-spaced already. Every blank but the space is unprintable.
+    if "  " in line or not line.isprintable():
+        line = " ".join(line.split())
+    return line.casefold()
 
 
 # --- the page ----------------------------------------------------------------------------
@@ -380,10 +383,18 @@ def read_page(text: str) -> PageLayout:
     patterns = _patterns()
     # Asked of most lines, by several rules: answered once.
     prose = [_is_prose(line, patterns.abbreviations) for line in lines]
+    # The rules on phrases and the repeat check compare lines single-spaced and case-folded:
+    # each line is made so once, when first needed.
+    spaced: list[str | None] = [None] * len(lines)
+    # Both the furniture rules and the stamps ask whether a labelled stamp opens a short line.
+    stamped = [len(line.text) <= SHORT_LINE_MAX_CHARS and _opens_with_stamp(line.text, patterns) for line in lines]
     marked = [False] * len(lines)
     footer_seeds: list[int] = []
     for index, line in enumerate(lines):
-        kind = _line_furniture(line.text, patterns, prose[index]) if len(line.text) <= SHORT_LINE_MAX_CHARS else None
+        kind = None
+        if len(line.text) <= SHORT_LINE_MAX_CHARS:
+            spaced[index] = _normalised(line.text)
+            kind = _line_furniture(line.text, spaced[index], prose[index], stamped[index], patterns)
         if kind == "trailer":
             # The comment form and thread run to the end of the page.
             marked[index:] = [True] * (len(lines) - index)
@@ -397,7 +408,7 @@ def read_page(text: str) -> PageLayout:
 
     body = _first_paragraph(marked, prose)
     header_end = len(lines) if body is None else body
-    stamps = _header_stamps(lines, header_end, patterns)
+    stamps = _header_stamps(lines, header_end, stamped, patterns)
     headlines: list[Span] = []
     for index in range(header_end):
         line = lines[index]
@@ -436,11 +447,15 @@ def read_page(text: str) -> PageLayout:
         if marked[index]:
             continue
         tail = max(0, len(line.text) - CREDIT_MAX_CHARS)
-        credit = patterns.trailing_credit.search(line.text, tail) if _CREDIT_SEPARATOR.search(line.text, tail) else None
-        if credit is not None:
-            partial.append((line.start + credit.start("credit"), line.end))
+        # A credit needs its separator among the last characters: two finds cost less than a search.
+        if line.text.find(":", tail) >= 0 or line.text.find("/", tail) >= 0:
+            credit = patterns.trailing_credit.search(line.text, tail)
+            if credit is not None:
+                partial.append((line.start + credit.start("credit"), line.end))
         if line.words >= REPEAT_MIN_WORDS:
-            key = _normalised(line.text)
+            key = spaced[index]
+            if key is None:
+                key = _normalised(line.text)
             if key in seen:
                 marked[index] = True
             seen.add(key)
@@ -454,15 +469,20 @@ def read_page(text: str) -> PageLayout:
     )
 
 
-def _line_furniture(line: str, patterns: _Patterns, prose: bool) -> Literal["line", "footer", "trailer"] | None:
-    """What one line is on its own (``prose``: whether it is prose, ``_is_prose``): furniture, a
-    footer mark, the start of a trailer, or none."""
+def _line_furniture(
+    line: str, spaced: str, prose: bool, stamped: bool, patterns: _Patterns
+) -> Literal["line", "footer", "trailer"] | None:
+    """What one line is on its own: furniture, a footer mark, the start of a trailer, or none.
+
+    What the caller knows already: ``spaced`` is the line single-spaced and case-folded
+    (``_normalised``), ``prose`` whether it is prose (``_is_prose``), ``stamped`` whether a
+    labelled stamp opens it (``_opens_with_stamp``).
+    """
     if len(line) > SHORT_LINE_MAX_CHARS:
         return None
-    spaced = _normalised(line)
     if spaced.rstrip(".:!?»› ") in patterns.whole_lines:
         return "line"
-    if patterns.trailer.match(line) and not prose:
+    if not prose and patterns.trailer.match(line):
         return "trailer"
     if patterns.opening.match(line):
         return "line"
@@ -475,12 +495,12 @@ def _line_furniture(line: str, patterns: _Patterns, prose: bool) -> Literal["lin
         # Prose may mention a privacy policy; a line that opens with one is a footer's.
         if patterns.footer_marker.match(line) or (not prose and patterns.footer_marker.search(line)):
             return "footer"
-    if patterns.labelled_stamp.match(line):
+    if stamped:
         return "line"
-    if _PARENTHESISED.fullmatch(line) and line.count(" ") < 8:
+    if line[0] == "(" and _PARENTHESISED.fullmatch(line) and line.count(" ") < 8:
         # A credit or source on a line of its own: "(Korean Central News Agency)", "(Yonhap)".
         return "line"
-    if len(line) <= 80 and _BYLINE.fullmatch(line):
+    if len(line) <= 80 and line.startswith("By") and _BYLINE.fullmatch(line):
         return "line"
     return None
 
@@ -493,20 +513,22 @@ def _mark_menus(lines: list[_Line], marked: list[bool]) -> None:
     not taken for a menu.
     """
     run: list[int] = []
-
-    def close() -> None:
-        if sum(1 for member in run if not marked[member]) >= MENU_MIN_ITEMS:
-            for member in run:
-                marked[member] = True
+    items = 0  # the members of the run that count: those not marked before it
 
     for index, line in enumerate(lines):
-        item = marked[index] or _is_menu_item(line)
+        item = marked[index] or (len(line.text) <= MENU_ITEM_MAX_CHARS and _is_menu_item(line))
         if item and run and line.follows_directly:
             run.append(index)
+            items += not marked[index]
             continue
-        close()
+        if items >= MENU_MIN_ITEMS:
+            for member in run:
+                marked[member] = True
         run = [index] if item else []
-    close()
+        items = 1 if item and not marked[index] else 0
+    if items >= MENU_MIN_ITEMS:
+        for member in run:
+            marked[member] = True
 
 
 def _mark_footers(lines: list[_Line], marked: list[bool], seeds: list[int], prose: list[bool]) -> None:
@@ -555,7 +577,14 @@ def _merged(text: str, ranges: list[tuple[int, int]]) -> list[Span]:
 # --- header facts ------------------------------------------------------------------------
 
 
+# A dateline with a day or an agency has a digit or a closing bracket just before its dash, but
+# for spaces and tabs: a line with none is not searched with the costly dateline pattern.
+_DATED_DASH = regex.compile(r"[\d)][ \t]*[-—–]")
+
+
 def _dateline(line: _Line, patterns: _Patterns) -> Dateline | None:
+    if not "A" <= line.text[0] <= "Z" or _DATED_DASH.search(line.text) is None:
+        return None
     match = patterns.dateline.match(line.text)
     # A place and a dash alone ("Kim Jong-un -") is not a dateline: it needs a date or an agency.
     if match is None or not (match.group("day") or match.group("agency")):
@@ -576,26 +605,33 @@ def _dateline(line: _Line, patterns: _Patterns) -> Dateline | None:
 _LOWER_WORD = regex.compile(r"(?<![\p{L}\p{N}])\p{Ll}\p{L}*")
 
 
-def _header_stamps(lines: list[_Line], header_end: int, patterns: _Patterns) -> list[HeaderStamp]:
+def _opens_with_stamp(line: str, patterns: _Patterns) -> bool:
+    """Whether a labelled stamp opens ``line``."""
+    # Every stamp holds a year (19xx or 20xx): a line without a 1 or a 2 needs no search.
+    return ("1" in line or "2" in line) and patterns.labelled_stamp.match(line) is not None
+
+
+def _header_stamps(lines: list[_Line], header_end: int, stamped: list[bool], patterns: _Patterns) -> list[HeaderStamp]:
     """The publication and update stamps a page states, in text order.
 
     A labelled stamp ("Published: Jul 27, 2023 10:25 PM", "Updated: 2020-01-05 14:00",
     "Posted on March 3, 2019") counts wherever it stands, if it opens its line; an
     unlabelled one ("All Headlines 08:43 November 23, 2009") only in the header, before
     the first paragraph, where a line that is nothing but a date can only be the page's own.
+    ``stamped``: whether a labelled stamp opens each line (``_opens_with_stamp``).
     """
     stamps: list[HeaderStamp] = []
     for index, line in enumerate(lines):
         if len(line.text) > SHORT_LINE_MAX_CHARS:
             continue
-        if patterns.labelled_stamp.match(line.text):
+        if stamped[index]:
             # "Published : Oct 26, 2021 - 09:18  Updated : Oct 26, 2021 - 09:18" holds two.
             for match in patterns.labelled_stamp.finditer(line.text):
                 value = _stamp_value(match.group("stamp"))
                 if value is not None:
                     kind: Literal["published", "updated"] = "published" if match.group("published") else "updated"
                     stamps.append(HeaderStamp(kind, value, line.start + match.start(), line.start + match.end()))
-        elif index < header_end:
+        elif index < header_end and ("1" in line.text or "2" in line.text):  # a year, as above
             match = patterns.bare_stamp.fullmatch(line.text)
             # "All Headlines June 15, 2000" labels the page's date; "Talks resumed on June 15,
             # 2000" is a sentence (a lower-case word before the date), and its date a claim.
