@@ -167,7 +167,8 @@ def _literal_openings(phrases: list[str]) -> tuple[str, ...] | None:
         if not words:
             return None
         openings.add(" ".join(words))
-    return tuple(sorted(openings))
+    # An opening that holds another is found wherever that one is: only the other is looked for.
+    return tuple(sorted(o for o in openings if not any(other != o and other in o for other in openings)))
 
 
 @functools.cache
@@ -259,6 +260,10 @@ class _Line(NamedTuple):
     words: int
 
 
+# A line made without the generated __new__, a call in Python: pages have millions of lines.
+_new_line = functools.partial(tuple.__new__, _Line)
+
+
 def _lines(text: str) -> list[_Line]:
     """The lines of ``text`` that hold more than white space, each knowing whether the line
     just before it is one of them."""
@@ -270,7 +275,7 @@ def _lines(text: str) -> list[_Line]:
         if stripped:
             # The first characters differ only when the line is indented.
             start = offset if raw[0] == stripped[0] else offset + len(raw) - len(raw.lstrip())
-            lines.append(_Line(start, start + len(stripped), stripped, previous == number - 1, stripped.count(" ") + 1))
+            lines.append(_new_line((start, start + len(stripped), stripped, previous == number - 1, stripped.count(" ") + 1)))
             previous = number
         offset += len(raw) + 1
     return lines
@@ -383,18 +388,16 @@ def read_page(text: str) -> PageLayout:
     patterns = _patterns()
     # Asked of most lines, by several rules: answered once.
     prose = [_is_prose(line, patterns.abbreviations) for line in lines]
-    # The rules on phrases and the repeat check compare lines single-spaced and case-folded:
-    # each line is made so once, when first needed.
-    spaced: list[str | None] = [None] * len(lines)
+    # The rules on phrases and the repeat check compare lines single-spaced and case-folded.
+    spaced = [_normalised(line.text) if len(line.text) <= SHORT_LINE_MAX_CHARS else None for line in lines]
+    openings = _openings_held(spaced, patterns)
     # Both the furniture rules and the stamps ask whether a labelled stamp opens a short line.
     stamped = [len(line.text) <= SHORT_LINE_MAX_CHARS and _opens_with_stamp(line.text, patterns) for line in lines]
     marked = [False] * len(lines)
     footer_seeds: list[int] = []
     for index, line in enumerate(lines):
-        kind = None
-        if len(line.text) <= SHORT_LINE_MAX_CHARS:
-            spaced[index] = _normalised(line.text)
-            kind = _line_furniture(line.text, spaced[index], prose[index], stamped[index], patterns)
+        key = spaced[index]
+        kind = None if key is None else _line_furniture(line.text, key, prose[index], stamped[index], openings, patterns)
         if kind == "trailer":
             # The comment form and thread run to the end of the page.
             marked[index:] = [True] * (len(lines) - index)
@@ -469,14 +472,27 @@ def read_page(text: str) -> PageLayout:
     )
 
 
+def _openings_held(spaced: list[str | None], patterns: _Patterns) -> tuple[str, ...] | None:
+    """Which of the literal openings of the contained phrases (``_Patterns.contained_words``) the
+    lines ``spaced`` hold between them (single-spaced and case-folded; None: a line not asked
+    about). None when there are no such openings and every line must be searched."""
+    if patterns.contained_words is None:
+        return None
+    # Looked for in all the lines at once, then only those found in each line: most pages
+    # hold none or one of them.
+    held = "\n".join(key for key in spaced if key is not None)
+    return tuple(opening for opening in patterns.contained_words if opening in held)
+
+
 def _line_furniture(
-    line: str, spaced: str, prose: bool, stamped: bool, patterns: _Patterns
+    line: str, spaced: str, prose: bool, stamped: bool, openings: tuple[str, ...] | None, patterns: _Patterns
 ) -> Literal["line", "footer", "trailer"] | None:
     """What one line is on its own: furniture, a footer mark, the start of a trailer, or none.
 
     What the caller knows already: ``spaced`` is the line single-spaced and case-folded
     (``_normalised``), ``prose`` whether it is prose (``_is_prose``), ``stamped`` whether a
-    labelled stamp opens it (``_opens_with_stamp``).
+    labelled stamp opens it (``_opens_with_stamp``), ``openings`` the literal openings of the
+    contained phrases that the page's lines hold (``_openings_held``).
     """
     if len(line) > SHORT_LINE_MAX_CHARS:
         return None
@@ -488,7 +504,6 @@ def _line_furniture(
         return "line"
     if not prose and patterns.footer_label.match(line):
         return "line"
-    openings = patterns.contained_words
     if openings is None or any(opening in spaced for opening in openings):
         if patterns.contains.search(line):
             return "line"

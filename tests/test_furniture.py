@@ -373,12 +373,13 @@ def test_kcna_articles_are_almost_all_article(kcna_texts: list[str]) -> None:
 def test_every_phrase_found_in_a_line_passes_the_cheap_first_test() -> None:
     # A line is searched for these phrases only if it holds one of their literal openings
     # (lower-cased, single-spaced): whatever its case and spacing, a phrase's line must.
-    from figcheck.furniture import _line_furniture, _normalised, _opens_with_stamp, _patterns, lexicon
+    from figcheck.furniture import _line_furniture, _normalised, _openings_held, _opens_with_stamp, _patterns, lexicon
 
     lex = lexicon()
     for phrases, kind in ((lex.line_contains, "line"), (lex.footer_markers, "footer")):
         for phrase in phrases:
             words = ["2024" if word == "#" else "our weekly" if word == "*" else word for word in phrase.split(" ")]
             line = "Site  " + " \t ".join(words).upper() + " here"
-            stamped = _opens_with_stamp(line, _patterns())
-            assert _line_furniture(line, _normalised(line), False, stamped, _patterns()) == kind, phrase
+            spaced, stamped = _normalised(line), _opens_with_stamp(line, _patterns())
+            openings = _openings_held(["some other line", spaced, None], _patterns())
+            assert _line_furniture(line, spaced, False, stamped, openings, _patterns()) == kind, phrase
