@@ -450,8 +450,9 @@ def read_page(text: str) -> PageLayout:
         if marked[index]:
             continue
         tail = max(0, len(line.text) - CREDIT_MAX_CHARS)
-        # A credit needs its separator among the last characters: two finds cost less than a search.
-        if line.text.find(":", tail) >= 0 or line.text.find("/", tail) >= 0:
+        # A credit ends its line in a name, after a separator among the last characters: most
+        # lines end in a full stop, and two finds cost less than a search.
+        if line.text[-1] not in ".!?:" and (line.text.find(":", tail) >= 0 or line.text.find("/", tail) >= 0):
             credit = patterns.trailing_credit.search(line.text, tail)
             if credit is not None:
                 partial.append((line.start + credit.start("credit"), line.end))
@@ -593,8 +594,9 @@ def _merged(text: str, ranges: list[tuple[int, int]]) -> list[Span]:
 
 
 # A dateline with a day or an agency has a digit or a closing bracket just before its dash, but
-# for spaces and tabs: a line with none is not searched with the costly dateline pattern.
-_DATED_DASH = regex.compile(r"[\d)][ \t]*[-—–]")
+# for spaces and tabs: a line with none is not searched with the costly dateline pattern. (Any
+# character past ASCII stands for the digits of other scripts, as the pattern's \d knows them.)
+_DATED_DASH = re.compile(r"[0-9)\x80-\U0010ffff][ \t]*[-—–]")
 
 
 def _dateline(line: _Line, patterns: _Patterns) -> Dateline | None:

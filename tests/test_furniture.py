@@ -162,6 +162,7 @@ def test_a_dateline_opening_copy_wrapped_at_a_narrow_width_is_read_under_the_hea
         ("LONDON, March 3, 2019\t- Talks were held.", ("London", None, 3, 3, 2019)),
         ("WASHINGTON (AP) \u2014 Talks were held.", ("Washington", "AP", None, None, None)),
         ("Pyongyang, October 21 \u2013 Talks were held.", ("Pyongyang", None, 10, 21, None)),
+        ("SEOUL, Nov. \uff13 - Talks were held.", ("Seoul", None, 11, 3, None)),  # a full-width digit
         ("Kim Jong-un - the leader - spoke on 5 topics.", None),
         ("pyongyang, October 21 (KCNA) -- Talks were held.", None),
     ],
