@@ -600,9 +600,14 @@ _DATED_DASH = re.compile(r"[0-9)\x80-\U0010ffff][ \t]*[-—–]")
 
 
 def _dateline(line: _Line, patterns: _Patterns) -> Dateline | None:
-    if not "A" <= line.text[0] <= "Z" or _DATED_DASH.search(line.text) is None:
+    text = line.text
+    # The cheapest tests first: a capital opens the place, a dash is there at all ("in" finds a
+    # character faster than a pattern), and a digit or bracket comes before it.
+    if not "A" <= text[0] <= "Z" or ("-" not in text and "—" not in text and "–" not in text):
         return None
-    match = patterns.dateline.match(line.text)
+    if _DATED_DASH.search(text) is None:
+        return None
+    match = patterns.dateline.match(text)
     # A place and a dash alone ("Kim Jong-un -") is not a dateline: it needs a date or an agency.
     if match is None or not (match.group("day") or match.group("agency")):
         return None
