@@ -417,7 +417,7 @@ def read_page(text: str) -> PageLayout:
         line = lines[index]
         if marked[index]:
             continue
-        if any(line.start <= stamp.start < line.end for stamp in stamps) or patterns.attribution.fullmatch(line.text):
+        if any(line.start <= stamp.start < line.end for stamp in stamps) or _is_attribution(line.text, patterns):
             # Before the article starts, a line carrying the page's date or an
             # "X via Y" source is header.
             marked[index] = True
@@ -563,6 +563,13 @@ def _first_paragraph(marked: list[bool], prose: list[bool]) -> int | None:
         if is_prose and not marked[index]:
             return index
     return None
+
+
+def _is_attribution(line: str, patterns: _Patterns) -> bool:
+    """Whether ``line`` names a source "via" another ("X via Korea News Service")."""
+    # Only "v" and "V" match the pattern's "v" (not so its "i", which "ı" matches too): a line
+    # with neither is not searched.
+    return ("v" in line or "V" in line) and patterns.attribution.fullmatch(line) is not None
 
 
 def _is_headline(line: str) -> bool:

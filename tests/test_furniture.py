@@ -91,6 +91,8 @@ FURNITURE_CASES = [
     ("Floods Hit the Valley\n\nLONDON, March 3, 2019\t- " + BODY, "LONDON, March 3, 2019\t-"),
     ("Floods Hit the Valley\n\nNational Flood Bureau via Example News Service\n\n" + BODY,
      "National Flood Bureau via Example News Service"),
+    ("Floods Hit the Valley\n\nNATIONAL FLOOD BUREAU VIA EXAMPLE NEWS SERVICE\n\n" + BODY,
+     "NATIONAL FLOOD BUREAU VIA EXAMPLE NEWS SERVICE"),
 ]
 
 
