@@ -136,6 +136,9 @@ def _alternation(phrases: list[str]) -> str:
 class _Patterns:
     whole_lines: frozenset[str]
     opening: re.Pattern[str]
+    # What the first two characters of a line must be for `opening` (or `footer_label`) to match
+    # it: a test far cheaper than the pattern, which most lines fail. None: no such test.
+    opening_start: re.Pattern[str] | None
     contains: re.Pattern[str]
     footer_marker: re.Pattern[str]
     # The literal opening (up to two words) of every `contains` and `footer_marker` phrase: a
@@ -144,6 +147,7 @@ class _Patterns:
     # number, and every line is searched.
     contained_words: tuple[str, ...] | None
     footer_label: re.Pattern[str]
+    footer_label_start: re.Pattern[str] | None
     trailer: re.Pattern[str]
     trailing_credit: re.Pattern[str]
     stamp: regex.Pattern[str]
@@ -169,6 +173,23 @@ def _literal_openings(phrases: list[str]) -> tuple[str, ...] | None:
         openings.add(" ".join(words))
     # An opening that holds another is found wherever that one is: only the other is looked for.
     return tuple(sorted(o for o in openings if not any(other != o and other in o for other in openings)))
+
+
+def _start_pattern(phrases: list[str]) -> re.Pattern[str] | None:
+    """A pattern for the first two characters of any of ``phrases``, taken one by one (so it
+    matches more pairs than the phrases start with, never fewer); None when a phrase does not
+    open with two plain characters (a `*` or `#`, a word of one letter)."""
+    firsts, seconds = set(), set()
+    for phrase in phrases:
+        if len(phrase) < 2 or any(char in "*# " for char in phrase[:2]):
+            return None
+        firsts.add(phrase[0])
+        seconds.add(phrase[1])
+    # Case-insensitive like the phrases' own patterns, so it matches whatever letters they match.
+    return re.compile(
+        "[" + "".join(map(re.escape, sorted(firsts))) + "][" + "".join(map(re.escape, sorted(seconds))) + "]",
+        re.IGNORECASE,
+    )
 
 
 @functools.cache
@@ -197,10 +218,12 @@ def _patterns() -> _Patterns:
     return _Patterns(
         whole_lines=frozenset(lex.whole_lines),
         opening=re.compile(rf"(?:{_alternation(lex.line_openings)})", re.IGNORECASE),
+        opening_start=_start_pattern(lex.line_openings),
         contains=re.compile(_alternation(lex.line_contains), re.IGNORECASE),
         footer_marker=re.compile(_alternation(lex.footer_markers), re.IGNORECASE),
         contained_words=_literal_openings(lex.line_contains + lex.footer_markers),
         footer_label=re.compile(rf"(?:{_alternation(lex.footer_labels)})\s*[:.]\s*\S", re.IGNORECASE),
+        footer_label_start=_start_pattern(lex.footer_labels),
         trailer=re.compile(rf"(?:{_alternation(lex.trailer_openings)})(?:[^\n]{{0,60}})$", re.IGNORECASE),
         # "... of the war. Photo: VCG": the credit closing a caption, not the caption.
         trailing_credit=re.compile(
@@ -501,9 +524,13 @@ def _line_furniture(
         return "line"
     if not prose and patterns.trailer.match(line):
         return "trailer"
-    if patterns.opening.match(line):
+    if (patterns.opening_start is None or patterns.opening_start.match(line)) and patterns.opening.match(line):
         return "line"
-    if not prose and patterns.footer_label.match(line):
+    if (
+        not prose
+        and (patterns.footer_label_start is None or patterns.footer_label_start.match(line))
+        and patterns.footer_label.match(line)
+    ):
         return "line"
     if openings is None or any(opening in spaced for opening in openings):
         if patterns.contains.search(line):

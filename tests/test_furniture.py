@@ -108,6 +108,13 @@ def test_a_repeated_caption_is_furniture_only_the_second_time() -> None:
     assert_not_furniture(page, caption)
 
 
+@pytest.mark.parametrize("line", ["SIGN UP FOR OUR NEWSLETTER", "\u017f\u0131gn up for our newsletter", "TEL: 555-0143"])
+def test_a_phrase_opening_a_line_is_matched_whatever_the_case_of_its_letters(line: str) -> None:
+    # Case is ignored as the standard library's patterns ignore it, which takes "ſ" for an "s"
+    # and "ı" for an "i": the cheap test of a line's first letters must not be stricter.
+    assert_furniture("Floods Hit the Valley\n\n" + BODY + "\n\n" + line, line)
+
+
 def test_a_repeat_is_found_whatever_its_case_and_spacing() -> None:
     caption = "Rescuers carry a boat through the flooded main street of the village on Tuesday, officials said."
     for again in (caption.upper(), caption.replace(" ", "  "), caption.replace(" ", "\t", 3)):
