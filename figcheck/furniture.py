@@ -560,6 +560,8 @@ def _mark_menus(lines: list[_Line], marked: list[bool]) -> None:
 
     for index, line in enumerate(lines):
         item = marked[index] or (len(line.text) <= MENU_ITEM_MAX_CHARS and _is_menu_item(line))
+        if not item and not run:
+            continue  # most lines: no menu before them, nor one starting
         if item and run and line.follows_directly:
             run.append(index)
             items += not marked[index]
