@@ -283,7 +283,7 @@ class _Line(NamedTuple):
     words: int
 
 
-# A line made without the generated __new__, a call in Python: pages have millions of lines.
+# Makes a line without the generated __new__, a call in Python: a corpus has millions of lines.
 _new_line = functools.partial(tuple.__new__, _Line)
 
 
@@ -499,7 +499,8 @@ def read_page(text: str) -> PageLayout:
 def _openings_held(spaced: list[str | None], patterns: _Patterns) -> tuple[str, ...] | None:
     """Which of the literal openings of the contained phrases (``_Patterns.contained_words``) the
     lines ``spaced`` hold between them (single-spaced and case-folded; None: a line not asked
-    about). None when there are no such openings and every line must be searched."""
+    about). None when the phrases have no literal openings (one opens with a number) and every
+    line must be searched."""
     if patterns.contained_words is None:
         return None
     # Looked for in all the lines at once, then only those found in each line: most pages
