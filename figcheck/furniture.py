@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import regex
 import yaml
@@ -136,6 +136,9 @@ def _alternation(phrases: list[str]) -> str:
 class _Patterns:
     whole_lines: frozenset[str]
     opening: re.Pattern[str]
+    # What the first two characters of a line must be for `opening` (or `footer_label`) to match
+    # it: a test far cheaper than the pattern, which most lines fail. None: no such test.
+    opening_start: re.Pattern[str] | None
     contains: re.Pattern[str]
     footer_marker: re.Pattern[str]
     # The literal opening (up to two words) of every `contains` and `footer_marker` phrase: a
@@ -144,6 +147,7 @@ class _Patterns:
     # number, and every line is searched.
     contained_words: tuple[str, ...] | None
     footer_label: re.Pattern[str]
+    footer_label_start: re.Pattern[str] | None
     trailer: re.Pattern[str]
     trailing_credit: re.Pattern[str]
     stamp: regex.Pattern[str]
@@ -167,7 +171,25 @@ def _literal_openings(phrases: list[str]) -> tuple[str, ...] | None:
         if not words:
             return None
         openings.add(" ".join(words))
-    return tuple(sorted(openings))
+    # An opening that holds another is found wherever that one is: only the other is looked for.
+    return tuple(sorted(o for o in openings if not any(other != o and other in o for other in openings)))
+
+
+def _start_pattern(phrases: list[str]) -> re.Pattern[str] | None:
+    """A pattern for the first two characters of any of ``phrases``, taken one by one (so it
+    matches more pairs than the phrases start with, never fewer); None when a phrase does not
+    open with two plain characters (a `*` or `#`, a word of one letter)."""
+    firsts, seconds = set(), set()
+    for phrase in phrases:
+        if len(phrase) < 2 or any(char in "*# " for char in phrase[:2]):
+            return None
+        firsts.add(phrase[0])
+        seconds.add(phrase[1])
+    # Case-insensitive like the phrases' own patterns, so it matches whatever letters they match.
+    return re.compile(
+        "[" + "".join(map(re.escape, sorted(firsts))) + "][" + "".join(map(re.escape, sorted(seconds))) + "]",
+        re.IGNORECASE,
+    )
 
 
 @functools.cache
@@ -196,10 +218,12 @@ def _patterns() -> _Patterns:
     return _Patterns(
         whole_lines=frozenset(lex.whole_lines),
         opening=re.compile(rf"(?:{_alternation(lex.line_openings)})", re.IGNORECASE),
+        opening_start=_start_pattern(lex.line_openings),
         contains=re.compile(_alternation(lex.line_contains), re.IGNORECASE),
         footer_marker=re.compile(_alternation(lex.footer_markers), re.IGNORECASE),
         contained_words=_literal_openings(lex.line_contains + lex.footer_markers),
         footer_label=re.compile(rf"(?:{_alternation(lex.footer_labels)})\s*[:.]\s*\S", re.IGNORECASE),
+        footer_label_start=_start_pattern(lex.footer_labels),
         trailer=re.compile(rf"(?:{_alternation(lex.trailer_openings)})(?:[^\n]{{0,60}})$", re.IGNORECASE),
         # "... of the war. Photo: VCG": the credit closing a caption, not the caption.
         trailing_credit=re.compile(
@@ -243,23 +267,24 @@ _CLOSERS = "\"'”’)]"
 _INITIAL_AT_END = re.compile(r"(?<![^\W\d_])[A-Z]$")
 _INITIALS_AT_END = re.compile(r"(?<!\S)(?:[A-Z]\.){2,}$")
 _HAS_DIGIT = re.compile(r"\d")
-_CREDIT_SEPARATOR = re.compile(r"[:/]")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _PARENTHESISED = re.compile(r"\([^()\d]{2,80}\)")
 _BYLINE = re.compile(r"By\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4}(?:\s*,\s*[A-Z][\w.' -]{0,40})?")
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+# A tuple, not a dataclass: a page has dozens of lines and a corpus millions.
+class _Line(NamedTuple):
     start: int  # of the first non-blank character
     end: int  # after the last non-blank character
     text: str
     # True when no blank line separates it from the line before.
     follows_directly: bool
+    # The words as the rules count them: the spaces in the text, plus one.
+    words: int
 
-    @property
-    def words(self) -> int:
-        return self.text.count(" ") + 1
+
+# Makes a line without the generated __new__, a call in Python: a corpus has millions of lines.
+_new_line = functools.partial(tuple.__new__, _Line)
 
 
 def _lines(text: str) -> list[_Line]:
@@ -271,23 +296,23 @@ def _lines(text: str) -> list[_Line]:
     for number, raw in enumerate(text.split("\n")):
         stripped = raw.strip()
         if stripped:
-            start = offset + len(raw) - len(raw.lstrip())
-            lines.append(_Line(start, start + len(stripped), stripped, previous == number - 1))
+            # The first characters differ only when the line is indented.
+            start = offset if raw[0] == stripped[0] else offset + len(raw) - len(raw.lstrip())
+            lines.append(_new_line((start, start + len(stripped), stripped, previous == number - 1, stripped.count(" ") + 1)))
             previous = number
         offset += len(raw) + 1
     return lines
 
 
-def _is_prose(line: str) -> bool:
+def _is_prose(line: _Line, abbreviations: frozenset[str]) -> bool:
     """A sentence or paragraph of the article, as opposed to a label, menu item or heading."""
-    words = line.count(" ") + 1
-    return words >= 25 or (words >= 8 and _ends_sentence(line))
+    words = line.words
+    return words >= 25 or (words >= 8 and _ends_sentence(line.text, abbreviations))
 
 
-def _ends_sentence(line: str) -> bool:
+def _ends_sentence(line: str, abbreviations: frozenset[str]) -> bool:
     """Whether a sentence ends in ``line``: "rivalry. (Yonhap)" does, "S. Korea" and
-    "Co., Ltd. Launched" do not."""
-    abbreviations = _patterns().abbreviations
+    "Co., Ltd. Launched" do not (``abbreviations``: the lexicon's, without their full stops)."""
     # Most prose ends its line with a sentence: that end first (a match of _SENTENCE_END there).
     body = line.rstrip(_CLOSERS)
     if body and body[-1] in ".!?" and _is_sentence_end(line, len(body) - 1, abbreviations):
@@ -303,10 +328,7 @@ def _is_sentence_end(line: str, at: int, abbreviations: frozenset[str]) -> bool:
     if line[at] != ".":
         return True
     # The word before: the run of non-blank characters that ends at the full stop.
-    start = at
-    while start > 0 and not line[start - 1].isspace():
-        start -= 1
-    word = line[start:at]
+    word = "" if at == 0 or line[at - 1].isspace() else line[:at].rsplit(None, 1)[-1]
     # "S. Korea", "US-S. Korea" and "U.S. Army" have initials; "Ltd." and "Mt." are abbreviations.
     initials = "." in word or _INITIAL_AT_END.search(word) is not None
     return bool(word) and not initials and word.casefold() not in abbreviations
@@ -323,8 +345,12 @@ def _is_menu_item(line: _Line) -> bool:
     )
 
 
-def _normalised(text: str) -> str:
-    return " ".join(text.split()).casefold()
+def _normalised(line: str) -> str:
+    """A line (without blanks at its ends) single-spaced and case-folded."""
+    # Most lines are single-spaced already. Every blank but the space is unprintable.
+    if "  " in line or not line.isprintable():
+        line = " ".join(line.split())
+    return line.casefold()
 
 
 # --- the page ----------------------------------------------------------------------------
@@ -384,11 +410,17 @@ def read_page(text: str) -> PageLayout:
     lines = _lines(text)
     patterns = _patterns()
     # Asked of most lines, by several rules: answered once.
-    prose = [_is_prose(line.text) for line in lines]
+    prose = [_is_prose(line, patterns.abbreviations) for line in lines]
+    # The rules on phrases and the repeat check compare lines single-spaced and case-folded.
+    spaced = [_normalised(line.text) if len(line.text) <= SHORT_LINE_MAX_CHARS else None for line in lines]
+    openings = _openings_held(spaced, patterns)
+    # Both the furniture rules and the stamps ask whether a labelled stamp opens a short line.
+    stamped = [len(line.text) <= SHORT_LINE_MAX_CHARS and _opens_with_stamp(line.text, patterns) for line in lines]
     marked = [False] * len(lines)
     footer_seeds: list[int] = []
     for index, line in enumerate(lines):
-        kind = _line_furniture(line.text, patterns, prose[index]) if len(line.text) <= SHORT_LINE_MAX_CHARS else None
+        key = spaced[index]
+        kind = None if key is None else _line_furniture(line.text, key, prose[index], stamped[index], openings, patterns)
         if kind == "trailer":
             # The comment form and thread run to the end of the page.
             marked[index:] = [True] * (len(lines) - index)
@@ -402,13 +434,13 @@ def read_page(text: str) -> PageLayout:
 
     body = _first_paragraph(marked, prose)
     header_end = len(lines) if body is None else body
-    stamps = _header_stamps(lines, header_end, patterns)
+    stamps = _header_stamps(lines, header_end, stamped, patterns)
     headlines: list[Span] = []
     for index in range(header_end):
         line = lines[index]
         if marked[index]:
             continue
-        if any(line.start <= stamp.start < line.end for stamp in stamps) or patterns.attribution.fullmatch(line.text):
+        if any(line.start <= stamp.start < line.end for stamp in stamps) or _is_attribution(line.text, patterns):
             # Before the article starts, a line carrying the page's date or an
             # "X via Y" source is header.
             marked[index] = True
@@ -441,11 +473,16 @@ def read_page(text: str) -> PageLayout:
         if marked[index]:
             continue
         tail = max(0, len(line.text) - CREDIT_MAX_CHARS)
-        credit = patterns.trailing_credit.search(line.text, tail) if _CREDIT_SEPARATOR.search(line.text, tail) else None
-        if credit is not None:
-            partial.append((line.start + credit.start("credit"), line.end))
+        # A credit ends its line in a name, after a separator among the last characters: most
+        # lines end in a full stop, and two finds cost less than a search.
+        if line.text[-1] not in ".!?:" and (line.text.find(":", tail) >= 0 or line.text.find("/", tail) >= 0):
+            credit = patterns.trailing_credit.search(line.text, tail)
+            if credit is not None:
+                partial.append((line.start + credit.start("credit"), line.end))
         if line.words >= REPEAT_MIN_WORDS:
-            key = _normalised(line.text)
+            key = spaced[index]
+            if key is None:
+                key = _normalised(line.text)
             if key in seen:
                 marked[index] = True
             seen.add(key)
@@ -459,33 +496,55 @@ def read_page(text: str) -> PageLayout:
     )
 
 
-def _line_furniture(line: str, patterns: _Patterns, prose: bool) -> Literal["line", "footer", "trailer"] | None:
-    """What one line is on its own (``prose``: whether it is prose, ``_is_prose``): furniture, a
-    footer mark, the start of a trailer, or none."""
+def _openings_held(spaced: list[str | None], patterns: _Patterns) -> tuple[str, ...] | None:
+    """Which of the literal openings of the contained phrases (``_Patterns.contained_words``) the
+    lines ``spaced`` hold between them (single-spaced and case-folded; None: a line not asked
+    about). None when the phrases have no literal openings (one opens with a number) and every
+    line must be searched."""
+    if patterns.contained_words is None:
+        return None
+    # Looked for in all the lines at once, then only those found in each line: most pages
+    # hold none or one of them.
+    held = "\n".join(key for key in spaced if key is not None)
+    return tuple(opening for opening in patterns.contained_words if opening in held)
+
+
+def _line_furniture(
+    line: str, spaced: str, prose: bool, stamped: bool, openings: tuple[str, ...] | None, patterns: _Patterns
+) -> Literal["line", "footer", "trailer"] | None:
+    """What one line is on its own: furniture, a footer mark, the start of a trailer, or none.
+
+    What the caller knows already: ``spaced`` is the line single-spaced and case-folded
+    (``_normalised``), ``prose`` whether it is prose (``_is_prose``), ``stamped`` whether a
+    labelled stamp opens it (``_opens_with_stamp``), ``openings`` the literal openings of the
+    contained phrases that the page's lines hold (``_openings_held``).
+    """
     if len(line) > SHORT_LINE_MAX_CHARS:
         return None
-    spaced = _normalised(line)
     if spaced.rstrip(".:!?»› ") in patterns.whole_lines:
         return "line"
-    if patterns.trailer.match(line) and not prose:
+    if not prose and patterns.trailer.match(line):
         return "trailer"
-    if patterns.opening.match(line):
+    if (patterns.opening_start is None or patterns.opening_start.match(line)) and patterns.opening.match(line):
         return "line"
-    if not prose and patterns.footer_label.match(line):
+    if (
+        not prose
+        and (patterns.footer_label_start is None or patterns.footer_label_start.match(line))
+        and patterns.footer_label.match(line)
+    ):
         return "line"
-    openings = patterns.contained_words
     if openings is None or any(opening in spaced for opening in openings):
         if patterns.contains.search(line):
             return "line"
         # Prose may mention a privacy policy; a line that opens with one is a footer's.
         if patterns.footer_marker.match(line) or (not prose and patterns.footer_marker.search(line)):
             return "footer"
-    if patterns.labelled_stamp.match(line):
+    if stamped:
         return "line"
-    if _PARENTHESISED.fullmatch(line) and line.count(" ") < 8:
+    if line[0] == "(" and _PARENTHESISED.fullmatch(line) and line.count(" ") < 8:
         # A credit or source on a line of its own: "(Korean Central News Agency)", "(Yonhap)".
         return "line"
-    if len(line) <= 80 and _BYLINE.fullmatch(line):
+    if len(line) <= 80 and line.startswith("By") and _BYLINE.fullmatch(line):
         return "line"
     return None
 
@@ -498,20 +557,24 @@ def _mark_menus(lines: list[_Line], marked: list[bool]) -> None:
     not taken for a menu.
     """
     run: list[int] = []
-
-    def close() -> None:
-        if sum(1 for member in run if not marked[member]) >= MENU_MIN_ITEMS:
-            for member in run:
-                marked[member] = True
+    items = 0  # the members of the run that count: those not marked before it
 
     for index, line in enumerate(lines):
-        item = marked[index] or _is_menu_item(line)
+        item = marked[index] or (len(line.text) <= MENU_ITEM_MAX_CHARS and _is_menu_item(line))
+        if not item and not run:
+            continue  # most lines: no menu before them, nor one starting
         if item and run and line.follows_directly:
             run.append(index)
+            items += not marked[index]
             continue
-        close()
+        if items >= MENU_MIN_ITEMS:
+            for member in run:
+                marked[member] = True
         run = [index] if item else []
-    close()
+        items = 1 if item and not marked[index] else 0
+    if items >= MENU_MIN_ITEMS:
+        for member in run:
+            marked[member] = True
 
 
 def _mark_footers(lines: list[_Line], marked: list[bool], seeds: list[int], prose: list[bool]) -> None:
@@ -530,6 +593,13 @@ def _first_paragraph(marked: list[bool], prose: list[bool]) -> int | None:
         if is_prose and not marked[index]:
             return index
     return None
+
+
+def _is_attribution(line: str, patterns: _Patterns) -> bool:
+    """Whether ``line`` names a source "via" another ("X via Korea News Service")."""
+    # Only "v" and "V" match the pattern's "v" (not so its "i", which "ı" matches too): a line
+    # with neither is not searched.
+    return ("v" in line or "V" in line) and patterns.attribution.fullmatch(line) is not None
 
 
 def _is_headline(line: str) -> bool:
@@ -560,8 +630,21 @@ def _merged(text: str, ranges: list[tuple[int, int]]) -> list[Span]:
 # --- header facts ------------------------------------------------------------------------
 
 
+# A dateline with a day or an agency has a digit or a closing bracket just before its dash, but
+# for spaces and tabs: a line with none is not searched with the costly dateline pattern. (Any
+# character past ASCII stands for the digits of other scripts, as the pattern's \d knows them.)
+_DATED_DASH = re.compile(r"[0-9)\x80-\U0010ffff][ \t]*[-—–]")
+
+
 def _dateline(line: _Line, patterns: _Patterns) -> Dateline | None:
-    match = patterns.dateline.match(line.text)
+    text = line.text
+    # The cheapest tests first: a capital opens the place, a dash is there at all ("in" finds a
+    # character faster than a pattern), and a digit or bracket comes before it.
+    if not "A" <= text[0] <= "Z" or ("-" not in text and "—" not in text and "–" not in text):
+        return None
+    if _DATED_DASH.search(text) is None:
+        return None
+    match = patterns.dateline.match(text)
     # A place and a dash alone ("Kim Jong-un -") is not a dateline: it needs a date or an agency.
     if match is None or not (match.group("day") or match.group("agency")):
         return None
@@ -581,26 +664,33 @@ def _dateline(line: _Line, patterns: _Patterns) -> Dateline | None:
 _LOWER_WORD = regex.compile(r"(?<![\p{L}\p{N}])\p{Ll}\p{L}*")
 
 
-def _header_stamps(lines: list[_Line], header_end: int, patterns: _Patterns) -> list[HeaderStamp]:
+def _opens_with_stamp(line: str, patterns: _Patterns) -> bool:
+    """Whether a labelled stamp opens ``line``."""
+    # Every stamp holds a year (19xx or 20xx): a line without a 1 or a 2 needs no search.
+    return ("1" in line or "2" in line) and patterns.labelled_stamp.match(line) is not None
+
+
+def _header_stamps(lines: list[_Line], header_end: int, stamped: list[bool], patterns: _Patterns) -> list[HeaderStamp]:
     """The publication and update stamps a page states, in text order.
 
     A labelled stamp ("Published: Jul 27, 2023 10:25 PM", "Updated: 2020-01-05 14:00",
     "Posted on March 3, 2019") counts wherever it stands, if it opens its line; an
     unlabelled one ("All Headlines 08:43 November 23, 2009") only in the header, before
     the first paragraph, where a line that is nothing but a date can only be the page's own.
+    ``stamped``: whether a labelled stamp opens each line (``_opens_with_stamp``).
     """
     stamps: list[HeaderStamp] = []
     for index, line in enumerate(lines):
         if len(line.text) > SHORT_LINE_MAX_CHARS:
             continue
-        if patterns.labelled_stamp.match(line.text):
+        if stamped[index]:
             # "Published : Oct 26, 2021 - 09:18  Updated : Oct 26, 2021 - 09:18" holds two.
             for match in patterns.labelled_stamp.finditer(line.text):
                 value = _stamp_value(match.group("stamp"))
                 if value is not None:
                     kind: Literal["published", "updated"] = "published" if match.group("published") else "updated"
                     stamps.append(HeaderStamp(kind, value, line.start + match.start(), line.start + match.end()))
-        elif index < header_end:
+        elif index < header_end and ("1" in line.text or "2" in line.text):  # a year, as above
             match = patterns.bare_stamp.fullmatch(line.text)
             # "All Headlines June 15, 2000" labels the page's date; "Talks resumed on June 15,
             # 2000" is a sentence (a lower-case word before the date), and its date a claim.

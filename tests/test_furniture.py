@@ -80,11 +80,19 @@ FURNITURE_CASES = [
     ("Floods Hit the Valley\n(AP Photo/Jane Roe)\n\n" + BODY, "(AP Photo/Jane Roe)"),
     ("Floods Hit the Valley\n\nRescuers carry a boat through the flooded main street of the village on Tuesday. "
      "Photo: Xinhua\n\n" + BODY, "Photo: Xinhua"),
+    ("Floods Hit the Valley\n\nRescuers carry a boat through the flooded main street of the village on Tuesday. "
+     "Photo/Xinhua\n\n" + BODY, "Photo/Xinhua"),
+    ("Floods Hit the Valley\nUpdated: 1998-11-11 10:15\n\n" + BODY, "Updated: 1998-11-11 10:15"),
+    ("Floods Hit the Valley\n\nNews 10:03 March 3, 1999\n\n" + BODY, "News 10:03 March 3, 1999"),
+    ("\t  Skip to main content\n\nFloods Hit the Valley\n\n" + BODY, "Skip to main content"),
     ("Floods Hit the Valley\n\nLONDON, March 3 (Reuters) - " + BODY, "LONDON, March 3 (Reuters) -"),
     ("Floods Hit the Valley\n\nWASHINGTON (AP) — " + BODY, "WASHINGTON (AP) —"),
     ("Floods Hit the Valley\n\nPyongyang, October 21 (KCNA) -- " + BODY, "Pyongyang, October 21 (KCNA) --"),
+    ("Floods Hit the Valley\n\nLONDON, March 3, 2019\t- " + BODY, "LONDON, March 3, 2019\t-"),
     ("Floods Hit the Valley\n\nNational Flood Bureau via Example News Service\n\n" + BODY,
      "National Flood Bureau via Example News Service"),
+    ("Floods Hit the Valley\n\nNATIONAL FLOOD BUREAU VIA EXAMPLE NEWS SERVICE\n\n" + BODY,
+     "NATIONAL FLOOD BUREAU VIA EXAMPLE NEWS SERVICE"),
 ]
 
 
@@ -98,6 +106,45 @@ def test_a_repeated_caption_is_furniture_only_the_second_time() -> None:
     page = f"Floods Hit the Valley\n\n{caption}\n\n{caption}\n\n{BODY}"
     assert_furniture(page, caption, occurrence=1)
     assert_not_furniture(page, caption)
+
+
+@pytest.mark.parametrize("line", ["SIGN UP FOR OUR NEWSLETTER", "\u017f\u0131gn up for our newsletter", "TEL: 555-0143"])
+def test_a_phrase_opening_a_line_is_matched_whatever_the_case_of_its_letters(line: str) -> None:
+    # Case is ignored as the standard library's patterns ignore it, which takes "ſ" for an "s"
+    # and "ı" for an "i": the cheap test of a line's first letters must not be stricter.
+    assert_furniture("Floods Hit the Valley\n\n" + BODY + "\n\n" + line, line)
+
+
+def test_a_repeat_is_found_whatever_its_case_and_spacing() -> None:
+    caption = "Rescuers carry a boat through the flooded main street of the village on Tuesday, officials said."
+    for again in (caption.upper(), caption.replace(" ", "  "), caption.replace(" ", "\t", 3)):
+        page = f"Floods Hit the Valley\n\n{caption}\n\n{again}\n\n{BODY}"
+        assert_furniture(page, again)
+        assert_not_furniture(page, caption)
+
+
+def test_a_menu_needs_four_items_not_marked_already() -> None:
+    # "Advertisement" is furniture on its own: it may join a menu, not make one.
+    for page in ("World\nBusiness\nSport\nAdvertisement\n\nFloods Hit the Valley\n\n" + BODY,
+                 "Advertisement\nWorld\nBusiness\nSport\n\nFloods Hit the Valley\n\n" + BODY):
+        assert_not_furniture(page, "Business")
+    assert_furniture("World\nBusiness\nSport\nCulture\nAdvertisement\n\nFloods Hit the Valley\n\n" + BODY, "Business")
+
+
+@pytest.mark.parametrize(
+    ("line", "ends"),
+    [
+        ("Ties were sealed in blood in the war, the paper said. (Yonhap)", True),
+        ("Delegation of the Ssangyong Motor Co., Ltd. Launched Its New Model", False),
+        ("Ties between the two countries were discussed with S. Korea", False),
+        ("Ties between the two countries were discussed with\tMr. Kim", False),
+        ("Ties between the two countries were discussed with\tMr Kim. Then", True),
+    ],
+)
+def test_a_sentence_ends_in_a_line_unless_its_full_stop_closes_an_abbreviation(line: str, ends: bool) -> None:
+    from figcheck.furniture import _ends_sentence, _patterns
+
+    assert _ends_sentence(line, _patterns().abbreviations) is ends
 
 
 def test_a_dateline_prefix_is_furniture_but_the_sentence_after_it_is_not() -> None:
@@ -115,6 +162,26 @@ def test_a_dateline_opening_copy_wrapped_at_a_narrow_width_is_read_under_the_hea
     assert dateline is not None and (dateline.place, dateline.month, dateline.day) == ("Lisbon", 6, 3)
     assert read_page("Festival Draws Crowds\n\n    Hundreds of thousands of people\nfilled the narrow "
                      "streets of the old quarters\nfor the city's festival.").dateline is None
+
+
+@pytest.mark.parametrize(
+    ("line", "read"),
+    [
+        ("SEOUL, Nov. 23 (Yonhap) -- Talks were held.", ("Seoul", "Yonhap", 11, 23, None)),
+        ("LONDON, March 3, 2019\t- Talks were held.", ("London", None, 3, 3, 2019)),
+        ("WASHINGTON (AP) \u2014 Talks were held.", ("Washington", "AP", None, None, None)),
+        ("Pyongyang, October 21 \u2013 Talks were held.", ("Pyongyang", None, 10, 21, None)),
+        ("SEOUL, Nov. \uff13 - Talks were held.", ("Seoul", None, 11, 3, None)),  # a full-width digit
+        ("Kim Jong-un - the leader - spoke on 5 topics.", None),
+        ("pyongyang, October 21 (KCNA) -- Talks were held.", None),
+    ],
+)
+def test_a_dateline_needs_a_capital_and_a_day_or_agency_before_its_dash(
+    line: str, read: tuple[object, ...] | None
+) -> None:
+    dateline = read_page(f"Festival Draws Crowds\n\n{line} " + BODY).dateline
+    found = None if dateline is None else (dateline.place, dateline.agency, dateline.month, dateline.day, dateline.year)
+    assert found == read
 
 
 # (page, a part of its article that must not be furniture)
@@ -316,11 +383,13 @@ def test_kcna_articles_are_almost_all_article(kcna_texts: list[str]) -> None:
 def test_every_phrase_found_in_a_line_passes_the_cheap_first_test() -> None:
     # A line is searched for these phrases only if it holds one of their literal openings
     # (lower-cased, single-spaced): whatever its case and spacing, a phrase's line must.
-    from figcheck.furniture import _line_furniture, _patterns, lexicon
+    from figcheck.furniture import _line_furniture, _normalised, _openings_held, _opens_with_stamp, _patterns, lexicon
 
     lex = lexicon()
     for phrases, kind in ((lex.line_contains, "line"), (lex.footer_markers, "footer")):
         for phrase in phrases:
             words = ["2024" if word == "#" else "our weekly" if word == "*" else word for word in phrase.split(" ")]
             line = "Site  " + " \t ".join(words).upper() + " here"
-            assert _line_furniture(line, _patterns(), prose=False) == kind, phrase
+            spaced, stamped = _normalised(line), _opens_with_stamp(line, _patterns())
+            openings = _openings_held(["some other line", spaced, None], _patterns())
+            assert _line_furniture(line, spaced, False, stamped, openings, _patterns()) == kind, phrase
