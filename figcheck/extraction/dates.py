@@ -313,7 +313,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             codes.append(pos)
         if length > 4 or length == 3:
             continue
-        m = p.day_month_year.match(text, pos) if length <= 2 else None
+        m = p.day_month_year.match(text, pos) if length <= 2 and _month_may_follow_day(ctx, pos + length) else None
         if m:
             wd = search_back(p.weekday_before, text, max(0, pos - 14), pos)
             parts = DateParts(
@@ -1077,6 +1077,49 @@ def _weekday_in_name(ctx: ExtractionContext, start: int, end: int) -> bool:
 
 
 _DAY_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+
+# Cheap looks before the patterns tried at every figure of one or two digits (a day) or four (a
+# year), which most figures fail: what must come next for them to match. ``str.isspace`` holds
+# for every character ``\s`` matches, so the blanks skipped here are the pattern's at least; a
+# window of blanks only gives "" (the pattern is then tried).
+_DAY_RANGE_JOINTS = frozenset(["-", "–", "t", "T", "u", "U", ""])  # "4-6 May", "4 to 6 May", "4 through", "4 till", "4 until"
+_YEAR_RANGE_JOINTS = frozenset(["-", "–", "—", "/", ""])  # "1950-53", "1950 – 1953", "2011/12"
+_BLANKS_LOOKED_AT = 24
+
+
+def _after_day_suffix(text: str, end: int) -> int:
+    """Where a day's figure ending at ``end`` ends with its "st", "nd", "rd" or "th"."""
+    return end + 2 if text[end : end + 2] in _DAY_SUFFIXES else end
+
+
+def _first_after_blanks(text: str, pos: int) -> str:
+    """The first character from ``pos`` on that is not a blank; "" when none is near."""
+    return text[pos : pos + _BLANKS_LOOKED_AT].lstrip()[:1]
+
+
+@cache
+def _month_initials() -> frozenset[str]:
+    """The letters a month name (as ``date_patterns`` reads one, case aside) or "of" begins with,
+    in either case, and the two characters outside ASCII that match an ASCII letter when case
+    is ignored (the long s and the Kelvin sign)."""
+    initials = {name[0] for name in load_lexicon().months} | {"o"}
+    initials |= {c.upper() for c in initials} | {c.lower() for c in initials}
+    if "s" in initials:
+        initials.add("ſ")
+    if "k" in initials:
+        initials.add("\u212a")
+    return frozenset(initials)
+
+
+def _month_may_follow_day(ctx: ExtractionContext, end: int) -> bool:
+    """Whether blanks and then a month name (or "of") may follow the day ending at ``end``, as
+    they must for ``day_month_year`` ("25 June 1950", "4th of July")."""
+    text = ctx.text
+    end = _after_day_suffix(text, end)
+    if not text[end : end + 1].isspace():
+        return False
+    first = _first_after_blanks(text, end)
+    return not first or first in _month_initials()
 # "on the 21st", "by the 3rd,", "set for the 27th": a day of the month standing alone, after a preposition that
 # dates, and followed by no noun ("the 21st century", "the 3rd floor", "the 15th of each month").
 _DAY_ALONE = regex.compile(
@@ -1178,14 +1221,14 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
     text = ctx.text
     out: list[Mention] = []
     for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
-        m = p.year_range.match(text, pos) if length == 4 else None
+        m = p.year_range.match(text, pos) if length == 4 and _first_after_blanks(text, pos + 4) in _YEAR_RANGE_JOINTS else None
         if m:
             y1 = int(m.group("y1"))
             raw2 = m.group("y2")
             y2 = (y1 // 100) * 100 + int(raw2) if len(raw2) == 2 else int(raw2)
             if y1 < y2 <= y1 + 100:
                 out.append(_range(ctx, m.start(), m.end(), DateParts(year=y1), DateParts(year=y2), 0.9))
-        m = p.day_range_day_first.match(text, pos) if length <= 2 else None
+        m = p.day_range_day_first.match(text, pos) if length <= 2 and _first_after_blanks(text, _after_day_suffix(text, pos + length)) in _DAY_RANGE_JOINTS else None
         if m:
             out.extend(_day_range(ctx, m))
     for pos in ctx.triggers.words.get("month", ()):
