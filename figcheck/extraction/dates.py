@@ -1690,13 +1690,16 @@ def _names_something(ctx: ExtractionContext, start: int, end: int) -> bool:
     stay dates."""
     text = ctx.text
     lex = ctx.lexicon
+    if text[end : end + 1] != " ":
+        return False  # the word after must follow one blank (below), so this must be one
     after = words_after(text, end, min(len(text), end + 30), 1)
     if not after or text[end : after[0].start] != " ":
         return False
     word = after[0]
-    if word.text[0].isdigit() or word.lower in lex.phrase_stops or word.lower in lex.weekdays:
+    lower = word.lower
+    if word.text[0].isdigit() or lower in lex.phrase_stops or lower in lex.weekdays:
         return False
-    if word.lower in ("juche", "morning", "afternoon", "evening", "night") or word.lower in lex.dated_nouns:
+    if lower in ("juche", "morning", "afternoon", "evening", "night") or lower in lex.dated_nouns:
         return False
     before = words_before(text, start, max(0, start - 16), 1)
     if not before or text[before[-1].end : start].strip():
@@ -1709,7 +1712,7 @@ def _names_something(ctx: ExtractionContext, start: int, end: int) -> bool:
     if previous in _DETERMINERS:
         return True
     # "producing August 3 consumer goods": a noun, not a verb, follows.
-    verb_like = word.lower.endswith(("ing", "ed", "ly")) or word.lower in lex.irregular_past_verbs
+    verb_like = lower.endswith(("ing", "ed", "ly")) or lower in lex.irregular_past_verbs
     return word.text[0].islower() and not verb_like
 
 
@@ -1947,17 +1950,23 @@ def _future_cue_ends() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple({cue[0] for cue in cues}), tuple({cue[-1] for cue in cues})
 
 
-def _future_cue(text: str, begin: int, end: int) -> regex.Match | None:
-    """``date_patterns().future.search(text, begin, end)``, searched only when the first word
-    and the last word of some cue are in the window, as they are wherever a cue matches (in
-    an ASCII window, where lower-casing is what the pattern's case-insensitivity does). Nine
-    windows in ten have neither."""
+def _may_hold_future_cue(text: str, begin: int, end: int) -> bool:
+    """False only where no future cue can match in ``text[begin:end]``: an ASCII window (where
+    lower-casing is what the pattern's case-insensitivity does) without the first word or the
+    last word of every cue. Nine windows in ten have neither; no part of such a window holds one."""
     window = text[begin:end]
-    if window.isascii():
-        lowered = window.lower()
-        firsts, lasts = _future_cue_ends()
-        if not (any(word in lowered for word in firsts) and any(word in lowered for word in lasts)):
-            return None
+    if not window.isascii():
+        return True
+    lowered = window.lower()
+    firsts, lasts = _future_cue_ends()
+    return any(word in lowered for word in firsts) and any(word in lowered for word in lasts)
+
+
+def _future_cue(text: str, begin: int, end: int) -> regex.Match | None:
+    """``date_patterns().future.search(text, begin, end)``, searched only when
+    ``_may_hold_future_cue`` says the window may hold a cue."""
+    if not _may_hold_future_cue(text, begin, end):
+        return None
     return date_patterns().future.search(text, begin, end)
 
 
@@ -1986,10 +1995,14 @@ def _future_clause(ctx: ExtractionContext, pos: int) -> bool:
     # The cue must come before the weekday ("will visit ... on Friday"): one after it usually
     # belongs to a reported clause ("on Wednesday found that the war will never end"). A
     # fronted weekday ("On Friday, the president will ...") looks into the clause it fronts.
+    sentence = ctx.index.sentence_at(pos)
+    # Both clauses looked in lie inside the sentence (or run from it to ``pos``): a sentence
+    # without a cue spares finding them.
+    if not _may_hold_future_cue(ctx.text, sentence.start, max(pos + 1, sentence.end)):
+        return False
     left, right = ctx.index.clause_bounds(pos, pos + 1)
     if _future_cue(ctx.text, left, pos):
         return True
-    sentence = ctx.index.sentence_at(pos)
     if not ctx.text[sentence.start : left].strip(" \"“(") and ctx.text[right : right + 1] == ",":
         cue = _future_cue(ctx.text, right, min(sentence.end, right + 60))
         # "On Friday, the president said he will resign": a future reported in a past clause
@@ -2005,6 +2018,8 @@ _REPORTED_PAST = regex.compile(r"\b(?:said|told|announced|stated|declared|warned
 def _valid_day(parts: DateParts) -> bool:
     if parts.day is None or parts.month is None:
         return True
+    if parts.day <= 28 and 1 <= parts.month <= 12:
+        return True  # every month has the day
     year = parts.year if parts.year else 2000  # a leap year, so "Feb. 29" stands without a year
     return parts.day <= _calendar.monthrange(year, parts.month)[1]
 
