@@ -199,3 +199,171 @@ def test_the_skips_skip_something() -> None:
         for text in _HELD_TRICKY:
             extract_claims(Document(doc_id="held", text=text, meta=DocumentMeta(published=date(2012, 3, 10))))
     assert seen["date"] >= 5 and seen["count"] >= 10
+
+
+# --- the looks before the day and year patterns tried at every figure -----------------------
+
+_FIGURE_TRICKY = [
+    "On 25 June 1950, 3 people; 4th of July; 4 of June; 21st\u00a0March 2012; 5 january; 6 ſeptember",
+    "4-6 May; 4 – 6 May; 4 to 6 May; 4 through 8 June; 4 TILL 8 June; 4 until\n8 June; 4th-6th May",
+    "1950-53; 1950 – 1953; 2011/12; 1950\u2014\u200a53; 1950 to 1953; 2012 - 2013 plan; 1950   -   1953",
+    "3\x1cMay; 3\u2028June; 12\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\tJune; 12" + " " * 30 + "May",
+    "Ends: 3 ; 4 ; 2012 ; 31st ; 7 of the 9 members; 12 March's plan; 1th June; 31stMay",
+]
+
+
+def _figure_looks(text: str) -> tuple[int, int, int]:
+    """Compares each look with its pattern at every digit run of ``text``; the matches seen."""
+    from figcheck.extraction.dates import (
+        _DAY_RANGE_JOINTS, _YEAR_RANGE_JOINTS, _after_day_suffix, _first_after_blanks, _month_may_follow_day,
+    )
+    from figcheck.extraction.lexicon import load_lexicon
+    from figcheck.extraction.mentions import ExtractionContext
+    from figcheck.extraction.text import TextIndex
+    from figcheck.extraction.triggers import find_triggers
+
+    p = date_patterns()
+    triggers = find_triggers(text)
+    ctx = ExtractionContext(text=text, index=TextIndex.build(text), lexicon=load_lexicon(), published=None, triggers=triggers)
+    seen = [0, 0, 0]
+    for pos, length in zip(triggers.digits, triggers.digit_lengths):
+        if length <= 2:
+            if p.day_month_year.match(text, pos):
+                assert _month_may_follow_day(ctx, pos + length), (text, pos)
+                seen[0] += 1
+            if p.day_range_day_first.match(text, pos):
+                assert _first_after_blanks(text, _after_day_suffix(text, pos + length)) in _DAY_RANGE_JOINTS, (text, pos)
+                seen[1] += 1
+        if length == 4 and p.year_range.match(text, pos):
+            assert _first_after_blanks(text, pos + 4) in _YEAR_RANGE_JOINTS, (text, pos)
+            seen[2] += 1
+    return seen[0], seen[1], seen[2]
+
+
+def test_the_looks_before_day_and_year_patterns_pass_their_matches_on_tricky_texts() -> None:
+    totals = [_figure_looks(text) for text in _FIGURE_TRICKY]
+    assert all(sum(total[i] for total in totals) >= 4 for i in range(3)), totals
+
+
+_FIGURE_PIECES = st.sampled_from(
+    ["3", "12", "31", "2012", "1950", "53", "st", "th", "of", "Of", "June", "may", "ſeptember", "May", "to", "Until",
+     "through", "till", "-", "–", "—", "/", " ", "  ", "\n", "\t", "\x1c", "\u00a0", ",", ".", "x"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_FIGURE_PIECES, max_size=14), st.sampled_from(["", " "]))
+def test_the_looks_before_day_and_year_patterns_pass_their_matches_on_any_text(pieces: list[str], joint: str) -> None:
+    _figure_looks(joint.join(pieces))
+
+
+def test_the_looks_before_day_and_year_patterns_pass_their_matches_on_the_example_corpora() -> None:
+    from figcheck.extraction.examples import iter_example_cases
+
+    assert sum(sum(_figure_looks(case.text)) for case in iter_example_cases())
+
+
+def test_the_looks_before_day_and_year_patterns_pass_their_matches_on_the_archive() -> None:
+    archive = require_shared(SHARED / "corpora" / "kcna-2011-2012.jsonl.gz")
+    seen = [0, 0, 0]
+    with gzip.open(archive, "rt", encoding="utf-8") as lines:
+        for line in islice(lines, 0, 18876, 6):
+            for i, count in enumerate(_figure_looks(json.loads(line)["text"])):
+                seen[i] += count
+    assert all(seen), seen
+
+
+# --- a sentence without a future cue spares finding the clauses of a day --------------------
+
+_CLAUSE_TRICKY = _TRICKY + [
+    "On Friday, the president will resign. On Friday, the president said he will resign.",
+    "Talks opened on Monday\n\nand they will go on; on Tuesday they shall end",
+    "On Friday ,  the minister’ll speak; on Friday ,the minister'll speak",
+    "He wıll come on Monday; on Sunday, they WİLL go.",
+    "A long sentence " + "with many words, " * 30 + "will end on Sunday.",
+]
+
+
+def _clause_context(text: str):
+    from figcheck.extraction.lexicon import load_lexicon
+    from figcheck.extraction.mentions import ExtractionContext
+    from figcheck.extraction.text import TextIndex
+    from figcheck.extraction.triggers import find_triggers
+
+    return ExtractionContext(text=text, index=TextIndex.build(text), lexicon=load_lexicon(), published=None,
+                             triggers=find_triggers(text))
+
+
+def _future_clause_searched(ctx, pos: int) -> bool:
+    """``dates._future_clause`` as it reads without any cheap look: both clauses searched."""
+    from figcheck.extraction.dates import _REPORTED_PAST
+
+    future = date_patterns().future
+    left, right = ctx.index.clause_bounds(pos, pos + 1)
+    if future.search(ctx.text, left, pos):
+        return True
+    sentence = ctx.index.sentence_at(pos)
+    if not ctx.text[sentence.start : left].strip(" \"“(") and ctx.text[right : right + 1] == ",":
+        cue = future.search(ctx.text, right, min(sentence.end, right + 60))
+        return cue is not None and not _REPORTED_PAST.search(ctx.text, right, cue.start())
+    return False
+
+
+def _check_clauses(text: str, step: int = 1) -> int:
+    from figcheck.extraction.dates import _future_clause
+
+    ctx, plain = _clause_context(text), _clause_context(text)
+    future = 0
+    for pos in range(0, len(text), step):
+        want = _future_clause_searched(plain, pos)
+        assert _future_clause(ctx, pos) == want, (text, pos)
+        future += want
+    return future
+
+
+def test_the_sentence_look_before_the_clauses_changes_no_answer_on_tricky_texts() -> None:
+    assert sum(_check_clauses(text) for text in _CLAUSE_TRICKY)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=16), st.sampled_from(["", " "]))
+def test_the_sentence_look_before_the_clauses_changes_no_answer_on_any_text(pieces: list[str], joint: str) -> None:
+    _check_clauses(joint.join(pieces))
+
+
+def test_the_sentence_look_before_the_clauses_changes_no_answer_on_the_example_corpora() -> None:
+    from figcheck.extraction.examples import iter_example_cases
+
+    assert sum(_check_clauses(case.text) for case in iter_example_cases())
+
+
+def test_the_sentence_look_before_the_clauses_changes_no_answer_on_the_archive() -> None:
+    archive = require_shared(SHARED / "corpora" / "kcna-2011-2012.jsonl.gz")
+    future = 0
+    with gzip.open(archive, "rt", encoding="utf-8") as lines:
+        for line in islice(lines, 0, 3000, 30):
+            future += _check_clauses(json.loads(line)["text"], step=3)
+    assert future
+
+
+# --- a day's date that names something: the looks before the words around it ----------------
+
+
+def test_a_day_followed_by_no_single_blank_names_nothing() -> None:
+    # The look at the character after the day stands for the word-after read: both say no.
+    from datetime import date
+
+    from figcheck.extraction import extract_claims
+    from figcheck.records import Document, DocumentMeta
+
+    for text, named in [
+        ("They kept producing August 3 consumer goods.", True),
+        ("He arrived on January 27 sent by the party.", False),
+        ("the June 15 joint declaration was marked", True),
+        ("the June 15\tjoint declaration was marked", False),
+        ("the June 15, joint declaration was marked", False),
+        ("the June 15  joint declaration was marked", False),
+    ]:
+        claims = extract_claims(Document(doc_id="named", text=text, meta=DocumentMeta(published=date(2012, 3, 10))))
+        dates = [c.text for c in claims if c.kind == "date"]
+        assert (dates == []) == named, (text, dates)

@@ -28,7 +28,7 @@ from figcheck.extraction.text import (
     words_after,
     words_before,
 )
-from figcheck.records import Anchor, DateRangeValue, DateValue, assemble_with_defaults
+from figcheck.records import Anchor, DateRangeValue, DateValue, assemble
 
 JUCHE_EPOCH = 1911  # Juche 1 = 1912
 _RANGE_OPENER = regex.compile(r"\b(from|between)\s+$")
@@ -313,7 +313,7 @@ def find_dates(ctx: ExtractionContext) -> list[Mention]:
             codes.append(pos)
         if length > 4 or length == 3:
             continue
-        m = p.day_month_year.match(text, pos) if length <= 2 else None
+        m = p.day_month_year.match(text, pos) if length <= 2 and _month_may_follow_day(ctx, pos + length) else None
         if m:
             wd = search_back(p.weekday_before, text, max(0, pos - 14), pos)
             parts = DateParts(
@@ -1077,6 +1077,49 @@ def _weekday_in_name(ctx: ExtractionContext, start: int, end: int) -> bool:
 
 
 _DAY_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+
+# Cheap looks before the patterns tried at every figure of one or two digits (a day) or four (a
+# year), which most figures fail: what must come next for them to match. ``str.isspace`` holds
+# for every character ``\s`` matches, so the blanks skipped here are the pattern's at least; a
+# window of blanks only gives "" (the pattern is then tried).
+_DAY_RANGE_JOINTS = frozenset(["-", "–", "t", "T", "u", "U", ""])  # "4-6 May", "4 to 6 May", "4 through", "4 till", "4 until"
+_YEAR_RANGE_JOINTS = frozenset(["-", "–", "—", "/", ""])  # "1950-53", "1950 – 1953", "2011/12"
+_BLANKS_LOOKED_AT = 24
+
+
+def _after_day_suffix(text: str, end: int) -> int:
+    """Where a day's figure ending at ``end`` ends with its "st", "nd", "rd" or "th"."""
+    return end + 2 if text[end : end + 2] in _DAY_SUFFIXES else end
+
+
+def _first_after_blanks(text: str, pos: int) -> str:
+    """The first character from ``pos`` on that is not a blank; "" when none is near."""
+    return text[pos : pos + _BLANKS_LOOKED_AT].lstrip()[:1]
+
+
+@cache
+def _month_initials() -> frozenset[str]:
+    """The letters a month name (as ``date_patterns`` reads one, case aside) or "of" begins with,
+    in either case, and the two characters outside ASCII that match an ASCII letter when case
+    is ignored (the long s and the Kelvin sign)."""
+    initials = {name[0] for name in load_lexicon().months} | {"o"}
+    initials |= {c.upper() for c in initials} | {c.lower() for c in initials}
+    if "s" in initials:
+        initials.add("ſ")
+    if "k" in initials:
+        initials.add("\u212a")
+    return frozenset(initials)
+
+
+def _month_may_follow_day(ctx: ExtractionContext, end: int) -> bool:
+    """Whether blanks and then a month name (or "of") may follow the day ending at ``end``, as
+    they must for ``day_month_year`` ("25 June 1950", "4th of July")."""
+    text = ctx.text
+    end = _after_day_suffix(text, end)
+    if not text[end : end + 1].isspace():
+        return False
+    first = _first_after_blanks(text, end)
+    return not first or first in _month_initials()
 # "on the 21st", "by the 3rd,", "set for the 27th": a day of the month standing alone, after a preposition that
 # dates, and followed by no noun ("the 21st century", "the 3rd floor", "the 15th of each month").
 _DAY_ALONE = regex.compile(
@@ -1178,14 +1221,14 @@ def find_date_ranges(ctx: ExtractionContext, dates: list[Mention]) -> list[Menti
     text = ctx.text
     out: list[Mention] = []
     for pos, length in zip(ctx.triggers.digits, ctx.triggers.digit_lengths):
-        m = p.year_range.match(text, pos) if length == 4 else None
+        m = p.year_range.match(text, pos) if length == 4 and _first_after_blanks(text, pos + 4) in _YEAR_RANGE_JOINTS else None
         if m:
             y1 = int(m.group("y1"))
             raw2 = m.group("y2")
             y2 = (y1 // 100) * 100 + int(raw2) if len(raw2) == 2 else int(raw2)
             if y1 < y2 <= y1 + 100:
                 out.append(_range(ctx, m.start(), m.end(), DateParts(year=y1), DateParts(year=y2), 0.9))
-        m = p.day_range_day_first.match(text, pos) if length <= 2 else None
+        m = p.day_range_day_first.match(text, pos) if length <= 2 and _first_after_blanks(text, _after_day_suffix(text, pos + length)) in _DAY_RANGE_JOINTS else None
         if m:
             out.extend(_day_range(ctx, m))
     for pos in ctx.triggers.words.get("month", ()):
@@ -1477,23 +1520,40 @@ def _nearest_year(pub: date, month: int, day: int) -> int:
     return min(near, key=distance)
 
 
+_NO_PERIOD = (None, None, None)
+# The fields of a date's value that ``_mention`` sets; the others keep their defaults.
+_MENTION_FIELDS_SET = frozenset(
+    "timex calendar calendar_year stated_gregorian_year stated_weekday resolved_from relative "
+    "mod granularity period_start period_end".split()
+)
+
+
 def _mention(ctx: ExtractionContext, start: int, end: int, parts: DateParts, confidence: float) -> Mention:
     timex, note = resolve(ctx, parts)
-    period = period_of(timex) or (None, None, None)
-    value = assemble_with_defaults(
+    granularity, period_start, period_end = period_of(timex) or _NO_PERIOD
+    # What ``assemble_with_defaults(DateValue, ...)`` makes of these fields, written out as one
+    # dict in the model's field order (a date is made for most figures; the generic helper's
+    # checks and copies cost as much as the rest of the making).
+    value = assemble(
         DateValue,
-        timex=timex,
-        calendar="juche" if parts.juche_year else "gregorian",
-        calendar_year=parts.juche_year or parts.year,
-        stated_gregorian_year=parts.stated_gregorian_year,
-        stated_weekday=parts.weekday if parts.month is not None else None,
-        resolved_from=note,
-        relative=note is not None,
-        mod=parts.mod,
-        granularity=period[0],
-        period_start=period[1],
-        period_end=period[2],
+        {
+            "type": "date",
+            "timex": timex,
+            "calendar": "juche" if parts.juche_year else "gregorian",
+            "calendar_year": parts.juche_year or parts.year,
+            "stated_gregorian_year": parts.stated_gregorian_year,
+            "stated_weekday": parts.weekday if parts.month is not None else None,
+            "resolved_from": note,
+            "relative": note is not None,
+            "granularity": granularity,
+            "period_start": period_start,
+            "period_end": period_end,
+            "mod": parts.mod,
+            "anchor": None,
+            "offset": None,
+        },
     )
+    object.__setattr__(value, "__pydantic_fields_set__", set(_MENTION_FIELDS_SET))
     if note and parts.year is None and parts.month is not None:
         confidence = min(confidence, 0.75)
     mention = Mention("date", start, end, value, confidence)
@@ -1630,13 +1690,16 @@ def _names_something(ctx: ExtractionContext, start: int, end: int) -> bool:
     stay dates."""
     text = ctx.text
     lex = ctx.lexicon
+    if text[end : end + 1] != " ":
+        return False  # the word after must follow one blank (below), so this must be one
     after = words_after(text, end, min(len(text), end + 30), 1)
     if not after or text[end : after[0].start] != " ":
         return False
     word = after[0]
-    if word.text[0].isdigit() or word.lower in lex.phrase_stops or word.lower in lex.weekdays:
+    lower = word.lower
+    if word.text[0].isdigit() or lower in lex.phrase_stops or lower in lex.weekdays:
         return False
-    if word.lower in ("juche", "morning", "afternoon", "evening", "night") or word.lower in lex.dated_nouns:
+    if lower in ("juche", "morning", "afternoon", "evening", "night") or lower in lex.dated_nouns:
         return False
     before = words_before(text, start, max(0, start - 16), 1)
     if not before or text[before[-1].end : start].strip():
@@ -1649,7 +1712,7 @@ def _names_something(ctx: ExtractionContext, start: int, end: int) -> bool:
     if previous in _DETERMINERS:
         return True
     # "producing August 3 consumer goods": a noun, not a verb, follows.
-    verb_like = word.lower.endswith(("ing", "ed", "ly")) or word.lower in lex.irregular_past_verbs
+    verb_like = lower.endswith(("ing", "ed", "ly")) or lower in lex.irregular_past_verbs
     return word.text[0].islower() and not verb_like
 
 
@@ -1887,17 +1950,23 @@ def _future_cue_ends() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple({cue[0] for cue in cues}), tuple({cue[-1] for cue in cues})
 
 
-def _future_cue(text: str, begin: int, end: int) -> regex.Match | None:
-    """``date_patterns().future.search(text, begin, end)``, searched only when the first word
-    and the last word of some cue are in the window, as they are wherever a cue matches (in
-    an ASCII window, where lower-casing is what the pattern's case-insensitivity does). Nine
-    windows in ten have neither."""
+def _may_hold_future_cue(text: str, begin: int, end: int) -> bool:
+    """False only where no future cue can match in ``text[begin:end]``: an ASCII window (where
+    lower-casing is what the pattern's case-insensitivity does) without the first word or the
+    last word of every cue. Nine windows in ten have neither; no part of such a window holds one."""
     window = text[begin:end]
-    if window.isascii():
-        lowered = window.lower()
-        firsts, lasts = _future_cue_ends()
-        if not (any(word in lowered for word in firsts) and any(word in lowered for word in lasts)):
-            return None
+    if not window.isascii():
+        return True
+    lowered = window.lower()
+    firsts, lasts = _future_cue_ends()
+    return any(word in lowered for word in firsts) and any(word in lowered for word in lasts)
+
+
+def _future_cue(text: str, begin: int, end: int) -> regex.Match | None:
+    """``date_patterns().future.search(text, begin, end)``, searched only when
+    ``_may_hold_future_cue`` says the window may hold a cue."""
+    if not _may_hold_future_cue(text, begin, end):
+        return None
     return date_patterns().future.search(text, begin, end)
 
 
@@ -1926,10 +1995,14 @@ def _future_clause(ctx: ExtractionContext, pos: int) -> bool:
     # The cue must come before the weekday ("will visit ... on Friday"): one after it usually
     # belongs to a reported clause ("on Wednesday found that the war will never end"). A
     # fronted weekday ("On Friday, the president will ...") looks into the clause it fronts.
+    sentence = ctx.index.sentence_at(pos)
+    # Both clauses looked in lie inside the sentence (or run from it to ``pos``): a sentence
+    # without a cue spares finding them.
+    if not _may_hold_future_cue(ctx.text, sentence.start, max(pos + 1, sentence.end)):
+        return False
     left, right = ctx.index.clause_bounds(pos, pos + 1)
     if _future_cue(ctx.text, left, pos):
         return True
-    sentence = ctx.index.sentence_at(pos)
     if not ctx.text[sentence.start : left].strip(" \"“(") and ctx.text[right : right + 1] == ",":
         cue = _future_cue(ctx.text, right, min(sentence.end, right + 60))
         # "On Friday, the president said he will resign": a future reported in a past clause
@@ -1945,6 +2018,8 @@ _REPORTED_PAST = regex.compile(r"\b(?:said|told|announced|stated|declared|warned
 def _valid_day(parts: DateParts) -> bool:
     if parts.day is None or parts.month is None:
         return True
+    if parts.day <= 28 and 1 <= parts.month <= 12:
+        return True  # every month has the day
     year = parts.year if parts.year else 2000  # a leap year, so "Feb. 29" stands without a year
     return parts.day <= _calendar.monthrange(year, parts.month)[1]
 
