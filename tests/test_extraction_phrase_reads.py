@@ -1,17 +1,20 @@
 """The shorter reads behind a figure's phrases find what the full reads find: the last clause
-break before a figure (one match from the right, not every break from the sentence's start) and
-the noun phrase after it (its words read a few at a time, not ten at once), at every position of
-tricky texts and of any text made of their pieces."""
+break before a figure (one match from the right, not every break from the sentence's start),
+the noun phrase after it (its words read a few at a time, not ten at once) and the partitive
+cues after it (searched only where a cue's last word is), in tricky texts and in any text made
+of their pieces."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from figcheck.extraction import phrases
+from figcheck.extraction import parts, phrases
 from figcheck.extraction.lexicon import load_lexicon
-from figcheck.extraction.mentions import ExtractionContext
+from figcheck.extraction.mentions import ExtractionContext, Mention
 from figcheck.extraction.text import _CLAUSE_BREAK_ASCII, _LAST_CLAUSE_BREAK_ASCII, TextIndex
 
 _TRICKY = [
@@ -86,3 +89,49 @@ def test_the_shorter_reads_find_the_same_on_any_text(pieces: list[str]) -> None:
     _check_clause_left(text)
     with pytest.MonkeyPatch.context() as monkeypatch:
         _check_subject(text, monkeypatch)
+
+
+_PARTITIVE_TEXTS = [
+    "Of 300 passengers, 12 of them were hurt; 40 OF THESE left and 5 Among Those stayed.",
+    "The 45 delegates, 30 of whom voted, and 20 items out of\twhich 3 broke; 7 including 2 boys.",
+    "12 persons (of them, 3 were\nchildren) met 14 others of which none came. 9 ofthem 8 themes.",
+    "1 2 3 4 5 6 7 8 9 10 figures with no cue at all, then far away " + "x " * 200 + "of them, 11 of them",
+    "Some 100 workers, including 40 women; 6 of the 7 INCLUDING 2 among\x1cthem.",
+    "non ascii: 12 élèves, 3 of them; 40 among theſe and 5 of thoſe",
+    # One cue word alone in a stretch, each of them.
+    *(f"Only 3 came, {cue} 2 stayed." for cue in ("including", "of them", "among these", "of those", "of which", "among whom")),
+]
+
+
+def _partitive_cues_everywhere(text: str, counts: list) -> list[tuple[tuple[int, int], str]]:
+    """The partitive cues found by searching every stretch after a count."""
+    pattern = parts._partitive_pattern()
+    found, searched_to = [], 0
+    for count in counts:
+        begin = max(count.start, searched_to)
+        end = min(len(text), count.end + parts._MAX_PART_DISTANCE + 20)
+        if begin < end:
+            found.extend((m.span(), m.group()) for m in pattern.finditer(text, begin, end))
+            searched_to = end
+    return found
+
+
+def _figures(text: str) -> list[Mention]:
+    return [Mention("count", m.start(), m.end(), None, 0.9) for m in re.finditer(r"\d+", text)]
+
+
+@pytest.mark.parametrize("text", _PARTITIVE_TEXTS)
+def test_partitive_cues_are_found_in_the_stretches_holding_a_cue_word(text: str) -> None:
+    counts = _figures(text)
+    found = [(m.span(), m.group()) for m in parts._partitive_cues(text, counts)]
+    assert found == _partitive_cues_everywhere(text, counts)
+    assert found  # each text holds cues
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["7", " ", "\n", "of", "Of", "them", "THESE", "among", "whom", "which",
+                                 "out", "including", "x" * 50, ",", "the", "ſ"]), max_size=40))
+def test_partitive_cues_are_found_in_the_stretches_holding_a_cue_word_on_any_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    counts = _figures(text)
+    assert [(m.span(), m.group()) for m in parts._partitive_cues(text, counts)] == _partitive_cues_everywhere(text, counts)
