@@ -1005,7 +1005,7 @@ def _counted_noun_phrase(ctx: ExtractionContext, phrase: str) -> str | None:
 
 def _definite_reference(ctx: ExtractionContext, start: int, value: float) -> bool:
     """ "the two countries" refers back to things already named; it is not a new figure."""
-    if value >= 10:
-        return False
+    if value >= 10 or "the" not in ctx.text[max(0, start - 12) : start].lower():
+        return False  # (the test of the window: most figures follow no "the")
     before = words_before(ctx.text, start, max(0, start - 12), 1)
     return bool(before) and before[-1].lower == "the"

@@ -162,6 +162,22 @@ def _anchor_durations(ctx: ExtractionContext, mentions: list[Mention]) -> None:
         )
 
 
+_ROUNDED: dict[float, float] = {}
+
+
+def _rounded(confidence: float) -> float:
+    """``round(confidence, 2)``, remembered: confidences take a few values, and rounding to
+    digits writes the number out and reads it back."""
+    if type(confidence) is not float:
+        return round(confidence, 2)  # an int stays one (1 and 1.0 are one key)
+    found = _ROUNDED.get(confidence)
+    if found is None:
+        found = round(confidence, 2)
+        if confidence > 0 and len(_ROUNDED) < 1000:
+            _ROUNDED[confidence] = found  # (0.0 and -0.0 are one key too)
+    return found
+
+
 def _to_claim(doc_id: str, ctx: ExtractionContext, m: Mention) -> Claim:
     sentence = ctx.index.sentence_at(m.start)
     s_start = min(sentence.start, m.start)
@@ -182,6 +198,6 @@ def _to_claim(doc_id: str, ctx: ExtractionContext, m: Mention) -> Claim:
         "qualifier": m.qualifier,
         "subject": m.subject,
         "context": m.context,
-        "confidence": round(m.confidence, 2),
+        "confidence": _rounded(m.confidence),
         "part_of": m.part_of.claim_id if m.part_of else None,
     })

@@ -114,10 +114,19 @@ def _partitive_pattern() -> regex.Pattern:
     return regex.compile(rf"(?i:\b(?:{alternation(cues)})\b)")
 
 
+@cache
+def _partitive_last_words() -> tuple[str, ...]:
+    """The last word of every partitive cue ("them", "which", "including"): a stretch of ASCII
+    text without any of them, in any case, holds no cue."""
+    return tuple(sorted({cue.split()[-1].lower() for phrases in load_lexicon().partitive_cues.values() for cue in phrases}))
+
+
 def _partitive_cues(text: str, counts: list[Mention]) -> list[regex.Match]:
     """The partitive cues that can refer back to a count: those within reach after one. Only
-    these stretches of the text are searched, not all of it."""
+    these stretches of the text are searched, not all of it, and only those that hold a cue's
+    last word (five in six hold none)."""
     pattern = _partitive_pattern()
+    last_words = _partitive_last_words() if text.isascii() else None
     cues: list[regex.Match] = []
     searched_to = 0
     for count in counts:
@@ -125,8 +134,12 @@ def _partitive_cues(text: str, counts: list[Mention]) -> list[regex.Match]:
         end = min(len(text), count.end + _MAX_PART_DISTANCE + 20)
         if begin >= end:
             continue
-        cues.extend(pattern.finditer(text, begin, end))
         searched_to = end
+        if last_words is not None:
+            stretch = text[begin:end].lower()
+            if not any(word in stretch for word in last_words):
+                continue
+        cues.extend(pattern.finditer(text, begin, end))
     return cues
 
 

@@ -41,10 +41,19 @@ def subject_after(ctx: ExtractionContext, end: int) -> tuple[str | None, tuple[i
     text = ctx.text
     stops = ctx.lexicon.phrase_stops
     sentence = ctx.index.sentence_at(end)
-    words = words_after(text, end, min(max(end, sentence.end), end + 160), _MAX_SUBJECT_WORDS + 4)
+    limit = min(max(end, sentence.end), end + 160)
+    # Read a few words at a time: most phrases end at their first or second word, and a figure
+    # is often followed by a long run of words that would otherwise all be read.
+    words = words_after(text, end, limit, _FIRST_READ)
+    complete = len(words) < _FIRST_READ
     picked: list[Word] = []
     i = 0
-    while i < len(words) and len(picked) < _MAX_SUBJECT_WORDS:
+    while True:
+        if not complete and i + 3 > len(words):
+            # The loop looks at most two words ahead ("of the Republic").
+            words, complete = _read_on(text, words, limit)
+        if not (i < len(words) and len(picked) < _MAX_SUBJECT_WORDS):
+            break
         word = words[i]
         lower = word.lower
         nxt = words[i + 1] if i + 1 < len(words) else None
@@ -91,6 +100,20 @@ def subject_after(ctx: ExtractionContext, end: int) -> tuple[str | None, tuple[i
     if not picked:
         return None, None
     return text[picked[0].start : picked[-1].end].rstrip("."), (picked[0].start, picked[-1].end)
+
+
+_FIRST_READ = 4
+
+
+def _read_on(text: str, words: list[Word], limit: int) -> tuple[list[Word], bool]:
+    """``words`` (read by ``words_after``) and the words after them, up to the number
+    ``subject_after`` reads; and whether no word is left to read."""
+    last = words[-1].text
+    if (last.endswith(".") and not is_initialism_with_dot(last)) or len(words) >= _MAX_SUBJECT_WORDS + 4:
+        return words, True  # words_after stops after a full stop
+    wanted = min(len(words), _MAX_SUBJECT_WORDS + 4 - len(words))
+    more = words_after(text, words[-1].end, limit, wanted)
+    return words + more, len(more) < wanted or len(words) + len(more) >= _MAX_SUBJECT_WORDS + 4
 
 
 def _proper_complement(words: list[Word], i: int) -> bool:

@@ -35,6 +35,11 @@ _CLAUSE_BREAK_BACKWARDS = regex.compile(_CLAUSE_BREAK.pattern, flags=regex.REVER
 _ASCII_BLANK = r"[\t\n\x0b\x0c\r ]"
 _WORD_ASCII = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*(?:[.-][A-Za-z0-9][A-Za-z0-9']*)*\.?")
 _CLAUSE_BREAK_ASCII = re.compile(rf"[,;:()\[\]\"!?]|\.(?={_ASCII_BLANK}|$)| -- |\n")
+# The last clause break of a span: ``.*`` runs to the span's end and gives characters back until a
+# break follows, so only the characters after the last break are tried. Only two " -- " can
+# overlap (" -- -- ", where a scan from the left takes the first and skips the second): there
+# the span is scanned from the left.
+_LAST_CLAUSE_BREAK_ASCII = re.compile(rf"(?s:.*)(?:{_CLAUSE_BREAK_ASCII.pattern})")
 _INITIALISM_WITH_DOT_ASCII = re.compile(r"(?:[A-Z]\.){2,}")
 # The blanks before a word (what str.isspace takes on ASCII), then the word.
 _BLANKS_THEN_WORD_ASCII = re.compile(rf"[\t\n\x0b\x0c\r\x1c-\x1f ]*({_WORD_ASCII.pattern})")
@@ -117,9 +122,12 @@ class TextIndex:
         if sentence.end - sentence.start <= _SHORT_SENTENCE:
             # A sentence of prose: reading it is cheaper than keeping its breaks.
             if self.text.isascii():
-                left = sentence.start
-                for m in _CLAUSE_BREAK_ASCII.finditer(self.text, sentence.start, start):
-                    left = m.end()
+                left_match = _LAST_CLAUSE_BREAK_ASCII.match(self.text, sentence.start, start)
+                left = left_match.end() if left_match else sentence.start
+                if self.text.endswith(" -- -- ", 0, left):
+                    left = sentence.start
+                    for m in _CLAUSE_BREAK_ASCII.finditer(self.text, sentence.start, start):
+                        left = m.end()
                 right_match = _CLAUSE_BREAK_ASCII.search(self.text, end, max(end, sentence.end))
                 return left, right_match.start() if right_match else max(end, sentence.end)
             left_match = _CLAUSE_BREAK_BACKWARDS.search(self.text, sentence.start, start)
