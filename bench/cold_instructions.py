@@ -18,13 +18,13 @@ from __future__ import annotations
 import argparse
 import gzip
 import itertools
-import os
-import re
-import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+# Run as a script from bench/ (or by path): its own folder is on the path.
+import cachegrind
 
 ROOT = Path(__file__).resolve().parents[1]
 _DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "kcna-2011-2012.jsonl.gz"
@@ -45,16 +45,7 @@ def first_lines(corpus: Path, articles: int, into: Path) -> None:
 
 
 def instructions(corpus: Path, folder: Path) -> int:
-    command = [
-        "valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={folder}/cachegrind.out",
-        sys.executable, __file__, "--run", str(corpus), "--out", str(folder / "out"),
-    ]
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
-    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
-    if found is None:
-        raise SystemExit(f"no instruction count in valgrind's output:\n{done.stderr[-2000:]}")
-    return int(found.group(1).replace(",", ""))
+    return cachegrind.instructions(__file__, "--run", str(corpus), "--out", str(folder / "out"))
 
 
 def main() -> int:

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
-import re
-import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+# Run as a script from bench/ (or by path): its own folder is on the path.
+import cachegrind
 
 _DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "kcna-2011-2012.jsonl.gz"
 _REFERENCE = Path(__file__).resolve().parents[1] / "reference_data"
@@ -55,17 +54,7 @@ def one_pass(items, loaded) -> None:
 
 
 def instructions(corpus: Path, articles: int, count: int) -> int:
-    with tempfile.TemporaryDirectory() as folder:
-        command = [
-            "valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={folder}/out",
-            sys.executable, __file__, "--corpus", str(corpus), "--articles", str(articles), "--passes", str(count),
-        ]
-        env = {**os.environ, "PYTHONHASHSEED": "0"}
-        done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
-    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
-    if found is None:
-        raise SystemExit(f"no instruction count in valgrind's output:\n{done.stderr[-2000:]}")
-    return int(found.group(1).replace(",", ""))
+    return cachegrind.instructions(__file__, "--corpus", str(corpus), "--articles", str(articles), "--passes", str(count))
 
 
 def main() -> int:
