@@ -35,7 +35,7 @@ from figcheck.pipeline import (
     check_batch,
     run_batches,
 )
-from flows.runners import idle_workers_here, local_workers, task_runner
+from flows.runners import idle_workers_here, local_workers, start_local_workers, task_runner
 from figcheck.report import describe_changes
 from figcheck.runs import DEFAULT_KEEP
 
@@ -132,7 +132,9 @@ def check_corpus(
         # collections, so that each costs what the run has made since, not the whole process.
         gc.freeze()
         try:
-            run_batches(run, hand_out, batch_size=batch_size, window=2 * local_workers(workers), on_batch=progress)
+            run_batches(run, hand_out, batch_size=batch_size, window=2 * local_workers(workers), on_batch=progress,
+                        first_miss=lambda: start_local_workers(FlowRunContext.get().task_runner, local_workers(workers),
+                                                               __name__))
         finally:
             gc.unfreeze()
         gc.collect()  # the last batch's

@@ -360,3 +360,40 @@ def test_a_copy_aside_that_fails_fails_nothing(corpus: Path, tmp_path: Path, mon
     second = check_corpus(corpus=str(corpus), reference=reference, out=str(out))
     assert (calls.rendered, calls.reduced) == (1, 0) and second["previous_run_id"] == first["run_id"]
     _rendered_again(out, tmp_path)
+
+
+def test_the_local_workers_start_while_the_first_batch_is_read(corpus: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The task runner's processes are started, importing the flow's module, before the first
+    batch goes out (Prefect's pool would start them at that first task); a run whose one small
+    batch is checked in the flow's process starts none."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from prefect import Task
+
+    from flows import check_corpus as module
+    from figcheck.pipeline.processes import start_workers as start
+    from flows import runners
+
+    events: list[object] = []
+
+    def started(pool, workers, name):
+        events.append(("started", type(pool), workers, name))
+        return start(pool, workers, name)
+
+    submit = Task.submit
+
+    def submitted(task, *args, **kwargs):
+        events.append("task")
+        return submit(task, *args, **kwargs)
+
+    monkeypatch.setattr(runners, "start_workers", started, raising=False)  # (raising=False: absent before)
+    monkeypatch.setattr(Task, "submit", submitted)  # on the class: the task itself is pickled for the workers
+    reference = str(ROOT / "reference_data")
+    module.check_corpus(corpus=str(corpus), reference=reference, out=str(tmp_path / "a" / "latest"), batch_size=2,
+                        workers=2)
+    assert events[0] == ("started", ProcessPoolExecutor, 2, "flows.check_corpus")
+    assert events.count("task") >= 3 and len(events) == events.count("task") + 1
+    events.clear()
+    module.check_corpus(corpus=str(corpus), reference=reference, out=str(tmp_path / "b" / "latest"))
+    assert [event for event in events if event != "task"] == []
