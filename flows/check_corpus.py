@@ -23,6 +23,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 from prefect.context import FlowRunContext
+from prefect.utilities.annotations import quote
 
 from figcheck.pipeline import (
     DEFAULT_ARTICLE_SECONDS,
@@ -35,7 +36,7 @@ from figcheck.pipeline import (
     check_batch,
     run_batches,
 )
-from flows.runners import idle_workers_here, local_workers, start_local_workers, task_runner
+from flows.runners import idle_workers_here, local_workers, start_local_workers, takes_quoted, task_runner
 from figcheck.report import describe_changes
 from figcheck.runs import DEFAULT_KEEP
 
@@ -120,13 +121,14 @@ def check_corpus(
             gc.collect()
 
         handed_out = []  # the batches that went to the task runner's workers
+        quoted = takes_quoted(FlowRunContext.get().task_runner)
 
         def hand_out(batch: Batch):
             # A run whose work is one small batch does it here rather than start workers for it.
             if batch.alone:
                 return Completed(extract_and_check, batch)
             handed_out.append(batch.number)
-            return extract_and_check.submit(batch)
+            return extract_and_check.submit(quote(batch) if quoted else batch)
 
         # What exists before the batches (the modules, Prefect's client) is left out of those
         # collections, so that each costs what the run has made since, not the whole process.

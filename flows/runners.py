@@ -28,6 +28,14 @@ def start_local_workers(runner: TaskRunner, workers: int, module: str) -> None:
         start_workers(executor, workers, module)
 
 
+def takes_quoted(runner: TaskRunner) -> bool:
+    """Whether a batch may go to ``runner`` inside Prefect's ``quote``, so that Prefect does not walk
+    every article and the reference table looking for futures, in the flow and again in the worker
+    (none are there; 15 ms a walk for 1,000 articles). The local process pool takes it as it is. Dask
+    does not: its client sends a quote, a named tuple, as a plain tuple, which the task cannot unwrap."""
+    return isinstance(runner, ProcessPoolTaskRunner)
+
+
 def task_runner(dask: str | None = None, workers: int | None = None) -> TaskRunner:
     """``dask`` None: a pool of local processes, one per core (the work is CPU-bound Python, which
     threads cannot run in parallel); "local": a temporary Dask cluster of ``workers`` processes on

@@ -397,3 +397,29 @@ def test_the_local_workers_start_while_the_first_batch_is_read(corpus: Path, tmp
     events.clear()
     module.check_corpus(corpus=str(corpus), reference=reference, out=str(tmp_path / "b" / "latest"))
     assert [event for event in events if event != "task"] == []
+
+
+def test_prefect_does_not_walk_the_articles_of_a_batch_it_hands_out(corpus: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch goes to the task runner as one parameter Prefect does not look into: it would walk
+    every article and the reference table for futures, in the flow and again in the worker, and
+    there are none (the batch itself reaches the task whole: the run's findings are checked by the
+    tests above)."""
+    from prefect.utilities import collections
+
+    from figcheck.corpus import RawArticle
+    from figcheck.pipeline import Batch
+    from flows import check_corpus as module
+
+    seen: list[type] = []
+    visit = collections.visit_collection
+
+    def spy(expr, *args, **kwargs):  # the nested calls go through the module's own name
+        seen.append(type(expr))
+        return visit(expr, *args, **kwargs)
+
+    monkeypatch.setattr(collections, "visit_collection", spy)
+    module.check_corpus(corpus=str(corpus), reference=str(ROOT / "reference_data"),
+                        out=str(tmp_path / "latest"), batch_size=2, workers=2)
+    assert RawArticle not in seen
+    assert Batch in seen  # the batches were handed out, and Prefect looked at them, no further
