@@ -209,6 +209,9 @@ def test_an_entry_that_breaks_while_its_article_waits_is_checked_from_its_file(
     ("figcheck.pipeline.guardian", ("figcheck.pipeline.run", "figcheck.report", "checkers", "figcheck.extraction")),
     # A worker checks batches: it never reads the corpus folder, the run history or the previous run.
     ("figcheck.pipeline.work", ("figcheck.pipeline.run", "figcheck.runs", "figcheck.pipeline.outputs")),
+    # A run's local workers import the entry script again (`from figcheck.cli import main`): the
+    # commands' module must not bring the page fetcher and its extractor with it.
+    ("figcheck.cli", ("figcheck.fetching", "trafilatura")),
 ])
 def test_processes_import_only_what_they_run(module: str, not_needed: tuple[str, ...]) -> None:
     import subprocess

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from figcheck.cli.app import app, fail
-from figcheck.fetching.client import FetchProblem, NotModified
-from figcheck.fetching.run import FetchReport, PageEvent, update_corpus, write_fetch_report
-from figcheck.fetching.store import StoreError
 from figcheck.sources import SourcesError, load_sources
+
+if TYPE_CHECKING:
+    from figcheck.fetching.run import FetchReport, PageEvent
 
 
 @app.command()
@@ -26,6 +27,12 @@ def fetch(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print the summary only, not each page."),
 ) -> None:
     """Download new and changed articles; a failing source is reported and the others still run."""
+    # Imported here: the page extractor takes a tenth of a second to import, which every other
+    # command, and every worker process a run starts (they import the entry script), would pay.
+    from figcheck.fetching.client import FetchProblem, NotModified
+    from figcheck.fetching.run import update_corpus, write_fetch_report
+    from figcheck.fetching.store import StoreError
+
     try:
         source_list = load_sources(sources)
     except SourcesError as exc:
