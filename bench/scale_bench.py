@@ -4,7 +4,7 @@
 
 archive: on the 18,876 articles, cold and with nothing changed, the work called directly
 (figcheck.pipeline.check_corpus on every core), `figcheck run` with its own local server (a fresh
-Prefect home), and `figcheck run` against a running `prefect server`; Prefect's share is the
+Prefect home, whose database its server creates; then a new corpus with that database made), and `figcheck run` against a running `prefect server`; Prefect's share is the
 difference. scaling: the archive as it is and replicated --replicas times (new ids, dates moved
 by whole years), cold, on 1 and 2 local workers and on a 2-worker Dask LocalCluster, with the time
 and the peak memory (largest resident set of the run's processes) and the CPU time of the run's
@@ -167,6 +167,10 @@ def archive_part(project: Path, corpus: Path, tmp: Path, workers: int) -> dict:
     for label in ("cold", "nothing changed"):
         figures[f"figcheck run (own server), {label}"] = figcheck_run(
             project, corpus, tmp / "embedded" / "latest", environment(project, PREFECT_HOME=str(home)))
+    # The cold run above is a machine's first: its server creates the Prefect database (Prefect's
+    # migrations, seconds). A new corpus on a machine that has run before finds the database made.
+    figures["figcheck run (own server), cold, Prefect's database made before"] = figcheck_run(
+        project, corpus, tmp / "embedded-again" / "latest", environment(project, PREFECT_HOME=str(home)))
     with prefect_server(tmp / "server-home") as url:
         for label in ("cold", "nothing changed"):
             figures[f"figcheck run (running server), {label}"] = figcheck_run(
