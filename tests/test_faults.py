@@ -321,3 +321,35 @@ def test_an_out_folder_holding_more_than_a_report_is_refused_and_left_alone(corp
     assert out.is_dir() and not out.is_symlink()
     assert (out / "notes.txt").read_text() == "my own notes\n"
     assert not (tmp_path / "runs").exists()
+
+
+# --- figcheck serve ----------------------------------------------------------------------
+
+def test_a_stop_that_arrives_while_python_drops_exceptions_still_stops_serving() -> None:
+    """A signal's handler runs wherever the main thread is. In a weakref callback (or a
+    finaliser) an exception it raises is printed and dropped, and `figcheck serve` went on
+    serving after SIGTERM. Here the handler runs in such a callback while the loop serves: the
+    serving still stops, long before it would have ended by itself."""
+    import asyncio
+    import weakref
+
+    from figcheck.cli import serve
+
+    class Thing:
+        pass
+
+    def stop_inside_a_weakref_callback() -> None:
+        thing = Thing()
+        ref = weakref.ref(thing, lambda _: serve._interrupt(signal.SIGTERM, None))
+        del thing  # the callback runs here, as the collector would run it
+        assert ref() is None
+
+    async def serving() -> None:
+        asyncio.get_running_loop().call_later(0.1, stop_inside_a_weakref_callback)
+        await asyncio.sleep(20)
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        asyncio.run(serve._until_stopped(serving()))
+    assert time.monotonic() - started < 10
+    assert serve._stop_soon is None  # a later SIGTERM is Ctrl-C's again

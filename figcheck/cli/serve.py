@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import typer
@@ -42,8 +43,33 @@ def serve(
         typer.echo("figcheck: stopped; the deployment's schedule is left as it was.", err=True)
 
 
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
+# Set while the runner's event loop runs: hands a stop to the loop (``_until_stopped``).
+_stop_soon: Callable[[], object] | None = None
+
+
+def _interrupt(signum: int | None = None, frame: object = None) -> None:
+    """SIGTERM stops serving the way Ctrl-C does. A signal handler runs between two steps of the
+    main thread, wherever it is: an exception it raises inside a finaliser or a weakref callback
+    is printed and dropped there, and serving went on (a stop lost so was seen in a test run).
+    While the runner's event loop runs, the stop is handed to the loop, which cancels the serving
+    task where the cancellation cannot be lost; before, it is raised as Ctrl-C's would be."""
+    if _stop_soon is None:
+        raise KeyboardInterrupt
+    _stop_soon()
+
+
+async def _until_stopped(serving: Awaitable[None]) -> None:
+    """Awaits ``serving`` until it ends, or until SIGTERM, raised then as KeyboardInterrupt."""
+    global _stop_soon
+    main = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    _stop_soon = lambda: loop.call_soon_threadsafe(main.cancel)  # noqa: E731
+    try:
+        await serving
+    except asyncio.CancelledError:
+        raise KeyboardInterrupt from None
+    finally:
+        _stop_soon = None
 
 
 def _serve(spec, cron: str | None) -> None:
@@ -61,7 +87,7 @@ def _serve(spec, cron: str | None) -> None:
         runner.add_deployment(build_deployment(spec, cron=cron))
         typer.echo(f"figcheck: serving the deployment {spec.name!r} ({cron or spec.cron}, {spec.timezone}); "
                    "Ctrl-C or SIGTERM stops it.", err=True)
-        asyncio.run(runner.start())
+        asyncio.run(_until_stopped(runner.start()))
 
 
 def _runner():
@@ -72,7 +98,7 @@ def _runner():
         its own SIGTERM handler calls a coroutine from a signal handler and warns."""
 
         def handle_sigterm(self, *args, **kwargs) -> None:
-            raise KeyboardInterrupt
+            _interrupt()
 
     # Stopping must not pause the schedule: the next start would serve a paused deployment.
     return StoppedLikeCtrlC(pause_on_shutdown=False)
