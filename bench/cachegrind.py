@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 
 def instructions(*arguments: str) -> int:
@@ -23,3 +24,12 @@ def instructions(*arguments: str) -> int:
     if found is None:
         raise SystemExit(f"no instruction count in valgrind's output:\n{done.stderr[-2000:]}")
     return int(found.group(1).replace(",", ""))
+
+
+def one_pass(script: str, *arguments: str) -> int:
+    """The instructions of one pass of ``script``'s measured work: the script run with ``--passes 2``
+    less the script run with ``--passes 1`` (the two side by side), so that start-up, loading and
+    compiling the patterns are left out."""
+    with ThreadPoolExecutor(2) as pool:
+        one, two = pool.map(lambda count: instructions(script, *arguments, "--passes", str(count)), (1, 2))
+    return two - one

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 # Run as a script from bench/ (or by path): its own folder is on the path.
@@ -36,10 +35,6 @@ def passes(corpus: Path, articles: int, count: int) -> None:
             extract_claims(document)
 
 
-def instructions(corpus: Path, articles: int, count: int) -> int:
-    return cachegrind.instructions(__file__, "--corpus", str(corpus), "--articles", str(articles), "--passes", str(count))
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=_DEFAULT_CORPUS)
@@ -52,9 +47,8 @@ def main() -> int:
     if args.passes is not None:
         passes(args.corpus, args.articles, args.passes)
         return 0
-    with ThreadPoolExecutor(2) as pool:
-        one, two = pool.map(lambda count: instructions(args.corpus, args.articles, count), (1, 2))
-    print(f"one extraction pass over the first {args.articles} articles: {(two - one) / 1e6:,.0f} M instructions")
+    count = cachegrind.one_pass(__file__, "--corpus", str(args.corpus), "--articles", str(args.articles))
+    print(f"one extraction pass over the first {args.articles} articles: {count / 1e6:,.0f} M instructions")
     return 0
 
 

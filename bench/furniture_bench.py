@@ -19,7 +19,6 @@ import json
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 # Run as a script from bench/ (or by path): its own folder is on the path.
@@ -69,11 +68,6 @@ def cpu_seconds(texts: list[str], work: str, repeats: int = 5) -> float:
     return best
 
 
-def instructions(corpus: Path, articles: int, work: str, count: int) -> int:
-    return cachegrind.instructions(__file__, "--corpus", str(corpus), "--articles", str(articles), "--work", work,
-                                   "--passes", str(count))
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=_DEFAULT_CORPUS)
@@ -96,9 +90,9 @@ def main() -> int:
               f"{seconds / len(texts) * 1e6:.1f} µs an article, {megabytes / seconds:.1f} MB/s")
     if args.instructions:
         for work in WORK:
-            with ThreadPoolExecutor(2) as pool:
-                one, two = pool.map(lambda count: instructions(args.corpus, args.articles, work, count), (1, 2))
-            print(f"{work}: one pass over the first {args.articles} articles: {(two - one) / 1e6:,.1f} M instructions")
+            count = cachegrind.one_pass(__file__, "--corpus", str(args.corpus), "--articles", str(args.articles),
+                                        "--work", work)
+            print(f"{work}: one pass over the first {args.articles} articles: {count / 1e6:,.1f} M instructions")
     return 0
 
 

@@ -17,7 +17,6 @@ import argparse
 import itertools
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 # Run as a script from bench/ (or by path): its own folder is on the path.
@@ -53,10 +52,6 @@ def one_pass(items, loaded) -> None:
         checks.cross_entries(article)
 
 
-def instructions(corpus: Path, articles: int, count: int) -> int:
-    return cachegrind.instructions(__file__, "--corpus", str(corpus), "--articles", str(articles), "--passes", str(count))
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=_DEFAULT_CORPUS)
@@ -83,9 +78,8 @@ def main() -> int:
         print(f"checks over the first {args.articles} articles: best {min(times):.3f} CPU s "
               f"(all: {', '.join(f'{t:.3f}' for t in times)})")
         return 0
-    with ThreadPoolExecutor(2) as pool:
-        one, two = pool.map(lambda count: instructions(args.corpus, args.articles, count), (1, 2))
-    print(f"one pass of the checks over the first {args.articles} articles: {(two - one) / 1e6:,.0f} M instructions")
+    count = cachegrind.one_pass(__file__, "--corpus", str(args.corpus), "--articles", str(args.articles))
+    print(f"one pass of the checks over the first {args.articles} articles: {count / 1e6:,.0f} M instructions")
     return 0
 
 
