@@ -36,7 +36,14 @@ from figcheck.pipeline import (
     check_batch,
     run_batches,
 )
-from flows.runners import idle_workers_here, local_workers, start_local_workers, takes_quoted, task_runner
+from flows.runners import (
+    idle_workers_here,
+    local_workers,
+    not_waited_for_at_exit,
+    start_local_workers,
+    takes_quoted,
+    task_runner,
+)
 from figcheck.report import describe_changes
 from figcheck.runs import DEFAULT_KEEP
 
@@ -102,6 +109,7 @@ def check_corpus(
     ``workers`` is how many batches are worked on at once (default: one per core); the last
     ``keep_runs`` runs are kept under runs/."""
     logger = get_run_logger()
+    not_waited_for_at_exit(FlowRunContext.get().task_runner)
     run = CorpusRun(Path(corpus), Path(reference), Path(out), use_cache=use_cache, article_seconds=article_seconds,
                     keep_runs=keep_runs, follow_symlinks=follow_symlinks, warn=logger.warning)
     try:

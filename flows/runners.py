@@ -28,6 +28,19 @@ def start_local_workers(runner: TaskRunner, workers: int, module: str) -> None:
         start_workers(executor, workers, module)
 
 
+def not_waited_for_at_exit(runner: TaskRunner) -> None:
+    """Prefect's local pool sends its workers' logs and events to the flow's process through a
+    queue whose write lock the workers share with it. A worker killed while it writes (by the
+    kernel when memory runs out, say) leaves the lock held: the stop message the flow's process
+    sends on that queue at the end then never goes, and the process waited for it at exit for
+    ever, its report written. The queue is told not to be waited for at exit; at a normal end the
+    stop message has gone by then (Prefect waits for it to arrive, 5 s at most)."""
+    # The queue is the runner's own (made when the flow enters it), not a public attribute.
+    queue = getattr(runner, "_subprocess_message_queue", None) if isinstance(runner, ProcessPoolTaskRunner) else None
+    if queue is not None:
+        queue.cancel_join_thread()
+
+
 def takes_quoted(runner: TaskRunner) -> bool:
     """Whether a batch may go to ``runner`` inside Prefect's ``quote``, so that Prefect does not walk
     every article and the reference table looking for futures, in the flow and again in the worker

@@ -423,3 +423,53 @@ def test_prefect_does_not_walk_the_articles_of_a_batch_it_hands_out(corpus: Path
                         out=str(tmp_path / "latest"), batch_size=2, workers=2)
     assert RawArticle not in seen
     assert Batch in seen  # the batches were handed out, and Prefect looked at them, no further
+
+
+_DIES_HOLDING_THE_QUEUE = '''
+import gc, multiprocessing.queues, os, sys
+import figcheck.pipeline.cache as cache_module
+import figcheck.pipeline.run as pipeline_run
+import figcheck.pipeline.unchanged as unchanged
+from flows.check_corpus import check_corpus
+
+def dies(*arguments):  # sent to the worker by value
+    # As a worker killed while it sends a log line or an event: the queue's write lock, which
+    # the flow's process shares, is never released.
+    # (Prefect's is a plain Queue; the pool's own call queue, which workers only read, is not.)
+    for thing in gc.get_objects():
+        if type(thing) is multiprocessing.queues.Queue:
+            thing._wlock.acquire()
+    os._exit(3)
+
+pipeline_run._COPY_ASIDE_FROM = 0  # the copy aside is made however few the articles
+cache_module.RACY_SECONDS = 0.0
+unchanged.render_copy = dies
+summary = check_corpus(corpus=sys.argv[1], reference=sys.argv[2], out=sys.argv[3], batch_size=2)
+print("checked", summary["articles"], flush=True)
+'''
+
+
+def test_a_worker_killed_while_it_sends_a_message_does_not_hang_the_run(corpus: Path, tmp_path: Path) -> None:
+    """Prefect's local pool sends its workers' logs and events to the flow's process through a
+    queue whose write lock they share with it. A worker killed while it writes leaves the lock
+    held: the run still ends, and its process exits (it used to wait at exit for ever)."""
+    import signal
+    import subprocess
+    import sys
+
+    from prefect.settings import get_current_settings
+
+    env = {**os.environ, "PREFECT_API_URL": str(get_current_settings().api.url), "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-c", _DIES_HOLDING_THE_QUEUE, str(corpus), str(ROOT / "reference_data"),
+               str(tmp_path / "reports" / "latest")]
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True)
+    try:
+        output, _ = process.communicate(timeout=150)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        output, _ = process.communicate()
+        pytest.fail(f"the run's process did not end:\n{output[-3000:]}")
+    assert process.returncode == 0, output[-3000:]
+    assert "checked 5" in output
+    assert json.loads((tmp_path / "reports" / "latest" / "findings.json").read_text(encoding="utf-8"))["findings"]
