@@ -17,12 +17,12 @@ import gzip
 import itertools
 import json
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 # Run as a script from bench/ (or by path): its own folder is on the path.
 import cachegrind
+from timing import best_cpu_seconds
 
 _DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "kcna-2011-2012.jsonl.gz"
 
@@ -59,13 +59,7 @@ def passes(corpus: Path, articles: int, work: str, count: int) -> None:
 def cpu_seconds(texts: list[str], work: str, repeats: int = 5) -> float:
     do = _work(work)
     do("")
-    best = float("inf")
-    for _ in range(repeats):
-        started = time.process_time()
-        for text in texts:
-            do(text)
-        best = min(best, time.process_time() - started)
-    return best
+    return best_cpu_seconds(do, texts, repeats)
 
 
 def main() -> int:

@@ -15,25 +15,16 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from checkers.base import fingerprint
 from figcheck.corpus import iter_jsonl_documents
 from figcheck.reference import ReferenceTable
 
+# Run as a script from bench/ (or by path): its own folder is on the path.
+from timing import best_cpu_seconds
+
 _DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "kcna-2011-2012.jsonl.gz"
-
-
-def best_time(step: Callable[[str], object], texts: list[str], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.process_time()
-        for text in texts:
-            step(text)
-        best = min(best, time.process_time() - started)
-    return best
 
 
 def main() -> int:
@@ -56,7 +47,7 @@ def main() -> int:
     table.named_in(texts[0])
     fingerprint(texts[0])
     for name, step in (("named_in", table.named_in), ("fingerprint", fingerprint)):
-        seconds = best_time(step, texts, args.repeat)
+        seconds = best_cpu_seconds(step, texts, args.repeat)
         print(f"{name:<12} {seconds:6.2f} CPU s  {seconds / len(texts) * 1e3:6.3f} ms per article")
     naming = sum(1 for t in texts if table.named_in(t))
     print(f"articles naming a fact: {naming} ({naming / len(texts):.0%})")
