@@ -36,14 +36,7 @@ from figcheck.pipeline import (
     check_batch,
     run_batches,
 )
-from flows.runners import (
-    idle_workers_here,
-    local_workers,
-    not_waited_for_at_exit,
-    start_local_workers,
-    takes_quoted,
-    task_runner,
-)
+from flows.runners import idle_workers_here, in_worker, local_workers, start_local_workers, takes_quoted, task_runner
 from figcheck.report import describe_changes
 from figcheck.runs import DEFAULT_KEEP
 
@@ -53,8 +46,10 @@ from figcheck.runs import DEFAULT_KEEP
 
 @task(cache_policy=NONE, retries=1, retry_delay_seconds=1, task_run_name="extract_and_check-{batch.number}")
 def extract_and_check(batch: Batch) -> BatchOutput:
-    """Extract the claims of a batch of articles and run the checks within each article."""
-    return check_batch(batch)
+    """Extract the claims of a batch of articles and run the checks within each article: in a worker
+    process of this machine, or where the task run is (a Dask worker; a run's only batch, small,
+    which the flow checks itself rather than start workers for it)."""
+    return check_batch(batch) if batch.alone else in_worker(check_batch, batch)
 
 
 @task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
@@ -69,7 +64,7 @@ def write_report(run: CorpusRun, spare: Executor | None = None) -> RunSummary:
 @task(cache_policy=NONE, task_run_name="aside-{function.__name__}")
 def work_aside(function: Callable[..., None], arguments: tuple) -> None:
     """Work of the run's own, done by an idle worker while the run goes on (``IdleWorkers``)."""
-    function(*arguments)
+    in_worker(function, *arguments)
 
 
 class IdleWorkers(Executor):
@@ -109,7 +104,6 @@ def check_corpus(
     ``workers`` is how many batches are worked on at once (default: one per core); the last
     ``keep_runs`` runs are kept under runs/."""
     logger = get_run_logger()
-    not_waited_for_at_exit(FlowRunContext.get().task_runner)
     run = CorpusRun(Path(corpus), Path(reference), Path(out), use_cache=use_cache, article_seconds=article_seconds,
                     keep_runs=keep_runs, follow_symlinks=follow_symlinks, warn=logger.warning)
     try:
@@ -122,8 +116,8 @@ def check_corpus(
             else:
                 logger.info("%s: %d claims (%.1fs); %d articles so far, %d from the cache",
                             batch.name, claims, output.seconds, len(run.documents), run.cached)
-            # A batch's result comes back pickled, and Prefect's future for it holds the bytes in a
-            # reference cycle (the future and its done-callbacks) that only a full collection frees:
+            # Prefect's future for a batch holds the task run's final state, and with it the result,
+            # in a reference cycle that only a full collection frees:
             # left to the collector's own pace they pile up, batch after batch. Freed here, what the
             # flow holds does not grow with the number of batches.
             gc.collect()
@@ -143,8 +137,7 @@ def check_corpus(
         gc.freeze()
         try:
             run_batches(run, hand_out, batch_size=batch_size, window=2 * local_workers(workers), on_batch=progress,
-                        first_miss=lambda: start_local_workers(FlowRunContext.get().task_runner, local_workers(workers),
-                                                               __name__))
+                        first_miss=lambda: start_local_workers(FlowRunContext.get().task_runner, check_batch.__module__))
         finally:
             gc.unfreeze()
         gc.collect()  # the last batch's

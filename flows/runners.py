@@ -4,58 +4,137 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
 
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+from prefect.context import FlowRunContext
+from prefect.task_runners import ThreadPoolTaskRunner, TaskRunner
 
-from figcheck.pipeline.processes import die_with_parent, start_workers
+from figcheck.pipeline.processes import spawn_pool, start_workers, stop_now
+
+R = TypeVar("R")
 
 
 def local_workers(workers: int | None) -> int:
     return max(1, workers or os.cpu_count() or 1)
 
 
-def start_local_workers(runner: TaskRunner, workers: int, module: str) -> None:
-    """Starts the local process pool's workers now, each importing ``module``, while the first
-    batch is still being read, as the work called directly does. Prefect's pool starts them at the
-    first task submitted, and only then do they begin to import Prefect and the work: the first
-    batch came back 3 s after the flow began, where the work called directly has it in half that.
-    A Dask cluster starts its own workers; any other runner is left as it is."""
-    # The pool is the runner's own (made when the flow enters it), not a public attribute: a
-    # runner without it is left to start its workers itself.
-    executor = getattr(runner, "_executor", None) if isinstance(runner, ProcessPoolTaskRunner) else None
-    if isinstance(executor, ProcessPoolExecutor):
-        start_workers(executor, workers, module)
+class LocalProcessesTaskRunner(ThreadPoolTaskRunner):
+    """The default task runner: each task run is a thread of the flow's process, and the work of
+    a task that asks for it (``in_worker``) is done by one of ``workers`` processes of this machine,
+    which import the work and nothing of Prefect.
+
+    Prefect's own process pool runs its task engine in every worker: each imports Prefect (1.8–2 s
+    on two cores, where the work needs 0.5 s of imports), loads its settings, an API client and the
+    installed collections, and sends its logs and events back to the flow's process through a
+    queue. Here the engine's bookkeeping (states, logs, retries) stays in the flow's process, where
+    Prefect is loaded already, and only the work's arguments and result cross to a worker, pickled.
+
+    A worker that dies (killed when memory runs out, say) fails the task run it was working for,
+    which Prefect retries; the pool, broken, is replaced by a new one at the next work handed out.
+    There are twice as many threads as processes: a batch waits for a process in the pool's queue,
+    its task run already begun, so that a process never waits for the next task run to begin."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = local_workers(workers)
+        super().__init__(max_workers=2 * self.workers)
+        self._pool: ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+        self.active = False  # within the flow run that uses it
+
+    def duplicate(self) -> LocalProcessesTaskRunner:
+        return type(self)(self.workers)
+
+    def __eq__(self, value: object) -> bool:
+        return isinstance(value, LocalProcessesTaskRunner) and value.workers == self.workers
+
+    def __enter__(self) -> LocalProcessesTaskRunner:
+        super().__enter__()
+        self.active = True
+        return self
+
+    def __exit__(self, exc_type: Any, exc_value: Any, traceback: Any) -> None:
+        self.active = False
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            if exc_type is None:
+                pool.shutdown()
+            else:  # the flow failed or was interrupted: the threads waiting for work end at once
+                stop_now(pool)
+        super().__exit__(exc_type, exc_value, traceback)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A flow (and its runner) may be pickled to run elsewhere; the pool stays here.
+        state = super().__getstate__()
+        state.pop("_pool_lock", None)
+        state["_pool"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        self._pool_lock = threading.Lock()
+
+    def _current_pool(self) -> ProcessPoolExecutor:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = spawn_pool(self.workers)
+            return self._pool
+
+    def start_workers(self, module: str) -> None:
+        """Starts the worker processes now, each importing ``module``, while the first batch is
+        still being read, as the work called directly does; they would start at the first work
+        handed out, and only then begin their imports."""
+        start_workers(self._current_pool(), self.workers, module)
+
+    def run(self, function: Callable[..., R], *arguments: Any) -> R:
+        """``function(*arguments)`` in a worker process, waited for; both are pickled."""
+        pool = self._current_pool()
+        try:
+            return pool.submit(function, *arguments).result()
+        except BrokenProcessPool:
+            with self._pool_lock:
+                if self._pool is pool:  # the first thread to see it broken replaces it
+                    self._pool = None
+            stop_now(pool)
+            raise
 
 
-def not_waited_for_at_exit(runner: TaskRunner) -> None:
-    """Prefect's local pool sends its workers' logs and events to the flow's process through a
-    queue whose write lock the workers share with it. A worker killed while it writes (by the
-    kernel when memory runs out, say) leaves the lock held: the stop message the flow's process
-    sends on that queue at the end then never goes, and the process waited for it at exit for
-    ever, its report written. The queue is told not to be waited for at exit; at a normal end the
-    stop message has gone by then (Prefect waits for it to arrive, 5 s at most)."""
-    # The queue is the runner's own (made when the flow enters it), not a public attribute.
-    queue = getattr(runner, "_subprocess_message_queue", None) if isinstance(runner, ProcessPoolTaskRunner) else None
-    if queue is not None:
-        queue.cancel_join_thread()
+def in_worker(function: Callable[..., R], *arguments: Any) -> R:
+    """``function(*arguments)`` where the task run that calls it should do its work: in a worker
+    process when the task run is a thread of the flow's ``LocalProcessesTaskRunner``; where the
+    task run is otherwise (a Dask worker, a flow run with another runner)."""
+    context = FlowRunContext.get()
+    runner = context.task_runner if context is not None else None
+    if isinstance(runner, LocalProcessesTaskRunner) and runner.active:
+        return runner.run(function, *arguments)
+    return function(*arguments)
+
+
+def start_local_workers(runner: TaskRunner, module: str) -> None:
+    """Starts the local runner's worker processes now (``LocalProcessesTaskRunner.start_workers``);
+    a Dask cluster starts its own workers, and any other runner is left as it is."""
+    if isinstance(runner, LocalProcessesTaskRunner):
+        runner.start_workers(module)
 
 
 def takes_quoted(runner: TaskRunner) -> bool:
     """Whether a batch may go to ``runner`` inside Prefect's ``quote``, so that Prefect does not walk
-    every article and the reference table looking for futures, in the flow and again in the worker
-    (none are there; 15 ms a walk for 1,000 articles). The local process pool takes it as it is. Dask
-    does not: its client sends a quote, a named tuple, as a plain tuple, which the task cannot unwrap."""
-    return isinstance(runner, ProcessPoolTaskRunner)
+    every article and the reference table looking for futures (none are there; 15 ms a walk for
+    1,000 articles). The local runner takes it as it is. Dask does not: its client sends a quote, a
+    named tuple, as a plain tuple, which the task cannot unwrap."""
+    return isinstance(runner, LocalProcessesTaskRunner)
 
 
 def task_runner(dask: str | None = None, workers: int | None = None) -> TaskRunner:
-    """``dask`` None: a pool of local processes, one per core (the work is CPU-bound Python, which
-    threads cannot run in parallel); "local": a temporary Dask cluster of ``workers`` processes on
+    """``dask`` None: processes of this machine, one per core (the work is CPU-bound Python, which
+    threads cannot run in parallel), under ``LocalProcessesTaskRunner``; "local": a temporary Dask cluster of ``workers`` processes on
     this machine; otherwise the address of a running Dask scheduler, e.g. tcp://host:8786."""
     if dask is None:
-        return ProcessPoolTaskRunner(max_workers=local_workers(workers), initializer=die_with_parent,
-                                     initargs=(os.getpid(),))
+        return LocalProcessesTaskRunner(workers)
     from prefect_dask import DaskTaskRunner
 
     if dask == "local":
@@ -72,11 +151,11 @@ def idle_workers_here(runner: TaskRunner) -> bool:
     own once its batches are in: work that reads and writes files where the run keeps its cache
     (the copy of its files the next run takes, figcheck.pipeline.unchanged).
 
-    The local process pool's are. So are those of a temporary Dask cluster of processes on this
+    The local runner's are. So are those of a temporary Dask cluster of processes on this
     machine (``--dask local``). A Dask cluster given by its address may have its workers on other
     machines, which see neither the cache's folder nor the run's files: nothing is given to them
     (the next run with nothing changed renders its files again, as it would without a spare)."""
-    if isinstance(runner, ProcessPoolTaskRunner):
+    if isinstance(runner, LocalProcessesTaskRunner):
         return True
     if "prefect_dask" not in sys.modules:
         return False

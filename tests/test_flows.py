@@ -253,9 +253,10 @@ def test_figcheck_serve_leaves_the_schedule_as_it_was_when_stopped(tmp_path: Pat
 
 
 def test_a_batch_result_is_released_once_merged(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """What carries a batch's result back (Prefect's future, holding the pickled bytes in a
-    reference cycle) is freed by the flow, not left for the collector's own pace: with automatic
-    collection off, none is left once the flow has run."""
+    """What carries a batch's result back (the future of the task run's thread, holding its final
+    state and the result in a reference cycle) is freed by the flow, not left for the collector's
+    own pace: with automatic collection off, none of the batches merged before is left once a batch
+    is merged, and none at all once the flow has run."""
     import gc
     import weakref
 
@@ -268,10 +269,22 @@ def test_a_batch_result_is_released_once_merged(corpus: Path, tmp_path: Path, mo
 
     def watched(task, *args, **kwargs):
         future = submit(task, *args, **kwargs)
-        carriers.append(weakref.ref(future.wrapped_future.wrapped_future))
+        carriers.append(weakref.ref(future.wrapped_future))
         return future
 
-    monkeypatch.setattr(Task, "submit", watched)  # on the class: the task itself is pickled for the workers
+    monkeypatch.setattr(Task, "submit", watched)
+    # After each batch is merged: the carriers still alive of the batches before it.
+    alive_after_merge: list[int] = []
+    run_batches = module.run_batches
+
+    def watching(*args, on_batch, **kwargs):
+        def merged(batch, output, claims):
+            on_batch(batch, output, claims)
+            alive_after_merge.append(sum(ref() is not None for ref in carriers[: batch.number]))
+
+        return run_batches(*args, on_batch=merged, **kwargs)
+
+    monkeypatch.setattr(module, "run_batches", watching)
     gc.collect()
     gc.disable()
     try:
@@ -281,6 +294,7 @@ def test_a_batch_result_is_released_once_merged(corpus: Path, tmp_path: Path, mo
     finally:
         gc.enable()
     assert len(carriers) == 3 and left == []
+    assert alive_after_merge == [0, 0, 0]
 
 
 @pytest.fixture
@@ -336,6 +350,13 @@ def test_the_first_flow_run_with_nothing_changed_takes_the_copy_an_idle_worker_r
     _rendered_again(out, tmp_path)
 
 
+def _dies_rendering(*arguments) -> None:
+    """Stands for the copy's rendering in a worker (pickled by name, so this module is imported
+    there): notes that it ran, then the process dies as if killed."""
+    Path(os.environ["FIGCHECK_TEST_DIED"]).touch()
+    os._exit(3)
+
+
 @pytest.mark.usefixtures("copy_aside_always")
 def test_a_copy_aside_that_fails_fails_nothing(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The worker that renders the copy dies: the run completes with the files it writes without a
@@ -344,15 +365,14 @@ def test_a_copy_aside_that_fails_fails_nothing(corpus: Path, tmp_path: Path, mon
 
     from flows.check_corpus import check_corpus
 
-    def dies(*arguments) -> None:  # local: sent to the worker by value
-        os._exit(3)
-
     reference, out = str(ROOT / "reference_data"), tmp_path / "reports" / "latest"
     expected = check_corpus(corpus=str(corpus), reference=reference, out=str(tmp_path / "plain" / "latest"),
                             use_cache=False)
-    monkeypatch.setattr(unchanged, "render_copy", dies)
+    monkeypatch.setattr(unchanged, "render_copy", _dies_rendering)
+    monkeypatch.setenv("FIGCHECK_TEST_DIED", str(tmp_path / "died"))
     calls = Calls(monkeypatch)
     first = check_corpus(corpus=str(corpus), reference=reference, out=str(out), batch_size=2)
+    assert (tmp_path / "died").exists()  # the worker did die
     assert first["task_runs"] == 5 and (first["articles"], first["claims"]) == (expected["articles"], expected["claims"])
     assert _outputs(out)["findings"] == _outputs(tmp_path / "plain" / "latest")["findings"]
     assert not list((tmp_path / "reports" / "cache").rglob("*.partial*"))
@@ -362,11 +382,41 @@ def test_a_copy_aside_that_fails_fails_nothing(corpus: Path, tmp_path: Path, mon
     _rendered_again(out, tmp_path)
 
 
+def _dies_once(batch):
+    """Stands for a batch's work in a worker (pickled by name): the first call dies as if killed,
+    the others check the batch."""
+    from figcheck.pipeline import check_batch
+
+    marker = Path(os.environ["FIGCHECK_TEST_DIED"])
+    if not marker.exists():
+        marker.touch()
+        os._exit(3)
+    return check_batch(batch)
+
+
+def test_a_local_worker_that_dies_mid_batch_is_replaced_and_the_batch_checked_again(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default runner's worker dies in the middle of a batch: the task run fails, Prefect runs
+    it again, new workers check it, and the run's outputs are those of a run where none died."""
+    from flows import check_corpus as module
+
+    reference = str(ROOT / "reference_data")
+    expected = module.check_corpus(corpus=str(corpus), reference=reference, out=str(tmp_path / "plain" / "latest"),
+                                   batch_size=2, use_cache=False)
+    monkeypatch.setattr(module, "check_batch", _dies_once)
+    monkeypatch.setenv("FIGCHECK_TEST_DIED", str(tmp_path / "died"))
+    result = module.check_corpus(corpus=str(corpus), reference=reference, out=str(tmp_path / "died-once" / "latest"),
+                                 batch_size=2, use_cache=False, workers=2)
+    assert (tmp_path / "died").exists()  # a worker did die
+    assert (result["articles"], result["claims"], result["problems"]) == (expected["articles"], expected["claims"], 0)
+    assert _outputs(tmp_path / "died-once" / "latest")["findings"] == _outputs(tmp_path / "plain" / "latest")["findings"]
+
+
 def test_the_local_workers_start_while_the_first_batch_is_read(corpus: Path, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """The task runner's processes are started, importing the flow's module, before the first
-    batch goes out (Prefect's pool would start them at that first task); a run whose one small
-    batch is checked in the flow's process starts none."""
+    """The task runner's processes are started, importing the work's module, before the first
+    batch goes out (they would start at that first batch); a run whose one small batch is checked
+    in the flow's process starts none."""
     from concurrent.futures import ProcessPoolExecutor
 
     from prefect import Task
@@ -392,7 +442,7 @@ def test_the_local_workers_start_while_the_first_batch_is_read(corpus: Path, tmp
     reference = str(ROOT / "reference_data")
     module.check_corpus(corpus=str(corpus), reference=reference, out=str(tmp_path / "a" / "latest"), batch_size=2,
                         workers=2)
-    assert events[0] == ("started", ProcessPoolExecutor, 2, "flows.check_corpus")
+    assert events[0] == ("started", ProcessPoolExecutor, 2, "figcheck.pipeline.work")
     assert events.count("task") >= 3 and len(events) == events.count("task") + 1
     events.clear()
     module.check_corpus(corpus=str(corpus), reference=reference, out=str(tmp_path / "b" / "latest"))
@@ -425,43 +475,54 @@ def test_prefect_does_not_walk_the_articles_of_a_batch_it_hands_out(corpus: Path
     assert Batch in seen  # the batches were handed out, and Prefect looked at them, no further
 
 
-_DIES_HOLDING_THE_QUEUE = '''
+_DIES_HOLDING_A_LOCK = '''
 import gc, multiprocessing.queues, os, sys
 import figcheck.pipeline.cache as cache_module
 import figcheck.pipeline.run as pipeline_run
 import figcheck.pipeline.unchanged as unchanged
 from flows.check_corpus import check_corpus
 
-def dies(*arguments):  # sent to the worker by value
-    # As a worker killed while it sends a log line or an event: the queue's write lock, which
-    # the flow's process shares, is never released.
-    # (Prefect's is a plain Queue; the pool's own call queue, which workers only read, is not.)
+def dies(*arguments):  # pickled by name: the worker imports this file as __mp_main__
+    # As a worker killed while it waits for work or sends something back: the lock that readers of
+    # a queue share (the workers of a pool, waiting for work) and the one that writers of a
+    # simple queue share (a pool's workers, sending results; Prefect's workers sent their logs and
+    # events through a queue's) are left held.
     for thing in gc.get_objects():
-        if type(thing) is multiprocessing.queues.Queue:
-            thing._wlock.acquire()
+        if isinstance(thing, multiprocessing.queues.Queue):
+            thing._rlock.acquire(False)
+            if type(thing) is multiprocessing.queues.Queue and thing._wlock is not None:
+                thing._wlock.acquire(False)
+        elif isinstance(thing, multiprocessing.queues.SimpleQueue) and thing._wlock is not None:
+            thing._wlock.acquire(False)
+    with open(os.environ["FIGCHECK_TEST_DIED"], "w"):
+        pass
     os._exit(3)
 
-pipeline_run._COPY_ASIDE_FROM = 0  # the copy aside is made however few the articles
-cache_module.RACY_SECONDS = 0.0
-unchanged.render_copy = dies
-summary = check_corpus(corpus=sys.argv[1], reference=sys.argv[2], out=sys.argv[3], batch_size=2)
-print("checked", summary["articles"], flush=True)
+if __name__ == "__main__":
+    pipeline_run._COPY_ASIDE_FROM = 0  # the copy aside is made however few the articles
+    cache_module.RACY_SECONDS = 0.0
+    unchanged.render_copy = dies
+    summary = check_corpus(corpus=sys.argv[1], reference=sys.argv[2], out=sys.argv[3], batch_size=2)
+    print("checked", summary["articles"], flush=True)
 '''
 
 
-def test_a_worker_killed_while_it_sends_a_message_does_not_hang_the_run(corpus: Path, tmp_path: Path) -> None:
-    """Prefect's local pool sends its workers' logs and events to the flow's process through a
-    queue whose write lock they share with it. A worker killed while it writes leaves the lock
-    held: the run still ends, and its process exits (it used to wait at exit for ever)."""
+def test_a_worker_killed_holding_a_lock_it_shares_does_not_hang_the_run(corpus: Path, tmp_path: Path) -> None:
+    """A worker killed while it holds the lock of a queue it shares with the flow's process or the
+    other workers (the kernel's out-of-memory killer does not wait for a good moment): the run
+    still ends, and its process exits. (With Prefect's own process pool, whose workers send their
+    logs and events back through such a queue, the process used to wait at exit for ever.)"""
     import signal
     import subprocess
     import sys
 
     from prefect.settings import get_current_settings
 
-    env = {**os.environ, "PREFECT_API_URL": str(get_current_settings().api.url), "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-c", _DIES_HOLDING_THE_QUEUE, str(corpus), str(ROOT / "reference_data"),
-               str(tmp_path / "reports" / "latest")]
+    script = tmp_path / "dies_holding_a_lock.py"
+    script.write_text(_DIES_HOLDING_A_LOCK, encoding="utf-8")
+    env = {**os.environ, "PREFECT_API_URL": str(get_current_settings().api.url), "PYTHONPATH": str(ROOT),
+           "FIGCHECK_TEST_DIED": str(tmp_path / "died")}
+    command = [sys.executable, str(script), str(corpus), str(ROOT / "reference_data"), str(tmp_path / "reports" / "latest")]
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, start_new_session=True)
     try:
@@ -471,5 +532,5 @@ def test_a_worker_killed_while_it_sends_a_message_does_not_hang_the_run(corpus: 
         output, _ = process.communicate()
         pytest.fail(f"the run's process did not end:\n{output[-3000:]}")
     assert process.returncode == 0, output[-3000:]
-    assert "checked 5" in output
+    assert "checked 5" in output and (tmp_path / "died").exists()
     assert json.loads((tmp_path / "reports" / "latest" / "findings.json").read_text(encoding="utf-8"))["findings"]

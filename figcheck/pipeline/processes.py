@@ -32,17 +32,28 @@ def die_with_parent(parent: int | None = None) -> None:
 def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """A pool of spawned processes (the parent may be running threads, as Prefect's are) that die
     with this process; on an error or Ctrl-C the work not yet started is cancelled, not awaited."""
-    pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent, initargs=(os.getpid(),)
-    )
+    pool = spawn_pool(workers)
     try:
         yield pool
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.kill()
+        stop_now(pool)
         raise
     pool.shutdown()
+
+
+def spawn_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` spawned processes that die with this one."""
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent, initargs=(os.getpid(),)
+    )
+
+
+def stop_now(pool: ProcessPoolExecutor) -> None:
+    """Cancels the work not yet started and ends the pool's processes without waiting for theirs."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    # The processes are the pool's own, not a public attribute: a pool without them is left to end.
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()
 
 
 def start_workers(pool: ProcessPoolExecutor, workers: int, module: str) -> None:

@@ -18,7 +18,7 @@ from figcheck.reference import ReferenceTable
 from figcheck.report import DocumentInfo
 
 # Articles per batch: a task run costs Prefect some tenths of a second of bookkeeping (measured
-# on 2 busy cores with the process pool task runner), and a batch of 2,000 articles a few seconds
+# on 2 busy cores with Prefect's process pool task runner), and a batch of 2,000 articles a few seconds
 # of work; memory holds about two batches per worker.
 DEFAULT_BATCH_SIZE = 2000
 
