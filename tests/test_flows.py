@@ -130,8 +130,11 @@ def test_the_daily_deployment_is_registered_with_its_schedule_and_parameters() -
     assert deployment.parameters == declared["parameters"]
 
 
-def test_a_flow_run_started_from_the_deployment_writes_the_report(corpus: Path, tmp_path: Path) -> None:
+def _run_from_the_deployment(corpus: Path, tmp_path: Path, **parameters):
+    """Runs the daily deployment once, as `figcheck serve` does (a Prefect runner starts the flow run
+    in a process of its own); the finished flow run and the names of its task runs."""
     from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, FlowRunFilterParentFlowRunId
     from prefect.runner import Runner
 
     from flows.deployments import build_deployment, load_deployment_spec
@@ -146,18 +149,53 @@ def test_a_flow_run_started_from_the_deployment_writes_the_report(corpus: Path, 
             flow_run = await client.create_flow_run_from_deployment(
                 deployment_id,
                 parameters={"sources": str(tmp_path / "sources.yaml"), "corpus": str(corpus),
-                            "reference": str(ROOT / "reference_data"), "out": str(out)},
+                            "reference": str(ROOT / "reference_data"), "out": str(out), **parameters},
             )
         runner = Runner(name="figcheck-test")
         await runner.aadd_deployment(deployment)
         await runner.execute_flow_run(flow_run.id)
         async with get_client() as client:
-            return await client.read_flow_run(flow_run.id)
+            finished = await client.read_flow_run(flow_run.id)
+            # The check is a subflow run: its task runs belong to a child of the deployment's flow run.
+            children = await client.read_flow_runs(flow_run_filter=FlowRunFilter(
+                parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[flow_run.id])))
+            ids = [flow_run.id, *(child.id for child in children)]
+            task_runs = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=ids)))
+            return finished, [task_run.name for task_run in task_runs]
 
-    finished = asyncio.run(start_and_run())
+    return asyncio.run(start_and_run())
+
+
+def test_a_flow_run_started_from_the_deployment_writes_the_report(corpus: Path, tmp_path: Path) -> None:
+    finished, _ = _run_from_the_deployment(corpus, tmp_path)
+    out = tmp_path / "reports" / "latest"
     assert finished.state.is_completed(), finished.state
     assert _outputs(out)["run"]["counts"]["documents"] == 5
     assert (out / "report.html").is_file() and (out / "fetch.json").is_file()
+
+
+def test_a_flow_run_from_the_deployment_hands_its_batches_to_local_workers(corpus: Path, tmp_path: Path) -> None:
+    """More articles than one batch holds (2,000; fewer are checked in the flow's own process): the
+    flow run, in the process a Prefect runner starts for it, hands its batches to the default
+    runner's worker processes, and gets what the work called directly gets."""
+    from figcheck.pipeline import check_corpus as work
+
+    texts = sorted(corpus.glob("*.txt"))
+    for copy in range(402):
+        for text in texts:
+            opening = text.read_text(encoding="utf-8")[:600].rsplit("\n", 1)[0]  # the title and the first lines
+            (corpus / f"{text.stem}-copy{copy}.txt").write_text(f"{opening}\nCopy {copy}.\n", encoding="utf-8")
+            meta = text.with_suffix(".meta.yaml")
+            if meta.is_file():
+                shutil.copy(meta, corpus / f"{text.stem}-copy{copy}.meta.yaml")
+    finished, task_runs = _run_from_the_deployment(corpus, tmp_path, workers=2)
+    assert finished.state.is_completed(), finished.state
+    batches = [name for name in task_runs if name.startswith("extract_and_check-")]
+    assert len(batches) >= 2, task_runs
+    expected = work(corpus, ROOT / "reference_data", tmp_path / "direct" / "latest", workers=1, use_cache=False)
+    out = tmp_path / "reports" / "latest"
+    assert _outputs(out)["run"]["counts"]["documents"] == expected.articles == 2015
+    assert _outputs(out)["findings"] == _outputs(tmp_path / "direct" / "latest")["findings"]
 
 
 def _serve(tmp_path: Path, api_url: str | None):
