@@ -123,7 +123,8 @@ def check_corpus(
             gc.collect()
 
         handed_out = []  # the batches that went to the task runner's workers
-        quoted = takes_quoted(FlowRunContext.get().task_runner)
+        runner = FlowRunContext.get().task_runner
+        quoted = takes_quoted(runner)
 
         def hand_out(batch: Batch):
             # A run whose work is one small batch does it here rather than start workers for it.
@@ -137,15 +138,15 @@ def check_corpus(
         gc.freeze()
         try:
             run_batches(run, hand_out, batch_size=batch_size, window=2 * local_workers(workers), on_batch=progress,
-                        first_miss=lambda: start_local_workers(FlowRunContext.get().task_runner, check_batch.__module__))
+                        first_miss=lambda: start_local_workers(runner, check_batch.__module__))
         finally:
             gc.unfreeze()
         gc.collect()  # the last batch's
         # Workers that checked batches and see this machine's files render, meanwhile, what the
-        # next run takes if nothing changes. None is started for it: a new worker's start (Prefect's
-        # import, then the report's) costs this run more than rendering again costs the next.
+        # next run takes if nothing changes. None is started for it: a new worker's start (its
+        # imports, the report's among them) costs this run more than rendering again costs the next.
         # Without one, the next such run renders its files again.
-        spare = IdleWorkers() if handed_out and idle_workers_here(FlowRunContext.get().task_runner) else None
+        spare = IdleWorkers() if handed_out and idle_workers_here(runner) else None
         summary = write_report(run, spare)
     except BaseException:
         run.abandon()

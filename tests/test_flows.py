@@ -388,11 +388,16 @@ def test_the_first_flow_run_with_nothing_changed_takes_the_copy_an_idle_worker_r
     _rendered_again(out, tmp_path)
 
 
-def _dies_rendering(*arguments) -> None:
-    """Stands for the copy's rendering in a worker (pickled by name, so this module is imported
-    there): notes that it ran, then the process dies as if killed."""
+def _die_as_if_killed() -> None:
+    """In a worker: notes, in the file FIGCHECK_TEST_DIED names, that it died, then dies."""
     Path(os.environ["FIGCHECK_TEST_DIED"]).touch()
     os._exit(3)
+
+
+def _dies_rendering(*arguments) -> None:
+    """Stands for the copy's rendering in a worker (pickled by name, so this module is imported
+    there)."""
+    _die_as_if_killed()
 
 
 @pytest.mark.usefixtures("copy_aside_always")
@@ -425,10 +430,8 @@ def _dies_once(batch):
     the others check the batch."""
     from figcheck.pipeline import check_batch
 
-    marker = Path(os.environ["FIGCHECK_TEST_DIED"])
-    if not marker.exists():
-        marker.touch()
-        os._exit(3)
+    if not Path(os.environ["FIGCHECK_TEST_DIED"]).exists():
+        _die_as_if_killed()
     return check_batch(batch)
 
 
