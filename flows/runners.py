@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner, TaskRunner
 
-from figcheck.pipeline.processes import spawn_pool, start_workers, stop_now
+from figcheck.pipeline.processes import WorkerPool
 
 R = TypeVar("R")
 
@@ -34,15 +31,14 @@ class LocalProcessesTaskRunner(ThreadPoolTaskRunner):
     Prefect is loaded already, and only the work's arguments and result cross to a worker, pickled.
 
     A worker that dies (killed when memory runs out, say) fails the task run it was working for,
-    which Prefect retries; the pool, broken, is replaced by a new one at the next work handed out.
+    which Prefect retries; the next work handed out goes to new processes (``WorkerPool``).
     There are twice as many threads as processes: a batch waits for a process in the pool's queue,
     its task run already begun, so that a process never waits for the next task run to begin."""
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = local_workers(workers)
         super().__init__(max_workers=2 * self.workers)
-        self._pool: ProcessPoolExecutor | None = None
-        self._pool_lock = threading.Lock()
+        self._pool = WorkerPool(self.workers)  # its processes start at the first work
         self.active = False  # within the flow run that uses it
 
     def duplicate(self) -> LocalProcessesTaskRunner:
@@ -58,49 +54,31 @@ class LocalProcessesTaskRunner(ThreadPoolTaskRunner):
 
     def __exit__(self, exc_type: Any, exc_value: Any, traceback: Any) -> None:
         self.active = False
-        with self._pool_lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            if exc_type is None:
-                pool.shutdown()
-            else:  # the flow failed or was interrupted: the threads waiting for work end at once
-                stop_now(pool)
+        if exc_type is None:
+            self._pool.shutdown()
+        else:  # the flow failed or was interrupted: the threads waiting for work end at once
+            self._pool.stop_now()
         super().__exit__(exc_type, exc_value, traceback)
 
     def __getstate__(self) -> dict[str, Any]:
         # A flow (and its runner) may be pickled to run elsewhere; the pool stays here.
         state = super().__getstate__()
-        state.pop("_pool_lock", None)
-        state["_pool"] = None
+        state.pop("_pool", None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        self._pool_lock = threading.Lock()
-
-    def _current_pool(self) -> ProcessPoolExecutor:
-        with self._pool_lock:
-            if self._pool is None:
-                self._pool = spawn_pool(self.workers)
-            return self._pool
+        self._pool = WorkerPool(self.workers)
 
     def start_workers(self, module: str) -> None:
         """Starts the worker processes now, each importing ``module``, while the first batch is
         still being read, as the work called directly does; they would start at the first work
         handed out, and only then begin their imports."""
-        start_workers(self._current_pool(), self.workers, module)
+        self._pool.start(module)
 
     def run(self, function: Callable[..., R], *arguments: Any) -> R:
         """``function(*arguments)`` in a worker process, waited for; both are pickled."""
-        pool = self._current_pool()
-        try:
-            return pool.submit(function, *arguments).result()
-        except BrokenProcessPool:
-            with self._pool_lock:
-                if self._pool is pool:  # the first thread to see it broken replaces it
-                    self._pool = None
-            stop_now(pool)
-            raise
+        return self._pool.submit(function, *arguments).result()
 
 
 def in_worker(function: Callable[..., R], *arguments: Any) -> R:

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from figcheck.cli import app
+from tests.dying_workers import dies_once, dies_rendering
 from tests.test_unchanged import Calls, _rendered_again
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -388,18 +389,6 @@ def test_the_first_flow_run_with_nothing_changed_takes_the_copy_an_idle_worker_r
     _rendered_again(out, tmp_path)
 
 
-def _die_as_if_killed() -> None:
-    """In a worker: notes, in the file FIGCHECK_TEST_DIED names, that it died, then dies."""
-    Path(os.environ["FIGCHECK_TEST_DIED"]).touch()
-    os._exit(3)
-
-
-def _dies_rendering(*arguments) -> None:
-    """Stands for the copy's rendering in a worker (pickled by name, so this module is imported
-    there)."""
-    _die_as_if_killed()
-
-
 @pytest.mark.usefixtures("copy_aside_always")
 def test_a_copy_aside_that_fails_fails_nothing(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The worker that renders the copy dies: the run completes with the files it writes without a
@@ -411,7 +400,7 @@ def test_a_copy_aside_that_fails_fails_nothing(corpus: Path, tmp_path: Path, mon
     reference, out = str(ROOT / "reference_data"), tmp_path / "reports" / "latest"
     expected = check_corpus(corpus=str(corpus), reference=reference, out=str(tmp_path / "plain" / "latest"),
                             use_cache=False)
-    monkeypatch.setattr(unchanged, "render_copy", _dies_rendering)
+    monkeypatch.setattr(unchanged, "render_copy", dies_rendering)
     monkeypatch.setenv("FIGCHECK_TEST_DIED", str(tmp_path / "died"))
     calls = Calls(monkeypatch)
     first = check_corpus(corpus=str(corpus), reference=reference, out=str(out), batch_size=2)
@@ -425,16 +414,6 @@ def test_a_copy_aside_that_fails_fails_nothing(corpus: Path, tmp_path: Path, mon
     _rendered_again(out, tmp_path)
 
 
-def _dies_once(batch):
-    """Stands for a batch's work in a worker (pickled by name): the first call dies as if killed,
-    the others check the batch."""
-    from figcheck.pipeline import check_batch
-
-    if not Path(os.environ["FIGCHECK_TEST_DIED"]).exists():
-        _die_as_if_killed()
-    return check_batch(batch)
-
-
 def test_a_local_worker_that_dies_mid_batch_is_replaced_and_the_batch_checked_again(
         corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The default runner's worker dies in the middle of a batch: the task run fails, Prefect runs
@@ -444,7 +423,7 @@ def test_a_local_worker_that_dies_mid_batch_is_replaced_and_the_batch_checked_ag
     reference = str(ROOT / "reference_data")
     expected = module.check_corpus(corpus=str(corpus), reference=reference, out=str(tmp_path / "plain" / "latest"),
                                    batch_size=2, use_cache=False)
-    monkeypatch.setattr(module, "check_batch", _dies_once)
+    monkeypatch.setattr(module, "check_batch", dies_once)
     monkeypatch.setenv("FIGCHECK_TEST_DIED", str(tmp_path / "died"))
     result = module.check_corpus(corpus=str(corpus), reference=reference, out=str(tmp_path / "died-once" / "latest"),
                                  batch_size=2, use_cache=False, workers=2)
@@ -458,19 +437,17 @@ def test_the_local_workers_start_while_the_first_batch_is_read(corpus: Path, tmp
     """The task runner's processes are started, importing the work's module, before the first
     batch goes out (they would start at that first batch); a run whose one small batch is checked
     in the flow's process starts none."""
-    from concurrent.futures import ProcessPoolExecutor
-
     from prefect import Task
 
     from flows import check_corpus as module
-    from figcheck.pipeline.processes import start_workers as start
-    from flows import runners
+    from figcheck.pipeline.processes import WorkerPool
 
     events: list[object] = []
+    start = WorkerPool.start
 
-    def started(pool, workers, name):
-        events.append(("started", type(pool), workers, name))
-        return start(pool, workers, name)
+    def started(pool, name):
+        events.append(("started", type(pool), pool.workers, name))
+        return start(pool, name)
 
     submit = Task.submit
 
@@ -478,12 +455,12 @@ def test_the_local_workers_start_while_the_first_batch_is_read(corpus: Path, tmp
         events.append("task")
         return submit(task, *args, **kwargs)
 
-    monkeypatch.setattr(runners, "start_workers", started, raising=False)  # (raising=False: absent before)
+    monkeypatch.setattr(WorkerPool, "start", started)
     monkeypatch.setattr(Task, "submit", submitted)  # on the class: the task itself is pickled for the workers
     reference = str(ROOT / "reference_data")
     module.check_corpus(corpus=str(corpus), reference=reference, out=str(tmp_path / "a" / "latest"), batch_size=2,
                         workers=2)
-    assert events[0] == ("started", ProcessPoolExecutor, 2, "figcheck.pipeline.work")
+    assert events[0] == ("started", WorkerPool, 2, "figcheck.pipeline.work")
     assert events.count("task") >= 3 and len(events) == events.count("task") + 1
     events.clear()
     module.check_corpus(corpus=str(corpus), reference=reference, out=str(tmp_path / "b" / "latest"))
@@ -517,32 +494,17 @@ def test_prefect_does_not_walk_the_articles_of_a_batch_it_hands_out(corpus: Path
 
 
 _DIES_HOLDING_A_LOCK = '''
-import gc, multiprocessing.queues, os, sys
+import sys
 import figcheck.pipeline.cache as cache_module
 import figcheck.pipeline.run as pipeline_run
 import figcheck.pipeline.unchanged as unchanged
 from flows.check_corpus import check_corpus
-
-def dies(*arguments):  # pickled by name: the worker imports this file as __mp_main__
-    # As a worker killed while it waits for work or sends something back: the lock that readers of
-    # a queue share (the workers of a pool, waiting for work) and the one that writers of a
-    # simple queue share (a pool's workers, sending results; Prefect's workers sent their logs and
-    # events through a queue's) are left held.
-    for thing in gc.get_objects():
-        if isinstance(thing, multiprocessing.queues.Queue):
-            thing._rlock.acquire(False)
-            if type(thing) is multiprocessing.queues.Queue and thing._wlock is not None:
-                thing._wlock.acquire(False)
-        elif isinstance(thing, multiprocessing.queues.SimpleQueue) and thing._wlock is not None:
-            thing._wlock.acquire(False)
-    with open(os.environ["FIGCHECK_TEST_DIED"], "w"):
-        pass
-    os._exit(3)
+from tests.dying_workers import dies_holding_locks
 
 if __name__ == "__main__":
     pipeline_run._COPY_ASIDE_FROM = 0  # the copy aside is made however few the articles
     cache_module.RACY_SECONDS = 0.0
-    unchanged.render_copy = dies
+    unchanged.render_copy = dies_holding_locks
     summary = check_corpus(corpus=sys.argv[1], reference=sys.argv[2], out=sys.argv[3], batch_size=2)
     print("checked", summary["articles"], flush=True)
 '''

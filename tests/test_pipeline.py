@@ -44,6 +44,44 @@ def test_worker_processes_give_the_same_result_as_one_process(corpus: Path, tmp_
     assert sorted(f["id"] for f in first) == sorted(f["id"] for f in second)
 
 
+def test_a_worker_that_dies_mid_batch_is_replaced_and_the_batch_checked_again(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker process dies in the middle of a batch (killed when memory ran out, say): the batch
+    is handed out again, to new workers, and the run's outputs are those of a run where none died.
+    The dead worker's pool can take no more work; handed to it again, the batch would fail at
+    once, three times, and its articles be listed as not checked."""
+    import figcheck.pipeline.work as work
+
+    from tests.dying_workers import dies_once
+
+    expected = check_corpus(corpus, ROOT / "reference_data", tmp_path / "plain" / "latest", workers=1, batch_size=2)
+    monkeypatch.setattr(work, "check_batch", dies_once)
+    monkeypatch.setenv("FIGCHECK_TEST_DIED", str(tmp_path / "died"))
+    out = tmp_path / "died-once" / "latest"
+    summary = check_corpus(corpus, ROOT / "reference_data", out, workers=2, batch_size=2, use_cache=False)
+    assert (tmp_path / "died").exists()  # a worker did die
+    assert (summary.articles, summary.claims, summary.problems) == (expected.articles, expected.claims, [])
+    findings = [json.loads((folder / "findings.json").read_text())["findings"] for folder in (out, tmp_path / "plain" / "latest")]
+    assert findings[0] == findings[1]
+
+
+def test_a_worker_does_not_import_the_module_its_parent_runs_as_main(tmp_path: Path) -> None:
+    """A spawned process imports the module its parent runs as __main__, unless told otherwise: a
+    flow run that a Prefect runner starts runs `python -m prefect.engine`, whose import would cost
+    each worker a second or two. The workers import only what their work needs."""
+    import os
+    import subprocess
+    import sys
+
+    imported = tmp_path / "imported"
+    done = subprocess.run([sys.executable, "-m", "tests.spawns_workers"], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "FIGCHECK_TEST_IMPORTED": str(imported)}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    workers = done.stdout.split()
+    importers = imported.read_text(encoding="utf-8").split()
+    assert len(importers) == 1 and importers[0] not in workers and 1 <= len(workers) <= 2
+
+
 def test_an_unchanged_run_comes_from_the_cache_with_the_same_findings(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "reports" / "latest"
     check_corpus(corpus, ROOT / "reference_data", out, workers=1)
@@ -209,8 +247,8 @@ def test_an_entry_that_breaks_while_its_article_waits_is_checked_from_its_file(
     ("figcheck.pipeline.guardian", ("figcheck.pipeline.run", "figcheck.report", "checkers", "figcheck.extraction")),
     # A worker checks batches: it never reads the corpus folder, the run history or the previous run.
     ("figcheck.pipeline.work", ("figcheck.pipeline.run", "figcheck.runs", "figcheck.pipeline.outputs")),
-    # A run's local workers import the entry script again (`from figcheck.cli import main`): the
-    # commands' module must not bring the page fetcher and its extractor with it.
+    # Every command imports the commands' module: it must not bring the page fetcher and its
+    # extractor with it (the fetch command imports them when it runs).
     ("figcheck.cli", ("figcheck.fetching", "trafilatura")),
 ])
 def test_processes_import_only_what_they_run(module: str, not_needed: tuple[str, ...]) -> None:

@@ -884,12 +884,12 @@ def check_corpus(
         if workers == 1:
             run_batches(run, lambda batch: Completed(check_batch, batch), batch_size=batch_size, window=1, on_batch=on_batch)
         else:
-            from figcheck.pipeline.processes import start_workers, worker_pool
+            from figcheck.pipeline.processes import worker_pool
 
             with worker_pool(workers) as pool:
                 run_batches(run, lambda batch: Completed(check_batch, batch) if batch.alone else pool.submit(check_batch, batch),
                             batch_size=batch_size, window=2 * workers, on_batch=on_batch,
-                            first_miss=lambda: start_workers(pool, workers, check_batch.__module__))
+                            first_miss=lambda: pool.start(check_batch.__module__))
                 # The workers are idle now: one may render the copy the next run takes.
                 return run.finish(spare=pool)
         return run.finish()
