@@ -118,7 +118,9 @@ def stop_now(pool: ProcessPoolExecutor) -> None:
 # `python -m prefect.engine`, whose import is Prefect's, 1-2 s of CPU a worker on two cores. So
 # while a worker is started, the parent's __main__ is a module of nothing: the worker imports only
 # what its work is pickled with. (The lock: two threads starting workers at once would otherwise
-# each put back what the other had put in place.)
+# each put back what the other had put in place. Other threads see the empty module for as long
+# as a process takes to start; only something defined in __main__ would be looked up there, and
+# such a thing cannot be handed to these workers anyway.)
 _MAIN_SWAP = threading.Lock()
 
 
@@ -130,7 +132,9 @@ class _SpawnedProcess(multiprocessing.context.SpawnProcess):
             try:
                 super().start()
             finally:
-                if main is not None:
+                if main is None:
+                    sys.modules.pop("__main__", None)
+                else:
                     sys.modules["__main__"] = main
 
 
