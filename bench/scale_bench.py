@@ -4,12 +4,13 @@
 
 archive: on the 18,876 articles, cold and with nothing changed, the work called directly
 (figcheck.pipeline.check_corpus on every core), `figcheck run` with its own local server (a fresh
-Prefect home, whose database its server creates; then a new corpus with that database made), and `figcheck run` against a running `prefect server`; Prefect's share is the
-difference. scaling: the archive as it is and replicated --replicas times (new ids, dates moved
-by whole years), cold, on 1 and 2 local workers and on a 2-worker Dask LocalCluster, with the time
-and the peak memory (largest resident set of the run's processes) and the CPU time of the run's
-processes (a running server's own is not counted), and for each the ratios of the replicated
-corpus's figures to the archive's (issue 10: time linear, peak memory at most 1.5 times).
+Prefect home, whose database its server creates; then a new corpus with that database made), and
+`figcheck run` against a running `prefect server`; Prefect's share is the difference. scaling: the
+archive as it is and replicated --replicas times (new ids, dates moved by whole years), cold, on 1
+and 2 local workers and on a 2-worker Dask LocalCluster, with the time and the peak memory (largest
+resident set of the run's processes) and the CPU time of the run's processes (a running server's
+own is not counted), and for each the ratios of the replicated corpus's figures to the archive's
+(issue 10: time linear, peak memory at most 1.5 times).
 unchanged: the work called directly on the archive, cold and then with nothing changed --repeats
 times, each with the work's own CPU time (imports aside), on a corpus written a while before the
 cold run and on one written just before it (see ``unchanged_part``). --project runs another checkout

@@ -38,7 +38,7 @@ class LocalProcessesTaskRunner(ThreadPoolTaskRunner):
     def __init__(self, workers: int | None = None) -> None:
         self.workers = local_workers(workers)
         super().__init__(max_workers=2 * self.workers)
-        self._pool = WorkerPool(self.workers)  # its processes start at the first work
+        self.pool = WorkerPool(self.workers)  # its processes start at the first work
         self.active = False  # within the flow run that uses it
 
     def duplicate(self) -> LocalProcessesTaskRunner:
@@ -55,48 +55,41 @@ class LocalProcessesTaskRunner(ThreadPoolTaskRunner):
     def __exit__(self, exc_type: Any, exc_value: Any, traceback: Any) -> None:
         self.active = False
         if exc_type is None:
-            self._pool.shutdown()
+            self.pool.shutdown()
         else:  # the flow failed or was interrupted: the threads waiting for work end at once
-            self._pool.stop_now()
+            self.pool.stop_now()
         super().__exit__(exc_type, exc_value, traceback)
 
     def __getstate__(self) -> dict[str, Any]:
         # A flow (and its runner) may be pickled to run elsewhere; the pool stays here.
         state = super().__getstate__()
-        state.pop("_pool", None)
+        state.pop("pool", None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        self._pool = WorkerPool(self.workers)
-
-    def start_workers(self, module: str) -> None:
-        """Starts the worker processes now, each importing ``module``, while the first batch is
-        still being read, as the work called directly does; they would start at the first work
-        handed out, and only then begin their imports."""
-        self._pool.start(module)
-
-    def run(self, function: Callable[..., R], *arguments: Any) -> R:
-        """``function(*arguments)`` in a worker process, waited for; both are pickled."""
-        return self._pool.submit(function, *arguments).result()
+        self.pool = WorkerPool(self.workers)
 
 
 def in_worker(function: Callable[..., R], *arguments: Any) -> R:
     """``function(*arguments)`` where the task run that calls it should do its work: in a worker
     process when the task run is a thread of the flow's ``LocalProcessesTaskRunner``; where the
-    task run is otherwise (a Dask worker, a flow run with another runner)."""
+    task run is otherwise (a Dask worker, a flow run with another runner). Both are pickled for
+    a worker process."""
     context = FlowRunContext.get()
     runner = context.task_runner if context is not None else None
     if isinstance(runner, LocalProcessesTaskRunner) and runner.active:
-        return runner.run(function, *arguments)
+        return runner.pool.submit(function, *arguments).result()
     return function(*arguments)
 
 
 def start_local_workers(runner: TaskRunner, module: str) -> None:
-    """Starts the local runner's worker processes now (``LocalProcessesTaskRunner.start_workers``);
-    a Dask cluster starts its own workers, and any other runner is left as it is."""
+    """Starts the local runner's worker processes now, each importing ``module``, while the first
+    batch is still being read, as the work called directly does; they would start at the first work
+    handed out, and only then begin their imports. A Dask cluster starts its own workers, and any
+    other runner is left as it is."""
     if isinstance(runner, LocalProcessesTaskRunner):
-        runner.start_workers(module)
+        runner.pool.start(module)
 
 
 def takes_quoted(runner: TaskRunner) -> bool:
@@ -109,8 +102,9 @@ def takes_quoted(runner: TaskRunner) -> bool:
 
 def task_runner(dask: str | None = None, workers: int | None = None) -> TaskRunner:
     """``dask`` None: processes of this machine, one per core (the work is CPU-bound Python, which
-    threads cannot run in parallel), under ``LocalProcessesTaskRunner``; "local": a temporary Dask cluster of ``workers`` processes on
-    this machine; otherwise the address of a running Dask scheduler, e.g. tcp://host:8786."""
+    threads cannot run in parallel), under ``LocalProcessesTaskRunner``; "local": a temporary Dask
+    cluster of ``workers`` processes on this machine; otherwise the address of a running Dask
+    scheduler, e.g. tcp://host:8786."""
     if dask is None:
         return LocalProcessesTaskRunner(workers)
     from prefect_dask import DaskTaskRunner
