@@ -308,6 +308,23 @@ def test_a_killed_or_interrupted_run_leaves_no_process_and_no_partial_files(
     assert not [p for p in runs.iterdir() if p.name.startswith(".")]
     assert not out.exists()  # the run never completed: nothing was switched
     assert not list(out.parent.rglob("*.part"))
+    # The run's flow run does not stay "running" on the server: the run's guardian marked it
+    # crashed when it was killed, before it stopped the server; Prefect's engine did on Ctrl-C.
+    state, message = _flow_run_states(tmp_path / "prefect-home")
+    assert state == "CRASHED", (state, message)
+    if how == "SIGKILL":
+        assert "killed" in message
+
+
+def _flow_run_states(prefect_home: Path) -> tuple[str, str]:
+    """The state of the one flow run in a Prefect home's database, and its message."""
+    import sqlite3
+
+    with sqlite3.connect(prefect_home / "prefect.db") as db:
+        rows = db.execute("select state_type, state_name from flow_run").fetchall()
+        assert len(rows) == 1, rows
+        message = db.execute("select message from flow_run_state where type = ?", (rows[0][0],)).fetchall()
+    return rows[0][0], " ".join(m for (m,) in message if m)
 
 
 def test_an_out_folder_holding_more_than_a_report_is_refused_and_left_alone(corpus: Path, tmp_path: Path) -> None:

@@ -95,6 +95,26 @@ def test_figcheck_run_reports_a_broken_article_and_goes_on(corpus: Path, tmp_pat
     assert "broken.txt" in (out / "report.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("configured", [None, 60])
+def test_figcheck_run_sends_no_heartbeats_unless_asked_to(corpus: Path, tmp_path: Path, configured: int | None,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A killed run's flow run is marked crashed by its guardian (test_faults), so the run goes
+    without Prefect's heartbeats, whose thread Prefect waits for at the flow's end; a frequency
+    the user set is kept."""
+    from prefect.flow_engine import BaseFlowRunEngine
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    seen: list[int | None] = []
+    heartbeat_seconds = BaseFlowRunEngine.heartbeat_seconds
+    monkeypatch.setattr(BaseFlowRunEngine, "heartbeat_seconds",
+                        property(lambda engine: seen.append(heartbeat_seconds.fget(engine)) or seen[-1]))
+    args = ["run", "--corpus", str(corpus), "--reference", str(ROOT / "reference_data"), "--out", str(tmp_path / "out")]
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: configured} if configured else None):
+        result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert seen == [configured]
+
+
 @pytest.mark.parametrize(("fail_on", "edited", "code"), [
     (None, True, 0), ("error", False, 0), ("error", True, 1), ("warning", True, 1),
 ])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +14,7 @@ import typer
 
 from figcheck.cli.app import app, fail
 from figcheck.cli.server import prefect_api
+from figcheck.pipeline.guardian import Guardian
 from figcheck.pipeline.guardian import start as start_guardian
 from figcheck.pipeline.work import DEFAULT_ARTICLE_SECONDS, DEFAULT_BATCH_SIZE
 from figcheck.runs import DEFAULT_KEEP
@@ -78,7 +81,9 @@ def run(
     (within each article, across articles, against the reference table), write the report.
     With nothing configured it starts a local Prefect server for the length of the run; with
     PREFECT_API_URL set it reports to that server. --dask runs the batches on a Dask cluster. A broken article is reported and the run goes on. The exit code is
-    0 whatever the findings, unless --fail-on is given.
+    0 whatever the findings, unless --fail-on is given. If the run is killed, what it started is
+    stopped and its flow run marked crashed; Prefect's flow-run heartbeats are off unless
+    PREFECT_FLOWS_HEARTBEAT_FREQUENCY is set.
     """
     if not corpus.exists():
         fail(f"{corpus}: no such corpus folder or file")
@@ -90,7 +95,7 @@ def run(
     try:
         with prefect_api(meanwhile=_import_flow):
             result = _run_flow(corpus, reference, out, batch_size, cache, workers, dask, article_seconds, keep_runs,
-                               follow_symlinks)
+                               follow_symlinks, guardian)
     except KeyboardInterrupt:
         typer.echo(f"\nfigcheck: interrupted; {out} is as the previous run left it.", err=True)
         raise typer.Exit(130) from None
@@ -110,7 +115,9 @@ def _import_flow() -> None:
 
 
 def _run_flow(corpus: Path, reference: Path, out: Path, batch_size: int, cache: bool, workers: int | None,
-              dask: str | None, article_seconds: float, keep_runs: int, follow_symlinks: bool) -> dict:
+              dask: str | None, article_seconds: float, keep_runs: int, follow_symlinks: bool, guardian: Guardian) -> dict:
+    from prefect.settings import PREFECT_API_URL
+
     from figcheck.corpus import DocumentError
     from figcheck.pipeline import OutputLocked, OutputNotAReport
     from figcheck.reference import ReferenceTableError
@@ -118,13 +125,17 @@ def _run_flow(corpus: Path, reference: Path, out: Path, batch_size: int, cache: 
     from flows.check_corpus import check_corpus
     from flows.runners import task_runner
 
-    flow = check_corpus.with_options(task_runner=task_runner(dask, workers))
+    def started(flow, flow_run, state) -> None:
+        guardian.flow_run_started(flow_run.id, PREFECT_API_URL.value())
+
+    flow = check_corpus.with_options(task_runner=task_runner(dask, workers), on_running=[started])
     try:
-        state = flow(
-            corpus=str(corpus), reference=str(reference), out=str(out), batch_size=batch_size,
-            use_cache=cache, workers=workers, article_seconds=article_seconds or None, keep_runs=keep_runs,
-            follow_symlinks=follow_symlinks, return_state=True,
-        )
+        with _without_heartbeats():
+            state = flow(
+                corpus=str(corpus), reference=str(reference), out=str(out), batch_size=batch_size,
+                use_cache=cache, workers=workers, article_seconds=article_seconds or None, keep_runs=keep_runs,
+                follow_symlinks=follow_symlinks, return_state=True,
+            )
         result = state.result()
     except (ReferenceTableError, OutputLocked, OutputNotAReport, DocumentError) as error:
         fail(str(error))
@@ -132,6 +143,22 @@ def _run_flow(corpus: Path, reference: Path, out: Path, batch_size: int, cache: 
         fail(f"the run failed: {error}", code=1)
     _wait_for_records(state.state_details.flow_run_id, expected_tasks=result["task_runs"])
     return result
+
+
+@contextmanager
+def _without_heartbeats() -> Iterator[None]:
+    """A flow run sends Prefect a heartbeat every few minutes so that an automation can mark it
+    crashed once they stop. A run of this command needs none: if it is killed, its guardian
+    marks its flow run crashed at once. And at the flow's end Prefect waits for its heartbeat
+    thread, which sleeps a second at a time: up to a second of every run. A heartbeat frequency
+    set by the user (PREFECT_FLOWS_HEARTBEAT_FREQUENCY, a profile, prefect.toml) is kept."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
+
+    if "heartbeat_frequency" in get_current_settings().flows.model_fields_set:
+        yield
+        return
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
 
 
 def _wait_for_records(flow_run_id, expected_tasks: int) -> None:
