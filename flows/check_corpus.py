@@ -116,11 +116,6 @@ def check_corpus(
             else:
                 logger.info("%s: %d claims (%.1fs); %d articles so far, %d from the cache",
                             batch.name, claims, output.seconds, len(run.documents), run.cached)
-            # Prefect's future for a batch holds the task run's final state, and with it the result,
-            # in a reference cycle that only a full collection frees:
-            # left to the collector's own pace they pile up, batch after batch. Freed here, what the
-            # flow holds does not grow with the number of batches.
-            gc.collect()
 
         handed_out = []  # the batches that went to the task runner's workers
         runner = FlowRunContext.get().task_runner
@@ -133,15 +128,16 @@ def check_corpus(
             handed_out.append(batch.number)
             return extract_and_check.submit(quote(batch) if quoted else batch)
 
-        # What exists before the batches (the modules, Prefect's client) is left out of those
-        # collections, so that each costs what the run has made since, not the whole process.
+        # Prefect's future for a batch holds the task run's final state, and with it the result, in
+        # a reference cycle that only a full collection frees. What it holds is an empty shell once
+        # merged (CorpusRun.add_output), left to the collector's own pace. What exists before the
+        # batches (the modules, Prefect's client) is left out of its collections meanwhile.
         gc.freeze()
         try:
             run_batches(run, hand_out, batch_size=batch_size, window=2 * local_workers(workers), on_batch=progress,
                         first_miss=lambda: start_local_workers(runner, check_batch.__module__))
         finally:
             gc.unfreeze()
-        gc.collect()  # the last batch's
         # Workers that checked batches and see this machine's files render, meanwhile, what the
         # next run takes if nothing changes. None is started for it: a new worker's start (its
         # imports, the report's among them) costs this run more than rendering again costs the next.
