@@ -13,6 +13,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help texts are paragraphs: a single line break inside one is a space, as in Markdown.
+    rich_markup_mode="markdown",
 )
 
 

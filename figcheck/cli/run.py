@@ -52,7 +52,7 @@ def run(
     ] = Path("corpus"),
     reference: Annotated[Path, typer.Option(help="Folder of reference facts (*.yaml).")] = Path("reference_data"),
     out: Annotated[
-        Path, typer.Option(help="Where findings.json, claims.jsonl, report.md and report.html are found: a link to the run's folder ../runs/<run id>/, switched when the run is complete.")
+        Path, typer.Option(help="Where findings.json, claims.jsonl, report.md and report.html are found: a link to the run's own folder in ../runs/, switched when the run is complete.")
     ] = Path("reports/latest"),
     fail_on: Annotated[
         FailOn | None, typer.Option(help="Exit with code 1 if a discrepancy of this severity (or worse) is found; for CI pipelines.")
