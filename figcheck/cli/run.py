@@ -125,10 +125,10 @@ def _run_flow(corpus: Path, reference: Path, out: Path, batch_size: int, cache: 
     from flows.check_corpus import check_corpus
     from flows.runners import task_runner
 
-    def started(flow, flow_run, state) -> None:
+    def tell_guardian(flow, flow_run, state) -> None:  # Prefect logs the hook's name
         guardian.flow_run_started(flow_run.id, PREFECT_API_URL.value())
 
-    flow = check_corpus.with_options(task_runner=task_runner(dask, workers), on_running=[started])
+    flow = check_corpus.with_options(task_runner=task_runner(dask, workers), on_running=[tell_guardian])
     try:
         with _without_heartbeats():
             state = flow(
