@@ -60,6 +60,21 @@ def test_a_dask_cluster_gives_the_same_outputs_as_the_default_runner(corpus: Pat
     assert on_dask["articles"] == 5 and on_dask["claims"] > 40
 
 
+def test_figcheck_run_on_a_dask_cluster_gives_the_default_runners_outputs(corpus: Path, tmp_path: Path, cluster) -> None:
+    """The command, not only the flow: what ``figcheck run`` adds to the flow (the hook that tells
+    the run's guardian its flow run) goes to the workers with every task run, and must travel."""
+    from typer.testing import CliRunner
+
+    from figcheck.cli import app
+
+    _run(corpus, tmp_path / "default" / "latest", batch_size=2)
+    result = CliRunner().invoke(app, ["run", "--corpus", str(corpus), "--reference", str(ROOT / "reference_data"),
+                                      "--out", str(tmp_path / "dask" / "latest"), "--batch-size", "2",
+                                      "--dask", cluster.scheduler_address])
+    assert result.exit_code == 0, result.output
+    assert _outputs(tmp_path / "default" / "latest") == _outputs(tmp_path / "dask" / "latest")
+
+
 @pytest.mark.skipif(not ARCHIVE.is_file(), reason=f"the KCNA archive is not here ({ARCHIVE}); CI has it")
 def test_a_dask_cluster_gives_the_same_outputs_on_500_archive_articles(tmp_path: Path, cluster) -> None:
     folder = tmp_path / "kcna"
