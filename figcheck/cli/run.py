@@ -14,7 +14,7 @@ import typer
 
 from figcheck.cli.app import app, fail
 from figcheck.cli.server import prefect_api
-from figcheck.pipeline.guardian import Guardian
+from figcheck.pipeline.guardian import Guardian, TellGuardian
 from figcheck.pipeline.guardian import start as start_guardian
 from figcheck.pipeline.work import DEFAULT_ARTICLE_SECONDS, DEFAULT_BATCH_SIZE
 from figcheck.runs import DEFAULT_KEEP
@@ -123,7 +123,7 @@ def _run_flow(corpus: Path, reference: Path, out: Path, batch_size: int, cache: 
     from flows.check_corpus import check_corpus
     from flows.runners import task_runner
 
-    flow = check_corpus.with_options(task_runner=task_runner(dask, workers), on_running=[_TellGuardian(guardian)])
+    flow = check_corpus.with_options(task_runner=task_runner(dask, workers), on_running=[TellGuardian(guardian)])
     try:
         with _without_heartbeats():
             state = flow(
@@ -138,26 +138,6 @@ def _run_flow(corpus: Path, reference: Path, out: Path, batch_size: int, cache: 
         fail(f"the run failed: {error}", code=1)
     _wait_for_records(state.state_details.flow_run_id, expected_tasks=result["task_runs"])
     return result
-
-
-class _TellGuardian:
-    """The flow's hook on entering the running state: tells the run's guardian which flow run to
-    mark crashed if the run is killed. Prefect sends the flow, hooks included, with each task run
-    it hands to Dask: what goes is a hook without the guardian, which is this process's."""
-
-    __name__ = "tell_guardian"  # Prefect logs the hook's name
-
-    def __init__(self, guardian: Guardian | None) -> None:
-        self.guardian = guardian
-
-    def __call__(self, flow, flow_run, state) -> None:
-        from prefect.settings import PREFECT_API_URL
-
-        if self.guardian is not None:
-            self.guardian.flow_run_started(flow_run.id, PREFECT_API_URL.value())
-
-    def __reduce__(self):
-        return (_TellGuardian, (None,))
 
 
 @contextmanager

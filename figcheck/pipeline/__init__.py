@@ -1,6 +1,7 @@
 """The check of a whole corpus as plain steps: read the corpus, answer unchanged articles from the
 cache, check the others in batches wherever they run, compare across articles, write the outputs.
-flows/check_corpus.py runs these steps as Prefect tasks; nothing here knows of Prefect.
+flows/check_corpus.py runs these steps as Prefect tasks; nothing here knows of Prefect but the
+run's guardian, which marks the flow run of a killed run crashed.
 
 The names below are imported when first asked for: a worker process (``work``) or the run's
 guardian (``guardian``) imports only its own module, not the run's reading, reporting and

@@ -117,6 +117,27 @@ class Guardian:
         self.process.wait(timeout=30)
 
 
+class TellGuardian:
+    """A hook on the flow run's entering the running state (Prefect's ``on_running``): tells the
+    guardian which flow run to mark crashed if the run is killed. Prefect sends the flow, hooks
+    included, with each task run it hands to Dask: what goes is a hook without the guardian, which
+    is this process's, and this module is light to import there."""
+
+    __name__ = "tell_guardian"  # Prefect logs the hook's name
+
+    def __init__(self, guardian: Guardian | None) -> None:
+        self.guardian = guardian
+
+    def __call__(self, flow, flow_run, state) -> None:
+        from prefect.settings import PREFECT_API_URL
+
+        if self.guardian is not None:
+            self.guardian.flow_run_started(flow_run.id, PREFECT_API_URL.value())
+
+    def __reduce__(self):
+        return (TellGuardian, (None,))
+
+
 def start(runs_dir: Path) -> Guardian:
     """Starts the guardian of this process."""
     return Guardian(runs_dir)
