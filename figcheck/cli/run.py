@@ -147,8 +147,13 @@ def _without_heartbeats() -> Iterator[None]:
     marks its flow run crashed at once. And at the flow's end Prefect waits for its heartbeat
     thread, which sleeps a second at a time: up to a second of every run. A heartbeat frequency
     set by the user (PREFECT_FLOWS_HEARTBEAT_FREQUENCY, a profile, prefect.toml) is kept."""
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
+    from prefect.settings import get_current_settings, temporary_settings
 
+    try:
+        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
+    except ImportError:  # a Prefect older than flow-run heartbeats (pyproject.toml admits 3.4)
+        yield
+        return
     if "heartbeat_frequency" in get_current_settings().flows.model_fields_set:
         yield
         return
