@@ -112,7 +112,7 @@ def test_figcheck_run_sends_no_heartbeats_unless_asked_to(corpus: Path, tmp_path
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: configured} if configured else None):
         result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert seen == [configured]
+    assert seen and set(seen) == {configured}  # whenever the engine asks for the heartbeats' interval
 
 
 @pytest.mark.parametrize(("fail_on", "edited", "code"), [
