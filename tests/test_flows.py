@@ -115,6 +115,43 @@ def test_figcheck_run_sends_no_heartbeats_unless_asked_to(corpus: Path, tmp_path
     assert seen and set(seen) == {configured}  # whenever the engine asks for the heartbeats' interval
 
 
+def test_figcheck_run_leaves_its_guardians_hook_out_of_the_log(corpus: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Prefect's engine logs two lines for every run of a hook; the guardian's hook is plumbing
+    of the command, so its lines are dropped. The engine's other lines, and the hook's errors,
+    are not."""
+    import logging
+
+    from figcheck.cli.run import _HookLines
+
+    # What passed the loggers' filters, whatever handlers Prefect's logging set-up puts in place.
+    passed: list[str] = []
+    call_handlers = logging.Logger.callHandlers
+
+    def record_passed(logger: logging.Logger, record: logging.LogRecord) -> None:
+        if record.name == "prefect.engine":
+            passed.append(record.getMessage())
+        call_handlers(logger, record)
+
+    monkeypatch.setattr(logging.Logger, "callHandlers", record_passed)
+    engine_logger = logging.getLogger("prefect.engine")
+    args = ["run", "--corpus", str(corpus), "--reference", str(ROOT / "reference_data"), "--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert not [m for m in passed if "tell_guardian" in m], passed
+    engine_logger.warning("a line of the engine after the run")
+    assert "a line of the engine after the run" in passed  # the filter is gone with the run
+
+    def record(message: str) -> logging.LogRecord:
+        return logging.LogRecord("prefect.engine", logging.INFO, __file__, 1, message, None, None)
+
+    lines = _HookLines("tell_guardian")
+    assert not lines.filter(record("Running hook 'tell_guardian' in response to entering state 'Running'"))
+    assert not lines.filter(record("Hook 'tell_guardian' finished running successfully"))
+    assert lines.filter(record("An error was encountered while running hook 'tell_guardian'"))
+    assert lines.filter(record("Running hook 'notify' in response to entering state 'Running'"))
+
+
 @pytest.mark.parametrize(("fail_on", "edited", "code"), [
     (None, True, 0), ("error", False, 0), ("error", True, 1), ("warning", True, 1),
 ])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ import typer
 
 from figcheck.cli.app import app, fail
 from figcheck.cli.server import prefect_api
-from figcheck.pipeline.guardian import Guardian, TellGuardian
+from figcheck.pipeline.guardian import HOOK_NAME, Guardian, TellGuardian
 from figcheck.pipeline.guardian import start as start_guardian
 from figcheck.pipeline.work import DEFAULT_ARTICLE_SECONDS, DEFAULT_BATCH_SIZE
 from figcheck.runs import DEFAULT_KEEP
@@ -125,7 +126,7 @@ def _run_flow(corpus: Path, reference: Path, out: Path, batch_size: int, cache: 
 
     flow = check_corpus.with_options(task_runner=task_runner(dask, workers), on_running=[TellGuardian(guardian)])
     try:
-        with _without_heartbeats():
+        with _without_heartbeats(), _hook_unlogged(HOOK_NAME):
             state = flow(
                 corpus=str(corpus), reference=str(reference), out=str(out), batch_size=batch_size,
                 use_cache=cache, workers=workers, article_seconds=article_seconds or None, keep_runs=keep_runs,
@@ -159,6 +160,33 @@ def _without_heartbeats() -> Iterator[None]:
         return
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
+
+
+class _HookLines(logging.Filter):
+    """Drops the two lines Prefect's engine logs for every run of a hook: that it runs and that it
+    finished. Any other line, an error of the hook among them, goes through."""
+
+    def __init__(self, hook_name: str) -> None:
+        super().__init__()
+        self._running = f"Running hook {hook_name!r} in response to entering state "
+        self._finished = f"Hook {hook_name!r} finished running successfully"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith(self._running) or message == self._finished)
+
+
+@contextmanager
+def _hook_unlogged(hook_name: str) -> Iterator[None]:
+    """The guardian's hook is this command's plumbing, not a step of the run: its lines would sit
+    in every run's log, in the terminal and on the server."""
+    engine_logger = logging.getLogger("prefect.engine")
+    lines = _HookLines(hook_name)
+    engine_logger.addFilter(lines)
+    try:
+        yield
+    finally:
+        engine_logger.removeFilter(lines)
 
 
 def _wait_for_records(flow_run_id, expected_tasks: int) -> None:

@@ -117,13 +117,16 @@ class Guardian:
         self.process.wait(timeout=30)
 
 
+HOOK_NAME = "tell_guardian"
+
+
 class TellGuardian:
     """A hook on the flow run's entering the running state (Prefect's ``on_running``): tells the
     guardian which flow run to mark crashed if the run is killed. Prefect sends the flow, hooks
     included, with each task run it hands to Dask: what goes is a hook without the guardian, which
     is this process's, and this module is light to import there."""
 
-    __name__ = "tell_guardian"  # Prefect logs the hook's name
+    __name__ = HOOK_NAME  # the name Prefect gives the hook (an instance's; the class's own is "TellGuardian")
 
     def __init__(self, guardian: Guardian | None) -> None:
         self.guardian = guardian
