@@ -327,6 +327,34 @@ def _flow_run_states(prefect_home: Path) -> tuple[str, str]:
     return rows[0][0], " ".join(m for (m,) in message if m)
 
 
+def test_a_prefect_home_whose_folders_do_not_exist_yet_is_made_and_one_that_cannot_be_is_named(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """Prefect alone makes its home only where the folder above it exists, and otherwise starts no
+    server; the run makes the folders, and names PREFECT_HOME when it cannot."""
+    def run(home: Path) -> subprocess.CompletedProcess:
+        env = {**os.environ, "PREFECT_HOME": str(home), "PYTHONPATH": str(ROOT)}
+        env.pop("PREFECT_API_URL", None)
+        return subprocess.run(
+            [str(Path(sys.executable).parent / "figcheck"), "run", "--corpus", str(corpus), "--reference", str(REFERENCE),
+             "--out", str(tmp_path / "reports" / "latest")],
+            env=env, capture_output=True, text=True, timeout=600,
+        )
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    refused = run(blocker / "prefect-home")
+    assert refused.returncode == 2, refused.stderr
+    assert f"PREFECT_HOME={blocker / 'prefect-home'}: cannot make this folder" in refused.stderr
+    assert not (tmp_path / "reports" / "latest").exists()
+
+    home = tmp_path / "not" / "yet" / "prefect-home"
+    made = run(home)
+    assert made.returncode == 0, made.stderr
+    assert (home / "prefect.db").is_file()
+    assert (tmp_path / "reports" / "latest" / "findings.json").is_file()
+
+
 def test_an_out_folder_holding_more_than_a_report_is_refused_and_left_alone(corpus: Path, tmp_path: Path) -> None:
     from figcheck.pipeline import OutputNotAReport
 

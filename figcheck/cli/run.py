@@ -39,6 +39,21 @@ _RECORDS_WAIT_SECONDS = 30
 def configure_prefect() -> None:
     for name, value in _PREFECT_DEFAULTS.items():
         os.environ.setdefault(name, value)
+    _make_prefect_home()
+
+
+def _make_prefect_home() -> None:
+    """Prefect makes its home folder (PREFECT_HOME) only where the folder above it exists, and
+    otherwise starts no server; the error a user then sees says nothing of the folder. Made here,
+    with the folders above it, before Prefect is imported; one that cannot be made is named."""
+    home = os.environ.get("PREFECT_HOME")
+    if not home:
+        return
+    path = Path(home).expanduser()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail(f"PREFECT_HOME={home}: cannot make this folder for Prefect's database and settings: {error.strerror or error}")
 
 
 class FailOn(str, Enum):
