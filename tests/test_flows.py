@@ -152,6 +152,45 @@ def test_figcheck_run_leaves_its_guardians_hook_out_of_the_log(corpus: Path, tmp
     assert lines.filter(record("Running hook 'notify' in response to entering state 'Running'"))
 
 
+def test_bad_input_is_logged_without_a_traceback_and_a_failure_of_the_code_with_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A corpus folder without articles stops the flow: the run's log says so in a line, the
+    command in its one-line error, and no traceback of figcheck's code sits between them."""
+    import logging
+    import sys
+
+    from figcheck.cli.run import _InputErrorLines
+    from figcheck.corpus import DocumentError
+
+    logged: list[logging.LogRecord] = []
+    call_handlers = logging.Logger.callHandlers
+
+    def record_passed(logger: logging.Logger, record: logging.LogRecord) -> None:
+        if record.name == "prefect.flow_runs" and record.levelno >= logging.ERROR:
+            logged.append(record)
+        call_handlers(logger, record)
+
+    monkeypatch.setattr(logging.Logger, "callHandlers", record_passed)
+    (tmp_path / "empty").mkdir()
+    args = ["run", "--corpus", str(tmp_path / "empty"), "--reference", str(ROOT / "reference_data"),
+            "--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "figcheck: error: " in result.output and "no articles" in result.output
+    said = [r for r in logged if "no articles" in r.getMessage()]
+    assert said and all(r.exc_info is None for r in said), [(r.getMessage(), r.exc_info) for r in logged]
+
+    def record(error: Exception) -> logging.LogRecord:
+        try:
+            raise error
+        except Exception:
+            return logging.LogRecord("prefect.flow_runs", logging.ERROR, __file__, 1, "failed", None, sys.exc_info())
+
+    lines = _InputErrorLines((DocumentError,))
+    kept = record(RuntimeError("a mistake of the code"))
+    assert lines.filter(kept) and kept.exc_info is not None  # a failure of the code keeps its traceback
+
+
 @pytest.mark.parametrize(("fail_on", "edited", "code"), [
     (None, True, 0), ("error", False, 0), ("error", True, 1), ("warning", True, 1),
 ])

@@ -139,16 +139,17 @@ def _run_flow(corpus: Path, reference: Path, out: Path, batch_size: int, cache: 
     from flows.check_corpus import check_corpus
     from flows.runners import task_runner
 
+    input_errors = (ReferenceTableError, OutputLocked, OutputNotAReport, DocumentError)
     flow = check_corpus.with_options(task_runner=task_runner(dask, workers), on_running=[TellGuardian(guardian)])
     try:
-        with _without_heartbeats(), _hook_unlogged(HOOK_NAME):
+        with _without_heartbeats(), _plain_log(HOOK_NAME, input_errors):
             state = flow(
                 corpus=str(corpus), reference=str(reference), out=str(out), batch_size=batch_size,
                 use_cache=cache, workers=workers, article_seconds=article_seconds or None, keep_runs=keep_runs,
                 follow_symlinks=follow_symlinks, return_state=True,
             )
         result = state.result()
-    except (ReferenceTableError, OutputLocked, OutputNotAReport, DocumentError) as error:
+    except input_errors as error:
         fail(str(error))
     except Exception as error:  # the flow failed: say why in one line, the log has the rest
         fail(f"the run failed: {error}", code=1)
@@ -191,17 +192,38 @@ class _HookLines(logging.Filter):
         return not (message.startswith(self._running) or message == self._finished)
 
 
+class _InputErrorLines(logging.Filter):
+    """Keeps the line Prefect's engine logs when the flow stops on bad input (a corpus without
+    articles, a reference table with a broken fact), without its traceback: the error is the
+    input's, said in the line and again by the command, not the code's."""
+
+    def __init__(self, input_errors: tuple[type[Exception], ...]) -> None:
+        super().__init__()
+        self._input_errors = input_errors
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], self._input_errors):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 @contextmanager
-def _hook_unlogged(hook_name: str) -> Iterator[None]:
-    """The guardian's hook is this command's plumbing, not a step of the run: its lines would sit
-    in every run's log, in the terminal and on the server."""
-    engine_logger = logging.getLogger("prefect.engine")
-    lines = _HookLines(hook_name)
-    engine_logger.addFilter(lines)
+def _plain_log(hook_name: str, input_errors: tuple[type[Exception], ...]) -> Iterator[None]:
+    """For the length of the flow call: the guardian's hook is this command's plumbing, not a step
+    of the run, so its lines are left out of the run's log (in the terminal and on the server);
+    bad input is logged without a traceback."""
+    filtered = [
+        (logging.getLogger("prefect.engine"), _HookLines(hook_name)),
+        (logging.getLogger("prefect.flow_runs"), _InputErrorLines(input_errors)),
+    ]
+    for logger, line_filter in filtered:
+        logger.addFilter(line_filter)
     try:
         yield
     finally:
-        engine_logger.removeFilter(lines)
+        for logger, line_filter in filtered:
+            logger.removeFilter(line_filter)
 
 
 def _wait_for_records(flow_run_id, expected_tasks: int) -> None:
