@@ -189,3 +189,63 @@ def test_a_run_on_a_temporary_local_cluster_leaves_the_next_run_its_copy(
     assert rendered == [] and (second["previous_run_id"], second["cached"]) == (first["run_id"], 5)
     info = json.loads((out / "findings.json").read_text(encoding="utf-8"))["run"]
     assert (info["run_id"], info["previous_run_id"]) == (second["run_id"], first["run_id"])
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def silent_server():
+    """A server on 127.0.0.1 that takes connections and never says a word, as a web server waiting
+    for a request does."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    server.close()
+
+
+@pytest.mark.parametrize("case", ["refused", "silent", "malformed"])
+def test_a_dask_address_without_a_scheduler_is_refused_before_the_run_starts(
+        corpus: Path, tmp_path: Path, case: str, request: pytest.FixtureRequest) -> None:
+    """Dask would find out only when the first batch is handed out (never, for a corpus of one
+    batch), after 30 s and with a traceback: the command says so at once, naming the address."""
+    from typer.testing import CliRunner
+
+    from figcheck.cli import app
+
+    address, said = {
+        "refused": (lambda: f"tcp://127.0.0.1:{_closed_port()}", "no Dask scheduler reached at 127.0.0.1:"),
+        "silent": (lambda: f"tcp://127.0.0.1:{request.getfixturevalue('silent_server')}", "but not as a Dask scheduler"),
+        "malformed": (lambda: "tcp://127.0.0.1:port", "not a scheduler's address"),
+    }[case]
+    address = address()
+    out = tmp_path / "reports" / "latest"
+    result = CliRunner().invoke(app, ["run", "--corpus", str(corpus), "--reference", str(ROOT / "reference_data"),
+                                      "--out", str(out), "--dask", address])
+    assert result.exit_code == 2, result.output
+    assert f"figcheck: error: --dask {address}: " in result.output and said in result.output, result.output
+    assert not out.parent.exists()  # refused before the run began: nothing written

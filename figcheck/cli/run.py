@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -79,7 +80,7 @@ def run(
         int | None, typer.Option(min=1, help="Processes that extract and check articles (default: one per core); with --dask, the batches worked on at once are twice this.")
     ] = None,
     dask: Annotated[
-        str | None, typer.Option(help='Run the batches on Dask: "local" for a temporary cluster of --workers processes on this machine, or a scheduler address such as tcp://HOST:8786.')
+        str | None, typer.Option(help='Run the batches on Dask: "local" for a temporary cluster of --workers processes on this machine, or a scheduler address such as tcp://HOST:8786 (checked before the run starts).')
     ] = None,
     article_seconds: Annotated[
         float, typer.Option(min=0, help="Time budget for one article, in seconds; an article over it is reported as not checked (0: no budget).")
@@ -105,6 +106,8 @@ def run(
         fail(f"{corpus}: no such corpus folder or file")
     if not reference.is_dir():
         fail(f"{reference}: no such reference folder")
+    if dask is not None and dask != "local":
+        _check_scheduler(dask)
     # First, before Prefect starts anything: whatever this run starts ends with it, even if it is killed.
     guardian = start_guardian(out.parent / "runs")
     configure_prefect()
@@ -122,6 +125,49 @@ def run(
         worst = result["errors"] + (result["warnings"] if fail_on is FailOn.warning else 0)
         if worst:
             raise typer.Exit(1)
+
+
+_DASK_SCHEDULER_PORT = 8786  # Dask's, for an address without a port
+_DASK_CONNECT_SECONDS = 5
+
+
+def _check_scheduler(address: str) -> None:
+    """Before anything starts: whether a Dask scheduler answers at ``address``. Dask itself would
+    try for 30 s once the first batch is handed out, then fail the run with a traceback; a run
+    whose corpus fits one batch would never try, and so never say that the cluster asked for was
+    not there. A plain connection says why nothing answers (refused, no such host); Dask's
+    handshake then tells a scheduler from another server on that port."""
+    scheme, separator, location = address.partition("://")
+    if not separator:
+        scheme, location = "tcp", address
+    if scheme not in ("tcp", "tls"):
+        return  # another transport (ucx, inproc): Dask's to judge
+    host, colon, port = location.rpartition(":")
+    if not colon or "]" in port:  # no port, or an IPv6 address without one
+        host, port = location, str(_DASK_SCHEDULER_PORT)
+    host = host.strip("[]")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        fail(f"--dask {address}: not a scheduler's address; give tcp://HOST:PORT (e.g. tcp://10.0.0.5:8786) or local")
+    advice = "start one with `dask scheduler`, or run on this machine with --dask local"
+    try:
+        socket.create_connection((host, int(port)), timeout=_DASK_CONNECT_SECONDS).close()
+    except OSError as error:
+        reason = "no answer" if isinstance(error, TimeoutError) else (error.strerror or str(error))
+        fail(f"--dask {address}: no Dask scheduler reached at {host}:{port} ({reason}); {advice}")
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def handshake() -> None:
+        comm = await connect(f"{scheme}://{location}", timeout=_DASK_CONNECT_SECONDS)
+        await comm.close()
+
+    try:
+        # Dask's timeout covers connecting; a server that takes the connection and never answers
+        # the handshake (a web server) would hold it for ever.
+        asyncio.run(asyncio.wait_for(handshake(), _DASK_CONNECT_SECONDS))
+    except Exception:  # noqa: BLE001 - whatever answered, it was not a scheduler
+        fail(f"--dask {address}: something answers at {host}:{port}, but not as a Dask scheduler; {advice}")
 
 
 def _import_flow() -> None:
