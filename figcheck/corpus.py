@@ -731,7 +731,9 @@ def _jsonl_document(raw: bytes, path: Path, number: int, stem: str, read_pages: 
             if isinstance(value, str) and not _encodable(value):
                 raise bad(f"field {field!r}: holds half a surrogate pair (a \\ud800-\\udfff escape), which is not text")
     text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if text is not None and not isinstance(text, str):
+        raise bad(f"field 'text': must be a string, not {_json_kind(text)}")
+    if text is None or not text.strip():
         raise bad("field 'text': missing or empty")
     doc_id = record.get("id")
     if doc_id is None:
@@ -752,6 +754,15 @@ def _jsonl_document(raw: bytes, path: Path, number: int, stem: str, read_pages: 
         message = item["msg"].removeprefix("Value error, ")
         raise bad(f"field {field!r}: {message}") from None
     return _document(text, str(doc_id), meta, f"{path}:{number}", read_pages=read_pages)
+
+
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in the words of its format: "a number", "an object"."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return {dict: "an object", list: "an array"}.get(type(value), type(value).__name__)
 
 
 def _encodable(text: str) -> bool:

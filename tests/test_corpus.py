@@ -359,6 +359,9 @@ def test_jsonl_articles_load(tmp_path: Path, name: str) -> None:
     [
         ("{not json", r"line 2: not valid JSON"),
         (json.dumps({"id": "y", "text": ""}), r"line 2: field 'text': missing or empty"),
+        (json.dumps({"id": "y"}), r"line 2: field 'text': missing or empty"),
+        (json.dumps({"id": "y", "text": 5}), r"line 2: field 'text': must be a string, not a number"),
+        (json.dumps({"id": "y", "text": ["a", "b"]}), r"line 2: field 'text': must be a string, not an array"),
         (json.dumps({"id": "y", "text": BODY, "published": "soon"}), r"line 2: field 'published': not an ISO date"),
         (json.dumps({"id": "x-1", "text": BODY}), r"line 2: id 'x-1' is already used on line 1"),
     ],
