@@ -374,6 +374,9 @@ def test_a_bad_example_file_is_named_with_its_entry_and_field(tmp_path: Path, bo
         ("Output rose in March\n\nprices fell in April.", "prices", "prices fell in April."),
         ("Leader Visits Factory\nPyongyang, May 5 -- He toured the plant.", "Pyongyang", "Pyongyang, May 5 -- He toured the plant."),
         ("Sales rose 5 pct.\nProfit fell 3 pct.", "Profit", "Profit fell 3 pct."),
+        # A line of one word, read as the line's last word (not as all the text before it).
+        ("Sales fell.\nShipments rose 12 pct over\nthe\nMinistry's forecast.", "Ministry",
+         "Shipments rose 12 pct over\nthe\nMinistry's forecast."),
     ],
 )
 def test_hard_line_wraps_do_not_end_sentences(text: str, inside: str, whole: str) -> None:
@@ -393,3 +396,17 @@ def test_a_date_in_a_first_line_sentence_is_a_claim_not_the_page_date() -> None:
     # A line that is nothing but the page's date still is one.
     stamp = document_from_text("All Headlines June 15, 2000\n\nThe two sides met on Monday for talks.", "stamp")
     assert not [c for c in extract_claims(stamp) if c.text == "June 15, 2000"]
+
+
+def test_a_run_of_thousands_of_digits_is_no_figure_and_no_error() -> None:
+    """Past 30 digits a run of digits is read as no number (a float cannot hold it, and Python's
+    int() refuses one of over 4,300 digits): the figures around it are still read."""
+    from figcheck.extraction.numbers import MAX_DIGITS, parse_number
+
+    assert parse_number("9" * MAX_DIGITS) == float("9" * MAX_DIGITS)
+    assert parse_number("9" * (MAX_DIGITS + 1)) is None
+    assert parse_number("1," + "000," * 12 + "000.5 million") is None
+    for run in ("7" * 5000, "1," * 5000 + "1"):
+        text = f"The page listed {run} visitors, and the ministry hired 1,204 nurses."
+        claims = extract_claims(Document(doc_id="digits", text=text, meta=DocumentMeta(published="2021-10-26")))
+        assert [(c.text, c.subject) for c in claims if c.kind == "count"] == [("1,204", "nurses")]

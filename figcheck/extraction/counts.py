@@ -68,7 +68,8 @@ def count_patterns() -> CountPatterns:
         ),
         # "21 including 12 students", "530 000 in all": a total whose noun is elsewhere.
         total_after=regex.compile(
-            rf"\s+(?i:{alternation(lex.partitive_cues['listing'])})\b|\s*,?\s+(?i:{alternation(lex.total_markers)})\b"
+            # Possessive runs of space: "\s*,?\s+" would try every split of a long run in two.
+            rf"\s+(?i:{alternation(lex.partitive_cues['listing'])})\b|(?:\s*+,\s++|\s++)(?i:{alternation(lex.total_markers)})\b"
         ),
     )
 

@@ -22,7 +22,7 @@ from figcheck.extraction.triggers import find_triggers
 from figcheck.records import Anchor, Claim, Document, DurationValue, assemble
 
 # Bump when a change to the rules can change what is extracted: cached claims are keyed on it.
-EXTRACTOR_VERSION = "2026.12.7"
+EXTRACTOR_VERSION = "2026.12.8"
 
 _CLAUSE_STOP = regex.compile(r"[,;.]\s|$")
 

@@ -104,10 +104,17 @@ def number_patterns() -> NumberPatterns:
     )
 
 
+# More digits than any figure an article states (10^30 is far above the world's money in any
+# currency): such a run is read as no number at all.
+MAX_DIGITS = 30
+
+
 def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
     """The value of one number as written: "661,736" → 661736, "1.2 million" → 1.2e6,
     "three hundred and fifty" → 350, "seventy-one" → 71, "a dozen" → 12."""
     digits = text.replace(",", "")
+    if sum(c.isdigit() for c in digits) > MAX_DIGITS:
+        return None  # a run of digits, not a figure (and past what a float or int() reads)
     if digits.isdigit() and digits.isascii():
         # "1950", "661,736": most numbers, read without the general reading below (which
         # gives the same: an int and a Decimal of the same digits make the same float).

@@ -20,7 +20,9 @@ _ABBREVIATIONS = frozenset(
 _INITIALISM = regex.compile(r"(?:\p{L}\.)+\p{L}")
 # "U.S.", "D.P.R.K.": a full stop inside a name, which ends no phrase.
 INITIALISM_WITH_DOT = regex.compile(r"(?:\p{Lu}\.){2,}")
-_SENTENCE_END = regex.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n")
+# A run of stops is tried once, from its first stop, and read possessively: tried from each of
+# its stops and given back a stop at a time, a page of dots (a table's leaders) took quadratic time.
+_SENTENCE_END = regex.compile(r"[.!?](?<![.!?].)[.!?]*+[\"'”’)\]]*+(?=\s)|\n")
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’]*(?:[.-][\p{L}\p{N}][\p{L}\p{M}\p{N}'’]*)*\.?")
 # A clause ends at these; a parenthesis opens or closes one.
 _CLAUSE_BREAK = regex.compile(r"[,;:()\[\]\"“”!?]|\.(?=\s|$)| -- | – | — |\n")
@@ -45,8 +47,9 @@ _INITIALISM_WITH_DOT_ASCII = re.compile(r"(?:[A-Z]\.){2,}")
 _BLANKS_THEN_WORD_ASCII = re.compile(rf"[\t\n\x0b\x0c\r\x1c-\x1f ]*({_WORD_ASCII.pattern})")
 _INITIALISM_ASCII = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 # Written to start with one set of characters, which ``re`` scans for without trying the
-# pattern at every position: a newline, or the stops of ``_SENTENCE_END``.
-_SENTENCE_END_ASCII = re.compile(rf"[.!?\n](?:(?<=\n)|[.!?]*[\"')\]]*(?={_ASCII_BLANK}))")
+# pattern at every position: a newline, or the stops of ``_SENTENCE_END`` (a run of them tried
+# once, from its first).
+_SENTENCE_END_ASCII = re.compile(rf"[.!?\n](?:(?<=\n)|(?<![.!?].)[.!?]*+[\"')\]]*+(?={_ASCII_BLANK}))")
 
 
 # Longer than any sentence of prose: a run of text without a sentence end this long is cut.
@@ -185,8 +188,9 @@ def _continues(text: str, newline: int) -> bool:
         return True
     if text[first].islower():
         return True
-    space = max(text.rfind(" ", line_start, end), text.rfind("\t", line_start, end))
-    return text[space + 1 : end].lower() in _OPEN_ENDINGS
+    # The line's last word (the whole line when it is one word).
+    word_start = max(text.rfind(" ", line_start, end), text.rfind("\t", line_start, end), line_start - 1) + 1
+    return text[word_start:end].lower() in _OPEN_ENDINGS
 
 
 def _block_around(text: str, pos: int) -> tuple[int, int]:
