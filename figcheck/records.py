@@ -349,3 +349,12 @@ class Finding(Record):
     @staticmethod
     def make_id(check: str, *keys: object) -> str:
         return stable_id("f", check, *keys)
+
+
+def failure_message(where: str, error: Exception) -> str:
+    """The line that reports an article figcheck failed on, with the error, cut to a line."""
+    said = " ".join(str(error).split())
+    if len(said) > 200:
+        said = said[:199] + "…"
+    return (f"{where}: not checked: figcheck failed on this article ({type(error).__name__}: {said}); "
+            "this is a bug in figcheck, please report it with the article")

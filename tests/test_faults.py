@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from figcheck.pipeline import OutputLocked, check_corpus
 
@@ -228,6 +229,51 @@ def test_an_article_over_its_time_budget_is_reported_as_not_checked_and_the_run_
     [problem] = summary.problems
     assert problem.path.endswith(f"{slow_id}.txt")
     assert "not checked" in problem.message and "time budget of 0.5 s" in problem.message
+
+
+def test_an_article_figcheck_fails_on_is_reported_as_not_checked_and_its_batch_goes_on(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mistake of the code that one article sets off (an error raised while extracting) costs
+    that article: the batch's other articles are checked, and the report names it."""
+    import figcheck.pipeline.work as work
+
+    failing_id = "kcna-2010-10-21-friendship-forged-in-blood"
+    real_extract = work.extract_claims
+
+    def extract(document):
+        if document.doc_id == failing_id:
+            raise ValueError("Exceeds the limit (4300 digits) for integer string conversion")
+        return real_extract(document)
+
+    monkeypatch.setattr(work, "extract_claims", extract)
+    summary = check_corpus(corpus, REFERENCE, tmp_path / "reports" / "latest", workers=1)
+    assert summary.articles == 4 and summary.claims > 0
+    [problem] = summary.problems
+    assert problem.path.endswith(f"{failing_id}.txt")
+    assert "not checked: figcheck failed on this article (ValueError: Exceeds the limit" in problem.message
+
+
+def test_figcheck_extract_reports_an_article_it_fails_on_and_goes_on(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    import figcheck.cli.extract as extract_command
+    from figcheck.cli import app
+
+    real_extract = extract_command.extract_claims
+
+    def extract(document):
+        if document.doc_id.startswith("kcna-"):
+            raise RuntimeError("a mistake\nover two lines")
+        return real_extract(document)
+
+    monkeypatch.setattr(extract_command, "extract_claims", extract)
+    result = CliRunner().invoke(app, ["extract", str(corpus)])
+    assert result.exit_code == 2
+    assert "kcna-2010-10-21-friendship-forged-in-blood.txt: not checked: figcheck failed on this article " \
+           "(RuntimeError: a mistake over two lines)" in result.stderr
+    assert {json.loads(line)["doc_id"] for line in result.stdout.splitlines()} == {
+        p.stem for p in corpus.glob("*.txt") if not p.stem.startswith("kcna-")}
 
 
 # --- a killed or interrupted figcheck run ------------------------------------------------

@@ -20,7 +20,7 @@ from figcheck.corpus import (
     load_document,
 )
 from figcheck.extraction import extract_claims
-from figcheck.records import Document, DocumentMeta, LoadProblem
+from figcheck.records import Document, DocumentMeta, LoadProblem, failure_message
 
 
 def _parse_published(value: str | None) -> date | datetime | None:
@@ -73,7 +73,13 @@ def extract(
             warn(item.message)
             failed = True
             continue
-        for claim in extract_claims(item):
+        try:
+            claims = extract_claims(item)
+        except Exception as error:  # noqa: BLE001 - figcheck's own failure on one article: the others go on
+            warn(failure_message(item.path or item.doc_id, error))
+            failed = True
+            continue
+        for claim in claims:
             out.write(claim.model_dump_json())
             out.write("\n")
     out.flush()

@@ -13,7 +13,7 @@ from figcheck.extraction import extract_claims
 from figcheck.pipeline.budget import OverBudget, TimeBudget
 from figcheck.pipeline.cache import CachedArticle
 from figcheck.corpus import DocumentError, RawArticle
-from figcheck.records import Document, LoadProblem
+from figcheck.records import Document, LoadProblem, failure_message
 from figcheck.reference import ReferenceTable
 from figcheck.report import DocumentInfo
 
@@ -86,6 +86,11 @@ def check_batch(batch: Batch) -> BatchOutput:
                     message=f"{where}: not checked: it took longer than the time budget of "
                             f"{batch.article_seconds:g} s for one article (see --article-seconds)",
                 ))
+            except Exception as error:  # noqa: BLE001 - figcheck's own failure on one article
+                # A mistake of the code that one article's text sets off costs that article, not
+                # the batch: failed, the batch would be tried again and its articles all lost.
+                where = article.path or article.doc_id
+                output.articles.append(LoadProblem(path=where, message=failure_message(where, error)))
     output.seconds = time.perf_counter() - started
     return output
 
