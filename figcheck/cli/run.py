@@ -154,6 +154,8 @@ def _check_scheduler(address: str) -> None:
     except OSError as error:
         reason = "no answer" if isinstance(error, TimeoutError) else (error.strerror or str(error))
         fail(f"--dask {address}: no Dask scheduler reached at {host}:{port} ({reason}); {advice}")
+    if scheme == "tls":
+        return  # the handshake needs the cluster's certificates, which Dask's own configuration holds
     import asyncio
 
     from distributed.comm import connect
