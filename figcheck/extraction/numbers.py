@@ -113,7 +113,7 @@ def parse_number(text: str, lexicon: Lexicon | None = None) -> float | None:
     """The value of one number as written: "661,736" → 661736, "1.2 million" → 1.2e6,
     "three hundred and fifty" → 350, "seventy-one" → 71, "a dozen" → 12."""
     digits = text.replace(",", "")
-    if sum(c.isdigit() for c in digits) > MAX_DIGITS:
+    if len(digits) > MAX_DIGITS and sum(c.isdigit() for c in digits) > MAX_DIGITS:
         return None  # a run of digits, not a figure (and past what a float or int() reads)
     if digits.isdigit() and digits.isascii():
         # "1950", "661,736": most numbers, read without the general reading below (which

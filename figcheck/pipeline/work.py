@@ -74,13 +74,13 @@ def check_batch(batch: Batch) -> BatchOutput:
     output = BatchOutput(batch.number)
     with TimeBudget(batch.article_seconds) as budget:
         for article in batch.documents:
+            where = article.path or article.doc_id
             try:
                 with budget.article():
                     output.articles.append(check_document(article.document(), checks).model_dump_json())
             except DocumentError as error:
                 output.articles.append(LoadProblem(path=error.path, message=str(error)))
             except OverBudget:
-                where = article.path or article.doc_id
                 output.articles.append(LoadProblem(
                     path=where,
                     message=f"{where}: not checked: it took longer than the time budget of "
@@ -89,7 +89,6 @@ def check_batch(batch: Batch) -> BatchOutput:
             except Exception as error:  # noqa: BLE001 - figcheck's own failure on one article
                 # A mistake of the code that one article's text sets off costs that article, not
                 # the batch: failed, the batch would be tried again and its articles all lost.
-                where = article.path or article.doc_id
                 output.articles.append(LoadProblem(path=where, message=failure_message(where, error)))
     output.seconds = time.perf_counter() - started
     return output
